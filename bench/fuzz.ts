@@ -1,0 +1,123 @@
+/**
+ * The long hostile-input fuzz: `npm run fuzz [-- seconds [seed]]` (default 60 s).
+ * Runs the generator of tests/integration/hostile-input.test.ts against a real
+ * server while an honest writer and reader keep editing, then prints frames/s,
+ * how connections ended, the event loop's delay, and stored sizes before/after.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { statSync } from 'node:fs';
+import * as Y from 'yjs';
+import { startTestServer, removeDir } from '../tests/helpers/server.ts';
+import { setUpPractice } from '../tests/helpers/practice.ts';
+import { connect, waitFor } from '../tests/helpers/clients.ts';
+import { countRows, dbFile } from '../tests/helpers/db.ts';
+import { runFuzz } from '../tests/fuzz/hostile-frames.ts';
+import { collectiveDoc } from '../src/lib/domain/docnames.ts';
+import { createNote, listNotes } from '../src/lib/domain/notes.ts';
+import type { BoardId } from '../src/lib/domain/ids.ts';
+
+const seconds = Number(process.argv[2] ?? process.env.FUZZ_SECONDS ?? 60);
+const seed = Number(process.argv[3] ?? process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const MAX_PAYLOAD = 64 * 1024;
+
+// Hocuspocus logs every refused frame; count instead of printing.
+let hocuspocusComplaints = 0;
+console.error = () => void hocuspocusComplaints++;
+console.warn = () => void hocuspocusComplaints++;
+
+const server = await startTestServer({ maxPayload: MAX_PAYLOAD });
+const fx = await setUpPractice(server.zwerm.practices);
+const honestDoc = collectiveDoc(fx.practice.id, 'activiteit' as BoardId);
+const playground = collectiveDoc(fx.practice.id, 'context' as BoardId);
+const writer = connect(server.wsUrl, honestDoc, fx.facilitator.token, new Y.Doc());
+const reader = connect(server.wsUrl, honestDoc, fx.participants[0].token, new Y.Doc());
+await Promise.all([writer.saved(), reader.saved()]);
+
+const stored = () => ({
+	updates: countRows(server.dataDir, 'updates'),
+	checkpoints: countRows(server.dataDir, 'checkpoints'),
+	// SQLite in WAL mode: the database file and its write-ahead log.
+	dbBytes: ['', '-wal'].reduce((sum, suffix) => sum + (statSync(dbFile(server.dataDir) + suffix, { throwIfNoEntry: false })?.size ?? 0), 0)
+});
+await server.zwerm.durable.batcher.idle();
+const before = stored();
+const rssBefore = process.memoryUsage().rss;
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let running = true;
+let honestEdits = 0;
+let honestMaxMs = 0;
+const honest = (async () => {
+	while (running) {
+		const t0 = performance.now();
+		const id = createNote(writer.doc, { createdBy: fx.facilitator.member.id, at: honestEdits, text: `eerlijk ${honestEdits}` });
+		await writer.saved();
+		await waitFor(() => listNotes(reader.doc).some((n) => n.id === id), 'the reader to see the honest note');
+		honestEdits++;
+		honestMaxMs = Math.max(honestMaxMs, performance.now() - t0);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+})();
+
+process.stdout.write(`fuzzing for ${seconds} s (seed ${seed})...\n`);
+const result = await runFuzz({
+	wsUrl: server.wsUrl,
+	docNames: [honestDoc, playground],
+	identities: [
+		{ doc: honestDoc, token: fx.observer.token },
+		{ doc: playground, token: fx.participants[0].token }
+	],
+	maxPayload: MAX_PAYLOAD,
+	durationMs: seconds * 1000,
+	concurrency: 16,
+	seed
+});
+running = false;
+await honest;
+loop.disable();
+await server.zwerm.durable.batcher.idle();
+const after = stored();
+
+const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+const report = {
+	seconds: Math.round(result.elapsedMs / 100) / 10,
+	seed,
+	frames: result.frames,
+	framesPerSecond: Math.round(result.frames / (result.elapsedMs / 1000)),
+	connections: result.connections,
+	upgradeFailures: result.upgradeFailures,
+	closesByReason: result.closes,
+	serverLimitCloses: server.zwerm.limits.stats.closed,
+	framesByKind: result.byKind,
+	hocuspocusComplaints,
+	honestEdits,
+	honestMaxAckMs: Math.round(honestMaxMs),
+	eventLoopDelayMs: { max: ms(loop.max), p99: ms(loop.percentile(99)), mean: ms(loop.mean) },
+	rssGrowthMiB: Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20),
+	storedBefore: before,
+	storedAfter: after
+};
+process.stdout.write(
+	[
+		`frames:            ${report.frames} in ${report.seconds} s (${report.framesPerSecond}/s) over ${report.connections} connections`,
+		`closes by reason:  ${Object.entries(report.closesByReason)
+			.sort((a, b) => b[1] - a[1])
+			.map(([k, v]) => `${k}: ${v}`)
+			.join(', ')}`,
+		`limit closes:      ${JSON.stringify(report.serverLimitCloses)}`,
+		`event loop delay:  max ${report.eventLoopDelayMs.max} ms, p99 ${report.eventLoopDelayMs.p99} ms`,
+		`honest edits:      ${report.honestEdits} (slowest acknowledged and seen in ${report.honestMaxAckMs} ms)`,
+		`stored before:     ${JSON.stringify(before)}`,
+		`stored after:      ${JSON.stringify(after)}`,
+		`rss growth:        ${report.rssGrowthMiB} MiB`,
+		''
+	].join('\n')
+);
+process.stdout.write(JSON.stringify(report) + '\n');
+
+writer.destroy();
+reader.destroy();
+await server.stop();
+removeDir(server.dataDir);
+process.exit(0);

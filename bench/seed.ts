@@ -1,0 +1,136 @@
+import type * as Y from 'yjs';
+import type { MemberId, PracticeId, BoardId } from '../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc, practiceDoc } from '../src/lib/domain/docnames.ts';
+import { createNote } from '../src/lib/domain/notes.ts';
+import { NOTE_COLORS } from '../src/lib/domain/palette.ts';
+import type { TestServer } from '../tests/helpers/server.ts';
+import { connect, synced, waitFor, type TestClient } from '../tests/helpers/clients.ts';
+import { mulberry32 } from '../tests/helpers/random.ts';
+
+export const BOARD = 'intentie' as BoardId;
+
+export interface SeedPlan {
+	/** Notes in the collective lane. */
+	readonly collective: number;
+	/** Participants besides the facilitator, each with an individual lane. */
+	readonly members: number;
+	/** Notes in each participant's individual lane. */
+	readonly perMember: number;
+}
+
+export const BOARD_PLAN: SeedPlan = { collective: 1000, members: 10, perMember: 100 };
+
+export interface SeededBoard {
+	readonly practiceId: PracticeId;
+	readonly boardId: BoardId;
+	/** The facilitator's session token: may read every lane. */
+	readonly token: string;
+	/** The facilitator's personal link (sets the browser's session cookie). */
+	readonly personalLink: string;
+	readonly boardPath: string;
+	/** Every document the board page opens, with how many notes it holds. */
+	readonly docs: readonly { readonly name: string; readonly notes: number }[];
+	readonly totalNotes: number;
+	/** The text of the first collective note: a sentinel to look for on screen. */
+	readonly sentinel: string;
+}
+
+/** A small deterministic PRNG (mulberry32, shared with the tests), so every run seeds the same board. */
+export const prng = mulberry32;
+
+const SUBJECTS = ['Wij', 'Het wijkteam', 'De bewoners', 'Onze partners', 'Iedereen hier', 'De gemeente'];
+const VERBS = ['willen leren van', 'zoeken samen naar', 'maken ruimte voor', 'stellen vragen over', 'bouwen aan'];
+const OBJECTS = [
+	'de ervaringen in de buurt',
+	'een gedeelde taal voor ons werk',
+	'wat er echt toe doet voor mensen',
+	'betere afspraken tussen organisaties',
+	'de bedoeling achter onze regels',
+	'nieuwe manieren van samenwerken'
+];
+
+function sentence(rand: () => number, n: number): string {
+	const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
+	return `Notitie ${n}: ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}.`;
+}
+
+/** Writes `count` notes with a sentence each, one transaction per note; returns the texts. */
+export function writeNotes(doc: Y.Doc, count: number, by: MemberId | null, rand: () => number, first = 1): string[] {
+	const texts: string[] = [];
+	for (let i = 0; i < count; i++) {
+		const text = sentence(rand, first + i);
+		texts.push(text);
+		createNote(doc, {
+			createdBy: by,
+			at: Date.now(),
+			text,
+			x: rand(),
+			y: rand(),
+			color: NOTE_COLORS[Math.floor(rand() * NOTE_COLORS.length)].id
+		});
+	}
+	return texts;
+}
+
+/** Waits until a client is synced and the server acknowledged all its changes. */
+export const savedWithin = (client: TestClient, timeout: number) =>
+	waitFor(() => client.provider.isSynced && client.provider.unsyncedChanges === 0, 'seed saved', timeout);
+
+/**
+ * Creates a practice and fills its Intentie board through real clients, one
+ * note per transaction as a browser would write them: the collective lane by
+ * the facilitator, each individual lane by its owner.
+ */
+export async function seedBoard(server: TestServer, plan: SeedPlan = BOARD_PLAN): Promise<SeededBoard> {
+	const { practices } = server.zwerm;
+	const { practice, facilitator, links } = await practices.create({ name: 'Benchmark-praktijk', facilitatorName: 'Fem' });
+	const members: { id: MemberId; token: string }[] = [];
+	for (let i = 0; i < plan.members; i++) {
+		const session = await practices.join(practice.participantInvite, { name: `Deelnemer ${i + 1}` });
+		if (!session) throw new Error('join failed');
+		members.push({ id: session.member.id, token: session.token });
+	}
+	const rand = prng(20260101);
+	const writers: { client: TestClient; notes: number; by: MemberId }[] = [
+		{
+			client: connect(server.wsUrl, collectiveDoc(practice.id, BOARD), facilitator.token),
+			notes: plan.collective,
+			by: facilitator.member.id
+		},
+		...members.map((m) => ({
+			client: connect(server.wsUrl, laneDoc(practice.id, BOARD, m.id), m.token),
+			notes: plan.perMember,
+			by: m.id
+		}))
+	];
+	let sentinel = '';
+	let n = 0;
+	try {
+		await Promise.all(writers.map((w) => synced(w.client)));
+		for (const w of writers) {
+			const texts = writeNotes(w.client.doc, w.notes, w.by, rand, n + 1);
+			n += texts.length;
+			sentinel ||= texts[0] ?? '';
+		}
+		await Promise.all(writers.map((w) => savedWithin(w.client, 120000)));
+	} finally {
+		for (const w of writers) w.client.destroy();
+	}
+	const docs = [
+		{ name: practiceDoc(practice.id), notes: 0 },
+		{ name: collectiveDoc(practice.id, BOARD), notes: plan.collective },
+		// The facilitator has an (empty) lane too, which the board page opens.
+		{ name: laneDoc(practice.id, BOARD, facilitator.member.id), notes: 0 },
+		...members.map((m) => ({ name: laneDoc(practice.id, BOARD, m.id), notes: plan.perMember }))
+	];
+	return {
+		practiceId: practice.id,
+		boardId: BOARD,
+		token: facilitator.token,
+		personalLink: links.facilitator,
+		boardPath: `/p/${practice.id}/b/${BOARD}`,
+		docs,
+		totalNotes: plan.collective + plan.members * plan.perMember,
+		sentinel
+	};
+}

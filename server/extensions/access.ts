@@ -1,0 +1,109 @@
+import type { Extension, beforeHandleAwarenessPayload, onAuthenticatePayload } from '@hocuspocus/server';
+import { isRandomId, type MemberId, type PracticeId } from '../../src/lib/domain/ids.ts';
+import { parseDocName } from '../../src/lib/domain/docnames.ts';
+import { canWrite, findBoard, type Role } from '../../src/lib/domain/practice.ts';
+import type { Practices } from '../practices.ts';
+import { CloseError } from '../close-reasons.ts';
+
+export interface ConnectionContext {
+	readonly memberId: MemberId;
+	readonly practiceId: PracticeId;
+	readonly role: Role;
+	readonly name: string;
+}
+
+const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/**
+ * A pointer is shown to everyone, so it may only point into lanes everyone
+ * sees: never into a private lane (where it would show what someone is doing
+ * right before an anonymous note changes).
+ */
+function publicPointer(pointer: unknown): { lane: string; x: number; y: number } | null {
+	const p = pointer as { lane?: unknown; x?: unknown; y?: unknown } | null | undefined;
+	if (!p || typeof p.lane !== 'string' || typeof p.x !== 'number' || typeof p.y !== 'number') return null;
+	if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return null;
+	if (p.lane !== 'collective' && p.lane !== 'anonymous' && !isRandomId(p.lane)) return null;
+	return { lane: p.lane, x: Math.min(1, Math.max(0, p.x)), y: Math.min(1, Math.max(0, p.y)) };
+}
+
+/**
+ * Decides, per document and member, whether a connection may read and
+ * whether it may write (see docs/ARCHITECTURE.md, "Who may open what").
+ * Identity comes from the session cookie or a session token, never from the
+ * client's own claims: awareness is rewritten with the name the server knows.
+ */
+export class Access implements Extension {
+	readonly extensionName = 'zwerm-access';
+
+	private readonly practices: Practices;
+
+	constructor(practices: Practices) {
+		this.practices = practices;
+	}
+
+	async onAuthenticate({
+		documentName,
+		token,
+		requestHeaders,
+		connectionConfig
+	}: onAuthenticatePayload): Promise<ConnectionContext> {
+		const name = parseDocName(documentName);
+		if (!name) throw new CloseError('NotFound', 'unknown document');
+		const member = await this.practices.authenticate(name.practiceId, token, requestHeaders.get('cookie'));
+		if (!member) throw new CloseError('Unauthorized');
+		const practice = await this.practices.get(name.practiceId);
+		if (!practice) throw new CloseError('NotFound');
+
+		let writable = false;
+		if (name.kind === 'practice') {
+			writable = false;
+		} else {
+			if (!findBoard(practice.framework, name.boardId)) throw new CloseError('NotFound', 'unknown board');
+			if (name.kind === 'collective') {
+				writable = canWrite(member.role);
+			} else if (name.kind === 'anonymous') {
+				writable = false; // only the server writes anonymous notes
+			} else {
+				const owner = await this.practices.member(name.memberId);
+				// A member's lane stays readable once they had one, also when they became an
+				// observer or were removed: what they shared stays part of the group's work.
+				if (!owner || owner.practiceId !== name.practiceId || !owner.hadLane) throw new CloseError('NotFound', 'unknown lane');
+				// Private notes: their author and no one else, facilitators included.
+				if (name.kind === 'private' && owner.id !== member.id) throw new CloseError('Forbidden');
+				writable = owner.id === member.id && canWrite(member.role);
+			}
+		}
+		connectionConfig.readOnly = !writable;
+		return { memberId: member.id, practiceId: member.practiceId, role: member.role, name: member.name };
+	}
+
+	/** Per document: which member each awareness client id belongs to (the first to announce it). */
+	private readonly awarenessOwners = new WeakMap<object, Map<number, string>>();
+
+	async beforeHandleAwareness({ context, states, document }: beforeHandleAwarenessPayload): Promise<void> {
+		const ctx = context as ConnectionContext | undefined;
+		if (!ctx?.memberId) return;
+		// Providers relay the states of others too (echoes), and a hostile client
+		// could send a state for someone else's client id. A member speaks only for
+		// client ids that are theirs: others' states in the message are dropped.
+		let owners = this.awarenessOwners.get(document);
+		if (!owners) this.awarenessOwners.set(document, (owners = new Map()));
+		for (const clientId of [...states.keys()]) {
+			const owner = owners.get(clientId);
+			if (owner === undefined) owners.set(clientId, ctx.memberId);
+			else if (owner !== ctx.memberId) states.delete(clientId);
+			// A client whose state was dropped when its connection closed may announce the
+			// same state (same clock) after reconnecting; forget the old clock so the
+			// server keeps it for whoever joins later. (Connected peers still hold the
+			// newer clock of the removal: the board page re-announces with a new clock.)
+			else if (!document.awareness.states.has(clientId)) document.awareness.meta.delete(clientId);
+		}
+		for (const state of states.values()) {
+			const claimed = state.user as { color?: unknown } | undefined;
+			const color = typeof claimed?.color === 'string' && HEX_COLOR.test(claimed.color) ? claimed.color : '#5b5bd6';
+			state.user = { memberId: ctx.memberId, name: ctx.name, color };
+			state.pointer = publicPointer(state.pointer);
+		}
+	}
+}

@@ -1,0 +1,256 @@
+import type { Hocuspocus } from '@hocuspocus/server';
+import { z } from 'zod';
+import { randomId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
+import { practiceDoc } from '../src/lib/domain/docnames.ts';
+import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/lib/domain/practice.ts';
+import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
+import type { Privacy } from './privacy.ts';
+import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
+import type { MemberRecord, PracticeRecord, Storage } from './storage/types.ts';
+import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
+
+type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
+
+// Control characters (NUL above all, which PostgreSQL refuses) have no place in a name.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const personName = z.string().trim().min(1, 'name-required').max(60, 'name-too-long').regex(NO_CONTROL, 'name-invalid');
+
+export const CreatePracticeInput = z.strictObject({
+	name: z.string().trim().min(1, 'practice-name-required').max(120, 'practice-name-too-long').regex(NO_CONTROL, 'name-invalid'),
+	facilitatorName: personName,
+	framework: z
+		.enum(BUILTIN_FRAMEWORKS.map((f) => f.id) as [string, ...string[]])
+		.default(DEFAULT_FRAMEWORK_ID)
+});
+export type CreatePracticeInput = z.input<typeof CreatePracticeInput>;
+
+export const JoinInput = z.strictObject({ name: personName });
+
+export const MemberChangeInput = z.strictObject({
+	name: personName.optional(),
+	role: z.enum(['facilitator', 'participant', 'observer']).optional()
+});
+export const SettingsInput = z.strictObject({ defaultVisibility: z.enum(VISIBILITIES) });
+export const LeaveInput = z.strictObject({ shared: z.enum(['erase', 'anonymize']) });
+
+export class PracticeError extends Error {
+	readonly code: 'not-found' | 'last-facilitator';
+	constructor(code: PracticeError['code'], message: string) {
+		super(message);
+		this.code = code;
+	}
+}
+
+export interface Session {
+	readonly member: MemberRecord;
+	/** The secret the browser keeps (cookie) and the personal link carries. Shown once. */
+	readonly token: string;
+}
+
+export interface PracticeLinks {
+	readonly facilitator: string;
+	readonly participant: string;
+	readonly observer: string;
+}
+
+export const links = {
+	invite: (token: string) => `/join/${token}`,
+	personal: (practiceId: PracticeId, token: string) => `/p/${practiceId}/enter/${token}`,
+	practice: (practiceId: PracticeId) => `/p/${practiceId}`
+};
+
+/** Practices and their members: creation, invitations, sessions. */
+export class Practices {
+	private readonly storage: Storage;
+	private readonly openDirect: (documentName: string) => Promise<DirectConnection>;
+	/** Resolves once every change made so far is durable. */
+	private readonly whenStored: () => Promise<void>;
+	private readonly privacy: Privacy | null;
+	private readonly closeMember: (memberId: MemberId) => number;
+
+	constructor(
+		storage: Storage,
+		openDirect: (documentName: string) => Promise<DirectConnection>,
+		whenStored: () => Promise<void>,
+		more: { privacy?: Privacy; closeMember?: (memberId: MemberId) => number } = {}
+	) {
+		this.storage = storage;
+		this.openDirect = openDirect;
+		this.whenStored = whenStored;
+		this.privacy = more.privacy ?? null;
+		this.closeMember = more.closeMember ?? (() => 0);
+	}
+
+	async create(raw: unknown, now = Date.now()): Promise<{ practice: PracticeRecord; facilitator: Session; links: PracticeLinks }> {
+		const input = CreatePracticeInput.parse(raw);
+		const framework = getBuiltinFramework(input.framework)!;
+		const practice: PracticeRecord = {
+			id: randomId(16) as PracticeId,
+			name: input.name,
+			framework,
+			createdAt: now,
+			participantInvite: newToken(),
+			observerInvite: newToken(),
+			defaultVisibility: 'shared'
+		};
+		await this.storage.createPractice(practice, {
+			participant: hashToken(practice.participantInvite),
+			observer: hashToken(practice.observerInvite)
+		});
+		await this.writePracticeDoc(practice.id, (doc) => writePracticeInfo(doc, practice.name, framework));
+		const facilitator = await this.addMember(practice.id, input.facilitatorName, 'facilitator', now);
+		return {
+			practice,
+			facilitator,
+			links: {
+				facilitator: links.personal(practice.id, facilitator.token),
+				participant: links.invite(practice.participantInvite),
+				observer: links.invite(practice.observerInvite)
+			}
+		};
+	}
+
+	/** Joins by invite link. Null when the invite is unknown. */
+	async join(inviteToken: string, raw: unknown, now = Date.now()): Promise<Session | null> {
+		const invite = await this.findInvite(inviteToken);
+		if (!invite) return null;
+		const { name } = JoinInput.parse(raw);
+		return this.addMember(invite.practiceId, name, invite.role, now);
+	}
+
+	async findInvite(inviteToken: string) {
+		if (!TOKEN_SHAPE.test(inviteToken)) return null;
+		return this.storage.findInvite(hashToken(inviteToken));
+	}
+
+	get(id: PracticeId): Promise<PracticeRecord | null> {
+		return this.storage.getPractice(id);
+	}
+
+	member(id: MemberId): Promise<MemberRecord | null> {
+		return this.storage.getMember(id);
+	}
+
+	listMembers(id: PracticeId): Promise<MemberRecord[]> {
+		return this.storage.listMembers(id);
+	}
+
+	/** The member behind a session token, if it belongs to this practice. */
+	async sessionMember(practiceId: PracticeId, token: string | null | undefined): Promise<MemberRecord | null> {
+		if (!token || !TOKEN_SHAPE.test(token)) return null;
+		const member = await this.storage.findSession(hashToken(token));
+		return member && member.practiceId === practiceId ? member : null;
+	}
+
+	/** From an explicit token (scripts, tests) or the practice's session cookie (browsers). */
+	async authenticate(practiceId: PracticeId, token: string | null | undefined, cookieHeader: string | null) {
+		return (
+			(await this.sessionMember(practiceId, token)) ??
+			(await this.sessionMember(practiceId, readCookie(cookieHeader, sessionCookieName(practiceId))))
+		);
+	}
+
+	/** Renames a member or changes their role; their connections reopen with the new rights. */
+	async changeMember(practiceId: PracticeId, memberId: MemberId, raw: unknown): Promise<MemberRecord> {
+		const change = MemberChangeInput.parse(raw);
+		const member = await this.activeMember(practiceId, memberId);
+		if (change.role && change.role !== 'facilitator' && member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
+		await this.storage.updateMember(memberId, change);
+		const updated = { ...member, ...change } as MemberRecord;
+		await this.writePracticeDoc(practiceId, (doc) =>
+			writeMember(doc, {
+				id: memberId,
+				name: updated.name,
+				role: updated.role,
+				joinedAt: member.createdAt,
+				hadLane: member.role !== 'observer' || readPractice(doc).members.some((m) => m.id === memberId && m.hadLane)
+			})
+		);
+		this.closeMember(memberId);
+		return updated;
+	}
+
+	/** Removes a member: open connections close at once and their links stop working. */
+	async removeMember(practiceId: PracticeId, memberId: MemberId, now = Date.now()): Promise<void> {
+		const member = await this.activeMember(practiceId, memberId);
+		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
+		await this.storage.removeMember(memberId, now);
+		this.closeMember(memberId);
+		await this.writePracticeDoc(practiceId, (doc) =>
+			writeMember(doc, {
+				id: memberId,
+				name: member.name,
+				role: member.role,
+				joinedAt: member.createdAt,
+				removed: true,
+				hadLane: member.role !== 'observer' || readPractice(doc).members.some((m) => m.id === memberId && m.hadLane)
+			})
+		);
+	}
+
+	/** A member leaves and takes their data (see Privacy.erase). */
+	async leave(practiceId: PracticeId, memberId: MemberId, raw: unknown, now = Date.now()): Promise<void> {
+		const { shared } = LeaveInput.parse(raw);
+		const member = await this.activeMember(practiceId, memberId);
+		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
+		await this.storage.removeMember(memberId, now);
+		this.closeMember(memberId);
+		await this.privacy?.erase(practiceId, memberId, shared, now);
+	}
+
+	/** New invite links; the old ones stop working. */
+	async renewInvites(practiceId: PracticeId): Promise<{ participant: string; observer: string }> {
+		const tokens = { participant: newToken(), observer: newToken() };
+		await this.storage.renewInvites(practiceId, tokens, {
+			participant: hashToken(tokens.participant),
+			observer: hashToken(tokens.observer)
+		});
+		return { participant: links.invite(tokens.participant), observer: links.invite(tokens.observer) };
+	}
+
+	async setDefaultVisibility(practiceId: PracticeId, raw: unknown): Promise<Visibility> {
+		const { defaultVisibility } = SettingsInput.parse(raw);
+		await this.storage.setDefaultVisibility(practiceId, defaultVisibility);
+		return defaultVisibility;
+	}
+
+	private async activeMember(practiceId: PracticeId, memberId: MemberId): Promise<MemberRecord> {
+		const member = await this.storage.getMember(memberId);
+		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new PracticeError('not-found', 'No such member.');
+		return member;
+	}
+
+	private async keepAFacilitator(practiceId: PracticeId, leaving: MemberId): Promise<void> {
+		const others = (await this.storage.listMembers(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
+		if (others.length === 0) throw new PracticeError('last-facilitator', 'A practice needs at least one facilitator.');
+	}
+
+	private async addMember(practiceId: PracticeId, name: string, role: Role, now: number): Promise<Session> {
+		const token = newToken();
+		const member: MemberRecord = {
+			id: randomId(16) as MemberId,
+			practiceId,
+			name,
+			role,
+			createdAt: now,
+			removedAt: null,
+			hadLane: role !== 'observer'
+		};
+		await this.storage.addMember(member, hashToken(token));
+		await this.writePracticeDoc(practiceId, (doc) =>
+			writeMember(doc, { id: member.id, name, role, joinedAt: now })
+		);
+		return { member, token };
+	}
+
+	private async writePracticeDoc(practiceId: PracticeId, write: (doc: import('yjs').Doc) => void): Promise<void> {
+		const connection = await this.openDirect(practiceDoc(practiceId));
+		try {
+			await connection.transact((doc) => write(doc));
+			await this.whenStored();
+		} finally {
+			await connection.disconnect();
+		}
+	}
+}

@@ -1,0 +1,468 @@
+import type { Hocuspocus } from '@hocuspocus/server';
+import * as Y from 'yjs';
+import { anonymousDoc, collectiveDoc, laneDoc, parseDocName, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
+import { randomId, type BoardId, type MemberId, type NoteId, type PracticeId } from '../src/lib/domain/ids.ts';
+import {
+	bringIn,
+	createNote,
+	deleteNote,
+	notesMap,
+	readNote,
+	transferNote
+} from '../src/lib/domain/notes.ts';
+import { anonymousNotes, dayOf, readPrivateState } from '../src/lib/domain/visibility.ts';
+import { boardsOf, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
+import type { RoundRecord, Storage } from './storage/types.ts';
+import type { Logger } from './logger.ts';
+
+type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
+
+/** Origin of the server's own writes: logged without a member, never attributed to a client. */
+export const SERVER_ORIGIN = { source: 'local', zwerm: 'server' } as const;
+
+export class PrivacyError extends Error {
+	readonly code: 'not-found' | 'no-round' | 'round-running';
+	constructor(code: PrivacyError['code'], message: string) {
+		super(message);
+		this.code = code;
+	}
+}
+
+interface Deps {
+	readonly storage: Storage;
+	readonly openDirect: (name: string) => Promise<DirectConnection>;
+	/** Resolves once every change made so far is durable. */
+	readonly whenStored: () => Promise<void>;
+	readonly logger: Logger;
+}
+
+/**
+ * What keeps the visibility promises: mirrors anonymous notes into the
+ * server-written anonymous document, runs silent rounds, and erases a member
+ * who leaves. Everything here writes with SERVER_ORIGIN.
+ */
+export class Privacy {
+	private readonly deps: Deps;
+	private readonly mirrorTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	private readonly rounds = new Map<string, OpenRound>();
+	private readonly revealing = new Set<string>();
+	private readonly countTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	/** Mirror updates wait this long, so an anonymous note does not change the instant its author types. */
+	mirrorDelayMs = 1500;
+
+	constructor(deps: Deps) {
+		this.deps = deps;
+	}
+
+	/** Called for every change of a loaded document. */
+	onDocumentChange(name: string): void {
+		const parsed = parseDocName(name);
+		if (parsed?.kind !== 'private') return;
+		this.debounce(this.mirrorTimers, name, this.mirrorDelayMs, () => this.mirror(name));
+		const key = roundKey(parsed.practiceId, parsed.boardId);
+		if (this.rounds.has(key)) this.debounce(this.countTimers, name, 300, () => this.recount(name));
+	}
+
+	private debounce(timers: Map<string, ReturnType<typeof setTimeout>>, key: string, ms: number, run: () => Promise<void>) {
+		clearTimeout(timers.get(key));
+		timers.set(
+			key,
+			setTimeout(() => {
+				timers.delete(key);
+				run().catch((error) => this.deps.logger.warn('privacy-task-failed', { task: run.name, error: String(error) }));
+			}, ms)
+		);
+	}
+
+	/** Runs pending mirror updates now (shutdown) and stops all timers. */
+	async stop(): Promise<void> {
+		const pending = [...this.mirrorTimers.keys()];
+		for (const timer of [...this.mirrorTimers.values(), ...this.countTimers.values()]) clearTimeout(timer);
+		this.mirrorTimers.clear();
+		this.countTimers.clear();
+		for (const { timer } of this.rounds.values()) clearTimeout(timer);
+		for (const name of pending) {
+			await this.mirror(name).catch((error) => this.deps.logger.warn('privacy-task-failed', { error: String(error) }));
+		}
+	}
+
+	private openRoundIds(practiceId: PracticeId, boardId: BoardId): Set<string> {
+		const open = this.rounds.get(roundKey(practiceId, boardId));
+		return new Set(open ? [open.round.id] : []);
+	}
+
+	private readonly locks = new Map<string, Promise<void>>();
+
+	/**
+	 * Runs `fn` while holding the named locks (taken in a fixed order). Mirror,
+	 * reveal and erase read a private document's links and write them back; two
+	 * of them interleaving on one document could mirror a note twice.
+	 */
+	private async withLocks<T>(names: readonly string[], fn: () => Promise<T>): Promise<T> {
+		const sorted = [...new Set(names)].sort();
+		const releases: (() => void)[] = [];
+		for (const name of sorted) {
+			const previous = this.locks.get(name) ?? Promise.resolve();
+			let release!: () => void;
+			const mine = new Promise<void>((r) => (release = r));
+			const chained = previous.then(() => mine);
+			this.locks.set(name, chained);
+			await previous;
+			releases.push(() => {
+				release();
+				if (this.locks.get(name) === chained) this.locks.delete(name);
+			});
+		}
+		try {
+			return await fn();
+		} finally {
+			for (const r of releases) r();
+		}
+	}
+
+	/** Brings the anonymous document in line with one member's private notes. */
+	async mirror(privateName: string): Promise<void> {
+		return this.withLocks([privateName], () => this.mirrorUnlocked(privateName));
+	}
+
+	private async mirrorUnlocked(privateName: string): Promise<void> {
+		const parsed = parseDocName(privateName);
+		if (parsed?.kind !== 'private') return;
+		const [source, anon] = await Promise.all([
+			this.deps.openDirect(privateName),
+			this.deps.openDirect(anonymousDoc(parsed.practiceId, parsed.boardId))
+		]);
+		try {
+			const links = await this.deps.storage.anonymousLinks(privateName);
+			const change = applyMirror(source.document!, anon.document!, links, this.openRoundIds(parsed.practiceId, parsed.boardId));
+			await this.persistLinks(privateName, change);
+			await this.deps.whenStored();
+		} finally {
+			await Promise.all([source.disconnect(), anon.disconnect()]);
+		}
+	}
+
+	private async persistLinks(privateName: string, change: MirrorChange) {
+		for (const { anonId, noteId } of change.added) await this.deps.storage.linkAnonymous(anonId, privateName, noteId);
+		if (change.removed.length) await this.deps.storage.unlinkAnonymous(change.removed);
+	}
+
+	// --- Silent rounds -------------------------------------------------------
+
+	/** After a restart: rounds still running get their timers back; overdue ones are revealed. */
+	async restoreRounds(): Promise<void> {
+		for (const round of await this.deps.storage.openRounds()) this.track(round);
+	}
+
+	private track(round: RoundRecord) {
+		const key = roundKey(round.practiceId, round.boardId as BoardId);
+		const timer = setTimeout(
+			// Timers may fire a millisecond early; a round never ends before its time.
+			() =>
+				void this.reveal(round.practiceId, round.boardId as BoardId, Math.max(Date.now(), round.endsAt)).catch((e) =>
+					this.deps.logger.warn('reveal-failed', { error: String(e) })
+				),
+			Math.max(0, round.endsAt - Date.now())
+		);
+		this.rounds.set(key, { round, timer, counts: new Map(), ready: new Set() });
+	}
+
+	async startRound(practiceId: PracticeId, boardId: BoardId, durationMs: number, now = Date.now()): Promise<RoundRecord> {
+		if (this.rounds.has(roundKey(practiceId, boardId))) throw new PrivacyError('round-running', 'A silent round is already running on this board.');
+		const round: RoundRecord = { id: randomId(12), practiceId, boardId, startedAt: now, endsAt: now + durationMs, revealedAt: null };
+		await this.deps.storage.createRound(round);
+		this.track(round);
+		await this.publishRound(practiceId, boardId);
+		return round;
+	}
+
+	async markReady(practiceId: PracticeId, boardId: BoardId, memberId: MemberId, ready: boolean): Promise<void> {
+		const open = this.rounds.get(roundKey(practiceId, boardId));
+		if (!open) throw new PrivacyError('no-round', 'No silent round is running on this board.');
+		if (ready) open.ready.add(memberId);
+		else open.ready.delete(memberId);
+		await this.publishRound(practiceId, boardId);
+	}
+
+	private async recount(privateName: string): Promise<void> {
+		const parsed = parseDocName(privateName);
+		if (parsed?.kind !== 'private') return;
+		const open = this.rounds.get(roundKey(parsed.practiceId, parsed.boardId));
+		if (!open) return;
+		const source = await this.deps.openDirect(privateName);
+		try {
+			let n = 0;
+			notesMap(source.document!).forEach((note) => {
+				if (note instanceof Y.Map && readPrivateState(note).round === open.round.id) n++;
+			});
+			open.counts.set(parsed.memberId, n);
+		} finally {
+			await source.disconnect();
+		}
+		await this.publishRound(parsed.practiceId, parsed.boardId);
+	}
+
+	/** Writes what everyone may know of a round: times, counts, who is ready. Never content. */
+	private async publishRound(practiceId: PracticeId, boardId: BoardId, revealedAt: number | null = null, ended?: OpenRound) {
+		const open = ended ?? this.rounds.get(roundKey(practiceId, boardId));
+		const round = open?.round;
+		if (!round) return;
+		const counts = open ? [...open.counts.values()].filter((n) => n > 0) : [];
+		const info: RoundInfo = {
+			id: round.id,
+			startedAt: round.startedAt,
+			endsAt: round.endsAt,
+			revealedAt,
+			notes: counts.reduce((a, b) => a + b, 0),
+			people: counts.length,
+			ready: open ? [...open.ready] : []
+		};
+		const practice = await this.deps.openDirect(practiceDoc(practiceId));
+		try {
+			practice.document!.transact(() => writeRound(practice.document!, boardId, info), SERVER_ORIGIN);
+			await this.deps.whenStored();
+		} finally {
+			await practice.disconnect();
+		}
+	}
+
+	/**
+	 * Ends a round: every note written in it becomes what its author chose, in
+	 * one synchronous pass after all documents are open, so they appear together.
+	 */
+	async reveal(practiceId: PracticeId, boardId: BoardId, now = Date.now()): Promise<void> {
+		const key = roundKey(practiceId, boardId);
+		const open = this.rounds.get(key);
+		if (!open || this.revealing.has(key)) throw new PrivacyError('no-round', 'No silent round is running on this board.');
+		clearTimeout(open.timer);
+		this.revealing.add(key);
+		const members = (await this.deps.storage.listMembers(practiceId)).filter((m) => m.role !== 'observer');
+		try {
+			await this.withLocks(
+				members.map((m) => privateDoc(practiceId, boardId, m.id)),
+				() => this.revealUnlocked(practiceId, boardId, key, open, members, now)
+			);
+		} finally {
+			this.revealing.delete(key);
+		}
+	}
+
+	private async revealUnlocked(
+		practiceId: PracticeId,
+		boardId: BoardId,
+		key: string,
+		open: OpenRound,
+		members: readonly { id: MemberId }[],
+		now: number
+	): Promise<void> {
+		const anon = await this.deps.openDirect(anonymousDoc(practiceId, boardId));
+		const opened: DirectConnection[] = [anon];
+		try {
+			const lanes = [];
+			for (const m of members) {
+				const name = privateDoc(practiceId, boardId, m.id);
+				const [priv, lane] = await Promise.all([this.deps.openDirect(name), this.deps.openDirect(laneDoc(practiceId, boardId, m.id))]);
+				opened.push(priv, lane);
+				lanes.push({ member: m.id, name, priv: priv.document!, lane: lane.document!, links: await this.deps.storage.anonymousLinks(name) });
+			}
+			// From here on nothing awaits: all notes of the round change in the same turn.
+			// Until now the round was still open, so mirrors kept its notes back.
+			this.rounds.delete(key);
+			const changes: [string, MirrorChange][] = [];
+			for (const l of lanes) {
+				const inRound: NoteId[] = [];
+				notesMap(l.priv).forEach((note, id) => {
+					if (note instanceof Y.Map && readPrivateState(note).round === open.round.id) inRound.push(id as NoteId);
+				});
+				for (const id of inRound) {
+					const note = notesMap(l.priv).get(id) as Y.Map<unknown>;
+					const { reveal } = readPrivateState(note);
+					if (reveal === 'shared') {
+						transferNote(l.priv, l.lane, id, { createdBy: l.member, at: now }, SERVER_ORIGIN);
+					} else {
+						l.priv.transact(() => {
+							note.delete('round');
+							note.set('visibility', reveal === 'anonymous' ? 'anonymous' : 'private');
+						}, SERVER_ORIGIN);
+					}
+				}
+				changes.push([l.name, applyMirror(l.priv, anon.document!, l.links, new Set())]);
+			}
+			await this.deps.storage.revealRound(open.round.id, now);
+			for (const [name, change] of changes) await this.persistLinks(name, change);
+			await this.publishRound(practiceId, boardId, now, open);
+			await this.deps.whenStored();
+		} finally {
+			await Promise.all(opened.map((c) => c.disconnect()));
+		}
+	}
+
+	roundOf(practiceId: PracticeId, boardId: BoardId): RoundRecord | null {
+		return this.rounds.get(roundKey(practiceId, boardId))?.round ?? null;
+	}
+
+	// --- Bringing in an anonymous note ---------------------------------------
+
+	/** The server writes the collective note, so nothing in it points at whoever brought it in. */
+	async bringInAnonymous(practiceId: PracticeId, boardId: BoardId, anonId: NoteId, into?: NoteId): Promise<NoteId> {
+		const [anon, collective] = await Promise.all([
+			this.deps.openDirect(anonymousDoc(practiceId, boardId)),
+			this.deps.openDirect(collectiveDoc(practiceId, boardId))
+		]);
+		try {
+			if (!readNote(anon.document!, anonId)) throw new PrivacyError('not-found', 'No such anonymous note.');
+			if (into && !readNote(collective.document!, into)) throw new PrivacyError('not-found', 'No such collective note.');
+			const id = bringIn(collective.document!, { doc: anon.document!, memberId: null, noteId: anonId }, { createdBy: null, at: dayOf(Date.now()), into }, SERVER_ORIGIN);
+			await this.deps.whenStored();
+			return id;
+		} finally {
+			await Promise.all([anon.disconnect(), collective.disconnect()]);
+		}
+	}
+
+	// --- Leaving ---------------------------------------------------------------
+
+	/**
+	 * Erases a member's private notes everywhere, also from the stored history;
+	 * their shared notes are erased too or kept without their name. Their
+	 * anonymous notes stay, and the last link to them is forgotten.
+	 */
+	async erase(practiceId: PracticeId, memberId: MemberId, shared: 'erase' | 'anonymize', now = Date.now()): Promise<void> {
+		const practice = await this.deps.storage.getPractice(practiceId);
+		if (!practice) throw new PrivacyError('not-found', 'No such practice.');
+		const names = boardsOf(practice.framework).map((a) => privateDoc(practiceId, a.id as BoardId, memberId));
+		return this.withLocks(names, () => this.eraseUnlocked(practice, memberId, shared, now));
+	}
+
+	private async eraseUnlocked(
+		practice: { id: PracticeId; framework: import('../src/lib/domain/frameworks.ts').Framework },
+		memberId: MemberId,
+		shared: 'erase' | 'anonymize',
+		now: number
+	): Promise<void> {
+		const practiceId = practice.id;
+		const erased: { doc: string; ydoc: Y.Doc }[] = [];
+		const opened: DirectConnection[] = [];
+		try {
+			for (const aspect of boardsOf(practice.framework)) {
+				const boardId = aspect.id as BoardId;
+				const names = [privateDoc(practiceId, boardId, memberId), laneDoc(practiceId, boardId, memberId)];
+				const [priv, lane, anon] = await Promise.all([...names, anonymousDoc(practiceId, boardId)].map((n) => this.deps.openDirect(n)));
+				opened.push(priv, lane, anon);
+				if (shared === 'erase') {
+					// Their anonymous notes are theirs too: gone, also from the anonymous document's history.
+					const links = await this.deps.storage.anonymousLinks(names[0]);
+					if (links.length) {
+						anon.document!.transact(() => {
+							for (const { anonId } of links) if (readNote(anon.document!, anonId)) deleteNote(anon.document!, anonId as NoteId);
+						}, SERVER_ORIGIN);
+						erased.push({ doc: anonymousDoc(practiceId, boardId), ydoc: anon.document! });
+					}
+				}
+				if (shared === 'anonymize') {
+					notesMap(lane.document!).forEach((_, id) => {
+						const nodes = (notesMap(lane.document!).get(id) as Y.Map<unknown>).get('content') as Y.XmlFragment;
+						const data = readNote(lane.document!, id)!;
+						createNote(
+							anon.document!,
+							{ createdBy: null, at: dayOf(now), color: data.color, x: data.x, y: data.y, nodes: nodes.toArray() as (Y.XmlElement | Y.XmlText)[] },
+							SERVER_ORIGIN
+						);
+					});
+				}
+				for (const conn of [priv, lane]) {
+					const doc = conn.document!;
+					doc.transact(() => [...notesMap(doc).keys()].forEach((id) => deleteNote(doc, id as NoteId)), SERVER_ORIGIN);
+				}
+				erased.push({ doc: names[0], ydoc: priv.document! }, { doc: names[1], ydoc: lane.document! });
+				await this.deps.storage.unlinkAnonymousSources([names[0]]);
+			}
+			// Their name goes too: from the practice document and its history, and from the log.
+			const practiceConn = await this.deps.openDirect(practiceDoc(practiceId));
+			opened.push(practiceConn);
+			practiceConn.document!.transact(() => removeMemberInfo(practiceConn.document!, memberId), SERVER_ORIGIN);
+			erased.push({ doc: practiceDoc(practiceId), ydoc: practiceConn.document! });
+			await this.deps.whenStored();
+			await this.deps.storage.forgetMember(memberId);
+			await this.deps.storage.eraseHistory(erased.map(({ doc, ydoc }) => ({ doc, state: Y.encodeStateAsUpdateV2(ydoc) })));
+		} finally {
+			await Promise.all(opened.map((c) => c.disconnect()));
+		}
+	}
+}
+
+const roundKey = (practiceId: string, boardId: string) => `${practiceId}/${boardId}`;
+
+interface OpenRound {
+	readonly round: RoundRecord;
+	readonly timer: ReturnType<typeof setTimeout>;
+	readonly counts: Map<string, number>;
+	readonly ready: Set<string>;
+}
+
+export interface MirrorChange {
+	readonly added: { anonId: string; noteId: string }[];
+	readonly removed: string[];
+}
+
+/**
+ * Makes the anonymous document show exactly the member's anonymous notes:
+ * copies content, colour and place under server-chosen ids, removes notes
+ * that are no longer anonymous. `links` say which anonymous note mirrors which
+ * private note; they never leave the server.
+ */
+export function applyMirror(
+	source: Y.Doc,
+	anon: Y.Doc,
+	links: readonly { anonId: string; noteId: string }[],
+	openRounds: ReadonlySet<string>
+): MirrorChange {
+	const wanted = new Set<string>(anonymousNotes(source, openRounds));
+	const byNote = new Map(links.map((l) => [l.noteId, l.anonId]));
+	const change: MirrorChange = { added: [], removed: [] };
+	anon.transact(() => {
+		for (const noteId of wanted) {
+			let anonId = byNote.get(noteId);
+			if (!anonId) {
+				anonId = randomId(16);
+				change.added.push({ anonId, noteId });
+			}
+			upsertMirror(source, anon, noteId as NoteId, anonId as NoteId);
+		}
+		for (const { anonId, noteId } of links) {
+			if (wanted.has(noteId)) continue;
+			if (readNote(anon, anonId)) deleteNote(anon, anonId as NoteId);
+			change.removed.push(anonId);
+		}
+	}, SERVER_ORIGIN);
+	return change;
+}
+
+function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId) {
+	const data = readNote(source, noteId)!;
+	const content = (notesMap(source).get(noteId) as Y.Map<unknown>).get('content') as Y.XmlFragment;
+	const existing = notesMap(anon).get(anonId);
+	if (!(existing instanceof Y.Map)) {
+		createNote(anon, {
+			id: anonId,
+			createdBy: null,
+			at: dayOf(data.createdAt),
+			color: data.color,
+			x: data.x,
+			y: data.y,
+			loop: data.loop,
+			nodes: content.toArray() as (Y.XmlElement | Y.XmlText)[]
+		});
+		return;
+	}
+	for (const key of ['color', 'x', 'y'] as const) if (existing.get(key) !== data[key]) existing.set(key, data[key]);
+	if ((existing.get('loop') ?? null) !== data.loop) {
+		if (data.loop) existing.set('loop', data.loop);
+		else existing.delete('loop');
+	}
+	const mirror = existing.get('content') as Y.XmlFragment;
+	if (mirror.toJSON() !== content.toJSON()) {
+		mirror.delete(0, mirror.length);
+		mirror.insert(0, content.toArray().map((n) => (n as Y.XmlElement | Y.XmlText).clone()));
+	}
+}

@@ -1,0 +1,114 @@
+import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import type { Role } from '../../src/lib/domain/practice.ts';
+import type { Framework } from '../../src/lib/domain/frameworks.ts';
+import type { Visibility } from '../../src/lib/domain/visibility.ts';
+
+export interface PracticeRecord {
+	readonly id: PracticeId;
+	readonly name: string;
+	readonly framework: Framework;
+	readonly createdAt: number;
+	/** Invite tokens in the clear: the facilitator is shown them again. Looked up by hash. */
+	readonly participantInvite: string;
+	readonly observerInvite: string;
+	/** Visibility of new individual notes: 'private' | 'shared' | 'anonymous'. */
+	readonly defaultVisibility: Visibility;
+}
+
+export interface RoundRecord {
+	readonly id: string;
+	readonly practiceId: PracticeId;
+	readonly boardId: string;
+	readonly startedAt: number;
+	readonly endsAt: number;
+	readonly revealedAt: number | null;
+}
+
+export interface MemberRecord {
+	readonly id: MemberId;
+	readonly practiceId: PracticeId;
+	readonly name: string;
+	readonly role: Role;
+	readonly createdAt: number;
+	readonly removedAt: number | null;
+	/** Had an individual lane (was a participant or facilitator); false again after leaving. */
+	readonly hadLane: boolean;
+}
+
+export interface LoggedUpdate {
+	readonly doc: string;
+	/** A Yjs update, V1 encoding, exactly as the document emitted it. */
+	readonly update: Uint8Array;
+	readonly at: number;
+	/** Who made the change; null for the server itself. */
+	readonly memberId: MemberId | null;
+}
+
+export interface StoredDocument {
+	/** The newest checkpoint (full state, V2 encoding), if any. */
+	readonly checkpoint: Uint8Array | null;
+	/** Log entries after the checkpoint, in order (V1). */
+	readonly updates: readonly Uint8Array[];
+	/** The sequence number of the last log entry included (0 when empty). */
+	readonly lastSeq: number;
+	/** The sequence number the checkpoint covers (0 when none). */
+	readonly checkpointSeq: number;
+}
+
+/**
+ * Everything Zwerm keeps. One interface, one contract suite
+ * (tests/integration/storage-contract.test.ts), several adapters.
+ */
+export interface Storage {
+	readonly kind: string;
+	createPractice(practice: PracticeRecord, inviteHashes: { participant: string; observer: string }): Promise<void>;
+	getPractice(id: PracticeId): Promise<PracticeRecord | null>;
+	findInvite(tokenHash: string): Promise<{ practiceId: PracticeId; role: 'participant' | 'observer' } | null>;
+	addMember(member: MemberRecord, sessionHash: string): Promise<void>;
+	findSession(sessionHash: string): Promise<MemberRecord | null>;
+	getMember(id: MemberId): Promise<MemberRecord | null>;
+	/** Members who have not been removed. */
+	listMembers(practiceId: PracticeId): Promise<MemberRecord[]>;
+	updateMember(id: MemberId, change: { name?: string; role?: Role }): Promise<void>;
+	/** Removes a member: their session stops working at once. */
+	removeMember(id: MemberId, at: number): Promise<void>;
+	renewInvites(
+		practiceId: PracticeId,
+		tokens: { participant: string; observer: string },
+		hashes: { participant: string; observer: string }
+	): Promise<void>;
+	setDefaultVisibility(practiceId: PracticeId, visibility: Visibility): Promise<void>;
+
+	/** Which anonymous note mirrors which private note: known to the server only. */
+	anonymousLinks(sourceDoc: string): Promise<{ anonId: string; noteId: string }[]>;
+	linkAnonymous(anonId: string, sourceDoc: string, noteId: string): Promise<void>;
+	unlinkAnonymous(anonIds: readonly string[]): Promise<void>;
+	unlinkAnonymousSources(sourceDocs: readonly string[]): Promise<void>;
+
+	createRound(round: RoundRecord): Promise<void>;
+	revealRound(id: string, at: number): Promise<void>;
+	openRounds(): Promise<RoundRecord[]>;
+
+	/**
+	 * Forgets documents' history: each one's log and checkpoints are replaced by
+	 * one checkpoint of `state` (its current content), and the store's files are
+	 * compacted so nothing erased remains on disk.
+	 */
+	eraseHistory(entries: readonly { doc: string; state: Uint8Array }[]): Promise<void>;
+	/** A member who left: their name is blanked and the log no longer says which changes were theirs. */
+	forgetMember(id: MemberId): Promise<void>;
+
+	/** Appends updates in one transaction; resolves once they are durable. */
+	appendUpdates(batch: readonly LoggedUpdate[]): Promise<void>;
+	loadDocument(doc: string): Promise<StoredDocument>;
+	/** Stores a full state (V2) covering the log up to and including `seq`. Idempotent. */
+	writeCheckpoint(doc: string, seq: number, state: Uint8Array): Promise<void>;
+	countUpdatesSince(doc: string, seq: number): Promise<number>;
+	/** The sequence number of the document's last log entry (0 when none). */
+	lastSeq(doc: string): Promise<number>;
+	close(): Promise<void>;
+}
+
+export class StorageError extends Error {
+	readonly code = 'storage-failed';
+}

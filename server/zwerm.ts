@@ -1,0 +1,212 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Hocuspocus } from '@hocuspocus/server';
+import { WebSocketServer, type WebSocket } from 'ws';
+import * as Y from 'yjs';
+import type { Storage } from './storage/types.ts';
+import { DurableLog } from './extensions/durable-log.ts';
+import { Access } from './extensions/access.ts';
+import { Practices } from './practices.ts';
+import { GatedSocket } from './gated-socket.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Privacy } from './privacy.ts';
+import { CloseReason } from './close-reasons.ts';
+import { AddressCounter, LimitStats, TokenBucket, clientAddress, resolveLimits, type Limits } from './limits.ts';
+import { ZwermMetrics, instrumentStorage } from './metrics.ts';
+import type { MemberId } from '../src/lib/domain/ids.ts';
+
+export const COLLAB_PATH = '/collab';
+
+export interface ZwermOptions {
+	readonly storage: Storage;
+	readonly logger?: Logger;
+	/** Largest websocket frame accepted, in bytes. */
+	readonly maxPayload?: number;
+	readonly checkpointEvery?: number;
+	/** Hocuspocus store debounce (ms): when a quiet document's log is folded into a checkpoint. */
+	readonly storeDebounce?: number;
+	/**
+	 * Off only for the benchmark's baseline: documents live in memory and
+	 * acknowledgements no longer wait for the disk.
+	 */
+	readonly durableLog?: boolean;
+	/** Per-connection message rate, connections per address, slow readers (see server/limits.ts). */
+	readonly limits?: Partial<Limits>;
+}
+
+export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
+
+/**
+ * The collaboration server without a process around it: tests build one on a
+ * random port, `server/main.ts` and the Vite plugin wrap it in a real one.
+ */
+export function createZwerm(options: ZwermOptions) {
+	const { storage } = options;
+	const logger = options.logger ?? createLogger();
+	const metrics = new ZwermMetrics({ connections: () => wss.clients.size, documents: () => hocuspocus.getDocumentsCount() });
+	const durable = new DurableLog(instrumentStorage(storage, metrics), {
+		checkpointEvery: options.checkpointEvery ?? 500,
+		log: (event, fields) => logger.warn(event, fields)
+	});
+	const openDirect = (name: string) => hocuspocus.openDirectConnection(name, {});
+	const whenStored = () => durable.batcher.idle();
+	const privacy = new Privacy({ storage, openDirect, whenStored, logger });
+
+	/** Closes every connection of a member at once (removed, role changed, left). */
+	function closeMember(memberId: MemberId): number {
+		let closed = 0;
+		for (const document of hocuspocus.documents.values()) {
+			for (const connection of document.getConnections()) {
+				if ((connection.context as { memberId?: string } | undefined)?.memberId !== memberId) continue;
+				const socket = connection.webSocket;
+				if (socket instanceof GatedSocket) socket.fail(CloseReason.Forbidden.code, CloseReason.Forbidden.reason);
+				else connection.close({ code: CloseReason.Forbidden.code, reason: CloseReason.Forbidden.reason });
+				closed++;
+			}
+		}
+		return closed;
+	}
+
+	const practices: Practices = new Practices(storage, openDirect, whenStored, { privacy, closeMember });
+	const hocuspocus: Hocuspocus = new Hocuspocus({
+		name: 'zwerm',
+		quiet: true,
+		debounce: options.storeDebounce ?? 2000,
+		maxDebounce: 10000,
+		timeout: 30000,
+		extensions: [
+			...(options.durableLog === false ? [] : [durable]),
+			new Access(practices),
+			{
+				extensionName: 'zwerm-privacy',
+				// A throw here would end the process (Hocuspocus does not catch onChange).
+				async onChange({ documentName }: { documentName: string }) {
+					try {
+						privacy.onDocumentChange(documentName);
+					} catch (error) {
+						logger.warn('privacy-on-change-failed', { error: String(error) });
+					}
+				}
+			}
+		]
+	});
+	privacy.restoreRounds().catch((error) => logger.warn('restore-rounds-failed', { error: String(error) }));
+
+	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
+	const limits = resolveLimits(options.limits);
+	const addresses = new AddressCounter(limits.connectionsPerAddress);
+	const limitStats = new LimitStats();
+	/** A client that broke a limit may not answer the close handshake: cut it off soon after. */
+	const cutOff = (ws: WebSocket) => setTimeout(() => ws.terminate(), 2000).unref();
+
+	/** Takes a websocket upgrade on the collaboration path; false for any other path. */
+	function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+		const url = new URL(request.url ?? '/', 'http://localhost');
+		if (url.pathname !== COLLAB_PATH) return false;
+		if (!originAllowed(request)) {
+			socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+			return true;
+		}
+		const address = clientAddress(request, limits.trustProxy);
+		if (!addresses.acquire(address)) {
+			limitStats.refused.perAddress++;
+			socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			return true;
+		}
+		// The TCP socket closes however the upgrade ends (refused, failed, or a websocket that closed).
+		socket.once('close', () => addresses.release(address));
+		wss.handleUpgrade(request, socket, head, (ws) => {
+			limitStats.sockets.add(ws);
+			const gated = new GatedSocket(ws, {
+				onHeld: (ms) => metrics.ackHoldSeconds.observe(ms / 1000),
+				maxBufferedBytes: limits.maxBufferedBytes,
+				onSlowReader: () => {
+					limitStats.closed.slowReader++;
+					cutOff(ws);
+				}
+			});
+			const bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+			const headers = new Headers();
+			for (const [key, value] of Object.entries(request.headers)) {
+				if (typeof value === 'string') headers.set(key, value);
+				else if (Array.isArray(value)) headers.set(key, value.join(', '));
+			}
+			const webRequest = new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`), {
+				headers
+			});
+			const client = hocuspocus.handleConnection(gated, webRequest);
+			ws.on('message', (data: Buffer, isBinary) => {
+				// Frames still arriving after the server decided to close are not handled.
+				if (ws.readyState !== ws.OPEN) return;
+				if (!bucket.take()) {
+					limitStats.closed.rateLimited++;
+					gated.fail(CloseReason.RateLimited.code, CloseReason.RateLimited.reason);
+					cutOff(ws);
+					return;
+				}
+				if (!isBinary) {
+					ws.close(4400, 'binary-frames-only');
+					return;
+				}
+				metrics.messageReceived(data);
+				client.handleMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+			});
+			ws.on('close', (code, reason) => {
+				limitStats.sockets.delete(ws);
+				client.handleClose({ code, reason: reason.toString() });
+			});
+			ws.on('error', (error) => logger.warn('websocket-error', { error: String(error) }));
+		});
+		return true;
+	}
+
+	/** Reads a document: the live copy when loaded, else from storage. */
+	async function readDocument(name: string): Promise<Y.Doc> {
+		const live = hocuspocus.documents.get(name);
+		if (live) return live;
+		const stored = await storage.loadDocument(name);
+		const doc = new Y.Doc();
+		if (stored.checkpoint) Y.applyUpdateV2(doc, stored.checkpoint);
+		for (const update of stored.updates) Y.applyUpdate(doc, update);
+		return doc;
+	}
+
+	/**
+	 * Drains: closes connections, stores pending changes, unloads documents.
+	 * If storage keeps failing, gives up after `drainMs` and says how many
+	 * updates were not stored (their clients were never told they were saved).
+	 */
+	async function close(drainMs = 15000): Promise<void> {
+		await privacy.stop();
+		for (const ws of wss.clients) ws.close(1001, 'server-shutting-down');
+		hocuspocus.closeConnections();
+		hocuspocus.flushPendingStores();
+		const deadline = Date.now() + drainMs;
+		const timeLeft = () => new Promise<void>((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+		await Promise.race([durable.batcher.idle(), timeLeft()]);
+		while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		await Promise.race([durable.batcher.idle(), timeLeft()]);
+		const unsaved = durable.batcher.pending();
+		if (unsaved > 0) logger.warn('shutdown-with-unsaved-updates', { count: unsaved });
+		wss.close();
+		await storage.close();
+	}
+
+	return { hocuspocus, practices, privacy, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+}
+
+/**
+ * Browsers send cookies with cross-site websocket upgrades; refuse upgrades
+ * from pages on another host. Scripts (no Origin header) authenticate with a token.
+ */
+function originAllowed(request: IncomingMessage): boolean {
+	const origin = request.headers.origin;
+	if (!origin) return true;
+	try {
+		return new URL(origin).host === request.headers.host;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,32 @@
+import type { LaneKey } from '$lib/sync/board.svelte.ts';
+import type { NoteId } from '$lib/domain/ids.ts';
+
+export type NoteDialog =
+	| { readonly kind: 'bring-in'; readonly lane: LaneKey; readonly noteId: NoteId }
+	| { readonly kind: 'move'; readonly lane: LaneKey; readonly noteId: NoteId };
+
+/** What this person is doing on the board: local, never synced. */
+export class BoardUi {
+	editing = $state<{ lane: LaneKey; noteId: NoteId } | null>(null);
+	dialog = $state<NoteDialog | null>(null);
+	/** Announced to screen readers after actions. */
+	announcement = $state('');
+
+	isEditing(lane: LaneKey, noteId: NoteId): boolean {
+		return this.editing?.lane === lane && this.editing.noteId === noteId;
+	}
+
+	announce(text: string): void {
+		this.announcement = '';
+		queueMicrotask(() => (this.announcement = text));
+	}
+
+	/** Focus a note's card (after moving it, leaving edit mode, following a citation). */
+	focusNote(noteId: NoteId): void {
+		requestAnimationFrame(() => {
+			const el = document.getElementById(`note-${noteId}`);
+			el?.focus();
+			el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+		});
+	}
+}

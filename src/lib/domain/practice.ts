@@ -1,0 +1,131 @@
+import * as Y from 'yjs';
+import type { BoardId, MemberId } from './ids.ts';
+import { GOALS_ASPECT, type Aspect, type Framework } from './frameworks.ts';
+
+/**
+ * The practice document (`practice/<id>`): written only by the server,
+ * read by every member. It tells clients the practice's name, framework and
+ * members, so lanes appear live as people join.
+ *   info: Y.Map { name, framework (JSON) }
+ *   members: Y.Map memberId → { name, role, joinedAt, removed? }
+ *   rounds: Y.Map boardId → RoundInfo (the latest silent round per board)
+ */
+export const ROLES = ['facilitator', 'participant', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+export const isRole = (v: unknown): v is Role => ROLES.includes(v as Role);
+
+export const canWrite = (role: Role): boolean => role !== 'observer';
+
+export interface MemberInfo {
+	readonly id: MemberId;
+	readonly name: string;
+	readonly role: Role;
+	readonly joinedAt: number;
+	/** Removed by a facilitator: no access any more; their shared notes stay, read-only. */
+	readonly removed?: boolean;
+	/** Was a participant or facilitator once: their lane stays on the board, read-only, if they become an observer. */
+	readonly hadLane?: boolean;
+}
+
+/** What everyone may know of a silent round: times, counts and who is ready; never content. */
+export interface RoundInfo {
+	readonly id: string;
+	readonly startedAt: number;
+	readonly endsAt: number;
+	readonly revealedAt: number | null;
+	readonly notes: number;
+	readonly people: number;
+	readonly ready: readonly string[];
+}
+
+export interface PracticeInfo {
+	readonly name: string;
+	readonly framework: Framework | null;
+	readonly members: readonly MemberInfo[];
+	readonly rounds: ReadonlyMap<string, RoundInfo>;
+}
+
+const info = (doc: Y.Doc) => doc.getMap<unknown>('info');
+const members = (doc: Y.Doc) => doc.getMap<unknown>('members');
+const rounds = (doc: Y.Doc) => doc.getMap<unknown>('rounds');
+
+export function writeRound(doc: Y.Doc, boardId: string, round: RoundInfo, origin: unknown = null): void {
+	doc.transact(() => rounds(doc).set(boardId, { ...round, ready: [...round.ready] }), origin);
+}
+
+export function removeMemberInfo(doc: Y.Doc, id: MemberId, origin: unknown = null): void {
+	doc.transact(() => members(doc).delete(id), origin);
+}
+
+export function writePracticeInfo(doc: Y.Doc, name: string, framework: Framework, origin: unknown = null): void {
+	doc.transact(() => {
+		info(doc).set('name', name);
+		info(doc).set('framework', framework);
+	}, origin);
+}
+
+export function writeMember(doc: Y.Doc, member: MemberInfo, origin: unknown = null): void {
+	doc.transact(() => {
+		members(doc).set(member.id, {
+			name: member.name,
+			role: member.role,
+			joinedAt: member.joinedAt,
+			...(member.removed ? { removed: true } : {}),
+			...(member.hadLane || member.role !== 'observer' ? { hadLane: true } : {})
+		});
+	}, origin);
+}
+
+export function readPractice(doc: Y.Doc): PracticeInfo {
+	const name = info(doc).get('name');
+	const framework = info(doc).get('framework');
+	const list: MemberInfo[] = [];
+	members(doc).forEach((value, id) => {
+		const m = value as { name?: unknown; role?: unknown; joinedAt?: unknown; removed?: unknown; hadLane?: unknown } | null;
+		if (m && typeof m.name === 'string' && isRole(m.role)) {
+			list.push({
+				id: id as MemberId,
+				name: m.name,
+				role: m.role,
+				joinedAt: Number(m.joinedAt) || 0,
+				removed: m.removed === true,
+				hadLane: m.hadLane === true
+			});
+		}
+	});
+	list.sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));
+	const roundMap = new Map<string, RoundInfo>();
+	rounds(doc).forEach((value, boardId) => {
+		const r = value as Partial<RoundInfo> | null;
+		if (r && typeof r.id === 'string' && typeof r.endsAt === 'number') {
+			roundMap.set(boardId, {
+				id: r.id,
+				startedAt: Number(r.startedAt) || 0,
+				endsAt: r.endsAt,
+				revealedAt: typeof r.revealedAt === 'number' ? r.revealedAt : null,
+				notes: Number(r.notes) || 0,
+				people: Number(r.people) || 0,
+				ready: Array.isArray(r.ready) ? r.ready.filter((x): x is string => typeof x === 'string') : []
+			});
+		}
+	});
+	return {
+		name: typeof name === 'string' ? name : '',
+		framework: framework && typeof framework === 'object' ? (framework as Framework) : null,
+		members: list,
+		rounds: roundMap
+	};
+}
+
+/** The boards of a practice: one per aspect, then the goals board. */
+export function boardsOf(framework: Framework): readonly Aspect[] {
+	return [...framework.aspects, GOALS_ASPECT];
+}
+
+export function findBoard(framework: Framework, boardId: BoardId | string): Aspect | undefined {
+	return boardsOf(framework).find((a) => a.id === boardId);
+}
+
+/** Members who have an individual lane: everyone but observers who never had one. */
+export const laneOwners = (list: readonly MemberInfo[]): MemberInfo[] =>
+	list.filter((m) => m.role !== 'observer' || m.hadLane === true);

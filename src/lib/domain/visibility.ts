@@ -1,0 +1,98 @@
+import * as Y from 'yjs';
+import type { NoteId } from './ids.ts';
+import { notesMap, transferNote } from './notes.ts';
+
+/**
+ * Who sees an individual note. Each visibility lives in its own document
+ * (see docs/ARCHITECTURE.md), because access is decided per document:
+ *   private   → the author's private document (`…/lane/<member>/private`)
+ *   shared    → the author's lane document, with their name
+ *   anonymous → the author's private document, flagged; the server mirrors
+ *               it into the board's anonymous document under its own name.
+ */
+export const VISIBILITIES = ['private', 'shared', 'anonymous'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+export const isVisibility = (v: unknown): v is Visibility => VISIBILITIES.includes(v as Visibility);
+
+/** Fields of a note in a private document. */
+export interface PrivateNoteState {
+	/** 'anonymous' when the server should show it, without a name, to the group. */
+	readonly visibility: 'private' | 'anonymous';
+	/** The silent round it was written in, while that round is not yet revealed. */
+	readonly round: string | null;
+	/** What it becomes when its round is revealed. */
+	readonly reveal: Visibility;
+}
+
+export function readPrivateState(note: Y.Map<unknown>): PrivateNoteState {
+	const visibility = note.get('visibility');
+	const round = note.get('round');
+	const reveal = note.get('reveal');
+	return {
+		visibility: visibility === 'anonymous' ? 'anonymous' : 'private',
+		round: typeof round === 'string' && round.length <= 40 ? round : null,
+		reveal: isVisibility(reveal) ? reveal : 'shared'
+	};
+}
+
+export function privateState(doc: Y.Doc, id: NoteId): PrivateNoteState | null {
+	const note = notesMap(doc).get(id);
+	return note instanceof Y.Map ? readPrivateState(note) : null;
+}
+
+export function setAnonymous(doc: Y.Doc, id: NoteId, anonymous: boolean, origin: unknown = null): void {
+	doc.transact(() => {
+		const note = notesMap(doc).get(id);
+		if (note instanceof Y.Map) note.set('visibility', anonymous ? 'anonymous' : 'private');
+	}, origin);
+}
+
+/** Marks a note as written during a silent round, to become `reveal` when the round ends. */
+export function setRound(doc: Y.Doc, id: NoteId, round: string | null, reveal: Visibility, origin: unknown = null): void {
+	doc.transact(() => {
+		const note = notesMap(doc).get(id);
+		if (!(note instanceof Y.Map)) return;
+		if (round) note.set('round', round);
+		else note.delete('round');
+		note.set('reveal', reveal);
+	}, origin);
+}
+
+/** Notes the server mirrors into the anonymous document: flagged, and not held back by a round. */
+export function anonymousNotes(doc: Y.Doc, openRounds: ReadonlySet<string>): NoteId[] {
+	const out: NoteId[] = [];
+	notesMap(doc).forEach((note, id) => {
+		if (!(note instanceof Y.Map)) return;
+		const s = readPrivateState(note);
+		if (s.visibility === 'anonymous' && !(s.round && openRounds.has(s.round))) out.push(id as NoteId);
+	});
+	return out;
+}
+
+/** Rounds a time down to the day, so an anonymous note's time does not point at whoever was typing then. */
+export const dayOf = (ms: number): number => Math.floor(ms / 86_400_000) * 86_400_000;
+
+/**
+ * Changes what an own note is. Private and anonymous notes live in the private
+ * document, shared ones in the lane document: moving between them is a
+ * transfer (the copy first, then the removal), anonymity a flag the server acts on.
+ * Returns the note's id afterwards (a transfer gives it a new one).
+ */
+export function changeVisibility(
+	docs: { private: Y.Doc; shared: Y.Doc },
+	from: 'private' | 'shared',
+	id: NoteId,
+	to: Visibility,
+	by: { createdBy: import('./ids.ts').MemberId | null; at: number },
+	origin: unknown = null
+): NoteId {
+	if (from === 'shared') {
+		if (to === 'shared') return id;
+		const moved = transferNote(docs.shared, docs.private, id, by, origin);
+		setAnonymous(docs.private, moved, to === 'anonymous', origin);
+		return moved;
+	}
+	if (to === 'shared') return transferNote(docs.private, docs.shared, id, by, origin);
+	setAnonymous(docs.private, id, to === 'anonymous', origin);
+	return id;
+}

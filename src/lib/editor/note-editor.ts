@@ -1,0 +1,43 @@
+import { Editor } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import type { HocuspocusProvider } from '@hocuspocus/provider';
+import type * as Y from 'yjs';
+import { noteExtensions } from './extensions.ts';
+
+export interface NoteEditorOptions {
+	readonly fragment: Y.XmlFragment;
+	/** With awareness, others see a named caret. */
+	readonly provider: HocuspocusProvider | null;
+	readonly user: { name: string; color: string };
+	readonly label: string;
+	readonly onReady?: (editor: Editor) => void;
+	readonly onEscape?: () => void;
+}
+
+/**
+ * Mounts Tiptap bound to a note's fragment. Used as a Svelte attachment:
+ * the returned function destroys the editor when the note leaves edit mode.
+ */
+export function mountNoteEditor(element: HTMLElement, options: NoteEditorOptions): () => void {
+	const extensions = [...noteExtensions(), Collaboration.configure({ fragment: options.fragment })];
+	if (options.provider?.awareness) {
+		extensions.push(CollaborationCaret.configure({ provider: options.provider, user: options.user }));
+	}
+	const editor = new Editor({
+		element,
+		extensions,
+		editorProps: {
+			attributes: { 'aria-label': options.label, 'aria-multiline': 'true', role: 'textbox' },
+			handleKeyDown: (_, event) => {
+				if (event.key === 'Escape') {
+					options.onEscape?.();
+					return true;
+				}
+				return false;
+			}
+		}
+	});
+	options.onReady?.(editor);
+	return () => editor.destroy();
+}

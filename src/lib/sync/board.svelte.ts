@@ -1,0 +1,235 @@
+import type { HocuspocusProvider } from '@hocuspocus/provider';
+import * as Y from 'yjs';
+import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '$lib/domain/docnames.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '$lib/domain/ids.ts';
+import { NOTES_KEY, citedBy, listNotes, type CitationRef, type NoteData } from '$lib/domain/notes.ts';
+import { canWrite, laneOwners, type MemberInfo, type Role, type RoundInfo } from '$lib/domain/practice.ts';
+import type { Visibility } from '$lib/domain/visibility.ts';
+import { openDocument, openSocket } from './socket.ts';
+import { PracticeState } from './practice.svelte.ts';
+import { coalesce } from './coalesce.ts';
+import { forgetPracticeLocally } from './local.ts';
+
+/** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
+export type LaneKey = 'collective' | 'anonymous' | 'private' | MemberId;
+
+export interface Me {
+	readonly id: MemberId;
+	readonly name: string;
+	readonly role: Role;
+}
+
+export type { Visibility };
+
+export interface Peer {
+	readonly clientId: number;
+	readonly memberId: MemberId;
+	readonly name: string;
+	readonly color: string;
+	readonly pointer: { lane: LaneKey; x: number; y: number } | null;
+}
+
+const PEOPLE_COLORS = ['#b3261e', '#1f6f43', '#2a4fb5', '#8a3ea8', '#a35200', '#006a75', '#6b5200', '#a0225f'];
+
+export function personColor(memberId: string): string {
+	let h = 0;
+	for (const ch of memberId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+	return PEOPLE_COLORS[h % PEOPLE_COLORS.length];
+}
+
+/** Does a transaction touch notes' fields (not only their rich text)? */
+function touchesLayout(events: Y.YEvent<Y.AbstractType<unknown>>[]): boolean {
+	return events.some((e) => e.target instanceof Y.Map || e.target instanceof Y.Array);
+}
+
+/** One lane: a document, its notes in reading order, and whether I may write. */
+export class LaneState {
+	notes = $state.raw<NoteData[]>([]);
+	synced = $state(false);
+
+	readonly key: LaneKey;
+	readonly provider: HocuspocusProvider;
+	readonly writable: boolean;
+
+	constructor(key: LaneKey, provider: HocuspocusProvider, writable: boolean) {
+		this.key = key;
+		this.provider = provider;
+		this.writable = writable;
+		const map = provider.document.getMap(NOTES_KEY);
+		const refresh = coalesce(() => (this.notes = listNotes(provider.document)));
+		map.observeDeep((events) => {
+			if (touchesLayout(events)) refresh();
+		});
+		provider.on('synced', () => (this.synced = true));
+		refresh();
+	}
+
+	get doc(): Y.Doc {
+		return this.provider.document;
+	}
+
+	destroy(): void {
+		this.provider.destroy();
+	}
+}
+
+/**
+ * Everything a board page is connected to: the practice document (members),
+ * the collective lane and every member's individual lane, over one socket.
+ * Presence and pointers travel on the collective lane's awareness.
+ */
+export class BoardState {
+	readonly practice: PracticeState;
+	readonly collective: LaneState;
+	/** Anonymous notes of everyone (written by the server). */
+	readonly anonymous: LaneState;
+	/** My private notes; none for observers. */
+	readonly privateLane: LaneState | null;
+	lanes = $state.raw<LaneState[]>([]);
+	status = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
+	unsynced = $state(0);
+	peers = $state.raw<Peer[]>([]);
+	backlinks = $state.raw<Map<CitationRef, NoteId[]>>(new Map());
+	readonly color: string;
+	private readonly socket = openSocket();
+
+	readonly practiceId: PracticeId;
+	readonly boardId: BoardId;
+	readonly me: Me;
+
+	/** Where a new note of mine goes unless I pick a lane: the practice's default. */
+	readonly defaultVisibility: Visibility;
+
+	constructor(
+		practiceId: PracticeId,
+		boardId: BoardId,
+		me: Me,
+		defaultVisibility: Visibility = 'shared',
+		initialMembers: readonly MemberInfo[] = []
+	) {
+		this.defaultVisibility = defaultVisibility;
+		this.practiceId = practiceId;
+		this.boardId = boardId;
+		this.me = me;
+		this.color = personColor(me.id);
+		this.practice = new PracticeState(this.socket, practiceId, initialMembers);
+		// Refused (removed from the practice, or left elsewhere): keep nothing of it here.
+		this.practice.provider.on('authenticationFailed', () => void forgetPracticeLocally(practiceId));
+		this.collective = new LaneState(
+			'collective',
+			openDocument(this.socket, collectiveDoc(practiceId, boardId)),
+			canWrite(me.role)
+		);
+		this.track(this.collective.provider);
+		this.anonymous = new LaneState('anonymous', openDocument(this.socket, anonymousDoc(practiceId, boardId), { awareness: false }), false);
+		this.privateLane = canWrite(me.role)
+			? new LaneState('private', openDocument(this.socket, privateDoc(practiceId, boardId, me.id), { awareness: false }), true)
+			: null;
+		if (this.privateLane) this.track(this.privateLane.provider);
+		this.practice.provider.document.on('update', coalesce(() => this.syncLanes()));
+		this.syncLanes();
+
+		const collectiveDocument = this.collective.doc;
+		const refreshBacklinks = coalesce(() => (this.backlinks = citedBy(collectiveDocument)));
+		collectiveDocument.getMap(NOTES_KEY).observeDeep((events) => {
+			if (touchesLayout(events) || events.some((e) => e.target instanceof Y.Array)) refreshBacklinks();
+		});
+
+		const awareness = this.collective.provider.awareness!;
+		awareness.setLocalStateField('user', { name: me.name, color: this.color, memberId: me.id });
+		// After a reconnect the server has dropped my presence but remembers its
+		// clock; re-sending the same state would be ignored, so move the clock on.
+		this.collective.provider.on('synced', () => awareness.setLocalState({ ...(awareness.getLocalState() ?? {}) }));
+		awareness.on('change', coalesce(() => this.refreshPeers()));
+		this.socket.on('status', ({ status }: { status: string }) => {
+			this.status = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected';
+		});
+	}
+
+	/** Opens a lane for every member who has one; mine first. */
+	private syncLanes(): void {
+		const owners = laneOwners(this.practice.info.members);
+		const known = new Set(this.lanes.map((l) => l.key));
+		const added: LaneState[] = [];
+		for (const owner of owners) {
+			if (known.has(owner.id)) continue;
+			const mine = owner.id === this.me.id;
+			const lane = new LaneState(
+				owner.id,
+				openDocument(this.socket, laneDoc(this.practiceId, this.boardId, owner.id), { awareness: false }),
+				mine && canWrite(this.me.role)
+			);
+			this.track(lane.provider);
+			added.push(lane);
+		}
+		if (added.length === 0) return;
+		const order = new Map(owners.map((o, i) => [o.id as string, o.id === this.me.id ? -1 : i]));
+		this.lanes = [...this.lanes, ...added].sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+	}
+
+	private track(provider: HocuspocusProvider): void {
+		provider.on('unsyncedChanges', coalesce(() => this.refreshUnsynced()));
+	}
+
+	private get allLanes(): LaneState[] {
+		return [this.collective, this.anonymous, ...(this.privateLane ? [this.privateLane] : []), ...this.lanes];
+	}
+
+	private refreshUnsynced(): void {
+		this.unsynced = this.allLanes.reduce((n, l) => n + l.provider.unsyncedChanges, 0);
+	}
+
+	private refreshPeers(): void {
+		const awareness = this.collective.provider.awareness!;
+		const peers: Peer[] = [];
+		awareness.getStates().forEach((state, clientId) => {
+			if (clientId === awareness.clientID) return;
+			const user = state.user as { name?: string; color?: string; memberId?: string } | undefined;
+			if (!user?.memberId || !user.name) return;
+			const p = state.pointer as Peer['pointer'] | undefined;
+			peers.push({
+				clientId,
+				memberId: user.memberId as MemberId,
+				name: user.name,
+				color: user.color ?? '#333',
+				pointer: p && typeof p.x === 'number' && typeof p.y === 'number' ? p : null
+			});
+		});
+		this.peers = peers;
+	}
+
+	lane(key: LaneKey): LaneState | undefined {
+		if (key === 'collective') return this.collective;
+		if (key === 'anonymous') return this.anonymous;
+		if (key === 'private') return this.privateLane ?? undefined;
+		return this.lanes.find((l) => l.key === key);
+	}
+
+	/** The silent round on this board, while it is running. */
+	get round(): RoundInfo | null {
+		const round = this.practice.info.rounds.get(this.boardId);
+		return round && round.revealedAt === null ? round : null;
+	}
+
+	get myLane(): LaneState | undefined {
+		return this.lanes.find((l) => l.key === this.me.id);
+	}
+
+	laneName(key: LaneKey): string {
+		return key === 'collective' || key === 'anonymous' || key === 'private' ? key : (this.practice.memberName(key) ?? '');
+	}
+
+	private lastPointer = 0;
+	setPointer(pointer: Peer['pointer']): void {
+		const now = performance.now();
+		if (pointer && now - this.lastPointer < 50) return; // at most 20 Hz
+		this.lastPointer = now;
+		this.collective.provider.awareness?.setLocalStateField('pointer', pointer);
+	}
+
+	destroy(): void {
+		for (const lane of this.allLanes) lane.destroy();
+		this.practice.destroy();
+		this.socket.destroy();
+	}
+}

@@ -1,0 +1,46 @@
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { persistLocally } from './local.ts';
+
+export const COLLAB_PATH = '/collab';
+
+/**
+ * Reconnecting: exponential backoff with jitter, so that after a server
+ * restart a room full of clients does not come back in one burst. The first
+ * retry already lands anywhere between 0.25 s and 1 s.
+ */
+export const RECONNECT = { delay: 1000, minDelay: 250, factor: 2, maxDelay: 10000, jitter: true } as const;
+
+/** One websocket per page; every document's provider is multiplexed over it. */
+export function openSocket(): HocuspocusProviderWebsocket {
+	const url = new URL(COLLAB_PATH, location.href);
+	url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+	return new HocuspocusProviderWebsocket({ url: url.href, ...RECONNECT });
+}
+
+/**
+ * A document over the shared socket. The browser authenticates with its
+ * httpOnly session cookie, sent with the websocket upgrade; the token field
+ * only tells the server to look there.
+ */
+export function openDocument(
+	socket: HocuspocusProviderWebsocket,
+	name: string,
+	options: { awareness?: boolean } = {}
+): HocuspocusProvider {
+	const document = new Y.Doc();
+	// The local copy and the provider share the document: offline edits land in
+	// IndexedDB at once and reach the server when the connection is back.
+	const local = persistLocally(name, document);
+	const provider = new HocuspocusProvider({
+		websocketProvider: socket,
+		name,
+		document,
+		token: 'cookie',
+		...(options.awareness === false ? { awareness: null as unknown as Awareness } : {})
+	});
+	provider.attach();
+	if (local) provider.on('destroy', () => void local.destroy());
+	return provider;
+}

@@ -1,0 +1,48 @@
+import { error, json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { getZwerm } from '$server/context.ts';
+import type { RequestHandler } from './$types';
+
+const MAX_BODY = 16 * 1024;
+
+/** POST /api/practices: create a practice; answers with its id and links (see docs/API.md). */
+export const POST: RequestHandler = async ({ request, url }) => {
+	if (!request.headers.get('content-type')?.includes('application/json')) {
+		error(415, { message: 'Send JSON (Content-Type: application/json).', code: 'unsupported-media-type' });
+	}
+	const raw = await request.text();
+	if (raw.length > MAX_BODY) error(413, { message: 'Request body too large.', code: 'too-large' });
+	let body: unknown;
+	try {
+		body = JSON.parse(raw);
+	} catch {
+		error(400, { message: 'The body is not valid JSON.', code: 'invalid-json' });
+	}
+	try {
+		const created = await getZwerm().practices.create(body);
+		const abs = (path: string) => new URL(path, url).href;
+		return json(
+			{
+				id: created.practice.id,
+				name: created.practice.name,
+				framework: created.practice.framework.id,
+				facilitator: { id: created.facilitator.member.id, name: created.facilitator.member.name, token: created.facilitator.token },
+				links: {
+					practice: abs(`/p/${created.practice.id}`),
+					facilitator: abs(created.links.facilitator),
+					participant: abs(created.links.participant),
+					observer: abs(created.links.observer)
+				}
+			},
+			{ status: 201 }
+		);
+	} catch (e) {
+		if (e instanceof z.ZodError) {
+			error(400, {
+				message: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+				code: 'invalid-request'
+			});
+		}
+		throw e;
+	}
+};

@@ -1,0 +1,29 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { getZwerm } from '$server/context.ts';
+import { links } from '$server/practices.ts';
+import { setSessionCookie } from '$lib/server/session.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params }) => {
+	const zwerm = getZwerm();
+	const invite = await zwerm.practices.findInvite(params.token);
+	const practice = invite ? await zwerm.practices.get(invite.practiceId) : null;
+	return { valid: !!practice, practiceName: practice?.name ?? '', role: invite?.role ?? null };
+};
+
+export const actions: Actions = {
+	default: async ({ params, request, cookies, url }) => {
+		const name = String((await request.formData()).get('name') ?? '');
+		let session;
+		try {
+			session = await getZwerm().practices.join(params.token, { name });
+		} catch (e) {
+			if (e instanceof z.ZodError) return fail(400, { name, errors: e.issues.map((i) => i.message) });
+			throw e;
+		}
+		if (!session) return fail(404, { name, errors: ['invalid-invite'] });
+		setSessionCookie(cookies, session.member.practiceId, session.token, url.protocol === 'https:');
+		redirect(303, links.practice(session.member.practiceId));
+	}
+};

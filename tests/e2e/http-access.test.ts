@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+
+/**
+ * Every HTTP endpoint against every kind of caller: each denied case denied,
+ * each allowed case allowed. Callers authenticate as browsers do (the session
+ * cookie) or as scripts (a bearer token).
+ */
+let app: RunningApp;
+beforeAll(async () => {
+	app = await startApp();
+});
+afterAll(async () => {
+	await app?.stop();
+});
+
+const createPractice = (name: string) => createPracticeViaApi(app, { name, facilitatorName: `Begeleider ${name}` });
+
+/** Joins by an invite link as a browser would; returns the session cookie. */
+async function join(invite: string, name: string): Promise<string> {
+	const res = await fetch(invite, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+		body: `name=${encodeURIComponent(name)}`,
+		redirect: 'manual'
+	});
+	return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+type Caller = { headers: Record<string, string> };
+
+describe('HTTP endpoints × callers', () => {
+	it('allow exactly what each role may do', async () => {
+		const practice = await createPractice('Matrix');
+		const other = await createPractice('Ander');
+		const participantCookie = await join(practice.links.participant, 'Piet');
+		const observerCookie = await join(practice.links.observer, 'Olga');
+		const callers: Record<string, Caller> = {
+			facilitator: { headers: { authorization: `Bearer ${practice.facilitator.token}` } },
+			participant: { headers: { cookie: participantCookie } },
+			observer: { headers: { cookie: observerCookie } },
+			'other practice': { headers: { authorization: `Bearer ${other.facilitator.token}` } },
+			'guessed token': { headers: { authorization: `Bearer ${'x'.repeat(43)}` } },
+			nobody: { headers: {} }
+		};
+		const base = `/api/practices/${practice.id}`;
+		// Every endpoint with a harmless body; allowed callers get 2xx (or a 4xx that is not 401/403).
+		const endpoints: { name: string; method: string; path: string; body?: unknown; allowed: string[] }[] = [
+			{ name: 'export', method: 'GET', path: `${base}/export`, allowed: ['facilitator'] },
+			{ name: 'settings', method: 'PATCH', path: `${base}/settings`, body: { defaultVisibility: 'shared' }, allowed: ['facilitator'] },
+			{ name: 'rename', method: 'PATCH', path: `${base}/members/${practice.facilitator.id}`, body: { name: 'Fenna' }, allowed: ['facilitator'] },
+			{ name: 'remove', method: 'DELETE', path: `${base}/members/NoSuchMember0001`, allowed: ['facilitator'] },
+			{ name: 'start round', method: 'POST', path: `${base}/boards/intentie/round`, body: { minutes: 60 }, allowed: ['facilitator'] },
+			{ name: 'ready', method: 'POST', path: `${base}/boards/intentie/round/ready`, body: { ready: true }, allowed: ['facilitator', 'participant'] },
+			{ name: 'reveal', method: 'POST', path: `${base}/boards/intentie/round/reveal`, allowed: ['facilitator'] },
+			{ name: 'bring in anonymous', method: 'POST', path: `${base}/boards/intentie/anonymous/NoSuchNote00001/bring-in`, body: {}, allowed: ['facilitator', 'participant'] },
+			{ name: 'renew invites', method: 'POST', path: `${base}/invites`, allowed: ['facilitator'] }
+		];
+		const table: string[] = [];
+		for (const endpoint of endpoints) {
+			for (const [who, caller] of Object.entries(callers)) {
+				const res = await fetch(`${app.url}${endpoint.path}`, {
+					method: endpoint.method,
+					headers: { ...caller.headers, origin: app.url, 'content-type': 'application/json' },
+					body: endpoint.body === undefined ? undefined : JSON.stringify(endpoint.body)
+				});
+				const allowed = endpoint.allowed.includes(who);
+				const denied = res.status === 401 || res.status === 403;
+				table.push(`${endpoint.name} as ${who}: ${res.status}`);
+				expect(denied, `${endpoint.name} as ${who} answered ${res.status}`).toBe(!allowed);
+				if (allowed) expect([200, 201, 204, 404], `${endpoint.name} as ${who}`).toContain(res.status);
+			}
+		}
+		// The round started by the facilitator was revealed; the missing member and note were 404s, not 500s.
+		expect(table).toContain('remove as facilitator: 404');
+		expect(table).toContain('bring in anonymous as participant: 404');
+		expect(table).toContain('start round as facilitator: 201');
+		expect(table).toContain('reveal as facilitator: 200');
+	});
+
+	it('refuses ids that are not ids, and unknown boards', async () => {
+		const practice = await createPractice('Namen');
+		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
+		for (const path of [
+			`/api/practices/${practice.id}/boards/../round`,
+			`/api/practices/${practice.id}/boards/onbekend/round`,
+			`/api/practices/${practice.id}/members/..%2F..%2Fetc`,
+			`/api/practices/not-an-id/export`
+		]) {
+			const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: auth, body: JSON.stringify({ minutes: 1 }) });
+			expect([404, 405], path).toContain(res.status);
+		}
+	});
+
+	it('lets a member leave, after which their session opens nothing', async () => {
+		const practice = await createPractice('Vertrek');
+		const cookie = await join(practice.links.participant, 'Lotte');
+		const leave = (body: unknown) =>
+			fetch(`${app.url}/api/practices/${practice.id}/leave`, {
+				method: 'POST',
+				headers: { cookie, origin: app.url, 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
+		expect((await leave({ shared: 'everything' })).status).toBe(400);
+		const res = await leave({ shared: 'erase' });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('set-cookie')).toMatch(new RegExp(`zw_${practice.id}=;`));
+		expect((await fetch(`${app.url}/p/${practice.id}`, { headers: { cookie } })).status).toBe(403);
+		expect((await leave({ shared: 'erase' })).status).toBe(403);
+	});
+});

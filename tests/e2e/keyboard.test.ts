@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, launchBrowser, newPage } from '../helpers/browser.ts';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+	app = await startApp();
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+});
+
+const createPractice = (framework: string) => createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
+
+describe('keyboard alone, on a paradox board', () => {
+	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async () => {
+		const practice = await createPractice('paradoxen');
+		const { page, errors } = await newPage(browser);
+		await page.goto(practice.links.facilitator);
+		await page.goto(`${app.url}/p/${practice.id}/b/actie`);
+
+		// The paradox board shows the axis between its two poles on every lane
+		// (collective, my private lane, my lane, the anonymous lane).
+		await expect.poll(() => page.locator('section.lane').count()).toBe(4);
+		await expect.poll(() => page.getByRole('img', { name: 'As tussen noodzaak en competentie' }).count()).toBe(4);
+
+		// Create and write a note with the keyboard.
+		const myLane = page.locator('section.lane.mine');
+		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
+		await page.keyboard.press('Enter');
+		await editorFocused(page);
+		await page.keyboard.type('Het moet, maar kunnen we het?');
+		await page.keyboard.press('Escape');
+		const note = myLane.locator('article.note', { hasText: 'Het moet, maar kunnen we het?' });
+		await expect.poll(() => note.evaluate((el) => el === document.activeElement)).toBe(true);
+
+		// Arrow keys move it towards the right pole; its description says where it sits.
+		const describedBy = async () => note.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby')!)!.textContent ?? '');
+		// A new note starts at the left of the lane (free spots fill in reading order).
+		await expect.poll(describedBy).toMatch(/100% richting noodzaak/i);
+		for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+ArrowRight');
+		await expect.poll(describedBy).toMatch(/100% richting competentie/i);
+		for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowLeft');
+		await expect.poll(describedBy).toMatch(/70% richting competentie/i);
+
+		// Move it to the collective lane with the keyboard.
+		await note.focus();
+		await page.keyboard.press('Tab');
+		const moveButton = note.getByRole('button', { name: 'Verplaatsen naar…' });
+		await moveButton.focus();
+		await page.keyboard.press('Enter');
+		await page.getByRole('dialog').getByRole('button', { name: 'Samen' }).focus();
+		await page.keyboard.press('Enter');
+		const collective = page.locator('section[data-lane-key="collective"]');
+		const moved = collective.locator('article.note', { hasText: 'Het moet, maar kunnen we het?' });
+		await expect.poll(() => moved.count()).toBe(1);
+		await expect.poll(() => myLane.locator('article.note').count()).toBe(0);
+		await expect.poll(() => moved.evaluate((el) => el === document.activeElement)).toBe(true);
+
+		// A second note, brought into the existing collective note: one collective note, two sources later.
+		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
+		await page.keyboard.press('Enter');
+		await editorFocused(page);
+		await page.keyboard.type('Competentie groeit door te doen');
+		await page.keyboard.press('Escape');
+		const second = myLane.locator('article.note', { hasText: 'Competentie groeit' });
+		await second.getByRole('button', { name: 'Inbrengen in Samen' }).focus();
+		await page.keyboard.press('Enter');
+		await page.getByRole('dialog').getByRole('button', { name: /Toevoegen aan: Het moet/ }).focus();
+		await page.keyboard.press('Enter');
+		await expect.poll(() => moved.getByRole('button', { name: /Kim: Competentie groeit/ }).count()).toBe(1);
+		await expect.poll(() => second.getByText('Ingebracht in').count()).toBe(1);
+
+		// Everything on the page has an accessible name.
+		const unnamed = await page.locator('button, a, input, select').evaluateAll((els) =>
+			els.filter((el) => {
+				const label = el.getAttribute('aria-label') || el.textContent?.trim() || (el.id && document.querySelector(`label[for="${el.id}"]`));
+				return !label;
+			}).length
+		);
+		expect(unnamed).toBe(0);
+		expect(errors).toEqual([]);
+	});
+
+	it('switches the interface to English and keeps it', async () => {
+		const practice = await createPractice('lerende-praktijken');
+		const { page, errors } = await newPage(browser);
+		await page.goto(practice.links.facilitator);
+		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		await expect.poll(() => page.getByRole('heading', { name: 'Samen' }).count()).toBe(1);
+		await page.getByRole('button', { name: /English/ }).click();
+		await expect.poll(() => page.getByRole('heading', { name: 'Together' }).count()).toBe(1);
+		await expect.poll(() => page.getByRole('heading', { name: 'Intention' }).count()).toBe(1);
+		await page.reload();
+		await expect.poll(() => page.getByRole('heading', { name: 'Together' }).count()).toBe(1);
+		expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+		expect(errors).toEqual([]);
+	});
+
+	it('stacks lanes on a phone and opens a note full-width to edit', async () => {
+		const practice = await createPractice('lerende-praktijken');
+		const { page, errors } = await newPage(browser, { viewport: { width: 390, height: 844 } });
+		await page.goto(practice.links.facilitator);
+		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		const lanes = page.locator('section.lane');
+		await expect.poll(() => lanes.count()).toBe(4);
+		// Stacked: one column, each lane the full width, the second below the first.
+		await expect
+			.poll(async () => {
+				const [a, b] = [await lanes.nth(0).boundingBox(), await lanes.nth(1).boundingBox()];
+				return a && b && Math.abs(a.x - b.x) < 2 && Math.abs(a.width - b.width) < 2 && b.y > a.y + a.height / 2;
+			})
+			.toBe(true);
+		await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+		await editorFocused(page);
+		await page.keyboard.type('Op de trein');
+		const editing = page.locator('article.note.editing');
+		await expect.poll(async () => (await editing.boundingBox())?.width).toBe(390);
+		expect(errors).toEqual([]);
+	});
+});

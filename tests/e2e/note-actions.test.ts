@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+	app = await startApp();
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+});
+
+const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
+
+describe('note actions seen by another person', () => {
+	it('pointer, drag within and across lanes, colour and delete', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Acties', facilitatorName: 'Fem' });
+		const fem = await newPage(browser);
+		await fem.page.goto(practice.links.facilitator);
+		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+		const board = `${app.url}/p/${practice.id}/b/context`;
+		await fem.page.goto(board);
+		await ann.page.goto(board);
+		// Collective, my private lane, my lane, the anonymous lane, and the other person's lane.
+		await expect.poll(() => ann.page.locator('section.lane').count()).toBe(5);
+
+		// Fem's pointer over the collective lane shows on Ann's screen with Fem's name.
+		const box = (await collective(fem.page).locator('.area').boundingBox())!;
+		await fem.page.mouse.move(box.x + box.width / 2, box.y + 100);
+		await fem.page.mouse.move(box.x + box.width / 2 + 20, box.y + 120);
+		await expect.poll(() => collective(ann.page).getByRole('img', { name: 'Aanwijzer van Fem' }).count()).toBe(1);
+
+		// Ann writes in her own lane, then drags the note into the collective lane.
+		const annLane = ann.page.locator('section.lane.mine');
+		await annLane.getByRole('button', { name: /Notitie toevoegen/ }).click();
+		await editorFocused(ann.page);
+		await ann.page.keyboard.type('Onze regio werkt goed samen');
+		await ann.page.keyboard.press('Escape');
+		const note = annLane.locator('article.note');
+		const from = (await note.boundingBox())!;
+		const target = (await collective(ann.page).locator('.area').boundingBox())!;
+		await ann.page.mouse.move(from.x + 20, from.y + 10);
+		await ann.page.mouse.down();
+		await ann.page.mouse.move(from.x + 60, from.y - 40, { steps: 4 });
+		await ann.page.mouse.move(target.x + 300, target.y + 80, { steps: 8 });
+		await ann.page.mouse.up();
+		const moved = collective(fem.page).locator('article.note', { hasText: 'Onze regio werkt goed samen' });
+		await expect.poll(() => moved.count()).toBe(1);
+		await expect.poll(() => fem.page.locator('section.lane:not(.collective) article.note').count()).toBe(0);
+
+		// Fem drags it to the right within the lane; Ann sees it move.
+		const left = () => collective(ann.page).locator('article.note').evaluate((el) => el.getBoundingClientRect().left);
+		const before = await left();
+		const at = (await moved.boundingBox())!;
+		await fem.page.mouse.move(at.x + 15, at.y + 8);
+		await fem.page.mouse.down();
+		await fem.page.mouse.move(at.x + 215, at.y + 28, { steps: 8 });
+		await fem.page.mouse.up();
+		await expect.poll(async () => (await left()) - before).toBeGreaterThan(100);
+
+		// Colour: Fem picks green; Ann sees the green background.
+		await moved.focus();
+		await moved.getByLabel('Kleur').selectOption('green');
+		await expect.poll(() => collective(ann.page).locator('article.note').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(210, 242, 207)');
+
+		// Delete (after confirming): gone for Ann too.
+		fem.page.once('dialog', (d) => void d.accept());
+		await moved.getByRole('button', { name: 'Verwijderen' }).click();
+		await expect.poll(() => collective(ann.page).locator('article.note').count()).toBe(0);
+		expect(fem.errors).toEqual([]);
+		expect(ann.errors).toEqual([]);
+	});
+});

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, launchBrowser, newPage } from '../helpers/browser.ts';
+import { readStored } from '../helpers/db.ts';
+import { laneDoc } from '../../src/lib/domain/docnames.ts';
+import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
+import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+
+let app: RunningApp;
+let browser: Browser;
+beforeAll(async () => {
+	app = await startApp();
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+});
+
+describe('the save indicator', () => {
+	it('never says "saved" before the change is in the durable log', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Eerlijk', facilitatorName: 'Fem' });
+		const { page, errors } = await newPage(browser);
+		await page.goto(practice.links.facilitator);
+		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
+		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
+
+		const name = laneDoc(practice.id as PracticeId, 'context' as BoardId, practice.facilitator.id as MemberId);
+		const stored = () =>
+			listNotes(readStored(app.dataDir, name).doc).map((n) => plainText(noteContent(readStored(app.dataDir, name).doc, n.id)));
+
+		// Another process holds the database's write lock: the change cannot be stored yet.
+		const lock = new DatabaseSync(join(app.dataDir, 'zwerm.db'), { timeout: 5000 });
+		lock.exec('BEGIN IMMEDIATE');
+		try {
+			await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+			await editorFocused(page);
+			await page.keyboard.type('Pas opgeslagen als het echt op schijf staat');
+			await expect.poll(() => status.innerText()).toMatch(/wacht/);
+			// For a while, the indicator keeps saying so, and indeed nothing is on disk.
+			for (let i = 0; i < 10; i++) {
+				expect(await status.innerText()).not.toBe('Alle wijzigingen opgeslagen');
+				await new Promise((r) => setTimeout(r, 100));
+			}
+		} finally {
+			lock.exec('ROLLBACK');
+			lock.close();
+		}
+		expect(stored()).toEqual([]);
+
+		// The lock is gone: the write lands, and only then does it say "saved".
+		await expect.poll(() => status.innerText(), { timeout: 30000 }).toBe('Alle wijzigingen opgeslagen');
+		expect(stored()).toEqual(['Pas opgeslagen als het echt op schijf staat']);
+		expect(errors).toEqual([]);
+	});
+});

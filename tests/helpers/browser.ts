@@ -1,0 +1,51 @@
+import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium, headless, with nothing reaching out to the network. */
+export function launchBrowser(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: CHROMIUM_PATH,
+		headless: true,
+		// Leave signal handling to the test runner or benchmark, which also stop the app.
+		handleSIGINT: false,
+		handleSIGTERM: false,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--disable-quic',
+			'--no-first-run'
+		]
+	});
+}
+
+export async function newPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}) {
+	const context: BrowserContext = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 1000 } });
+	const page: Page = await context.newPage();
+	/** Uncaught errors in the page; a test asserts there were none. */
+	const errors: string[] = [];
+	page.on('pageerror', (error) => {
+		errors.push(error.message);
+		console.error('[page error]', error.stack ?? error.message);
+	});
+	return { context, page, errors };
+}
+
+/** Waits until a note editor has the keyboard focus (it mounts when a note enters edit mode). */
+export function editorFocused(page: Page): Promise<void> {
+	return expect.poll(() => page.evaluate(() => document.activeElement?.closest('.ProseMirror') != null)).toBe(true);
+}
+
+/** A new person in a fresh browser context who joins by an invite link with a name. */
+export async function joinAs(browser: Browser, invite: string, name: string) {
+	const person = await newPage(browser);
+	await person.page.goto(invite);
+	await person.page.getByLabel('Jouw naam').fill(name);
+	await person.page.getByRole('button', { name: 'Meedoen' }).click();
+	await person.page.waitForURL(/\/p\/[^/]+$/);
+	return person;
+}

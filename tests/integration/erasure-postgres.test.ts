@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
+import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
+import { setUpPractice } from '../helpers/practice.ts';
+import { createTestDatabase, onDisk, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
+import { boardsOf } from '../../src/lib/domain/practice.ts';
+import type { BoardId } from '../../src/lib/domain/ids.ts';
+
+/**
+ * erasure.test.ts over PostgreSQL, in short: a member who leaves takes their
+ * notes and name out of the database's files (tables, indexes, TOAST,
+ * statistics), not only out of what queries return.
+ */
+let server: TestServer | null = null;
+let db: TestDatabase | null = null;
+const clients: TestClient[] = [];
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+afterEach(async () => {
+	clients.splice(0).forEach((c) => c.destroy());
+	await server?.stop();
+	if (server) removeDir(server.dataDir);
+	await db?.drop();
+	server = db = null;
+	vi.restoreAllMocks();
+});
+
+describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
+	it("with { shared: 'erase' } leaves nothing of their notes or name in the database files", async () => {
+		// The leaver's own socket, reconnecting after being closed, is refused and logged.
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		db = await createTestDatabase();
+		const url = db.url;
+		server = await startTestServer({ storage: () => PostgresStorage.open(url) });
+		const fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+		const p = fx.practice.id;
+		const leaver = fx.participants[0];
+		const board = boardsOf(fx.practice.framework)[0].id as BoardId;
+		const secret = `GEHEIM-${randomBytes(8).toString('hex')}`;
+		const shared = `GEDEELD-${randomBytes(8).toString('hex')}`;
+		const name = `Lieke ${randomBytes(4).toString('hex')}`;
+		await server.zwerm.practices.changeMember(p, leaver.member.id, { name });
+
+		const open = (doc: string) => {
+			const c = connect(server!.wsUrl, doc, leaver.token, new Y.Doc());
+			clients.push(c);
+			return c;
+		};
+		const priv = open(privateDoc(p, board, leaver.member.id));
+		const lane = open(laneDoc(p, board, leaver.member.id));
+		await Promise.all([priv.saved(), lane.saved()]);
+		createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: secret });
+		createNote(lane.doc, { createdBy: leaver.member.id, at: Date.now(), text: shared });
+		await Promise.all([priv.saved(), lane.saved()]);
+		await server.zwerm.durable.batcher.idle();
+
+		// Before: the search below can find them.
+		const found = await onDisk(db, bytes(secret));
+		if (found === null) return expect.fail('the test role cannot read the database files (not a superuser)');
+		expect(found).toBe(true);
+		expect(await onDisk(db, bytes(shared))).toBe(true);
+		expect(await onDisk(db, bytes(name))).toBe(true);
+
+		await server.zwerm.practices.leave(p, leaver.member.id, { shared: 'erase' });
+
+		expect(await onDisk(db, bytes(secret))).toBe(false);
+		expect(await onDisk(db, bytes(shared))).toBe(false);
+		expect(await onDisk(db, bytes(name))).toBe(false);
+		expect(await onDisk(db, bytes(fx.practice.name))).toBe(true);
+		expect(listNotes(await server.zwerm.readDocument(privateDoc(p, board, leaver.member.id)))).toEqual([]);
+		expect(await server.zwerm.practices.sessionMember(p, leaver.token)).toBeNull();
+
+		// And after shutdown (documents unloaded, checkpoints written), from a new server on the same database.
+		clients.splice(0).forEach((c) => c.destroy());
+		await server.stop();
+		expect(await onDisk(db, bytes(secret))).toBe(false);
+		expect(await onDisk(db, bytes(name))).toBe(false);
+		const dataDir = server.dataDir;
+		removeDir(dataDir);
+		server = await startTestServer({ storage: () => PostgresStorage.open(url) });
+		expect(listNotes(await server.zwerm.readDocument(privateDoc(p, board, leaver.member.id)))).toEqual([]);
+		expect(listNotes(await server.zwerm.readDocument(laneDoc(p, board, leaver.member.id)))).toEqual([]);
+		const members = await server.zwerm.storage.listMembers(p);
+		expect(members.map((m) => m.id)).not.toContain(leaver.member.id);
+		expect((await server.zwerm.storage.getMember(leaver.member.id))?.name).toBe('');
+		const practiceMembers = (await server.zwerm.readDocument(practiceDoc(p))).getMap('members');
+		expect(practiceMembers.has(leaver.member.id)).toBe(false);
+	});
+});

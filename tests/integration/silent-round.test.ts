@@ -1,0 +1,202 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
+import { waitFor } from '../helpers/clients.ts';
+import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import { laneView } from '../helpers/lane.ts';
+import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent, notesMap } from '../../src/lib/domain/notes.ts';
+import { readPractice, type RoundInfo } from '../../src/lib/domain/practice.ts';
+import { privateState, setAnonymous, setRound, type Visibility } from '../../src/lib/domain/visibility.ts';
+import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
+import type { Session } from '../../server/practices.ts';
+import { PrivacyError } from '../../server/privacy.ts';
+
+/**
+ * A silent round: everyone writes on their own, nobody sees anything but how
+ * many notes there are and who is ready; at the reveal every note appears at
+ * once, as its author chose (shared with their name, or anonymous).
+ */
+const board = 'normativiteit' as BoardId;
+let server: TestServer;
+let fx: PracticeFixture;
+const cleanup: (() => void)[] = [];
+
+beforeEach(async () => {
+	server = await startTestServer();
+	server.zwerm.privacy.mirrorDelayMs = 20;
+	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+});
+
+afterEach(async () => {
+	cleanup.splice(0).forEach((c) => c());
+	await server.stop();
+	removeDir(server.dataDir);
+});
+
+function socket() {
+	const s = new HocuspocusProviderWebsocket({ url: server.wsUrl });
+	cleanup.push(() => s.destroy());
+	return s;
+}
+
+function open(s: HocuspocusProviderWebsocket, name: string, token: string): HocuspocusProvider {
+	const p = new HocuspocusProvider({ websocketProvider: s, name, document: new Y.Doc(), token });
+	p.attach();
+	cleanup.push(() => p.destroy());
+	return p;
+}
+
+/** A participant writing in their private lane. */
+async function writer(session: Session) {
+	const priv = open(socket(), privateDoc(fx.practice.id, board, session.member.id), session.token);
+	await waitFor(() => priv.isSynced, 'private lane synced');
+	return {
+		doc: priv.document,
+		note(text: string, round: string | null, reveal: Visibility, anonymousNow = false): NoteId {
+			const id = createNote(priv.document, { createdBy: session.member.id, at: Date.now(), text });
+			if (anonymousNow) setAnonymous(priv.document, id, true);
+			if (round) setRound(priv.document, id, round, reveal);
+			return id;
+		},
+		saved: () => waitFor(() => priv.unsyncedChanges === 0, 'saved')
+	};
+}
+
+/**
+ * The observer's screen: the practice document, every shared lane and the
+ * anonymous lane, with the moment each note first arrived, and every frame.
+ */
+async function observer() {
+	const s = socket();
+	const frames: Uint8Array[] = [];
+	s.on('message', (event: MessageEvent) => frames.push(new Uint8Array(event.data as ArrayBuffer).slice()));
+	const p = fx.practice.id;
+	const practice = open(s, practiceDoc(p), fx.observer.token);
+	const lanes = [fx.facilitator, ...fx.participants].map((m) => open(s, laneDoc(p, board, m.member.id), fx.observer.token));
+	const anon = open(s, anonymousDoc(p, board), fx.observer.token);
+	const arrived = new Map<string, { at: number; text: string; where: string }>();
+	for (const provider of [...lanes, anon]) {
+		provider.document.on('update', () => {
+			for (const n of laneView(provider.document)) {
+				if (!arrived.has(n.id)) arrived.set(n.id, { at: performance.now(), text: n.text, where: provider.configuration.name });
+			}
+		});
+	}
+	await waitFor(() => [practice, ...lanes, anon].every((x) => x.isSynced), 'observer synced');
+	const round = () => readPractice(practice.document).rounds.get(board);
+	const texts = () => [...arrived.values()].map((a) => a.text).sort();
+	return { practice, lanes, anon, arrived, frames, round, texts };
+}
+
+const containsText = (frames: Uint8Array[], text: string) => {
+	const needle = Buffer.from(text);
+	return frames.some((f) => Buffer.from(f).includes(needle));
+};
+
+describe('a silent round', () => {
+	it('shows counts and who is ready, nothing else, and reveals every note in one burst', async () => {
+		const p = fx.practice.id;
+		const [piet, kim] = fx.participants;
+		const watching = await observer();
+		const round = await server.zwerm.privacy.startRound(p, board, 60_000);
+		await waitFor(() => watching.round()?.id === round.id, 'the round in the practice document');
+		expect(watching.round()).toEqual({ id: round.id, startedAt: round.startedAt, endsAt: round.endsAt, revealedAt: null, notes: 0, people: 0, ready: [] } satisfies RoundInfo);
+
+		const a = await writer(piet);
+		const b = await writer(kim);
+		a.note('buiten de ronde, privé', null, 'private');
+		const pietShared = a.note('Piet deelt dit', round.id, 'shared');
+		a.note('Piet anoniem', round.id, 'anonymous');
+		b.note('Kim deelt dit', round.id, 'shared');
+		// Already flagged anonymous while the round runs: still held back until the reveal.
+		b.note('Kim anoniem', round.id, 'anonymous', true);
+		const kimKeeps = b.note('Kim houdt het voor zich', round.id, 'private');
+		await Promise.all([a.saved(), b.saved()]);
+
+		await waitFor(() => watching.round()?.notes === 5 && watching.round()?.people === 2, 'the counts');
+		await server.zwerm.privacy.markReady(p, board, piet.member.id, true);
+		await server.zwerm.privacy.markReady(p, board, kim.member.id, true);
+		await server.zwerm.privacy.markReady(p, board, kim.member.id, false);
+		await waitFor(() => watching.round()?.ready.length === 1, 'the ready list');
+		expect(watching.round()).toMatchObject({ id: round.id, revealedAt: null, notes: 5, people: 2, ready: [piet.member.id] });
+
+		// Nothing of the notes has reached anyone: not the lanes, not the anonymous lane, not one frame.
+		await server.zwerm.durable.batcher.idle();
+		expect(watching.arrived.size).toBe(0);
+		for (const name of [laneDoc(p, board, piet.member.id), laneDoc(p, board, kim.member.id), anonymousDoc(p, board)]) {
+			expect(listNotes(await server.zwerm.readDocument(name)), name).toEqual([]);
+		}
+		for (const text of ['Piet deelt dit', 'Piet anoniem', 'Kim deelt dit', 'Kim anoniem', 'Kim houdt', 'buiten de ronde']) {
+			expect(containsText(watching.frames, text), text).toBe(false);
+		}
+		expect(watching.frames.length).toBeGreaterThan(0);
+
+		const revealing = performance.now();
+		await server.zwerm.privacy.reveal(p, board);
+		await waitFor(() => watching.arrived.size === 4, 'the four revealed notes');
+		expect(watching.texts()).toEqual(['Kim anoniem', 'Kim deelt dit', 'Piet anoniem', 'Piet deelt dit']);
+		const times = [...watching.arrived.values()].map((x) => x.at);
+		expect(Math.min(...times)).toBeGreaterThanOrEqual(revealing);
+		expect(Math.max(...times) - Math.min(...times), 'all revealed notes arrive together').toBeLessThan(200);
+
+		// Shared ones in their authors' lanes, with their names; anonymous ones without.
+		const [, pietLane, kimLane] = watching.lanes.map((l) => laneView(l.document));
+		expect(pietLane.map((n) => [n.text, n.createdBy])).toEqual([['Piet deelt dit', piet.member.id]]);
+		expect(kimLane.map((n) => [n.text, n.createdBy])).toEqual([['Kim deelt dit', kim.member.id]]);
+		expect(laneView(watching.anon.document).map((n) => [n.text, n.createdBy]).sort()).toEqual([['Kim anoniem', null], ['Piet anoniem', null]]);
+		await waitFor(() => watching.round()?.revealedAt != null, 'the round marked revealed');
+		expect(watching.round()?.id).toBe(round.id);
+		expect(server.zwerm.privacy.roundOf(p, board)).toBeNull();
+
+		// In the private lanes: the shared note moved out, the rest is no longer held by the round.
+		await waitFor(() => !notesMap(a.doc).has(pietShared), "Piet's shared note gone from his private lane");
+		await waitFor(() => [...notesMap(b.doc).keys()].every((id) => privateState(b.doc, id as NoteId)?.round === null), "Kim's notes out of the round");
+		expect(privateState(b.doc, kimKeeps)).toEqual({ visibility: 'private', round: null, reveal: 'private' });
+		expect(laneView(a.doc).map((n) => n.text).sort()).toEqual(['Piet anoniem', 'buiten de ronde, privé']);
+		expect(containsText(watching.frames, 'Kim houdt')).toBe(false);
+		expect(containsText(watching.frames, 'buiten de ronde')).toBe(false);
+
+		// After the reveal, an anonymous note is mirrored again as it changes.
+		const anonymous = [...notesMap(a.doc).keys()].find((id) => privateState(a.doc, id as NoteId)?.visibility === 'anonymous') as NoteId;
+		const text = (noteContent(a.doc, anonymous).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+		text.insert(text.length, '!');
+		await a.saved();
+		await waitFor(() => laneView(watching.anon.document).some((n) => n.text === 'Piet anoniem!'), 'the edit to be mirrored');
+	});
+
+	it('reveals by itself when its time is up', async () => {
+		const p = fx.practice.id;
+		const [piet, kim] = fx.participants;
+		const watching = await observer();
+		const round = await server.zwerm.privacy.startRound(p, board, 1000);
+		const a = await writer(piet);
+		const b = await writer(kim);
+		a.note('op tijd gedeeld', round.id, 'shared');
+		b.note('op tijd anoniem', round.id, 'anonymous');
+		await Promise.all([a.saved(), b.saved()]);
+		expect(watching.arrived.size).toBe(0);
+
+		// The things one cannot do meanwhile.
+		const refused = async (what: Promise<unknown>, code: PrivacyError['code']) => {
+			const error = await what.then(() => null, (e: unknown) => e);
+			expect(error).toBeInstanceOf(PrivacyError);
+			expect((error as PrivacyError).code).toBe(code);
+		};
+		await refused(server.zwerm.privacy.startRound(p, board, 60_000), 'round-running');
+		await refused(server.zwerm.privacy.reveal(p, 'intentie' as BoardId), 'no-round');
+		await refused(server.zwerm.privacy.markReady(p, 'intentie' as BoardId, piet.member.id, true), 'no-round');
+
+		await waitFor(() => watching.arrived.size === 2, 'the notes to appear without a reveal', 5000);
+		const times = [...watching.arrived.values()].map((x) => x.at);
+		expect(Date.now()).toBeGreaterThanOrEqual(round.endsAt);
+		expect(Math.max(...times) - Math.min(...times)).toBeLessThan(200);
+		expect(watching.texts()).toEqual(['op tijd anoniem', 'op tijd gedeeld']);
+		await waitFor(() => watching.round()?.revealedAt != null, 'the round marked revealed');
+		expect(watching.round()!.revealedAt!).toBeGreaterThanOrEqual(round.endsAt);
+		expect(server.zwerm.privacy.roundOf(p, board)).toBeNull();
+		// A new round can start now.
+		await expect(server.zwerm.privacy.startRound(p, board, 60_000)).resolves.toMatchObject({ boardId: board });
+	});
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { nl } from '../../src/lib/i18n/nl.ts';
+import { en } from '../../src/lib/i18n/en.ts';
+import { locale, setLanguage, t } from '../../src/lib/i18n/index.svelte.ts';
+
+function keys(obj: object, prefix = ''): string[] {
+	return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+describe('message catalogues', () => {
+	it('have the same keys in Dutch and English, none empty', () => {
+		expect(keys(en).sort()).toEqual(keys(nl).sort());
+		for (const catalogue of [nl, en]) {
+			for (const key of keys(catalogue)) {
+				const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], catalogue);
+				expect(value, key).not.toBe('');
+			}
+		}
+	});
+
+	it('speak Dutch by default, English on request, with plurals and interpolation', () => {
+		expect(locale.current).toBe('nl');
+		expect(t('board.collectiveLane')).toBe('Samen');
+		expect(t('status.unsaved', { count: 1 })).toBe('1 wijziging wacht op opslaan');
+		expect(t('status.unsaved', { count: 3 })).toBe('3 wijzigingen wachten op opslaan');
+		setLanguage('en');
+		expect(t('board.laneOf', { name: 'Piet' })).toBe('Lane of Piet');
+		expect(t('status.unsaved', { count: 2 })).toBe('2 changes waiting to be saved');
+		setLanguage('nl');
+	});
+
+	it('never shows a raw key for a translated string', () => {
+		for (const key of keys(nl)) {
+			const base = key.replace(/_(one|other)$/, '');
+			expect(t(base, { count: 2, name: 'x', author: 'x', lane: 'x', practice: 'x', text: 'x', left: 'a', right: 'b', percent: 1, pole: 'p', role: 'r' })).not.toBe(base);
+		}
+	});
+});
