@@ -10,6 +10,7 @@ import { Practices } from './practices.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Privacy } from './privacy.ts';
+import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, TokenBucket, clientAddress, resolveLimits, type Limits } from './limits.ts';
 import { ZwermMetrics, instrumentStorage } from './metrics.ts';
@@ -89,6 +90,12 @@ export function createZwerm(options: ZwermOptions) {
 				}
 			}
 		]
+	});
+	const history = new History({
+		storage,
+		readDocument: (name) => readDocument(name),
+		openDirect: (name, context) => hocuspocus.openDirectConnection(name, context),
+		whenStored
 	});
 	privacy.restoreRounds().catch((error) => logger.warn('restore-rounds-failed', { error: String(error) }));
 
@@ -194,7 +201,7 @@ export function createZwerm(options: ZwermOptions) {
 		await storage.close();
 	}
 
-	return { hocuspocus, practices, privacy, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+	return { hocuspocus, practices, privacy, history, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
 }
 
 /**

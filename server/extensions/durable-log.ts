@@ -32,6 +32,9 @@ interface ConnectionOrigin {
 const isConnectionOrigin = (origin: unknown): origin is ConnectionOrigin =>
 	typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'connection';
 
+const isLocalOrigin = (origin: unknown): origin is { source: 'local'; context?: Partial<ConnectionContext> } =>
+	typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'local';
+
 /**
  * Persists every update a document applies, before the client that sent it
  * is acknowledged (see GatedSocket), into an append-only log with periodic
@@ -45,8 +48,6 @@ export class DurableLog implements Extension {
 	private readonly options: DurableLogOptions;
 	private readonly sinceCheckpoint = new Map<string, number>();
 	private readonly compacting = new Map<string, Promise<void>>();
-	/** Loaded documents, for checkpoints taken from memory. */
-	private readonly live = new Map<string, Y.Doc>();
 
 	private readonly storage: Storage;
 
@@ -59,7 +60,7 @@ export class DurableLog implements Extension {
 			for (const [doc, n] of counts) {
 				const total = (this.sinceCheckpoint.get(doc) ?? 0) + n;
 				this.sinceCheckpoint.set(doc, total);
-				if (total >= this.options.checkpointEvery) void this.checkpoint(doc, this.live.get(doc));
+				if (total >= this.options.checkpointEvery) void this.checkpoint(doc);
 			}
 		};
 	}
@@ -74,17 +75,15 @@ export class DurableLog implements Extension {
 		}, LOAD_ORIGIN);
 		this.sinceCheckpoint.set(documentName, stored.updates.length);
 		document.on('update', (update: Uint8Array, origin: unknown) => this.record(documentName, update, origin));
-		this.live.set(documentName, document);
-		document.on('destroy', () => {
-			if (this.live.get(documentName) === document) this.live.delete(documentName);
-		});
-		if (stored.updates.length >= this.options.checkpointEvery) void this.checkpoint(documentName, document);
+		if (stored.updates.length >= this.options.checkpointEvery) void this.checkpoint(documentName);
 	}
 
 	private record(doc: string, update: Uint8Array, origin: unknown): void {
 		if (origin === LOAD_ORIGIN) return;
 		const connection = isConnectionOrigin(origin) ? origin.connection : null;
-		const memberId = (connection?.context?.memberId ?? null) as MemberId | null;
+		// A change the server makes on a member's behalf (a restore) names them in its direct connection's context.
+		const context = connection ? connection.context : isLocalOrigin(origin) ? origin.context : undefined;
+		const memberId = (context?.memberId ?? null) as MemberId | null;
 		const written = this.batcher.add({ doc, update, at: Date.now(), memberId });
 		if (connection?.webSocket instanceof GatedSocket) connection.webSocket.hold(written);
 		// Failures are retried by the batcher; the client's socket is closed by the gate.
@@ -146,9 +145,9 @@ export class DurableLog implements Extension {
 	}
 
 	/** Hocuspocus calls this debounced after changes and before unloading: fold the log. */
-	async onStoreDocument({ documentName, document }: onStoreDocumentPayload): Promise<void> {
+	async onStoreDocument({ documentName }: onStoreDocumentPayload): Promise<void> {
 		await this.batcher.idle();
-		if ((this.sinceCheckpoint.get(documentName) ?? 0) > 0) await this.checkpoint(documentName, document);
+		if ((this.sinceCheckpoint.get(documentName) ?? 0) > 0) await this.checkpoint(documentName);
 	}
 
 	async onDestroy(_: onDestroyPayload): Promise<void> {
@@ -156,26 +155,18 @@ export class DurableLog implements Extension {
 	}
 
 	/**
-	 * Writes a full-state checkpoint. A loaded document is encoded from memory:
-	 * an update is applied before it is written to the log, so the live state
-	 * holds at least every logged update up to the sequence read first (it may
-	 * hold more, which loading applies again harmlessly). This holds for one
-	 * instance; with several instances sharing a log, updates logged by another
-	 * instance may not have arrived yet, so there the checkpoint must be folded
-	 * from storage (the path below). An unloaded document is folded from storage.
+	 * Writes a full-state checkpoint, folded from storage: the newest checkpoint
+	 * plus the log after it. Never from the live document: its state may hold
+	 * updates not yet logged (or, with several instances, lack ones another
+	 * instance logged), and the timeline replays from checkpoints, so each must
+	 * be exactly the log up to its sequence number. Idempotent: a fold that runs
+	 * twice writes the same state under the same number.
 	 */
-	checkpoint(doc: string, live?: Y.Doc): Promise<void> {
+	checkpoint(doc: string): Promise<void> {
 		const running = this.compacting.get(doc);
 		if (running) return running;
 		const task = (async () => {
 			try {
-				if (live) {
-					const before = this.sinceCheckpoint.get(doc) ?? 0;
-					const seq = await this.storage.lastSeq(doc);
-					await this.storage.writeCheckpoint(doc, seq, Y.encodeStateAsUpdateV2(live));
-					this.sinceCheckpoint.set(doc, Math.max(0, (this.sinceCheckpoint.get(doc) ?? 0) - before));
-					return;
-				}
 				const stored = await this.storage.loadDocument(doc);
 				if (stored.updates.length === 0) return;
 				const ydoc = new Y.Doc();

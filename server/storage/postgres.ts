@@ -2,8 +2,19 @@ import { Client, Pool, type PoolClient } from 'pg';
 import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import type { Role } from '../../src/lib/domain/practice.ts';
 import type { Visibility } from '../../src/lib/domain/visibility.ts';
-import type { LoggedUpdate, MemberRecord, PracticeRecord, RoundRecord, Storage, StoredDocument } from './types.ts';
-import { toMember, toPractice, toRound, type Row } from './rows.ts';
+import type {
+	HistoryEntry,
+	LoggedUpdate,
+	MarkRecord,
+	MeetingRecord,
+	MemberRecord,
+	PracticeRecord,
+	RoundRecord,
+	StateAt,
+	Storage,
+	StoredDocument
+} from './types.ts';
+import { toHistoryEntry, toMark, toMeeting, toMember, toPractice, toRound, type Row } from './rows.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 
 /**
@@ -72,7 +83,30 @@ const MIGRATIONS: readonly string[] = [
 	-- ANALYZE would copy sample values (note text, names) into pg_statistic, where erasure cannot reach them.
 	ALTER TABLE updates ALTER COLUMN data SET STATISTICS 0;
 	ALTER TABLE checkpoints ALTER COLUMN state SET STATISTICS 0;
-	ALTER TABLE members ALTER COLUMN name SET STATISTICS 0;`
+	ALTER TABLE members ALTER COLUMN name SET STATISTICS 0;`,
+	// The timeline: meetings and named moments (positions in the log).
+	`CREATE TABLE meetings (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		title TEXT NOT NULL,
+		date TEXT NOT NULL,
+		agenda TEXT NOT NULL,
+		started_at BIGINT NOT NULL,
+		ended_at BIGINT
+	);
+	CREATE INDEX meetings_practice ON meetings(practice_id, started_at);
+	CREATE TABLE marks (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		board_id TEXT,
+		kind TEXT NOT NULL,
+		name TEXT NOT NULL,
+		seq BIGINT NOT NULL,
+		at BIGINT NOT NULL,
+		meeting_id TEXT REFERENCES meetings(id),
+		created_by TEXT
+	);
+	CREATE INDEX marks_practice ON marks(practice_id, seq);`
 ];
 
 /** Advisory lock namespace ('zwer'): key 0 guards migrations, others are documents' log appends. */
@@ -343,6 +377,7 @@ export class PostgresStorage implements Storage {
 		await this.transaction(async (c) => {
 			await c.query("UPDATE members SET name = '', had_lane = FALSE WHERE id = $1", [id]);
 			await c.query('UPDATE updates SET member_id = NULL WHERE member_id = $1', [id]);
+			await c.query('UPDATE marks SET created_by = NULL WHERE created_by = $1', [id]);
 		});
 		// The old row version with the name stays in the table file until it is rewritten (it is small).
 		// The log's old, attributed row versions go with eraseHistory's rewrite, which follows a member's leaving.
@@ -443,6 +478,87 @@ export class PostgresStorage implements Storage {
 	async lastSeq(doc: string): Promise<number> {
 		const [row] = await this.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates WHERE doc = $1', [doc]);
 		return Number(row.seq);
+	}
+
+	async headSeq(): Promise<number> {
+		const [row] = await this.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates');
+		return Number(row.seq);
+	}
+
+	async historyOf(docs: readonly string[], range: { after?: number; upTo?: number } = {}): Promise<HistoryEntry[]> {
+		if (docs.length === 0) return [];
+		const rows = await this.query(
+			'SELECT seq, doc, at, member_id FROM updates WHERE doc = ANY($1::text[]) AND seq > $2 AND seq <= $3 ORDER BY seq',
+			[[...docs], range.after ?? 0, range.upTo ?? Number.MAX_SAFE_INTEGER]
+		);
+		return rows.map(toHistoryEntry);
+	}
+
+	async stateAt(doc: string, seq: number): Promise<StateAt> {
+		// One statement, one snapshot (as in loadDocument).
+		const rows = await this.query(
+			`WITH cp AS (SELECT seq, state FROM checkpoints WHERE doc = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1)
+			 SELECT 0 AS part, seq, state AS data FROM cp
+			 UNION ALL
+			 SELECT 1 AS part, seq, data FROM updates WHERE doc = $1 AND seq > COALESCE((SELECT seq FROM cp), 0) AND seq <= $2
+			 ORDER BY part, seq`,
+			[doc, seq]
+		);
+		const cp = rows[0]?.part === 0 ? rows[0] : undefined;
+		const log = cp ? rows.slice(1) : rows;
+		return {
+			checkpoint: cp ? bytes(cp.data) : null,
+			checkpointSeq: cp ? Number(cp.seq) : 0,
+			updates: log.map((r) => ({ seq: Number(r.seq), data: bytes(r.data) }))
+		};
+	}
+
+	async updatesBetween(docs: readonly string[], after: number, upTo: number) {
+		if (docs.length === 0) return [];
+		const rows = await this.query(
+			'SELECT seq, doc, at, member_id, data FROM updates WHERE doc = ANY($1::text[]) AND seq > $2 AND seq <= $3 ORDER BY seq',
+			[[...docs], after, upTo]
+		);
+		return rows.map((r) => ({ ...toHistoryEntry(r), data: bytes(r.data) }));
+	}
+
+	async createMeeting(m: MeetingRecord): Promise<void> {
+		await this.query(
+			'INSERT INTO meetings (id, practice_id, title, date, agenda, started_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+			[m.id, m.practiceId, m.title, m.date, JSON.stringify(m.agenda), m.startedAt, m.endedAt]
+		);
+	}
+
+	async endMeeting(id: string, at: number): Promise<void> {
+		await this.query('UPDATE meetings SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL', [at, id]);
+	}
+
+	async getMeeting(id: string): Promise<MeetingRecord | null> {
+		const [row] = await this.query('SELECT * FROM meetings WHERE id = $1', [id]);
+		return row ? toMeeting(row) : null;
+	}
+
+	async listMeetings(practiceId: PracticeId): Promise<MeetingRecord[]> {
+		return (await this.query('SELECT * FROM meetings WHERE practice_id = $1 ORDER BY started_at, id COLLATE "C"', [practiceId])).map(toMeeting);
+	}
+
+	async addMark(m: MarkRecord): Promise<void> {
+		await this.query(
+			`INSERT INTO marks (id, practice_id, board_id, kind, name, seq, at, meeting_id, created_by)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			[m.id, m.practiceId, m.boardId, m.kind, m.name, m.seq, m.at, m.meetingId, m.createdBy]
+		);
+	}
+
+	async listMarks(practiceId: PracticeId, boardId?: string): Promise<MarkRecord[]> {
+		const rows =
+			boardId === undefined
+				? await this.query('SELECT * FROM marks WHERE practice_id = $1 ORDER BY seq, at, id COLLATE "C"', [practiceId])
+				: await this.query(
+						'SELECT * FROM marks WHERE practice_id = $1 AND (board_id IS NULL OR board_id = $2) ORDER BY seq, at, id COLLATE "C"',
+						[practiceId, boardId]
+					);
+		return rows.map(toMark);
 	}
 
 	async close(): Promise<void> {

@@ -2,7 +2,7 @@ import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import type { Role } from '../../src/lib/domain/practice.ts';
 import type { Framework } from '../../src/lib/domain/frameworks.ts';
 import type { Visibility } from '../../src/lib/domain/visibility.ts';
-import type { MemberRecord, PracticeRecord, RoundRecord } from './types.ts';
+import type { MarkKind, MarkRecord, MeetingRecord, MemberRecord, PracticeRecord, RoundRecord } from './types.ts';
 
 /**
  * Table rows to records, for every adapter: the schemas share column names.
@@ -46,4 +46,34 @@ export function toRound(row: Row): RoundRecord {
 		endsAt: Number(row.ends_at),
 		revealedAt: optionalNumber(row.revealed_at)
 	};
+}
+
+export function toMeeting(row: Row): MeetingRecord {
+	return {
+		id: row.id as string,
+		practiceId: row.practice_id as PracticeId,
+		title: row.title as string,
+		date: row.date as string,
+		agenda: JSON.parse(row.agenda as string) as string[],
+		startedAt: Number(row.started_at),
+		endedAt: optionalNumber(row.ended_at)
+	};
+}
+
+export function toMark(row: Row): MarkRecord {
+	return {
+		id: row.id as string,
+		practiceId: row.practice_id as PracticeId,
+		boardId: (row.board_id as string | null) ?? null,
+		kind: row.kind as MarkKind,
+		name: row.name as string,
+		seq: Number(row.seq),
+		at: Number(row.at),
+		meetingId: (row.meeting_id as string | null) ?? null,
+		createdBy: (row.created_by as MemberId | null) ?? null
+	};
+}
+
+export function toHistoryEntry(row: Row) {
+	return { seq: Number(row.seq), doc: row.doc as string, at: Number(row.at), memberId: (row.member_id as MemberId | null) ?? null };
 }

@@ -3,8 +3,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import type { Role } from '../../src/lib/domain/practice.ts';
-import type { LoggedUpdate, MemberRecord, PracticeRecord, RoundRecord, Storage, StoredDocument } from './types.ts';
-import { toMember, toPractice, toRound, type Row } from './rows.ts';
+import type {
+	HistoryEntry,
+	LoggedUpdate,
+	MarkRecord,
+	MeetingRecord,
+	MemberRecord,
+	PracticeRecord,
+	RoundRecord,
+	StateAt,
+	Storage,
+	StoredDocument
+} from './types.ts';
+import { toHistoryEntry, toMark, toMeeting, toMember, toPractice, toRound, type Row } from './rows.ts';
 import type { Visibility } from '../../src/lib/domain/visibility.ts';
 
 const SCHEMA = `
@@ -66,7 +77,30 @@ const MIGRATIONS = [
 	 );`,
 	// A lane stays readable once a member had one (also after becoming an observer or being removed).
 	`ALTER TABLE members ADD COLUMN had_lane INTEGER NOT NULL DEFAULT 0;
-	 UPDATE members SET had_lane = 1 WHERE role != 'observer';`
+	 UPDATE members SET had_lane = 1 WHERE role != 'observer';`,
+	// The timeline: meetings and named moments (positions in the log).
+	`CREATE TABLE IF NOT EXISTS meetings (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		title TEXT NOT NULL,
+		date TEXT NOT NULL,
+		agenda TEXT NOT NULL,
+		started_at INTEGER NOT NULL,
+		ended_at INTEGER
+	 );
+	 CREATE INDEX IF NOT EXISTS meetings_practice ON meetings(practice_id, started_at);
+	 CREATE TABLE IF NOT EXISTS marks (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		board_id TEXT,
+		kind TEXT NOT NULL,
+		name TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		at INTEGER NOT NULL,
+		meeting_id TEXT REFERENCES meetings(id),
+		created_by TEXT
+	 );
+	 CREATE INDEX IF NOT EXISTS marks_practice ON marks(practice_id, seq);`
 ];
 
 
@@ -133,7 +167,19 @@ export class SqliteStorage implements Storage {
 			updatesAfter: p('SELECT seq, data FROM updates WHERE doc = ? AND seq > ? ORDER BY seq'),
 			insertCheckpoint: p('INSERT OR REPLACE INTO checkpoints (doc, seq, state) VALUES (?, ?, ?)'),
 			countSince: p('SELECT COUNT(*) AS n FROM updates WHERE doc = ? AND seq > ?'),
-			lastSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates WHERE doc = ?')
+			lastSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates WHERE doc = ?'),
+			headSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates'),
+			checkpointAt: p('SELECT seq, state FROM checkpoints WHERE doc = ? AND seq <= ? ORDER BY seq DESC LIMIT 1'),
+			updatesIn: p('SELECT seq, data FROM updates WHERE doc = ? AND seq > ? AND seq <= ? ORDER BY seq'),
+			insertMeeting: p(`INSERT INTO meetings (id, practice_id, title, date, agenda, started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			endMeeting: p('UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+			getMeeting: p('SELECT * FROM meetings WHERE id = ?'),
+			listMeetings: p('SELECT * FROM meetings WHERE practice_id = ? ORDER BY started_at, id'),
+			insertMark: p(`INSERT INTO marks (id, practice_id, board_id, kind, name, seq, at, meeting_id, created_by)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			listMarks: p('SELECT * FROM marks WHERE practice_id = ? ORDER BY seq, at, id'),
+			listBoardMarks: p('SELECT * FROM marks WHERE practice_id = ? AND (board_id IS NULL OR board_id = ?) ORDER BY seq, at, id'),
+			forgetMarkAuthor: p('UPDATE marks SET created_by = NULL WHERE created_by = ?')
 		};
 	}
 
@@ -263,6 +309,7 @@ export class SqliteStorage implements Storage {
 		this.transaction(() => {
 			this.stmt.renameMember.run('', id);
 			this.stmt.forgetAuthor.run(id);
+			this.stmt.forgetMarkAuthor.run(id);
 			this.stmt.dropLane.run(id);
 		});
 	}
@@ -311,6 +358,70 @@ export class SqliteStorage implements Storage {
 
 	async lastSeq(doc: string): Promise<number> {
 		return Number((this.stmt.lastSeq.get(doc) as Row).seq);
+	}
+
+	async headSeq(): Promise<number> {
+		return Number((this.stmt.headSeq.get() as Row).seq);
+	}
+
+	async historyOf(docs: readonly string[], range: { after?: number; upTo?: number } = {}): Promise<HistoryEntry[]> {
+		if (docs.length === 0) return [];
+		const rows = this.db
+			.prepare(
+				`SELECT seq, doc, at, member_id FROM updates
+				 WHERE doc IN (${docs.map(() => '?').join(', ')}) AND seq > ? AND seq <= ? ORDER BY seq`
+			)
+			.all(...docs, range.after ?? 0, range.upTo ?? Number.MAX_SAFE_INTEGER) as Row[];
+		return rows.map(toHistoryEntry);
+	}
+
+	async stateAt(doc: string, seq: number): Promise<StateAt> {
+		// Synchronous calls on one connection: nothing can commit between the two reads.
+		const cp = this.stmt.checkpointAt.get(doc, seq) as Row | undefined;
+		const checkpointSeq = cp ? Number(cp.seq) : 0;
+		const rows = this.stmt.updatesIn.all(doc, checkpointSeq, seq) as Row[];
+		return {
+			checkpoint: cp ? (cp.state as Uint8Array) : null,
+			checkpointSeq,
+			updates: rows.map((r) => ({ seq: Number(r.seq), data: r.data as Uint8Array }))
+		};
+	}
+
+	async updatesBetween(docs: readonly string[], after: number, upTo: number) {
+		if (docs.length === 0) return [];
+		const rows = this.db
+			.prepare(
+				`SELECT seq, doc, at, member_id, data FROM updates
+				 WHERE doc IN (${docs.map(() => '?').join(', ')}) AND seq > ? AND seq <= ? ORDER BY seq`
+			)
+			.all(...docs, after, upTo) as Row[];
+		return rows.map((r) => ({ ...toHistoryEntry(r), data: r.data as Uint8Array }));
+	}
+
+	async createMeeting(m: MeetingRecord): Promise<void> {
+		this.stmt.insertMeeting.run(m.id, m.practiceId, m.title, m.date, JSON.stringify(m.agenda), m.startedAt, m.endedAt);
+	}
+
+	async endMeeting(id: string, at: number): Promise<void> {
+		this.stmt.endMeeting.run(at, id);
+	}
+
+	async getMeeting(id: string): Promise<MeetingRecord | null> {
+		const row = this.stmt.getMeeting.get(id) as Row | undefined;
+		return row ? toMeeting(row) : null;
+	}
+
+	async listMeetings(practiceId: PracticeId): Promise<MeetingRecord[]> {
+		return (this.stmt.listMeetings.all(practiceId) as Row[]).map(toMeeting);
+	}
+
+	async addMark(m: MarkRecord): Promise<void> {
+		this.stmt.insertMark.run(m.id, m.practiceId, m.boardId, m.kind, m.name, m.seq, m.at, m.meetingId, m.createdBy);
+	}
+
+	async listMarks(practiceId: PracticeId, boardId?: string): Promise<MarkRecord[]> {
+		const rows = boardId === undefined ? this.stmt.listMarks.all(practiceId) : this.stmt.listBoardMarks.all(practiceId, boardId);
+		return (rows as Row[]).map(toMark);
 	}
 
 	async close(): Promise<void> {

@@ -44,6 +44,48 @@ export interface LoggedUpdate {
 	readonly memberId: MemberId | null;
 }
 
+/** One log entry without its bytes: what the timeline lists. */
+export interface HistoryEntry {
+	readonly seq: number;
+	readonly doc: string;
+	readonly at: number;
+	readonly memberId: MemberId | null;
+}
+
+/** A document's state at a sequence number: the newest checkpoint at or before it and the log up to it. */
+export interface StateAt {
+	readonly checkpoint: Uint8Array | null;
+	readonly checkpointSeq: number;
+	readonly updates: readonly { readonly seq: number; readonly data: Uint8Array }[];
+}
+
+export interface MeetingRecord {
+	readonly id: string;
+	readonly practiceId: PracticeId;
+	readonly title: string;
+	/** The meeting's date as the facilitator gave it (YYYY-MM-DD). */
+	readonly date: string;
+	/** Board ids on the agenda. */
+	readonly agenda: readonly string[];
+	readonly startedAt: number;
+	readonly endedAt: number | null;
+}
+
+export type MarkKind = 'meeting-start' | 'meeting-end' | 'snapshot' | 'restore';
+
+/** A named moment on the timeline: a position in the log (all boards unless `boardId`). */
+export interface MarkRecord {
+	readonly id: string;
+	readonly practiceId: PracticeId;
+	readonly boardId: string | null;
+	readonly kind: MarkKind;
+	readonly name: string;
+	readonly seq: number;
+	readonly at: number;
+	readonly meetingId: string | null;
+	readonly createdBy: MemberId | null;
+}
+
 export interface StoredDocument {
 	/** The newest checkpoint (full state, V2 encoding), if any. */
 	readonly checkpoint: Uint8Array | null;
@@ -106,6 +148,23 @@ export interface Storage {
 	countUpdatesSince(doc: string, seq: number): Promise<number>;
 	/** The sequence number of the document's last log entry (0 when none). */
 	lastSeq(doc: string): Promise<number>;
+
+	/** The log's last sequence number over all documents (0 when empty). */
+	headSeq(): Promise<number>;
+	/** Log entries of these documents without their bytes, in order, optionally only those in (after, upTo]. */
+	historyOf(docs: readonly string[], range?: { after?: number; upTo?: number }): Promise<HistoryEntry[]>;
+	/** What rebuilds a document as it was at `seq`. */
+	stateAt(doc: string, seq: number): Promise<StateAt>;
+	/** The updates of these documents in (after, upTo], in order. */
+	updatesBetween(docs: readonly string[], after: number, upTo: number): Promise<(HistoryEntry & { readonly data: Uint8Array })[]>;
+
+	createMeeting(meeting: MeetingRecord): Promise<void>;
+	endMeeting(id: string, at: number): Promise<void>;
+	getMeeting(id: string): Promise<MeetingRecord | null>;
+	listMeetings(practiceId: PracticeId): Promise<MeetingRecord[]>;
+	addMark(mark: MarkRecord): Promise<void>;
+	/** Marks of a practice in timeline order; with `boardId`, the practice-wide ones and that board's. */
+	listMarks(practiceId: PracticeId, boardId?: string): Promise<MarkRecord[]>;
 	close(): Promise<void>;
 }
 

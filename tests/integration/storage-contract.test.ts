@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import type { LoggedUpdate, MemberRecord, PracticeRecord, RoundRecord, Storage } from '../../server/storage/types.ts';
+import type { LoggedUpdate, MarkRecord, MemberRecord, PracticeRecord, RoundRecord, Storage } from '../../server/storage/types.ts';
 import { SqliteStorage } from '../../server/storage/sqlite.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { randomId, type MemberId, type PracticeId } from '../../src/lib/domain/ids.ts';
@@ -422,6 +422,85 @@ export function storageContract(
 			});
 		});
 
+		describe('the timeline', () => {
+			it('lists the log of several documents without bytes, in order, and rebuilds a document at any sequence number', async () => {
+				const [a, b, other] = [docName('tl-a'), docName('tl-b'), docName('tl-other')];
+				const member = randomId(16);
+				await storage.appendUpdates([entry(a, 'a1', member, T0 + 1), entry(other, 'x'), entry(b, 'b1', null, T0 + 2)]);
+				await storage.appendUpdates([entry(a, 'a2', member, T0 + 3)]);
+				const seqA2 = await storage.lastSeq(a);
+				await storage.writeCheckpoint(a, seqA2, enc.encode('A@2'));
+				await storage.appendUpdates([entry(a, 'a3', null, T0 + 4), entry(b, 'b2', member, T0 + 5)]);
+
+				const all = await storage.historyOf([a, b]);
+				expect(all.map((e) => [e.doc, e.at, e.memberId])).toEqual([
+					[a, T0 + 1, member],
+					[b, T0 + 2, null],
+					[a, T0 + 3, member],
+					[a, T0 + 4, null],
+					[b, T0 + 5, member]
+				]);
+				expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((x, y) => x - y));
+				expect(all.some((e) => e.doc === other)).toBe(false);
+				expect((await storage.historyOf([a, b], { after: all[1].seq, upTo: all[3].seq })).map((e) => e.seq)).toEqual([all[2].seq, all[3].seq]);
+				expect(await storage.historyOf([])).toEqual([]);
+
+				// Before the checkpoint: the log from the start; at or after it: the checkpoint and what follows.
+				const early = await storage.stateAt(a, all[0].seq);
+				expect(early.checkpoint).toBeNull();
+				expect(texts(early.updates.map((u) => u.data))).toEqual(['a1']);
+				const atCheckpoint = await storage.stateAt(a, seqA2);
+				expect(atCheckpoint).toMatchObject({ checkpoint: enc.encode('A@2'), checkpointSeq: seqA2, updates: [] });
+				const late = await storage.stateAt(a, all[4].seq);
+				expect(late.checkpoint).toEqual(enc.encode('A@2'));
+				expect(texts(late.updates.map((u) => u.data))).toEqual(['a3']);
+				expect(late.updates[0].seq).toBe(all[3].seq);
+
+				const between = await storage.updatesBetween([a, b], all[0].seq, all[4].seq);
+				expect(between.map((u) => [u.doc, new TextDecoder().decode(u.data), u.memberId])).toEqual([
+					[b, 'b1', null],
+					[a, 'a2', member],
+					[a, 'a3', null],
+					[b, 'b2', member]
+				]);
+				expect(await storage.headSeq()).toBeGreaterThanOrEqual(all[4].seq);
+			});
+
+			it('keeps meetings and marks per practice, and forgets who made a mark when they leave', async () => {
+				const { practice } = await givenPractice();
+				const { practice: elsewhere } = await givenPractice();
+				const { member } = await givenMember(practice.id, 'facilitator');
+				await storage.createMeeting({ id: randomId(12), practiceId: elsewhere.id, title: 'Elders', date: '2026-01-01', agenda: [], startedAt: T0, endedAt: null });
+				const meeting = { id: randomId(12), practiceId: practice.id, title: 'Bijeenkomst 1', date: '2026-11-22', agenda: ['intentie', 'doelen'], startedAt: T0 + 10, endedAt: null };
+				await storage.createMeeting(meeting);
+				await storage.endMeeting(meeting.id, T0 + 20);
+				await storage.endMeeting(meeting.id, T0 + 99);
+				expect(await storage.getMeeting(meeting.id)).toEqual({ ...meeting, endedAt: T0 + 20 });
+				expect(await storage.listMeetings(practice.id)).toEqual([{ ...meeting, endedAt: T0 + 20 }]);
+				expect(await storage.getMeeting('nope')).toBeNull();
+
+				const mark = (seq: number, boardId: string | null, kind: MarkRecord['kind'] = 'snapshot') => ({
+					id: randomId(12),
+					practiceId: practice.id,
+					boardId,
+					kind,
+					name: `mark ${seq}`,
+					seq,
+					at: T0 + seq,
+					meetingId: kind === 'meeting-end' ? meeting.id : null,
+					createdBy: member.id
+				});
+				const marks = [mark(30, 'intentie', 'restore'), mark(10, null, 'meeting-end'), mark(20, 'doelen')];
+				for (const m of marks) await storage.addMark(m);
+				expect((await storage.listMarks(practice.id)).map((m) => m.seq)).toEqual([10, 20, 30]);
+				expect(await storage.listMarks(practice.id, 'intentie')).toEqual([marks[1], marks[0]]);
+				expect(await storage.listMarks(elsewhere.id)).toEqual([]);
+
+				await storage.forgetMember(member.id);
+				expect((await storage.listMarks(practice.id)).map((m) => m.createdBy)).toEqual([null, null, null]);
+			});
+		});
+
 		describe('erasure', () => {
 			it('replaces a document’s log and checkpoints by one checkpoint of its state; other documents keep theirs', async () => {
 				const [a, b, kept, never] = [docName('erase-a'), docName('erase-b'), docName('erase-kept'), docName('erase-never')];
@@ -635,7 +714,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL', () => {
 		const { url, query } = await db();
 		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
 		await Promise.all(stores.map((s) => s.close()));
-		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1]);
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2]);
 		const tables = await query<{ table_name: string }>(
 			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
 		);
@@ -643,6 +722,8 @@ describe.skipIf(!postgresAvailable)('PostgreSQL', () => {
 			'anonymous_notes',
 			'checkpoints',
 			'invites',
+			'marks',
+			'meetings',
 			'members',
 			'practices',
 			'rounds',

@@ -207,7 +207,8 @@ export function transferNote(
 	const nodes = noteContent(from, id).toArray();
 	const newId = createNote(
 		to,
-		{ ...by, color: data.color, x: data.x, y: data.y, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
+		// The same id in its new lane: the timeline sees one note that moved, not one deleted and one new.
+		{ ...by, id, color: data.color, x: data.x, y: data.y, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
 		origin
 	);
 	deleteNote(from, id, origin);

@@ -1,0 +1,312 @@
+import * as Y from 'yjs';
+import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
+import type { Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/types.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
+import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
+import { createNote, notesMap, noteContent, plainText, toNoteData } from '../src/lib/domain/notes.ts';
+import { boardsOf, laneOwners, readPractice, type MemberInfo } from '../src/lib/domain/practice.ts';
+import {
+	compareViews,
+	memberLane,
+	type BoardView,
+	type ChangeAuthor,
+	type Comparison,
+	type LaneKey,
+	type NoteView,
+	type ReplayStep,
+	type TimelineEntry
+} from '../src/lib/domain/history.ts';
+
+export class HistoryError extends Error {
+	readonly code: 'not-found' | 'meeting-running' | 'no-meeting' | 'too-many-steps';
+	constructor(code: HistoryError['code'], message: string) {
+		super(message);
+		this.code = code;
+	}
+}
+
+/** At most this many steps in one replay request: the browser asks again as it plays. */
+export const MAX_STEPS = 2000;
+
+interface HistoryDeps {
+	readonly storage: Storage;
+	readonly readDocument: (name: string) => Promise<Y.Doc>;
+	readonly openDirect: (name: string, context: { memberId: MemberId }) => Promise<{ transact(fn: (doc: Y.Doc) => void): Promise<void>; disconnect(): Promise<void> }>;
+	/** Resolves once every update applied so far is in the log. */
+	readonly whenStored: () => Promise<void>;
+}
+
+interface BoardDocs {
+	readonly practiceId: PracticeId;
+	readonly boardId: BoardId;
+	readonly members: readonly MemberInfo[];
+	/** Document name → lane. Private documents are never part of history. */
+	readonly lanes: ReadonlyMap<string, LaneKey>;
+	/** Per lane, notes left out: individual notes that are private or anonymous now. */
+	readonly hidden: ReadonlyMap<LaneKey, ReadonlySet<string>>;
+}
+
+/**
+ * The timeline: boards as they were at any position of the update log,
+ * replay steps, comparisons, restores, meetings and named moments.
+ *
+ * Privacy: history shows what every member may see now. Private documents
+ * are never replayed; an individual note that is private or anonymous now
+ * is left out of its lane's past (it may have been shared once: showing it
+ * would link an anonymous note to its author); changes of the anonymous
+ * lane carry no time and no author. Erased history is gone from the log.
+ */
+export class History {
+	private readonly deps: HistoryDeps;
+
+	constructor(deps: HistoryDeps) {
+		this.deps = deps;
+	}
+
+	private async boardDocs(practiceId: PracticeId, boardId: BoardId): Promise<BoardDocs> {
+		const practice = readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
+		if (!practice.framework || !boardsOf(practice.framework).some((a) => a.id === boardId)) {
+			throw new HistoryError('not-found', 'No such board.');
+		}
+		const lanes = new Map<string, LaneKey>([
+			[collectiveDoc(practiceId, boardId), 'collective'],
+			[anonymousDoc(practiceId, boardId), 'anonymous']
+		]);
+		const hidden = new Map<LaneKey, Set<string>>();
+		for (const owner of laneOwners(practice.members)) {
+			const lane = memberLane(owner.id);
+			lanes.set(laneDoc(practiceId, boardId, owner.id), lane);
+			const mine = await this.deps.readDocument(privateDoc(practiceId, boardId, owner.id));
+			hidden.set(lane, new Set(notesMap(mine).keys()));
+		}
+		return { practiceId, boardId, members: practice.members, lanes, hidden };
+	}
+
+	/** Every change of a board, in order, with who made it (as far as the viewer may know). */
+	async timeline(practiceId: PracticeId, boardId: BoardId): Promise<{ entries: TimelineEntry[]; marks: MarkRecord[]; head: number }> {
+		const board = await this.boardDocs(practiceId, boardId);
+		const names = new Map(board.members.map((m) => [m.id as string, m.name]));
+		const entries = (await this.deps.storage.historyOf([...board.lanes.keys()])).map((e): TimelineEntry => {
+			const lane = board.lanes.get(e.doc)!;
+			if (lane === 'anonymous') return { seq: e.seq, at: null, lane, by: 'anonymous' };
+			const by: ChangeAuthor = e.memberId ? { memberId: e.memberId, name: names.get(e.memberId) ?? '' } : null;
+			return { seq: e.seq, at: e.at, lane, by };
+		});
+		const marks = await this.deps.storage.listMarks(practiceId, boardId);
+		return { entries, marks, head: entries.at(-1)?.seq ?? 0 };
+	}
+
+	/** The board as it was right after log entry `seq`. */
+	async view(practiceId: PracticeId, boardId: BoardId, seq: number): Promise<BoardView> {
+		const board = await this.boardDocs(practiceId, boardId);
+		const docs = await this.docsAt(board, seq);
+		const view = { seq, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc)) };
+		for (const doc of docs.values()) doc.destroy();
+		return view;
+	}
+
+	/** The board at `from`, and one step for every change after it up to `to`. */
+	async replay(practiceId: PracticeId, boardId: BoardId, from: number, to: number): Promise<{ view: BoardView; steps: ReplayStep[] }> {
+		const board = await this.boardDocs(practiceId, boardId);
+		const entries = to > from ? await this.deps.storage.updatesBetween([...board.lanes.keys()], from, to) : [];
+		if (entries.length > MAX_STEPS) throw new HistoryError('too-many-steps', `Ask for at most ${MAX_STEPS} steps at a time.`);
+		const docs = await this.docsAt(board, from);
+		const view = { seq: from, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc)) };
+		const steps: ReplayStep[] = [];
+		for (const entry of entries) {
+			const doc = docs.get(entry.doc)!;
+			const lane = board.lanes.get(entry.doc)!;
+			const touched = new Set<string>();
+			const collect = (tr: Y.Transaction) => {
+				for (const type of tr.changed.keys()) for (const id of noteIdsOf(doc, type, tr.changed.get(type)!)) touched.add(id);
+			};
+			doc.on('afterTransaction', collect);
+			Y.applyUpdate(doc, entry.data);
+			doc.off('afterTransaction', collect);
+			const hidden = board.hidden.get(lane);
+			const changed: NoteView[] = [];
+			const removed: { lane: LaneKey; id: string }[] = [];
+			for (const id of touched) {
+				if (hidden?.has(id)) continue;
+				const note = notesMap(doc).get(id);
+				if (note instanceof Y.Map) changed.push(this.noteView(lane, doc, id, note));
+				else removed.push({ lane, id });
+			}
+			steps.push({ seq: entry.seq, changed, removed });
+		}
+		for (const doc of docs.values()) doc.destroy();
+		return { view, steps };
+	}
+
+	async compare(practiceId: PracticeId, boardId: BoardId, from: number, to: number): Promise<Comparison> {
+		const [a, b] = await Promise.all([this.view(practiceId, boardId, from), this.view(practiceId, boardId, to)]);
+		return compareViews(a, b);
+	}
+
+	/**
+	 * Brings the collective lane back to how it was at `seq`, as a new change
+	 * by `by`: nothing in the log is rewritten, so clients and offline copies
+	 * merge it like any other edit. Individual lanes belong to their authors
+	 * and are left alone. Returns the restore's mark.
+	 */
+	async restore(practiceId: PracticeId, boardId: BoardId, seq: number, by: MemberId, name: string): Promise<MarkRecord> {
+		await this.boardDocs(practiceId, boardId);
+		const docName = collectiveDoc(practiceId, boardId);
+		const past = await this.docAt(docName, seq);
+		const connection = await this.deps.openDirect(docName, { memberId: by });
+		try {
+			await connection.transact((live) => restoreNotes(past, live));
+		} finally {
+			await connection.disconnect();
+			past.destroy();
+		}
+		return this.mark(practiceId, { kind: 'restore', name, boardId, meetingId: null, createdBy: by });
+	}
+
+	// --- Meetings and named moments -----------------------------------------
+
+	async startMeeting(
+		practiceId: PracticeId,
+		input: { title: string; date: string; agenda: readonly string[] },
+		by: MemberId
+	): Promise<{ meeting: MeetingRecord; mark: MarkRecord }> {
+		const meetings = await this.deps.storage.listMeetings(practiceId);
+		if (meetings.some((m) => m.endedAt === null)) throw new HistoryError('meeting-running', 'A meeting is already running: end it first.');
+		const meeting: MeetingRecord = { id: randomId(12), practiceId, ...input, agenda: [...input.agenda], startedAt: Date.now(), endedAt: null };
+		await this.deps.storage.createMeeting(meeting);
+		const mark = await this.mark(practiceId, { kind: 'meeting-start', name: input.title, boardId: null, meetingId: meeting.id, createdBy: by });
+		return { meeting, mark };
+	}
+
+	/** Ends a meeting: a named snapshot of every board. */
+	async endMeeting(practiceId: PracticeId, meetingId: string, by: MemberId): Promise<{ meeting: MeetingRecord; mark: MarkRecord }> {
+		const meeting = await this.deps.storage.getMeeting(meetingId);
+		if (!meeting || meeting.practiceId !== practiceId) throw new HistoryError('not-found', 'No such meeting.');
+		if (meeting.endedAt !== null) throw new HistoryError('no-meeting', 'This meeting has ended already.');
+		const mark = await this.mark(practiceId, { kind: 'meeting-end', name: meeting.title, boardId: null, meetingId, createdBy: by });
+		await this.deps.storage.endMeeting(meetingId, mark.at);
+		return { meeting: { ...meeting, endedAt: mark.at }, mark };
+	}
+
+	async snapshot(practiceId: PracticeId, name: string, by: MemberId, boardId: BoardId | null = null): Promise<MarkRecord> {
+		if (boardId) await this.boardDocs(practiceId, boardId);
+		return this.mark(practiceId, { kind: 'snapshot', name, boardId, meetingId: null, createdBy: by });
+	}
+
+	listMeetings(practiceId: PracticeId): Promise<MeetingRecord[]> {
+		return this.deps.storage.listMeetings(practiceId);
+	}
+
+	listMarks(practiceId: PracticeId): Promise<MarkRecord[]> {
+		return this.deps.storage.listMarks(practiceId);
+	}
+
+	/** A mark at the log's head, once everything applied so far is in the log. */
+	private async mark(
+		practiceId: PracticeId,
+		m: { kind: MarkKind; name: string; boardId: string | null; meetingId: string | null; createdBy: MemberId | null }
+	): Promise<MarkRecord> {
+		await this.deps.whenStored();
+		const mark: MarkRecord = { id: randomId(12), practiceId, seq: await this.deps.storage.headSeq(), at: Date.now(), ...m };
+		await this.deps.storage.addMark(mark);
+		return mark;
+	}
+
+	// --- Building past states ------------------------------------------------
+
+	private async docsAt(board: BoardDocs, seq: number): Promise<Map<string, Y.Doc>> {
+		const docs = new Map<string, Y.Doc>();
+		await Promise.all([...board.lanes.keys()].map(async (name) => docs.set(name, await this.docAt(name, seq))));
+		return docs;
+	}
+
+	/** A document exactly as the log had it at `seq`: nearest checkpoint, then the log forward. */
+	private async docAt(name: string, seq: number): Promise<Y.Doc> {
+		const state = await this.deps.storage.stateAt(name, seq);
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			if (state.checkpoint) Y.applyUpdateV2(doc, state.checkpoint);
+			for (const u of state.updates) Y.applyUpdate(doc, u.data);
+		});
+		return doc;
+	}
+
+	private notesOf(board: BoardDocs, lane: LaneKey, doc: Y.Doc): NoteView[] {
+		const hidden = board.hidden.get(lane);
+		const out: NoteView[] = [];
+		notesMap(doc).forEach((note, id) => {
+			if (note instanceof Y.Map && !hidden?.has(id)) out.push(this.noteView(lane, doc, id, note));
+		});
+		return out;
+	}
+
+	private noteView(lane: LaneKey, doc: Y.Doc, id: string, note: Y.Map<unknown>): NoteView {
+		const data = toNoteData(id, note);
+		const fragment = noteContent(doc, data.id);
+		return {
+			id,
+			lane,
+			content: yXmlFragmentToProsemirrorJSON(fragment),
+			text: plainText(fragment),
+			color: data.color,
+			x: data.x,
+			y: data.y,
+			// The anonymous lane's notes carry no author and a day-rounded time already; keep them so.
+			createdAt: lane === 'anonymous' ? null : data.createdAt,
+			createdBy: lane === 'anonymous' ? null : data.createdBy,
+			loop: data.loop,
+			cites: data.cites
+		};
+	}
+}
+
+/** Yjs types a transaction's changed map by AbstractType<YEvent<any>>; only the item links matter here. */
+type Changed = Parameters<Y.Transaction['changed']['get']>[0];
+
+/** Which notes a transaction's changed type belongs to. */
+function noteIdsOf(doc: Y.Doc, type: Changed, keys: Set<string | null>): string[] {
+	const notes: unknown = notesMap(doc);
+	if (type === notes) return [...keys].filter((k): k is string => k !== null);
+	let t: Changed | null = type;
+	while (t?._item) {
+		const parent = t._item.parent as Changed | null;
+		if (parent === notes) return t._item.parentSub ? [t._item.parentSub] : [];
+		t = parent;
+	}
+	return [];
+}
+
+/** Makes `live`'s notes what `past` had, changing only what differs. */
+function restoreNotes(past: Y.Doc, live: Y.Doc): void {
+	const pastNotes = notesMap(past);
+	const liveNotes = notesMap(live);
+	for (const id of [...liveNotes.keys()]) if (!pastNotes.has(id)) liveNotes.delete(id);
+	pastNotes.forEach((note, id) => {
+		if (!(note instanceof Y.Map)) return;
+		const data = toNoteData(id, note);
+		const nodes = noteContent(past, data.id).toArray() as (Y.XmlElement | Y.XmlText)[];
+		const current = liveNotes.get(id);
+		if (!(current instanceof Y.Map)) {
+			createNote(live, { id: data.id, color: data.color, x: data.x, y: data.y, createdBy: data.createdBy, at: data.createdAt, cites: data.cites, loop: data.loop, nodes });
+			return;
+		}
+		const now = toNoteData(id, current);
+		if (now.color !== data.color) current.set('color', data.color);
+		if (now.x !== data.x) current.set('x', data.x);
+		if (now.y !== data.y) current.set('y', data.y);
+		if (now.loop !== data.loop) {
+			if (data.loop) current.set('loop', data.loop);
+			else current.delete('loop');
+		}
+		const cites = current.get('cites');
+		if (cites instanceof Y.Array && JSON.stringify(cites.toArray()) !== JSON.stringify(data.cites)) {
+			cites.delete(0, cites.length);
+			cites.push([...data.cites]);
+		}
+		const fragment = noteContent(live, data.id);
+		if (JSON.stringify(yXmlFragmentToProsemirrorJSON(fragment)) !== JSON.stringify(yXmlFragmentToProsemirrorJSON(noteContent(past, data.id)))) {
+			fragment.delete(0, fragment.length);
+			fragment.insert(0, nodes.map((n) => n.clone()));
+		}
+	});
+}

@@ -1,0 +1,127 @@
+import type { JSONContent } from '@tiptap/core';
+import { diffWords, type ChangeObject } from 'diff';
+import type { CitationRef, LearningLoop } from './notes.ts';
+import type { NoteColor } from './palette.ts';
+
+/**
+ * The timeline's plain data: a board as it was at one moment, and what
+ * changed between two moments. Built on the server (server/history.ts) from
+ * the update log; shown read-only by the browser. No Yjs here.
+ */
+
+/** Which lane a note is in: the collective lane, the anonymous notes, or a member's lane. */
+export type LaneKey = 'collective' | 'anonymous' | `lane:${string}`;
+export const memberLane = (memberId: string): LaneKey => `lane:${memberId}`;
+export const laneMember = (lane: LaneKey): string | null => (lane.startsWith('lane:') ? lane.slice(5) : null);
+
+export interface NoteView {
+	readonly id: string;
+	readonly lane: LaneKey;
+	/** ProseMirror JSON of the note's text, unsanitised: render with contentToHtml. */
+	readonly content: JSONContent;
+	readonly text: string;
+	readonly color: NoteColor;
+	readonly x: number;
+	readonly y: number;
+	readonly createdAt: number | null;
+	/** A member id; null for the anonymous lane and the server. */
+	readonly createdBy: string | null;
+	readonly loop: LearningLoop | null;
+	readonly cites: readonly CitationRef[];
+}
+
+export interface BoardView {
+	/** The log position shown: everything up to and including this sequence number. */
+	readonly seq: number;
+	readonly notes: readonly NoteView[];
+}
+
+/** Who made a change: a member, the anonymous lane (no author), or the server. */
+export type ChangeAuthor = { readonly memberId: string; readonly name: string } | 'anonymous' | null;
+
+export interface TimelineEntry {
+	readonly seq: number;
+	/** Null for changes of the anonymous lane: their time could point at their author. */
+	readonly at: number | null;
+	readonly lane: LaneKey;
+	readonly by: ChangeAuthor;
+}
+
+/** One step of a replay: the notes one log entry changed, as they are after it. */
+export interface ReplayStep {
+	readonly seq: number;
+	readonly changed: readonly NoteView[];
+	readonly removed: readonly { readonly lane: LaneKey; readonly id: string }[];
+}
+
+export interface NoteChange {
+	readonly before: NoteView;
+	readonly after: NoteView;
+	/** Word diff of the text; empty when the text is the same. */
+	readonly text: readonly ChangeObject<string>[];
+	readonly moved: boolean;
+	readonly recoloured: boolean;
+}
+
+export interface Comparison {
+	readonly from: number;
+	readonly to: number;
+	readonly added: readonly NoteView[];
+	readonly removed: readonly NoteView[];
+	readonly changed: readonly NoteChange[];
+	/** Notes that are in another lane now (same note, other place). */
+	readonly movedLanes: readonly { readonly note: NoteView; readonly from: LaneKey; readonly to: LaneKey }[];
+	/** Individual notes brought into the collective lane between the two moments. */
+	readonly broughtIn: readonly { readonly collective: NoteView; readonly sources: readonly (NoteView | { readonly ref: CitationRef })[] }[];
+}
+
+const key = (n: { lane: LaneKey; id: string }) => `${n.lane}\u0000${n.id}`;
+
+/** Applies replay steps to a view, in order. */
+export function applySteps(view: BoardView, steps: readonly ReplayStep[]): BoardView {
+	if (steps.length === 0) return view;
+	const notes = new Map(view.notes.map((n) => [key(n), n]));
+	for (const step of steps) {
+		for (const r of step.removed) notes.delete(key(r));
+		for (const n of step.changed) notes.set(key(n), n);
+	}
+	return { seq: steps[steps.length - 1].seq, notes: [...notes.values()] };
+}
+
+/** What changed from one moment of a board to another. */
+export function compareViews(a: BoardView, b: BoardView): Comparison {
+	const before = new Map(a.notes.map((n) => [n.id, n]));
+	const after = new Map(b.notes.map((n) => [n.id, n]));
+	const added: NoteView[] = [];
+	const removed: NoteView[] = [];
+	const changed: NoteChange[] = [];
+	const movedLanes: Comparison['movedLanes'][number][] = [];
+	for (const n of b.notes) {
+		const old = before.get(n.id);
+		if (!old) {
+			added.push(n);
+			continue;
+		}
+		if (old.lane !== n.lane) movedLanes.push({ note: n, from: old.lane, to: n.lane });
+		const text = old.text === n.text ? [] : diffWords(old.text, n.text);
+		const moved = old.x !== n.x || old.y !== n.y;
+		const recoloured = old.color !== n.color;
+		if (text.length || moved || recoloured) changed.push({ before: old, after: n, text, moved, recoloured });
+	}
+	for (const n of a.notes) if (!after.has(n.id)) removed.push(n);
+
+	const broughtIn: Comparison['broughtIn'][number][] = [];
+	const individual = new Map<string, NoteView>();
+	for (const n of [...a.notes, ...b.notes]) {
+		if (n.lane === 'collective') continue;
+		const member = laneMember(n.lane);
+		individual.set(member ? `lane:${member}:${n.id}` : `anon:${n.id}`, n);
+	}
+	for (const n of b.notes) {
+		if (n.lane !== 'collective') continue;
+		const had = new Set(before.get(n.id)?.cites ?? []);
+		const fresh = n.cites.filter((ref) => !had.has(ref));
+		if (fresh.length) broughtIn.push({ collective: n, sources: fresh.map((ref) => individual.get(ref) ?? { ref }) });
+	}
+	return { from: a.seq, to: b.seq, added, removed, changed, movedLanes, broughtIn };
+}
