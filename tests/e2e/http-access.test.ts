@@ -54,7 +54,17 @@ describe('HTTP endpoints × callers', () => {
 			{ name: 'ready', method: 'POST', path: `${base}/boards/intentie/round/ready`, body: { ready: true }, allowed: ['facilitator', 'participant'] },
 			{ name: 'reveal', method: 'POST', path: `${base}/boards/intentie/round/reveal`, allowed: ['facilitator'] },
 			{ name: 'bring in anonymous', method: 'POST', path: `${base}/boards/intentie/anonymous/NoSuchNote00001/bring-in`, body: {}, allowed: ['facilitator', 'participant'] },
-			{ name: 'renew invites', method: 'POST', path: `${base}/invites`, allowed: ['facilitator'] }
+			{ name: 'renew invites', method: 'POST', path: `${base}/invites`, allowed: ['facilitator'] },
+			{ name: 'timeline', method: 'GET', path: `${base}/boards/intentie/history`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'view', method: 'GET', path: `${base}/boards/intentie/history/view?seq=0`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'replay', method: 'GET', path: `${base}/boards/intentie/history/replay?from=0&to=0`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'compare', method: 'GET', path: `${base}/boards/intentie/history/compare?from=0&to=0`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'restore', method: 'POST', path: `${base}/boards/intentie/history/restore`, body: { seq: 0, name: 'terug' }, allowed: ['facilitator'] },
+			{ name: 'meetings', method: 'GET', path: `${base}/meetings`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'start meeting', method: 'POST', path: `${base}/meetings`, body: { title: 'B1', date: '2026-11-22', agenda: ['intentie'] }, allowed: ['facilitator'] },
+			{ name: 'marks', method: 'GET', path: `${base}/snapshots`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'snapshot', method: 'POST', path: `${base}/snapshots`, body: { name: 'nu' }, allowed: ['facilitator'] },
+			{ name: 'report', method: 'GET', path: `${base}/report`, allowed: ['facilitator', 'participant', 'observer'] }
 		];
 		const table: string[] = [];
 		for (const endpoint of endpoints) {
@@ -76,6 +86,9 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('bring in anonymous as participant: 404');
 		expect(table).toContain('start round as facilitator: 201');
 		expect(table).toContain('reveal as facilitator: 200');
+		expect(table).toContain('start meeting as facilitator: 201');
+		expect(table).toContain('restore as facilitator: 201');
+		expect(table).toContain('report as observer: 200');
 	});
 
 	it('refuses ids that are not ids, and unknown boards', async () => {

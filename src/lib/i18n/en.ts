@@ -157,5 +157,24 @@ export const en: Messages = {
 		saved: 'All changes saved',
 		unsaved_one: '{{count}} change waiting to be saved',
 		unsaved_other: '{{count}} changes waiting to be saved'
+	},
+	report: {
+		range: 'From {{from}} to {{to}}',
+		collective: 'Collective lane',
+		empty: 'Still empty.',
+		new: 'new',
+		changed: 'changed',
+		changes: 'What changed',
+		broughtIn: 'Brought in',
+		removed: 'Removed',
+		anonymous: 'anonymous',
+		someone: 'an individual note',
+		start: 'the beginning',
+		now: 'now',
+		title: 'Report',
+		print: 'Print or save as PDF',
+		download: 'Download as Markdown',
+		back: 'Back to the overview',
+		notes: '{{count}} notes'
 	}
 };

@@ -157,6 +157,25 @@ export const nl = {
 		saved: 'Alle wijzigingen opgeslagen',
 		unsaved_one: '{{count}} wijziging wacht op opslaan',
 		unsaved_other: '{{count}} wijzigingen wachten op opslaan'
+	},
+	report: {
+		range: 'Van {{from}} tot {{to}}',
+		collective: 'Collectieve baan',
+		empty: 'Nog leeg.',
+		new: 'nieuw',
+		changed: 'gewijzigd',
+		changes: 'Wat veranderde',
+		broughtIn: 'Ingebracht',
+		removed: 'Verwijderd',
+		anonymous: 'anoniem',
+		someone: 'een individuele notitie',
+		start: 'het begin',
+		now: 'nu',
+		title: 'Verslag',
+		print: 'Afdrukken of bewaren als pdf',
+		download: 'Download als Markdown',
+		back: 'Terug naar het overzicht',
+		notes: '{{count}} notities'
 	}
 };
 

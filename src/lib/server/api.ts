@@ -21,7 +21,8 @@ export async function readJson(request: Request, max = 16 * 1024): Promise<unkno
 }
 
 /** Failures of the server's services, by their code (the classes live in a separately loaded module). */
-const CONFLICTS = new Set(['last-facilitator', 'round-running', 'no-round']);
+const CONFLICTS = new Set(['last-facilitator', 'round-running', 'no-round', 'meeting-running', 'no-meeting']);
+const INVALID = new Set(['too-many-steps']);
 const MISSING = new Set(['not-found', 'invalid-id']);
 
 /** Runs an action and turns known failures into 4xx answers. */
@@ -36,6 +37,7 @@ export async function handled<T>(action: () => Promise<T>): Promise<T> {
 		const message = e instanceof Error ? e.message : String(e);
 		if (typeof code === 'string' && MISSING.has(code)) error(404, { message, code: 'not-found' });
 		if (typeof code === 'string' && CONFLICTS.has(code)) error(409, { message, code });
+		if (typeof code === 'string' && INVALID.has(code)) error(400, { message, code });
 		throw e;
 	}
 }
@@ -69,4 +71,15 @@ function handledSync<T>(fn: () => T): T {
 		if (e instanceof InvalidIdError) error(404, { message: e.message, code: 'not-found' });
 		throw e;
 	}
+}
+
+/** A log position from the query string: a non-negative integer. */
+export function seqParam(url: URL, name: string, fallback?: number): number {
+	const raw = url.searchParams.get(name);
+	if (raw === null && fallback !== undefined) return fallback;
+	const n = Number(raw);
+	if (raw === null || raw === '' || !Number.isSafeInteger(n) || n < 0) {
+		error(400, { message: `${name}: a position in the timeline (a whole number ≥ 0) is required.`, code: 'invalid-request' });
+	}
+	return n;
 }

@@ -1,0 +1,44 @@
+import { error } from '@sveltejs/kit';
+import type { Zwerm } from '$server/zwerm.ts';
+import type { PracticeRecord } from '$server/storage/types.ts';
+import { buildReport, meetingRange, type Report, type ReportLanguage, type ReportMoment } from '$server/report.ts';
+import { readPractice } from '$lib/domain/practice.ts';
+import { practiceDoc } from '$lib/domain/docnames.ts';
+import { isRandomId } from '$lib/domain/ids.ts';
+
+/**
+ * The report a query asks for: `?meeting=<id>` (its start to its end), or
+ * `?from=&to=` as mark ids or log positions (default: the beginning to now).
+ */
+export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL, language: ReportLanguage): Promise<Report> {
+	const marks = await zwerm.history.listMarks(practice.id);
+	const labels = language === 'en' ? { start: 'the beginning', now: 'now' } : { start: 'het begin', now: 'nu' };
+	const head = await zwerm.storage.headSeq();
+	const now: ReportMoment = { seq: head, label: labels.now, at: Date.now() };
+	const moment = (raw: string | null, fallback: ReportMoment): ReportMoment => {
+		if (raw === null || raw === '') return fallback;
+		if (/^\d+$/.test(raw)) {
+			const seq = Number(raw);
+			return seq === 0 ? { seq: 0, label: labels.start, at: null } : { seq, label: `#${seq}`, at: null };
+		}
+		const mark = isRandomId(raw) ? marks.find((m) => m.id === raw) : undefined;
+		if (!mark) error(404, { message: 'No such moment on the timeline.', code: 'not-found' });
+		return { seq: mark.seq, label: mark.name, at: mark.at };
+	};
+	let from: ReportMoment;
+	let to: ReportMoment;
+	const meeting = url.searchParams.get('meeting');
+	if (meeting) {
+		const range = isRandomId(meeting) ? meetingRange(marks, meeting) : null;
+		if (!range) error(404, { message: 'No such meeting.', code: 'not-found' });
+		from = { seq: range.from.seq, label: range.from.name, at: range.from.at };
+		to = range.to ? { seq: range.to.seq, label: range.to.name, at: range.to.at } : now;
+	} else {
+		from = moment(url.searchParams.get('from'), { seq: 0, label: labels.start, at: null });
+		to = moment(url.searchParams.get('to'), now);
+	}
+	if (to.seq < from.seq) error(400, { message: 'The end of the range is before its start.', code: 'invalid-request' });
+	const members = readPractice(await zwerm.readDocument(practiceDoc(practice.id))).members;
+	const names = new Map(members.map((m) => [m.id as string, m.name]));
+	return buildReport(zwerm.history, practice, from, to, names, language);
+}
