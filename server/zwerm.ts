@@ -10,6 +10,7 @@ import { Practices } from './practices.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Privacy } from './privacy.ts';
+import { Windows } from './windows.ts';
 import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, TokenBucket, clientAddress, resolveLimits, type Limits } from './limits.ts';
@@ -52,6 +53,7 @@ export function createZwerm(options: ZwermOptions) {
 	const openDirect = (name: string) => hocuspocus.openDirectConnection(name, {});
 	const whenStored = () => durable.batcher.idle();
 	const privacy = new Privacy({ storage, openDirect, whenStored, logger });
+	const windows = new Windows({ storage, openDirect, whenStored, readDocument: (name) => readDocument(name) });
 
 	/** Closes every connection of a member at once (removed, role changed, left). */
 	function closeMember(memberId: MemberId): number {
@@ -201,7 +203,7 @@ export function createZwerm(options: ZwermOptions) {
 		await storage.close();
 	}
 
-	return { hocuspocus, practices, privacy, history, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+	return { hocuspocus, practices, privacy, windows, history, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
 }
 
 /**

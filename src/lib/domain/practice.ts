@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { BoardId, MemberId } from './ids.ts';
 import { GOALS_ASPECT, type Aspect, type Framework } from './frameworks.ts';
+import { readWindows, type CollectionWindow } from './windows.ts';
 
 /**
  * The practice document (`practice/<id>`): written only by the server,
@@ -9,6 +10,7 @@ import { GOALS_ASPECT, type Aspect, type Framework } from './frameworks.ts';
  *   info: Y.Map { name, framework (JSON) }
  *   members: Y.Map memberId → { name, role, joinedAt, removed? }
  *   rounds: Y.Map boardId → RoundInfo (the latest silent round per board)
+ *   windows: Y.Map boardId → CollectionWindow (see windows.ts)
  */
 export const ROLES = ['facilitator', 'participant', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -43,6 +45,8 @@ export interface PracticeInfo {
 	readonly framework: Framework | null;
 	readonly members: readonly MemberInfo[];
 	readonly rounds: ReadonlyMap<string, RoundInfo>;
+	/** Collection windows by board (windows.ts). */
+	readonly windows?: ReadonlyMap<string, CollectionWindow>;
 }
 
 const info = (doc: Y.Doc) => doc.getMap<unknown>('info');
@@ -113,7 +117,8 @@ export function readPractice(doc: Y.Doc): PracticeInfo {
 		name: typeof name === 'string' ? name : '',
 		framework: framework && typeof framework === 'object' ? (framework as Framework) : null,
 		members: list,
-		rounds: roundMap
+		rounds: roundMap,
+		windows: readWindows(doc)
 	};
 }
 

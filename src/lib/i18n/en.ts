@@ -152,11 +152,32 @@ export const en: Messages = {
 	},
 	status: {
 		connecting: 'Connecting…',
+		reconnecting: 'Reconnecting…',
 		online: 'Online',
 		offline: 'Offline',
 		saved: 'All changes saved',
 		unsaved_one: '{{count}} change waiting to be saved',
 		unsaved_other: '{{count}} changes waiting to be saved'
+	},
+	window: {
+		until: 'Open for contributions until {{date}}',
+		left: '{{time}} left',
+		closed: 'Closed for contributions since {{date}}',
+		control: 'Open this board for contributions',
+		change: 'Change the collection window',
+		deadline: 'Open until',
+		question: 'Question',
+		questionHint: 'Leave empty for: {{question}}',
+		open: 'Open for contributions',
+		save: 'Save',
+		close: 'Close now',
+		opened: 'The board is open for contributions.',
+		saved: 'Saved.',
+		closedNow: 'Closed for contributions.',
+		contributions: 'Contributions per person',
+		none: 'no contribution yet',
+		countsNote: 'Private and anonymous notes count per whole day, from the day after.',
+		countsFailed: 'The contributions could not be loaded.'
 	},
 	report: {
 		range: 'From {{from}} to {{to}}',

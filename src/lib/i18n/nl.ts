@@ -152,11 +152,32 @@ export const nl = {
 	},
 	status: {
 		connecting: 'Verbinden…',
+		reconnecting: 'Opnieuw verbinden…',
 		online: 'Online',
 		offline: 'Offline',
 		saved: 'Alle wijzigingen opgeslagen',
 		unsaved_one: '{{count}} wijziging wacht op opslaan',
 		unsaved_other: '{{count}} wijzigingen wachten op opslaan'
+	},
+	window: {
+		until: 'Open voor bijdragen tot {{date}}',
+		left: 'nog {{time}}',
+		closed: 'Gesloten voor bijdragen sinds {{date}}',
+		control: 'Bord openen voor bijdragen',
+		change: 'Verzamelperiode aanpassen',
+		deadline: 'Open tot',
+		question: 'Vraag',
+		questionHint: 'Leeg laten voor: {{question}}',
+		open: 'Openen voor bijdragen',
+		save: 'Opslaan',
+		close: 'Nu sluiten',
+		opened: 'Het bord is open voor bijdragen.',
+		saved: 'Opgeslagen.',
+		closedNow: 'Gesloten voor bijdragen.',
+		contributions: 'Bijdragen per persoon',
+		none: 'nog geen bijdrage',
+		countsNote: 'Privé- en anonieme notities tellen per hele dag mee, vanaf de dag erna.',
+		countsFailed: 'De bijdragen konden niet worden opgehaald.'
 	},
 	report: {
 		range: 'Van {{from}} tot {{to}}',

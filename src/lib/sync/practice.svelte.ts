@@ -2,8 +2,11 @@ import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocu
 import { practiceDoc } from '$lib/domain/docnames.ts';
 import type { PracticeId } from '$lib/domain/ids.ts';
 import { readPractice, type MemberInfo, type PracticeInfo } from '$lib/domain/practice.ts';
+import type { CollectionWindow } from '$lib/domain/windows.ts';
 import { openDocument } from './socket.ts';
 import { coalesce } from './coalesce.ts';
+
+const NO_WINDOWS: ReadonlyMap<string, CollectionWindow> = new Map();
 
 /** The live practice document: its members appear as they join. */
 export class PracticeState {
@@ -16,6 +19,11 @@ export class PracticeState {
 		doc.on('update', coalesce(() => (this.info = readPractice(doc))));
 		// Until the document has synced, the member list the page was served with.
 		this.info = { ...readPractice(doc), members: initialMembers };
+	}
+
+	/** Collection windows by board; empty until the document has synced. */
+	get windows(): ReadonlyMap<string, CollectionWindow> {
+		return this.info.windows ?? NO_WINDOWS;
 	}
 
 	memberName(id: string | null): string | null {

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+	app = await startApp();
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+});
+
+const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
+
+describe('a collection window, in three browsers', () => {
+	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Tussendoor', facilitatorName: 'Fenna' });
+		const fenna = await newPage(browser);
+		await fenna.page.goto(practice.links.facilitator);
+		const ahmed = await joinAs(browser, practice.links.participant, 'Ahmed');
+		const bo = await joinAs(browser, practice.links.participant, 'Bo');
+		const overview = `${app.url}/p/${practice.id}`;
+		const board = `${overview}/b/actanten`;
+
+		// The facilitator opens the board with her own question, until three days from now at 17:00 (her local time).
+		await fenna.page.goto(board);
+		await fenna.page.getByText('Bord openen voor bijdragen').click();
+		const deadline = await fenna.page.evaluate(() => {
+			const d = new Date(Date.now() + 3 * 86_400_000);
+			d.setHours(17, 0, 0, 0);
+			const pad = (n: number) => String(n).padStart(2, '0');
+			return { value: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T17:00`, day: d.toLocaleDateString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }) };
+		});
+		await fenna.page.getByLabel('Open tot').fill(deadline.value);
+		await fenna.page.getByLabel('Vraag', { exact: true }).fill(QUESTION);
+		await fenna.page.getByRole('button', { name: 'Openen voor bijdragen' }).click();
+		await expect.poll(() => fenna.page.getByRole('status').filter({ hasText: 'Het bord is open voor bijdragen.' }).count()).toBe(1);
+
+		// A participant sees the question prominently on the board, with the deadline.
+		await ahmed.page.goto(board);
+		const banner = ahmed.page.getByRole('region', { name: /Open voor bijdragen tot/ });
+		await expect.poll(() => banner.count()).toBe(1);
+		expect(await banner.locator('.question').innerText()).toBe(QUESTION);
+		expect(await banner.innerText()).toContain(`Open voor bijdragen tot ${deadline.day} om 17:00`);
+		expect(await banner.innerText()).toMatch(/nog [234] dagen/);
+		expect(await ahmed.page.getByText('Bord openen voor bijdragen').count()).toBe(0);
+
+		// And the deadline on the overview.
+		await bo.page.goto(overview);
+		const card = bo.page.getByRole('link', { name: /Actanten/ });
+		await expect.poll(() => card.innerText()).toContain(`Open voor bijdragen tot ${deadline.day} om 17:00`);
+		expect(await card.innerText()).toContain(QUESTION);
+		// Counts are for facilitators only.
+		expect(await bo.page.getByText('Bijdragen per persoon').count()).toBe(0);
+
+		// Ahmed adds a note (shared, the practice's default) and it is saved.
+		await ahmed.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+		await editorFocused(ahmed.page);
+		await ahmed.page.keyboard.type('De buurtbibliotheek');
+		await ahmed.page.keyboard.press('Escape');
+		await expect.poll(() => ahmed.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
+
+		// The facilitator's overview: Ahmed 1, Bo 0 (highlighted), no content.
+		await fenna.page.goto(overview);
+		const counts = fenna.page.getByRole('list', { name: 'Bijdragen per persoon' });
+		const entry = (name: string) => counts.getByRole('listitem').filter({ hasText: name });
+		await expect.poll(() => entry('Ahmed').count()).toBe(1);
+		expect(await entry('Ahmed').innerText()).toMatch(/^Ahmed\s+1$/);
+		expect(await entry('Bo').innerText()).toMatch(/^Bo\s+0\s+\(nog geen bijdrage\)$/);
+		expect(await entry('Fenna').innerText()).toMatch(/^Fenna\s+0/);
+		expect(await entry('Bo').locator('.none').count()).toBe(1);
+		expect(await entry('Ahmed').locator('.none').count()).toBe(0);
+		expect(await fenna.page.locator('body').innerText()).not.toContain('De buurtbibliotheek');
+		expect(await fenna.page.getByRole('link', { name: /Actanten/ }).innerText()).toContain('Open voor bijdragen tot');
+
+		// Closing it early: the banner goes, the board says it is closed.
+		await fenna.page.goto(board);
+		await fenna.page.getByText('Verzamelperiode aanpassen').click();
+		await fenna.page.getByRole('button', { name: 'Nu sluiten' }).click();
+		await expect.poll(() => ahmed.page.getByRole('region', { name: /Open voor bijdragen tot/ }).count()).toBe(0);
+		await expect.poll(() => ahmed.page.getByText(/Gesloten voor bijdragen sinds/).count()).toBe(1);
+
+		for (const p of [fenna, ahmed, bo]) expect(p.errors).toEqual([]);
+	});
+});
