@@ -25,8 +25,24 @@ export class HistoryError extends Error {
 	}
 }
 
+export interface NewNote {
+	readonly lane: LaneKey;
+	readonly id: string;
+	readonly kind: 'added' | 'changed';
+}
+
+export interface News {
+	/** The log position the member had seen up to (0: never opened the board). */
+	readonly since: number;
+	readonly head: number;
+	readonly notes: readonly NewNote[];
+}
+
 /** At most this many steps in one replay request: the browser asks again as it plays. */
 export const MAX_STEPS = 2000;
+
+/** How many notes of past lanes the server keeps at most, to show moments again quickly. */
+const CACHED_NOTES = 50_000;
 
 interface HistoryDeps {
 	readonly storage: Storage;
@@ -98,11 +114,51 @@ export class History {
 
 	/** The board as it was right after log entry `seq`. */
 	async view(practiceId: PracticeId, boardId: BoardId, seq: number): Promise<BoardView> {
-		const board = await this.boardDocs(practiceId, boardId);
-		const docs = await this.docsAt(board, seq);
-		const view = { seq, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc)) };
-		for (const doc of docs.values()) doc.destroy();
-		return view;
+		return this.viewOf(await this.boardDocs(practiceId, boardId), seq);
+	}
+
+	/**
+	 * A board at `seq`, lane by lane. A lane's notes are kept per document
+	 * version (the storage's `versionAt`: where it last changed, and how many
+	 * log entries it has up to there), so a lane nobody touched between two
+	 * moments is not rebuilt, and a version after an erasure never matches one
+	 * from before it. Notes hidden now are left out after the cache.
+	 */
+	private async viewOf(board: BoardDocs, seq: number): Promise<BoardView> {
+		const notes: NoteView[] = [];
+		for (const [name, lane] of board.lanes) {
+			const version = await this.deps.storage.versionAt(name, seq);
+			const key = `${name}\u0000${version.seq}\u0000${version.count}`;
+			let laneNotes = this.cache.get(key);
+			if (laneNotes) {
+				this.cache.delete(key);
+				this.cachedNotes -= laneNotes.length;
+			} else if (version.seq === 0) {
+				laneNotes = [];
+			} else {
+				const doc = await this.docAt(name, version.seq);
+				laneNotes = this.notesOf(null, lane, doc);
+				doc.destroy();
+			}
+			this.remember(key, laneNotes);
+			const hidden = board.hidden.get(lane);
+			for (const n of laneNotes) if (!hidden?.has(n.id)) notes.push(n);
+		}
+		return { seq, notes };
+	}
+
+	private readonly cache = new Map<string, readonly NoteView[]>();
+	private cachedNotes = 0;
+
+	/** Least recently used lanes go first once the cache holds more than CACHED_NOTES notes. */
+	private remember(key: string, notes: readonly NoteView[]): void {
+		this.cache.set(key, notes);
+		this.cachedNotes += notes.length;
+		for (const [oldest, old] of this.cache) {
+			if (this.cachedNotes <= CACHED_NOTES || oldest === key) break;
+			this.cache.delete(oldest);
+			this.cachedNotes -= old.length;
+		}
 	}
 
 	/** The board at `from`, and one step for every change after it up to `to`. */
@@ -161,6 +217,56 @@ export class History {
 			past.destroy();
 		}
 		return this.mark(practiceId, { kind: 'restore', name, boardId, meetingId: null, createdBy: by });
+	}
+
+	// --- New since your last visit -------------------------------------------
+
+	/**
+	 * Notes of a board added or changed (text, place, colour, lane) since the
+	 * member last looked at it: everything they may see, except their own lane.
+	 * A member who never opened the board has everything new.
+	 */
+	async news(practiceId: PracticeId, boardId: BoardId, memberId: MemberId): Promise<News> {
+		const board = await this.boardDocs(practiceId, boardId);
+		const since = (await this.deps.storage.visits(memberId)).get(boardId) ?? 0;
+		return this.newsOf(board, since, memberId);
+	}
+
+	/** For the overview: per board, how many notes are new or changed for this member. */
+	async newsCounts(practiceId: PracticeId, memberId: MemberId): Promise<Record<string, number>> {
+		const practice = readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
+		const visits = await this.deps.storage.visits(memberId);
+		const counts: Record<string, number> = {};
+		for (const aspect of practice.framework ? boardsOf(practice.framework) : []) {
+			const board = await this.boardDocs(practiceId, aspect.id as BoardId);
+			counts[aspect.id] = (await this.newsOf(board, visits.get(aspect.id) ?? 0, memberId)).notes.length;
+		}
+		return counts;
+	}
+
+	/** The member has seen the board as it is now. */
+	async markSeen(practiceId: PracticeId, boardId: BoardId, memberId: MemberId): Promise<number> {
+		await this.boardDocs(practiceId, boardId);
+		await this.deps.whenStored();
+		const head = await this.deps.storage.headSeq();
+		await this.deps.storage.markVisit(memberId, boardId, head, Date.now());
+		return head;
+	}
+
+	private async newsOf(board: BoardDocs, since: number, memberId: MemberId): Promise<News> {
+		const head = await this.deps.storage.headSeq();
+		let changedSince = false;
+		for (const name of board.lanes.keys()) {
+			if ((await this.deps.storage.versionAt(name, head)).seq > since) changedSince = true;
+		}
+		if (!changedSince) return { since, head, notes: [] };
+		const diff = compareViews(await this.viewOf(board, since), await this.viewOf(board, head));
+		const mine = memberLane(memberId);
+		const notes = new Map<string, NewNote>();
+		for (const n of diff.added) notes.set(n.id, { lane: n.lane, id: n.id, kind: 'added' });
+		for (const c of diff.changed) notes.set(c.after.id, { lane: c.after.lane, id: c.after.id, kind: 'changed' });
+		for (const m of diff.movedLanes) if (!notes.has(m.note.id)) notes.set(m.note.id, { lane: m.to, id: m.note.id, kind: 'changed' });
+		return { since, head, notes: [...notes.values()].filter((n) => n.lane !== mine) };
 	}
 
 	// --- Meetings and named moments -----------------------------------------
@@ -231,8 +337,9 @@ export class History {
 		return doc;
 	}
 
-	private notesOf(board: BoardDocs, lane: LaneKey, doc: Y.Doc): NoteView[] {
-		const hidden = board.hidden.get(lane);
+	/** A lane's notes; with `board`, without the ones hidden now. */
+	private notesOf(board: BoardDocs | null, lane: LaneKey, doc: Y.Doc): NoteView[] {
+		const hidden = board?.hidden.get(lane);
 		const out: NoteView[] = [];
 		notesMap(doc).forEach((note, id) => {
 			if (note instanceof Y.Map && !hidden?.has(id)) out.push(this.noteView(lane, doc, id, note));

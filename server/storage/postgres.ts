@@ -106,7 +106,15 @@ const MIGRATIONS: readonly string[] = [
 		meeting_id TEXT REFERENCES meetings(id),
 		created_by TEXT
 	);
-	CREATE INDEX marks_practice ON marks(practice_id, seq);`
+	CREATE INDEX marks_practice ON marks(practice_id, seq);`,
+	// "New since your last visit": how far each member has seen each board.
+	`CREATE TABLE visits (
+		member_id TEXT NOT NULL REFERENCES members(id),
+		board_id TEXT NOT NULL,
+		seq BIGINT NOT NULL,
+		at BIGINT NOT NULL,
+		PRIMARY KEY (member_id, board_id)
+	);`
 ];
 
 /** Advisory lock namespace ('zwer'): key 0 guards migrations, others are documents' log appends. */
@@ -378,6 +386,7 @@ export class PostgresStorage implements Storage {
 			await c.query("UPDATE members SET name = '', had_lane = FALSE WHERE id = $1", [id]);
 			await c.query('UPDATE updates SET member_id = NULL WHERE member_id = $1', [id]);
 			await c.query('UPDATE marks SET created_by = NULL WHERE created_by = $1', [id]);
+			await c.query('DELETE FROM visits WHERE member_id = $1', [id]);
 		});
 		// The old row version with the name stays in the table file until it is rewritten (it is small).
 		// The log's old, attributed row versions go with eraseHistory's rewrite, which follows a member's leaving.
@@ -520,6 +529,30 @@ export class PostgresStorage implements Storage {
 			[[...docs], after, upTo]
 		);
 		return rows.map((r) => ({ ...toHistoryEntry(r), data: bytes(r.data) }));
+	}
+
+	async versionAt(doc: string, seq: number): Promise<{ seq: number; count: number }> {
+		const [row] = await this.query(
+			`SELECT GREATEST(
+				COALESCE((SELECT MAX(seq) FROM updates WHERE doc = $1 AND seq <= $2), 0),
+				COALESCE((SELECT MAX(seq) FROM checkpoints WHERE doc = $1 AND seq <= $2), 0)) AS seq,
+			 (SELECT COUNT(*) FROM updates WHERE doc = $1 AND seq <= $2) AS n`,
+			[doc, seq]
+		);
+		return { seq: Number(row.seq), count: Number(row.n) };
+	}
+
+	async visits(memberId: MemberId): Promise<Map<string, number>> {
+		const rows = await this.query('SELECT board_id, seq FROM visits WHERE member_id = $1', [memberId]);
+		return new Map(rows.map((r) => [r.board_id as string, Number(r.seq)]));
+	}
+
+	async markVisit(memberId: MemberId, boardId: string, seq: number, at: number): Promise<void> {
+		await this.query(
+			`INSERT INTO visits (member_id, board_id, seq, at) VALUES ($1, $2, $3, $4)
+			 ON CONFLICT (member_id, board_id) DO UPDATE SET seq = GREATEST(visits.seq, EXCLUDED.seq), at = EXCLUDED.at`,
+			[memberId, boardId, seq, at]
+		);
 	}
 
 	async createMeeting(m: MeetingRecord): Promise<void> {

@@ -100,7 +100,15 @@ const MIGRATIONS = [
 		meeting_id TEXT REFERENCES meetings(id),
 		created_by TEXT
 	 );
-	 CREATE INDEX IF NOT EXISTS marks_practice ON marks(practice_id, seq);`
+	 CREATE INDEX IF NOT EXISTS marks_practice ON marks(practice_id, seq);`,
+	// "New since your last visit": how far each member has seen each board.
+	`CREATE TABLE IF NOT EXISTS visits (
+		member_id TEXT NOT NULL REFERENCES members(id),
+		board_id TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		at INTEGER NOT NULL,
+		PRIMARY KEY (member_id, board_id)
+	 );`
 ];
 
 
@@ -179,7 +187,13 @@ export class SqliteStorage implements Storage {
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			listMarks: p('SELECT * FROM marks WHERE practice_id = ? ORDER BY seq, at, id'),
 			listBoardMarks: p('SELECT * FROM marks WHERE practice_id = ? AND (board_id IS NULL OR board_id = ?) ORDER BY seq, at, id'),
-			forgetMarkAuthor: p('UPDATE marks SET created_by = NULL WHERE created_by = ?')
+			forgetMarkAuthor: p('UPDATE marks SET created_by = NULL WHERE created_by = ?'),
+			versionUpdates: p('SELECT COALESCE(MAX(seq), 0) AS seq, COUNT(*) AS n FROM updates WHERE doc = ? AND seq <= ?'),
+			versionCheckpoint: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM checkpoints WHERE doc = ? AND seq <= ?'),
+			visits: p('SELECT board_id, seq FROM visits WHERE member_id = ?'),
+			markVisit: p(`INSERT INTO visits (member_id, board_id, seq, at) VALUES (?1, ?2, ?3, ?4)
+				ON CONFLICT (member_id, board_id) DO UPDATE SET seq = MAX(seq, excluded.seq), at = excluded.at`),
+			forgetVisits: p('DELETE FROM visits WHERE member_id = ?')
 		};
 	}
 
@@ -310,6 +324,7 @@ export class SqliteStorage implements Storage {
 			this.stmt.renameMember.run('', id);
 			this.stmt.forgetAuthor.run(id);
 			this.stmt.forgetMarkAuthor.run(id);
+			this.stmt.forgetVisits.run(id);
 			this.stmt.dropLane.run(id);
 		});
 	}
@@ -396,6 +411,20 @@ export class SqliteStorage implements Storage {
 			)
 			.all(...docs, after, upTo) as Row[];
 		return rows.map((r) => ({ ...toHistoryEntry(r), data: r.data as Uint8Array }));
+	}
+
+	async versionAt(doc: string, seq: number): Promise<{ seq: number; count: number }> {
+		const updates = this.stmt.versionUpdates.get(doc, seq) as Row;
+		const checkpoint = this.stmt.versionCheckpoint.get(doc, seq) as Row;
+		return { seq: Math.max(Number(updates.seq), Number(checkpoint.seq)), count: Number(updates.n) };
+	}
+
+	async visits(memberId: MemberId): Promise<Map<string, number>> {
+		return new Map((this.stmt.visits.all(memberId) as Row[]).map((r) => [r.board_id as string, Number(r.seq)]));
+	}
+
+	async markVisit(memberId: MemberId, boardId: string, seq: number, at: number): Promise<void> {
+		this.stmt.markVisit.run(memberId, boardId, seq, at);
 	}
 
 	async createMeeting(m: MeetingRecord): Promise<void> {

@@ -158,6 +158,18 @@ export interface Storage {
 	/** The updates of these documents in (after, upTo], in order. */
 	updatesBetween(docs: readonly string[], after: number, upTo: number): Promise<(HistoryEntry & { readonly data: Uint8Array })[]>;
 
+	/**
+	 * A document's version at `seq`: the last position at or before it where it
+	 * changed (log entry or checkpoint), and how many log entries it has up to
+	 * there. Equal versions mean equal states, also across an erasure.
+	 */
+	versionAt(doc: string, seq: number): Promise<{ seq: number; count: number }>;
+
+	/** Per board, the log position up to which a member has seen it. */
+	visits(memberId: MemberId): Promise<Map<string, number>>;
+	/** Records a visit; a position lower than the one recorded is ignored. */
+	markVisit(memberId: MemberId, boardId: string, seq: number, at: number): Promise<void>;
+
 	createMeeting(meeting: MeetingRecord): Promise<void>;
 	endMeeting(id: string, at: number): Promise<void>;
 	getMeeting(id: string): Promise<MeetingRecord | null>;

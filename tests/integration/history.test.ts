@@ -240,6 +240,63 @@ describe('the timeline', () => {
 		expect(summary(await server.zwerm.history.view(p, board, past.seq))).toEqual(pastState);
 	});
 
+	it('tells a member what is new or changed since their last visit, per board, without their own lane', async () => {
+		const [anna, bert] = fx.participants;
+		const p = fx.practice.id;
+		const collective = open(collectiveDoc(p, board), anna.token);
+		const annaLane = open(laneDoc(p, board, anna.member.id), anna.token);
+		const bertLane = open(laneDoc(p, board, bert.member.id), bert.token);
+		const old = createNote(collective.doc, { createdBy: anna.member.id, at: Date.now(), text: 'oud' });
+		const untouched = createNote(collective.doc, { createdBy: anna.member.id, at: Date.now(), text: 'blijft' });
+		await collective.saved();
+		// Never opened: everything is new.
+		expect((await server.zwerm.history.news(p, board, bert.member.id)).notes.map((n) => n.id).sort()).toEqual([old, untouched].sort());
+		await server.zwerm.history.markSeen(p, board, bert.member.id);
+		expect((await server.zwerm.history.news(p, board, bert.member.id)).notes).toEqual([]);
+
+		setPlainText(noteContent(collective.doc, old), 'oud maar aangevuld');
+		const fresh = createNote(collective.doc, { createdBy: anna.member.id, at: Date.now(), text: 'nieuw' });
+		const annas = createNote(annaLane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'van Anna' });
+		createNote(bertLane.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van Bert zelf' });
+		await Promise.all([collective.saved(), annaLane.saved(), bertLane.saved()]);
+
+		const news = await server.zwerm.history.news(p, board, bert.member.id);
+		expect(news.notes).toEqual(
+			expect.arrayContaining([
+				{ lane: 'collective', id: old, kind: 'changed' },
+				{ lane: 'collective', id: fresh, kind: 'added' },
+				{ lane: `lane:${anna.member.id}`, id: annas, kind: 'added' }
+			])
+		);
+		expect(news.notes).toHaveLength(3);
+		const counts = await server.zwerm.history.newsCounts(p, bert.member.id);
+		expect(counts[board]).toBe(3);
+		expect(Object.entries(counts).filter(([b]) => b !== board).every(([, n]) => n === 0)).toBe(true);
+		// Anna has seen nothing yet: her own lane is not news to her.
+		expect((await server.zwerm.history.news(p, board, anna.member.id)).notes.some((n) => n.lane === `lane:${anna.member.id}`)).toBe(false);
+		await server.zwerm.history.markSeen(p, board, bert.member.id);
+		expect((await server.zwerm.history.newsCounts(p, bert.member.id))[board]).toBe(0);
+	});
+
+	it('forgets erased notes from the past too, also after showing them', async () => {
+		const [anna, bert] = fx.participants;
+		const p = fx.practice.id;
+		const lane = open(laneDoc(p, board, anna.member.id), anna.token);
+		const collective = open(collectiveDoc(p, board), bert.token);
+		createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'wat Anna deelde' });
+		createNote(collective.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van de groep' });
+		await Promise.all([lane.saved(), collective.saved()]);
+		const moment = await server.zwerm.history.snapshot(p, 'toen', fx.facilitator.member.id);
+		expect((await server.zwerm.history.view(p, board, moment.seq)).notes.map((n) => n.text).sort()).toEqual(['van de groep', 'wat Anna deelde']);
+		lane.destroy();
+		await server.zwerm.practices.leave(p, anna.member.id, { shared: 'erase' });
+		for (const seq of [moment.seq, (await server.zwerm.history.timeline(p, board)).head]) {
+			expect((await server.zwerm.history.view(p, board, seq)).notes.map((n) => n.text)).toEqual(['van de groep']);
+		}
+		const { entries } = await server.zwerm.history.timeline(p, board);
+		expect(entries.every((e) => e.by === null || (e.by !== 'anonymous' && e.by.memberId !== anna.member.id))).toBe(true);
+	});
+
 	it('ends a meeting with a snapshot of every board, one meeting at a time', async () => {
 		const p = fx.practice.id;
 		const f = fx.facilitator.member.id;

@@ -466,6 +466,41 @@ export function storageContract(
 				expect(await storage.headSeq()).toBeGreaterThanOrEqual(all[4].seq);
 			});
 
+			it('gives a document version that changes with its content, also across an erasure', async () => {
+				const doc = docName('version');
+				expect(await storage.versionAt(doc, 1e9)).toEqual({ seq: 0, count: 0 });
+				await storage.appendUpdates([entry(doc, 'v1')]);
+				const s1 = await storage.lastSeq(doc);
+				await storage.appendUpdates([entry(docName('noise'), 'x')]);
+				await storage.appendUpdates([entry(doc, 'v2')]);
+				const s2 = await storage.lastSeq(doc);
+				expect(await storage.versionAt(doc, s1)).toEqual({ seq: s1, count: 1 });
+				expect(await storage.versionAt(doc, s2 - 1)).toEqual({ seq: s1, count: 1 });
+				expect(await storage.versionAt(doc, s2)).toEqual({ seq: s2, count: 2 });
+				await storage.writeCheckpoint(doc, s2, enc.encode('state'));
+				expect(await storage.versionAt(doc, s2)).toEqual({ seq: s2, count: 2 });
+				await storage.eraseHistory([{ doc, state: enc.encode('erased') }]);
+				expect(await storage.versionAt(doc, s2)).toEqual({ seq: s2, count: 0 });
+				expect(await storage.versionAt(doc, s1)).toEqual({ seq: 0, count: 0 });
+			});
+
+			it('remembers how far a member has seen each board, never going back', async () => {
+				const { practice } = await givenPractice();
+				const { member } = await givenMember(practice.id, 'participant');
+				const { member: other } = await givenMember(practice.id, 'participant');
+				expect(await storage.visits(member.id)).toEqual(new Map());
+				await storage.markVisit(member.id, 'intentie', 10, T0);
+				await storage.markVisit(member.id, 'doelen', 5, T0);
+				await storage.markVisit(member.id, 'intentie', 7, T0 + 1);
+				await storage.markVisit(other.id, 'intentie', 99, T0);
+				expect(await storage.visits(member.id)).toEqual(new Map([['intentie', 10], ['doelen', 5]]));
+				await storage.markVisit(member.id, 'intentie', 12, T0 + 2);
+				expect((await storage.visits(member.id)).get('intentie')).toBe(12);
+				await storage.forgetMember(member.id);
+				expect(await storage.visits(member.id)).toEqual(new Map());
+				expect((await storage.visits(other.id)).get('intentie')).toBe(99);
+			});
+
 			it('keeps meetings and marks per practice, and forgets who made a mark when they leave', async () => {
 				const { practice } = await givenPractice();
 				const { practice: elsewhere } = await givenPractice();
@@ -714,7 +749,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL', () => {
 		const { url, query } = await db();
 		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
 		await Promise.all(stores.map((s) => s.close()));
-		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2]);
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3]);
 		const tables = await query<{ table_name: string }>(
 			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
 		);
@@ -728,7 +763,8 @@ describe.skipIf(!postgresAvailable)('PostgreSQL', () => {
 			'practices',
 			'rounds',
 			'schema_migrations',
-			'updates'
+			'updates',
+			'visits'
 		]);
 	});
 

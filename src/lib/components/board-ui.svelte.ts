@@ -11,6 +11,16 @@ export class BoardUi {
 	dialog = $state<NoteDialog | null>(null);
 	/** Announced to screen readers after actions. */
 	announcement = $state('');
+	/** Notes new or changed since my last visit, until I have looked at them. */
+	fresh = $state(new Map<string, 'added' | 'changed'>());
+
+	/** I have looked at this note: its mark goes. */
+	seen(noteId: string): void {
+		if (!this.fresh.has(noteId)) return;
+		const next = new Map(this.fresh);
+		next.delete(noteId);
+		this.fresh = next;
+	}
 
 	isEditing(lane: LaneKey, noteId: NoteId): boolean {
 		return this.editing?.lane === lane && this.editing.noteId === noteId;

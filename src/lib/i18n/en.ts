@@ -179,6 +179,13 @@ export const en: Messages = {
 		countsNote: 'Private and anonymous notes count per whole day, from the day after.',
 		countsFailed: 'The contributions could not be loaded.'
 	},
+	news: {
+		added: 'New',
+		changed: 'Changed',
+		count_one: '{{count}} new or changed',
+		count_other: '{{count}} new or changed',
+		none: 'nothing new'
+	},
 	report: {
 		range: 'From {{from}} to {{to}}',
 		collective: 'Collective lane',

@@ -179,6 +179,13 @@ export const nl = {
 		countsNote: 'Privé- en anonieme notities tellen per hele dag mee, vanaf de dag erna.',
 		countsFailed: 'De bijdragen konden niet worden opgehaald.'
 	},
+	news: {
+		added: 'Nieuw',
+		changed: 'Gewijzigd',
+		count_one: '{{count}} nieuw of gewijzigd',
+		count_other: '{{count}} nieuw of gewijzigd',
+		none: 'niets nieuws'
+	},
 	report: {
 		range: 'Van {{from}} tot {{to}}',
 		collective: 'Collectieve baan',
