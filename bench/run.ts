@@ -4,6 +4,7 @@
  *   1b. opening the same board in Chromium against the production app
  *   2.  time until the server acknowledges an update, with and without the
  *       durable log, sequential and concurrent
+ *   3.  the timeline: any moment, comparing meetings, on 50,000 changes
  * A readable report goes to stdout, followed by one JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { benchBrowser, ensureBuild, type BrowserRun } from './browser-board.ts';
 import { EditingCrowd, sequentialEdits, setupAck, type AckSetup, type ConcurrentResult } from './ack.ts';
 import { CONFIG_LABEL, startConfig, type ServerConfig, type StorageActivity } from './servers.ts';
 import { bytes, median, ms, ratio, round3, summarize, table, type Summary } from './stats.ts';
+import { benchHistory, printHistory, HISTORY_PLAN } from './history.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // startApp runs `server/main.ts` relative to the working directory.
@@ -360,6 +362,12 @@ async function main() {
 	);
 
 	await cleanup();
+
+	// ---------------------------------------------------------------- 3
+	heading(`3. Timeline: a board with ${HISTORY_PLAN.changes.toLocaleString('en')} changes over ${HISTORY_PLAN.meetings} meetings`);
+	const history = await benchHistory(HISTORY_PLAN, log);
+	printHistory(history, log);
+
 	const totalS = (performance.now() - started) / 1000;
 	facts.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
 	log(`\nTotal ${totalS.toFixed(1)} s; load average at end ${facts.loadAverageAtEnd.join(' / ')}. The JSON line below holds every figure (times in ms, sizes in bytes).`);
@@ -388,6 +396,7 @@ async function main() {
 			concurrent: Object.fromEntries(configs.map((c) => [c, { ...concurrent.get(c)!, p50Ratio: concurrent.get(c)!.p50 / cbase.p50, p99Ratio: concurrent.get(c)!.p99 / cbase.p99 }])),
 			logActivity: activityJson
 		},
+		history,
 		totalSeconds: totalS
 	};
 	log(JSON.stringify(round3(result)));
