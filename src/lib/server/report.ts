@@ -12,7 +12,10 @@ import { isRandomId } from '$lib/domain/ids.ts';
  */
 export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL, language: ReportLanguage): Promise<Report> {
 	const marks = await zwerm.history.listMarks(practice.id);
-	const labels = language === 'en' ? { start: 'the beginning', now: 'now' } : { start: 'het begin', now: 'nu' };
+	const labels =
+		language === 'en'
+			? { start: 'the beginning', now: 'now', opened: (m: string) => `the start of ${m}`, ended: (m: string) => `the end of ${m}` }
+			: { start: 'het begin', now: 'nu', opened: (m: string) => `het begin van ${m}`, ended: (m: string) => `het einde van ${m}` };
 	const head = await zwerm.storage.headSeq();
 	const now: ReportMoment = { seq: head, label: labels.now, at: Date.now() };
 	const moment = (raw: string | null, fallback: ReportMoment): ReportMoment => {
@@ -23,7 +26,8 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 		}
 		const mark = isRandomId(raw) ? marks.find((m) => m.id === raw) : undefined;
 		if (!mark) error(404, { message: 'No such moment on the timeline.', code: 'not-found' });
-		return { seq: mark.seq, label: mark.name, at: mark.at };
+		const label = mark.kind === 'meeting-start' ? labels.opened(mark.name) : mark.kind === 'meeting-end' ? labels.ended(mark.name) : mark.name;
+		return { seq: mark.seq, label, at: mark.at };
 	};
 	let from: ReportMoment;
 	let to: ReportMoment;
@@ -31,8 +35,8 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 	if (meeting) {
 		const range = isRandomId(meeting) ? meetingRange(marks, meeting) : null;
 		if (!range) error(404, { message: 'No such meeting.', code: 'not-found' });
-		from = { seq: range.from.seq, label: range.from.name, at: range.from.at };
-		to = range.to ? { seq: range.to.seq, label: range.to.name, at: range.to.at } : now;
+		from = { seq: range.from.seq, label: labels.opened(range.from.name), at: range.from.at };
+		to = range.to ? { seq: range.to.seq, label: labels.ended(range.to.name), at: range.to.at } : now;
 	} else {
 		from = moment(url.searchParams.get('from'), { seq: 0, label: labels.start, at: null });
 		to = moment(url.searchParams.get('to'), now);

@@ -1,0 +1,48 @@
+/** A failed request to the history API, with the server's code (`forbidden`, `not-found`, …). */
+export class HistoryApiError extends Error {
+	readonly code: string;
+	readonly status: number;
+	constructor(status: number, code: string, message: string) {
+		super(message);
+		this.status = status;
+		this.code = code;
+	}
+}
+
+/** Same-origin JSON over the session cookie; a non-2xx answer throws a HistoryApiError. */
+export async function requestJson<T>(url: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+	const res = await fetch(url, {
+		method: init.method ?? 'GET',
+		headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+		body: init.body === undefined ? undefined : JSON.stringify(init.body),
+		signal: init.signal
+	});
+	if (!res.ok) {
+		const body = (await res.json().catch(() => null)) as { message?: string; code?: string } | null;
+		throw new HistoryApiError(res.status, body?.code ?? 'failed', body?.message ?? res.statusText);
+	}
+	return (await res.json()) as T;
+}
+
+export type MarkKind = 'meeting-start' | 'meeting-end' | 'snapshot' | 'restore';
+
+/** A named moment, as GET …/history and …/snapshots answer it. */
+export interface TimelineMark {
+	readonly id: string;
+	readonly kind: MarkKind;
+	readonly name: string;
+	readonly seq: number;
+	readonly at: number;
+	readonly meetingId: string | null;
+	readonly boardId: string | null;
+}
+
+/** A meeting, as GET …/meetings answers it. */
+export interface Meeting {
+	readonly id: string;
+	readonly title: string;
+	readonly date: string;
+	readonly agenda: readonly string[];
+	readonly startedAt: number;
+	readonly endedAt: number | null;
+}

@@ -1,0 +1,278 @@
+import { applySteps, type BoardView, type NoteView, type ReplayStep, type TimelineEntry } from '$lib/domain/history.ts';
+import { requestJson, type TimelineMark } from './api.ts';
+
+/** Playback speeds: real time (long pauses shortened), or this many changes per 100 ms. */
+export const SPEEDS = ['real', 1, 10, 100] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+/** In real time, a pause between two changes lasts at most this long. */
+export const LONGEST_PAUSE = 2000;
+/** Scrubbing asks for the board once the hand rests this long, and during a long drag at most this often. */
+const SETTLE = 100;
+const DRAG_REFRESH = 400;
+const TICK = 100;
+/** Replay steps per request (the server allows 2,000); the next is fetched halfway through. */
+const CHUNK = 1000;
+/** Changes closer together than this play as one frame in real time. */
+const FRAME = 20;
+
+const noteKey = (n: { lane: string; id: string }) => `${n.lane}:${n.id}`;
+const sameNote = (a: NoteView, b: NoteView) =>
+	a.text === b.text && a.x === b.x && a.y === b.y && a.color === b.color && a.cites.join() === b.cites.join() && JSON.stringify(a.content) === JSON.stringify(b.content);
+
+/**
+ * One board's timeline in the browser: its changes and marks, the position
+ * shown, the board at that position, and playback. Scrubbing is debounced and
+ * a late answer for a position already left is dropped; playback applies
+ * replay steps locally and fetches the next chunk while it plays.
+ */
+export class Timeline {
+	entries = $state.raw<TimelineEntry[]>([]);
+	marks = $state.raw<TimelineMark[]>([]);
+	/** 0 is the empty board before the first change; n is right after entries[n - 1]. */
+	position = $state(0);
+	view = $state.raw<BoardView | null>(null);
+	/** Notes the last step changed (lane:id), to highlight them. */
+	touched = $state.raw<ReadonlySet<string>>(new Set());
+	/** The board shown does not match the position yet. */
+	loading = $state(true);
+	playing = $state(false);
+	speed = $state<Speed>(10);
+	error = $state<string | null>(null);
+
+	readonly count = $derived(this.entries.length);
+	readonly current = $derived(this.position > 0 ? (this.entries[this.position - 1] ?? null) : null);
+	readonly seq = $derived(this.seqAt(this.position));
+
+	private readonly base: string;
+	private readonly settled: (seq: number) => void;
+	private request = 0;
+	private abort: AbortController | null = null;
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private lastAsked = 0;
+	private playback = 0;
+	private buffer: ReplayStep[] = [];
+	private bufferedTo = 0;
+	private fetching: Promise<void> | null = null;
+
+	/** `base`: the board's API path; `settled` is told each position the board came to rest at (for the URL). */
+	constructor(base: string, settled: (seq: number) => void = () => {}) {
+		this.base = base;
+		this.settled = settled;
+	}
+
+	seqAt(position: number): number {
+		return position <= 0 ? 0 : (this.entries[Math.min(position, this.entries.length) - 1]?.seq ?? 0);
+	}
+
+	/** The position showing the board as it was at log position `seq`: the number of changes up to it. */
+	positionOf(seq: number): number {
+		let lo = 0;
+		let hi = this.entries.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (this.entries[mid].seq <= seq) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	}
+
+	/** Loads the changes and marks, then shows `at` (a log position) or, without it, now. */
+	async load(at: number | null = null): Promise<void> {
+		try {
+			const data = await requestJson<{ entries: TimelineEntry[]; marks: TimelineMark[]; head: number }>(`${this.base}/history`);
+			this.entries = data.entries;
+			this.marks = data.marks;
+			this.error = null;
+			const seq = at === null ? data.head : Math.min(at, data.head);
+			this.halt();
+			this.position = this.positionOf(seq);
+			// Opened without a moment, the page follows "now": nothing to put in the address yet.
+			await this.show(seq, false, at !== null);
+		} catch (e) {
+			this.error = e instanceof Error ? e.message : String(e);
+			this.loading = false;
+		}
+	}
+
+	/** Scrubbing: the position follows at once, the board once the hand rests. */
+	seek(position: number): void {
+		this.halt();
+		this.position = this.clamp(position);
+		this.loading = true;
+		const wait = Date.now() - this.lastAsked >= DRAG_REFRESH ? 0 : SETTLE;
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			void this.show(this.seqAt(this.position), false);
+		}, wait);
+	}
+
+	/** Marks, steps and links: go there now. `seq` may lie between two changes of this board. */
+	goTo(position: number, seq?: number): Promise<void> {
+		this.halt();
+		const step = Math.abs(this.clamp(position) - this.position) === 1;
+		this.position = this.clamp(position);
+		return this.show(seq ?? this.seqAt(this.position), step);
+	}
+
+	stepBack(): Promise<void> {
+		return this.goTo(this.position - 1);
+	}
+
+	stepForward(): Promise<void> {
+		return this.goTo(this.position + 1);
+	}
+
+	markPosition(mark: TimelineMark): number {
+		return this.positionOf(mark.seq);
+	}
+
+	async play(): Promise<void> {
+		if (this.playing) return;
+		if (this.count === 0) return;
+		this.halt();
+		this.abort?.abort();
+		this.request++;
+		if (this.position >= this.count) this.position = 0;
+		const run = ++this.playback;
+		this.playing = true;
+		this.buffer = [];
+		this.bufferedTo = this.seqAt(this.position);
+		this.loading = true;
+		try {
+			await this.fetchChunk(run, true);
+		} catch (e) {
+			if (run === this.playback) this.fail(e);
+			return;
+		}
+		if (run !== this.playback) return;
+		this.loading = false;
+		this.tick(run);
+	}
+
+	/** Stops playback where it is. */
+	pause(settle = true): void {
+		if (!this.playing) return;
+		this.playing = false;
+		this.playback++;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.buffer = [];
+		this.fetching = null;
+		if (settle) this.settled(this.seq);
+	}
+
+	destroy(): void {
+		this.halt();
+		this.abort?.abort();
+		this.request++;
+	}
+
+	/** Stops whatever moves the position: playback, or a scrub waiting to settle. */
+	private halt(): void {
+		this.pause(false);
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+	}
+
+	private clamp(position: number): number {
+		return Math.max(0, Math.min(this.count, Math.round(position)));
+	}
+
+	private async show(seq: number, highlight: boolean, settle = true): Promise<void> {
+		const id = ++this.request;
+		this.abort?.abort();
+		const abort = (this.abort = new AbortController());
+		this.lastAsked = Date.now();
+		this.loading = true;
+		try {
+			const view = await requestJson<BoardView>(`${this.base}/history/view?seq=${seq}`, { signal: abort.signal });
+			if (id !== this.request) return;
+			this.touched = highlight && this.view ? changedNotes(this.view, view) : new Set();
+			this.view = view;
+			this.error = null;
+			this.loading = false;
+			if (settle) this.settled(seq);
+		} catch (e) {
+			if (id !== this.request || abort.signal.aborted) return;
+			this.fail(e);
+		}
+	}
+
+	private fail(e: unknown): void {
+		this.error = e instanceof Error ? e.message : String(e);
+		this.loading = false;
+		this.pause(false);
+	}
+
+	private async fetchChunk(run: number, withView: boolean): Promise<void> {
+		const from = this.bufferedTo;
+		const last = Math.min(this.count, this.positionOf(from) + CHUNK);
+		const to = this.seqAt(last);
+		if (to <= from && !withView) return;
+		const data = await requestJson<{ view: BoardView; steps: ReplayStep[] }>(`${this.base}/history/replay?from=${from}&to=${to}`);
+		if (run !== this.playback) return;
+		if (withView) {
+			this.view = data.view;
+			this.touched = new Set();
+		}
+		this.buffer.push(...data.steps);
+		this.bufferedTo = to;
+	}
+
+	private tick(run: number): void {
+		if (run !== this.playback) return;
+		if (this.buffer.length === 0) {
+			if (this.bufferedTo >= this.seqAt(this.count)) {
+				this.position = this.count;
+				this.pause();
+				return;
+			}
+			this.fetchMore(run)?.then(() => this.tick(run));
+			return;
+		}
+		const steps = this.buffer.splice(0, this.stepsPerFrame());
+		this.view = applySteps(this.view ?? { seq: 0, notes: [] }, steps);
+		this.touched = new Set(steps.flatMap((s) => s.changed.map(noteKey)));
+		this.position = this.positionOf(steps[steps.length - 1].seq);
+		if (this.buffer.length < CHUNK / 2) void this.fetchMore(run);
+		if (this.position >= this.count) {
+			this.pause();
+			return;
+		}
+		this.timer = setTimeout(() => this.tick(run), this.speed === 'real' ? this.pauseAfter(this.position) : TICK);
+	}
+
+	private stepsPerFrame(): number {
+		if (this.speed !== 'real') return this.speed;
+		let n = 1;
+		while (n < this.buffer.length && n < 200 && this.pauseAfter(this.position + n) < FRAME) n++;
+		return n;
+	}
+
+	/** Real time: how long to wait after change `position` before the next, long pauses shortened. */
+	private pauseAfter(position: number): number {
+		const a = this.entries[position - 1]?.at;
+		const b = this.entries[position]?.at;
+		if (a == null || b == null) return TICK;
+		return Math.max(0, Math.min(LONGEST_PAUSE, b - a));
+	}
+
+	private fetchMore(run: number): Promise<void> | null {
+		if (this.fetching || this.bufferedTo >= this.seqAt(this.count)) return this.fetching;
+		this.fetching = this.fetchChunk(run, false)
+			.catch((e) => {
+				if (run === this.playback) this.fail(e);
+			})
+			.finally(() => {
+				if (run === this.playback) this.fetching = null;
+			});
+		return this.fetching;
+	}
+}
+
+/** Notes that differ between two views of neighbouring positions (lane:id). */
+function changedNotes(before: BoardView, after: BoardView): Set<string> {
+	const old = new Map(before.notes.map((n) => [noteKey(n), n]));
+	return new Set(after.notes.filter((n) => !old.has(noteKey(n)) || !sameNote(old.get(noteKey(n))!, n)).map(noteKey));
+}
