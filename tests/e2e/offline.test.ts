@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, joinOn, launchBrowser, launchPersistent, newPage } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/server.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -15,6 +17,9 @@ afterAll(async () => {
 });
 
 const myLane = (page: Page) => page.locator('section.lane.mine');
+/** The save indicator, by what it says. */
+const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: /opgeslagen|Offline|erbinden/ });
+const WAITING = /^Offline · \d+ wijzigingen wachten op opslaan$/;
 
 async function addNote(page: Page, text: string) {
 	await myLane(page).getByRole('button', { name: /Notitie toevoegen/ }).click();
@@ -23,27 +28,53 @@ async function addNote(page: Page, text: string) {
 	await page.keyboard.press('Escape');
 }
 
+/** Opens the board online until all is saved, and reloads it under the service worker's control. */
+async function visitOnline(page: Page, board: string) {
+	await page.goto(board);
+	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await page.reload();
+	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+async function expectNotes(page: Page, texts: readonly string[]) {
+	for (const text of texts) {
+		await expect.poll(() => myLane(page).locator('article.note', { hasText: text }).count(), { message: text }).toBe(1);
+	}
+}
+
+/** The facilitator opens the board and finds every text in the lane of `owner`. */
+async function facilitatorSees(practice: { links: { facilitator: string } }, board: string, owner: string, texts: readonly string[]) {
+	const fem = await newPage(browser);
+	await fem.page.goto(practice.links.facilitator);
+	await fem.page.goto(board);
+	const lane = fem.page.locator('section.lane', { hasText: `Baan van ${owner}` });
+	for (const text of texts) {
+		await expect.poll(() => lane.locator('article.note', { hasText: text }).count(), { message: text, timeout: 15000 }).toBe(1);
+	}
+	expect(fem.errors).toEqual([]);
+	await fem.context.close();
+}
+
 describe('between meetings, without a connection', () => {
-	it('opens a board visited before, takes notes offline, and syncs them when back online', async () => {
+	it('opens a board visited before, keeps offline notes through reloads, and syncs them when back online', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Trein', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
 
 		const traveller = await joinAs(browser, practice.links.participant, 'Reiziger');
 		await traveller.page.goto(board);
 		await addNote(traveller.page, 'Al gedeeld voor vertrek');
-		await expect.poll(() => traveller.page.getByRole('status').filter({ hasText: 'Alle wijzigingen opgeslagen' }).count()).toBe(1);
-		// The service worker installs and keeps this page for offline use.
-		await traveller.page.evaluate(async () => {
-			await navigator.serviceWorker.ready;
-		});
-		await traveller.page.reload();
-		await expect.poll(() => traveller.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-		await expect.poll(() => myLane(traveller.page).locator('article.note').count()).toBe(1);
+		await visitOnline(traveller.page, board);
+		await expectNotes(traveller.page, ['Al gedeeld voor vertrek']);
 
-		// On the train: no connection. The board still opens, and takes two new notes and an edit.
+		// On the train: the indicator notices at once, even though the open websocket is not closed by going offline.
 		await traveller.context.setOffline(true);
+		await expect.poll(() => saveStatus(traveller.page).innerText()).toBe('Offline');
+		// The board opens without a connection, and takes two new notes and an edit.
 		await traveller.page.reload();
-		await expect.poll(() => myLane(traveller.page).locator('article.note', { hasText: 'Al gedeeld voor vertrek' }).count()).toBe(1);
+		await expectNotes(traveller.page, ['Al gedeeld voor vertrek']);
 		await addNote(traveller.page, 'Offline idee een');
 		await addNote(traveller.page, 'Offline idee twee');
 		await myLane(traveller.page).locator('article.note', { hasText: 'Al gedeeld voor vertrek' }).locator('.note-text').click();
@@ -51,22 +82,91 @@ describe('between meetings, without a connection', () => {
 		await traveller.page.keyboard.press('End');
 		await traveller.page.keyboard.type(' (aangevuld)');
 		await traveller.page.keyboard.press('Escape');
-		await expect.poll(() => traveller.page.getByRole('status').filter({ hasText: /Offline/ }).count()).toBe(1);
-		for (const text of ['Offline idee een', 'Offline idee twee', 'Al gedeeld voor vertrek (aangevuld)']) {
-			await expect.poll(() => myLane(traveller.page).locator('article.note', { hasText: text }).count(), { message: text }).toBe(1);
-		}
+		const offlineNotes = ['Offline idee een', 'Offline idee twee', 'Al gedeeld voor vertrek (aangevuld)'];
+		await expectNotes(traveller.page, offlineNotes);
+		await expect.poll(() => saveStatus(traveller.page).innerText()).toMatch(WAITING);
+		const waiting = await saveStatus(traveller.page).innerText();
+
+		// Reloaded while still offline: the notes are there, and so is the count of what waits for the server.
+		await traveller.page.reload();
+		await expectNotes(traveller.page, offlineNotes);
+		await expect.poll(() => saveStatus(traveller.page).innerText()).toBe(waiting);
+
+		// The tab closed and the board opened again in a new one, still offline.
+		await traveller.page.close();
+		const again = await traveller.context.newPage();
+		await again.goto(board);
+		await expectNotes(again, offlineNotes);
+		await expect.poll(() => saveStatus(again).innerText()).toBe(waiting);
 
 		// Back online: everything reaches the server, and another member sees it.
 		await traveller.context.setOffline(false);
-		await expect.poll(() => traveller.page.getByRole('status').filter({ hasText: 'Alle wijzigingen opgeslagen' }).count(), { timeout: 20000 }).toBe(1);
-		const fem = await newPage(browser);
-		await fem.page.goto(practice.links.facilitator);
-		await fem.page.goto(board);
-		const lane = fem.page.locator('section.lane', { hasText: 'Baan van Reiziger' });
-		for (const text of ['Offline idee een', 'Offline idee twee', 'Al gedeeld voor vertrek (aangevuld)']) {
-			await expect.poll(() => lane.locator('article.note', { hasText: text }).count(), { timeout: 15000 }).toBe(1);
-		}
+		await expect.poll(() => saveStatus(again).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
+		await facilitatorSees(practice, board, 'Reiziger', offlineNotes);
 		expect(traveller.errors).toEqual([]);
-		expect(fem.errors).toEqual([]);
+		await traveller.context.close();
+	});
+
+	it('keeps notes written offline through a browser restart, and syncs them afterwards', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Pendel', facilitatorName: 'Fem' });
+		const board = `${app.url}/p/${practice.id}/b/intentie`;
+		const profile = tempDir('zwerm-profile-');
+		try {
+			const before = await launchPersistent(profile);
+			await joinOn(before.page, practice.links.participant, 'Pendelaar');
+			await visitOnline(before.page, board);
+			await before.context.setOffline(true);
+			await before.page.reload();
+			await addNote(before.page, 'Geschreven tussen twee stations');
+			await expect.poll(() => saveStatus(before.page).innerText()).toMatch(WAITING);
+			const waiting = await saveStatus(before.page).innerText();
+			expect(before.errors).toEqual([]);
+			await before.context.close();
+
+			// The browser starts again, still without a connection.
+			const after = await launchPersistent(profile, { offline: true });
+			try {
+				await after.page.goto(board);
+				await expectNotes(after.page, ['Geschreven tussen twee stations']);
+				await expect.poll(() => saveStatus(after.page).innerText()).toBe(waiting);
+
+				await after.context.setOffline(false);
+				await expect.poll(() => saveStatus(after.page).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
+				await facilitatorSees(practice, board, 'Pendelaar', ['Geschreven tussen twee stations']);
+				expect(after.errors).toEqual([]);
+			} finally {
+				await after.context.close();
+			}
+		} finally {
+			rmSync(profile, { recursive: true, force: true });
+		}
+	});
+
+	it('forgets the practice in this browser when the member leaves it', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Afscheid', facilitatorName: 'Fem' });
+		const board = `${app.url}/p/${practice.id}/b/actanten`;
+		const leaver = await joinAs(browser, practice.links.participant, 'Vertrekker');
+		await visitOnline(leaver.page, board);
+		await addNote(leaver.page, 'Tot ziens');
+		await expect.poll(() => saveStatus(leaver.page).innerText()).toBe('Alle wijzigingen opgeslagen');
+		const kept = () =>
+			leaver.page.evaluate(async (id) => {
+				const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+				return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
+			}, practice.id);
+		expect((await kept()).length).toBeGreaterThan(0);
+
+		await leaver.page.goto(`${app.url}/p/${practice.id}`);
+		leaver.page.on('dialog', (dialog) => void dialog.accept());
+		await leaver.page.getByText('De praktijk verlaten', { exact: true }).first().click();
+		await leaver.page.getByRole('button', { name: 'De praktijk verlaten' }).click();
+		await expect.poll(() => leaver.page.getByText('Je hebt de praktijk verlaten.', { exact: false }).count()).toBe(1);
+		await expect.poll(kept).toEqual([]);
+
+		// Offline, the board no longer opens from this browser.
+		await leaver.context.setOffline(true);
+		await expect(leaver.page.goto(board)).rejects.toThrow();
+		expect(leaver.errors).toEqual([]);
+		await leaver.context.close();
 	});
 });

@@ -57,4 +57,71 @@ describe('the save indicator', () => {
 		expect(stored()).toEqual(['Pas opgeslagen als het echt op schijf staat']);
 		expect(errors).toEqual([]);
 	});
+
+	it('still counts the waiting changes after a reload, until the server has stored them', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Geduld', facilitatorName: 'Fem' });
+		const { page, errors } = await newPage(browser);
+		await page.goto(practice.links.facilitator);
+		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
+		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
+
+		const lock = new DatabaseSync(join(app.dataDir, 'zwerm.db'), { timeout: 5000 });
+		lock.exec('BEGIN IMMEDIATE');
+		try {
+			await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+			await editorFocused(page);
+			await page.keyboard.type('Nog niet op schijf');
+			await page.keyboard.press('Escape');
+			await expect.poll(() => status.innerText()).toMatch(/^\d+ wijzigingen wachten op opslaan$/);
+			const waiting = await status.innerText();
+			// A reload forgets the provider's count; the indicator must not.
+			await page.reload();
+			await expect.poll(() => page.locator('section.lane.mine article.note', { hasText: 'Nog niet op schijf' }).count()).toBe(1);
+			// (while the server is busy, it may still say it is connecting, before the count)
+			await expect.poll(async () => (await status.innerText()).endsWith(waiting)).toBe(true);
+			for (let i = 0; i < 10; i++) {
+				expect(await status.innerText()).not.toBe('Alle wijzigingen opgeslagen');
+				await new Promise((r) => setTimeout(r, 100));
+			}
+		} finally {
+			lock.exec('ROLLBACK');
+			lock.close();
+		}
+		await expect.poll(() => status.innerText(), { timeout: 30000 }).toBe('Alle wijzigingen opgeslagen');
+		expect(errors).toEqual([]);
+	});
+
+	it('says it is reconnecting while the server is away, and how many changes wait for it', async () => {
+		// Its own server, stopped and started again on the same port and data.
+		const own = await startApp();
+		let restarted: RunningApp | null = null;
+		try {
+			const practice = await createPracticeViaApi(own, { name: 'Herstart', facilitatorName: 'Fem' });
+			const { page, errors } = await newPage(browser);
+			await page.goto(practice.links.facilitator);
+			await page.goto(`${own.url}/p/${practice.id}/b/context`);
+			const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht|erbinden/ });
+			await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
+
+			await own.stop();
+			await expect.poll(() => status.innerText()).toBe('Opnieuw verbinden…');
+			await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+			await editorFocused(page);
+			await page.keyboard.type('Terwijl de server weg was');
+			await page.keyboard.press('Escape');
+			await expect.poll(() => status.innerText()).toMatch(/^Opnieuw verbinden… · \d+ wijzigingen wachten op opslaan$/);
+
+			restarted = await startApp({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
+			await expect.poll(() => status.innerText(), { timeout: 30000 }).toBe('Alle wijzigingen opgeslagen');
+			const name = laneDoc(practice.id as PracticeId, 'context' as BoardId, practice.facilitator.id as MemberId);
+			const doc = readStored(own.dataDir, name).doc;
+			expect(listNotes(doc).map((n) => plainText(noteContent(doc, n.id)))).toEqual(['Terwijl de server weg was']);
+			expect(errors).toEqual([]);
+			await page.context().close();
+		} finally {
+			await restarted?.stop();
+			await own.stop();
+		}
+	});
 });

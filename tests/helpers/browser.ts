@@ -3,24 +3,46 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+const LAUNCH = {
+	executablePath: CHROMIUM_PATH,
+	headless: true,
+	// Leave signal handling to the test runner or benchmark, which also stop the app.
+	handleSIGINT: false,
+	handleSIGTERM: false,
+	args: [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--disable-quic',
+		'--no-first-run'
+	]
+};
+
 /** Debian's Chromium, headless, with nothing reaching out to the network. */
 export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: CHROMIUM_PATH,
-		headless: true,
-		// Leave signal handling to the test runner or benchmark, which also stop the app.
-		handleSIGINT: false,
-		handleSIGTERM: false,
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--disable-quic',
-			'--no-first-run'
-		]
+	return chromium.launch(LAUNCH);
+}
+
+/**
+ * Chromium on a profile directory that outlives it: closing the context quits
+ * the browser, and launching again on the same directory is a browser restart
+ * (cookies, IndexedDB, localStorage and service workers kept).
+ */
+export async function launchPersistent(userDataDir: string, options: { offline?: boolean } = {}) {
+	const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
+		...LAUNCH,
+		viewport: { width: 1400, height: 1000 },
+		offline: options.offline ?? false
 	});
+	const page: Page = context.pages()[0] ?? (await context.newPage());
+	const errors: string[] = [];
+	page.on('pageerror', (error) => {
+		errors.push(error.message);
+		console.error('[page error]', error.stack ?? error.message);
+	});
+	return { context, page, errors };
 }
 
 export async function newPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}) {
@@ -43,9 +65,14 @@ export function editorFocused(page: Page): Promise<void> {
 /** A new person in a fresh browser context who joins by an invite link with a name. */
 export async function joinAs(browser: Browser, invite: string, name: string) {
 	const person = await newPage(browser);
-	await person.page.goto(invite);
-	await person.page.getByLabel('Jouw naam').fill(name);
-	await person.page.getByRole('button', { name: 'Meedoen' }).click();
-	await person.page.waitForURL(/\/p\/[^/]+$/);
+	await joinOn(person.page, invite, name);
 	return person;
+}
+
+/** Joins by an invite link with a name on a page already open (a persistent profile's, say). */
+export async function joinOn(page: Page, invite: string, name: string): Promise<void> {
+	await page.goto(invite);
+	await page.getByLabel('Jouw naam').fill(name);
+	await page.getByRole('button', { name: 'Meedoen' }).click();
+	await page.waitForURL(/\/p\/[^/]+$/);
 }

@@ -5,10 +5,10 @@ import type { BoardId, MemberId, NoteId, PracticeId } from '$lib/domain/ids.ts';
 import { NOTES_KEY, citedBy, listNotes, type CitationRef, type NoteData } from '$lib/domain/notes.ts';
 import { canWrite, laneOwners, type MemberInfo, type Role, type RoundInfo } from '$lib/domain/practice.ts';
 import type { Visibility } from '$lib/domain/visibility.ts';
-import { openDocument, openSocket } from './socket.ts';
+import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts';
 import { PracticeState } from './practice.svelte.ts';
 import { coalesce } from './coalesce.ts';
-import { forgetPracticeLocally } from './local.ts';
+import { forgetPracticeLocally, type LocalCopy } from './local.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
 export type LaneKey = 'collective' | 'anonymous' | 'private' | MemberId;
@@ -49,11 +49,14 @@ export class LaneState {
 
 	readonly key: LaneKey;
 	readonly provider: HocuspocusProvider;
+	/** This browser's copy; null where there is no IndexedDB. */
+	readonly local: LocalCopy | null;
 	readonly writable: boolean;
 
-	constructor(key: LaneKey, provider: HocuspocusProvider, writable: boolean) {
+	constructor(key: LaneKey, { provider, local }: OpenDocument, writable: boolean) {
 		this.key = key;
 		this.provider = provider;
+		this.local = local;
 		this.writable = writable;
 		const map = provider.document.getMap(NOTES_KEY);
 		const refresh = coalesce(() => (this.notes = listNotes(provider.document)));
@@ -66,6 +69,11 @@ export class LaneState {
 
 	get doc(): Y.Doc {
 		return this.provider.document;
+	}
+
+	/** My changes to this lane the server has not confirmed storing (also those of an earlier page). */
+	get waiting(): number {
+		return this.local ? this.local.waiting : this.provider.unsyncedChanges;
 	}
 
 	destroy(): void {
@@ -86,7 +94,17 @@ export class BoardState {
 	/** My private notes; none for observers. */
 	readonly privateLane: LaneState | null;
 	lanes = $state.raw<LaneState[]>([]);
-	status = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
+	private socketStatus = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
+	private wasConnected = $state(false);
+	private online = $state(typeof navigator === 'undefined' || navigator.onLine);
+	/**
+	 * Not connected: `disconnected` while the browser is offline, else
+	 * `connecting` until the first connection and `reconnecting` after it.
+	 */
+	status = $derived<'connecting' | 'connected' | 'reconnecting' | 'disconnected'>(
+		this.socketStatus === 'connected' ? 'connected' : !this.online ? 'disconnected' : this.wasConnected ? 'reconnecting' : 'connecting'
+	);
+	/** My changes the server has not yet confirmed storing durably, in every lane. */
 	unsynced = $state(0);
 	peers = $state.raw<Peer[]>([]);
 	backlinks = $state.raw<Map<CitationRef, NoteId[]>>(new Map());
@@ -117,15 +135,19 @@ export class BoardState {
 		this.practice.provider.on('authenticationFailed', () => void forgetPracticeLocally(practiceId));
 		this.collective = new LaneState(
 			'collective',
-			openDocument(this.socket, collectiveDoc(practiceId, boardId)),
+			openDocumentWithCopy(this.socket, collectiveDoc(practiceId, boardId)),
 			canWrite(me.role)
 		);
-		this.track(this.collective.provider);
-		this.anonymous = new LaneState('anonymous', openDocument(this.socket, anonymousDoc(practiceId, boardId), { awareness: false }), false);
+		this.track(this.collective);
+		this.anonymous = new LaneState(
+			'anonymous',
+			openDocumentWithCopy(this.socket, anonymousDoc(practiceId, boardId), { awareness: false }),
+			false
+		);
 		this.privateLane = canWrite(me.role)
-			? new LaneState('private', openDocument(this.socket, privateDoc(practiceId, boardId, me.id), { awareness: false }), true)
+			? new LaneState('private', openDocumentWithCopy(this.socket, privateDoc(practiceId, boardId, me.id), { awareness: false }), true)
 			: null;
-		if (this.privateLane) this.track(this.privateLane.provider);
+		if (this.privateLane) this.track(this.privateLane);
 		this.practice.provider.document.on('update', coalesce(() => this.syncLanes()));
 		this.syncLanes();
 
@@ -142,9 +164,27 @@ export class BoardState {
 		this.collective.provider.on('synced', () => awareness.setLocalState({ ...(awareness.getLocalState() ?? {}) }));
 		awareness.on('change', coalesce(() => this.refreshPeers()));
 		this.socket.on('status', ({ status }: { status: string }) => {
-			this.status = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected';
+			this.socketStatus = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected';
+			if (status === 'connected') this.wasConnected = true;
 		});
+		window.addEventListener('offline', this.wentOffline);
+		window.addEventListener('online', this.cameOnline);
 	}
+
+	/**
+	 * Going offline does not always end an open websocket (it can hang until a
+	 * ping times out): close it now. It keeps retrying with backoff (a server on
+	 * this machine may still answer); when the network is back, at once.
+	 */
+	private readonly wentOffline = () => {
+		this.online = false;
+		this.socket.webSocket?.close();
+	};
+
+	private readonly cameOnline = () => {
+		this.online = true;
+		void this.socket.connect();
+	};
 
 	/** Opens a lane for every member who has one; mine first. */
 	private syncLanes(): void {
@@ -156,10 +196,10 @@ export class BoardState {
 			const mine = owner.id === this.me.id;
 			const lane = new LaneState(
 				owner.id,
-				openDocument(this.socket, laneDoc(this.practiceId, this.boardId, owner.id), { awareness: false }),
+				openDocumentWithCopy(this.socket, laneDoc(this.practiceId, this.boardId, owner.id), { awareness: false }),
 				mine && canWrite(this.me.role)
 			);
-			this.track(lane.provider);
+			this.track(lane);
 			added.push(lane);
 		}
 		if (added.length === 0) return;
@@ -167,8 +207,11 @@ export class BoardState {
 		this.lanes = [...this.lanes, ...added].sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
 	}
 
-	private track(provider: HocuspocusProvider): void {
-		provider.on('unsyncedChanges', coalesce(() => this.refreshUnsynced()));
+	private track(lane: LaneState): void {
+		const refresh = coalesce(() => this.refreshUnsynced());
+		if (lane.local) lane.local.onChange(refresh);
+		else lane.provider.on('unsyncedChanges', refresh);
+		refresh();
 	}
 
 	private get allLanes(): LaneState[] {
@@ -176,7 +219,7 @@ export class BoardState {
 	}
 
 	private refreshUnsynced(): void {
-		this.unsynced = this.allLanes.reduce((n, l) => n + l.provider.unsyncedChanges, 0);
+		this.unsynced = this.allLanes.reduce((n, l) => n + l.waiting, 0);
 	}
 
 	private refreshPeers(): void {
@@ -228,6 +271,8 @@ export class BoardState {
 	}
 
 	destroy(): void {
+		window.removeEventListener('offline', this.wentOffline);
+		window.removeEventListener('online', this.cameOnline);
 		for (const lane of this.allLanes) lane.destroy();
 		this.practice.destroy();
 		this.socket.destroy();

@@ -1,7 +1,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { persistLocally } from './local.ts';
+import { persistLocally, type LocalCopy } from './local.ts';
 
 export const COLLAB_PATH = '/collab';
 
@@ -19,6 +19,12 @@ export function openSocket(): HocuspocusProviderWebsocket {
 	return new HocuspocusProviderWebsocket({ url: url.href, ...RECONNECT });
 }
 
+/** A document's provider and this browser's copy of it. */
+export interface OpenDocument {
+	readonly provider: HocuspocusProvider;
+	readonly local: LocalCopy | null;
+}
+
 /**
  * A document over the shared socket. The browser authenticates with its
  * httpOnly session cookie, sent with the websocket upgrade; the token field
@@ -29,6 +35,15 @@ export function openDocument(
 	name: string,
 	options: { awareness?: boolean } = {}
 ): HocuspocusProvider {
+	return openDocumentWithCopy(socket, name, options).provider;
+}
+
+/** `openDocument`, also handing out the local copy (what waits for the server). */
+export function openDocumentWithCopy(
+	socket: HocuspocusProviderWebsocket,
+	name: string,
+	options: { awareness?: boolean } = {}
+): OpenDocument {
 	const document = new Y.Doc();
 	// The local copy and the provider share the document: offline edits land in
 	// IndexedDB at once and reach the server when the connection is back.
@@ -40,7 +55,8 @@ export function openDocument(
 		token: 'cookie',
 		...(options.awareness === false ? { awareness: null as unknown as Awareness } : {})
 	});
+	local?.track(provider);
 	provider.attach();
 	if (local) provider.on('destroy', () => void local.destroy());
-	return provider;
+	return { provider, local };
 }
