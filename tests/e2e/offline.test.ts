@@ -169,4 +169,32 @@ describe('between meetings, without a connection', () => {
 		expect(leaver.errors).toEqual([]);
 		await leaver.context.close();
 	});
+
+	it('forgets the practice in this browser when the member is removed, while the board is open', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Verwijderd', facilitatorName: 'Fem' });
+		const board = `${app.url}/p/${practice.id}/b/actanten`;
+		const member = await joinAs(browser, practice.links.participant, 'Weggestuurd');
+		await visitOnline(member.page, board);
+		await addNote(member.page, 'Nog even');
+		await expect.poll(() => saveStatus(member.page).innerText()).toBe('Alle wijzigingen opgeslagen');
+		const kept = () =>
+			member.page.evaluate(async (id) => {
+				const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+				return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
+			}, practice.id);
+		expect((await kept()).length).toBeGreaterThan(0);
+
+		// The facilitator removes them; their open board is cut off and keeps nothing of the practice.
+		const members = await fetch(`${app.url}/api/practices/${practice.id}/export`, {
+			headers: { authorization: `Bearer ${practice.facilitator.token}` }
+		}).then((r) => r.json() as Promise<{ members: { id: string; name: string }[] }>);
+		const id = members.members.find((m) => m.name === 'Weggestuurd')!.id;
+		const removed = await fetch(`${app.url}/api/practices/${practice.id}/members/${id}`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url }
+		});
+		expect(removed.status).toBe(204);
+		await expect.poll(kept, { timeout: 20000 }).toEqual([]);
+		await member.context.close();
+	});
 });
