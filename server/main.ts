@@ -2,7 +2,9 @@
  * Process entry for `npm start`: SvelteKit's production handler and the
  * collaboration server on one port. Configuration by environment:
  *   PORT (3000), HOST (0.0.0.0), DATA_DIR (./data), ZWERM_SYNC (FULL|NORMAL),
- *   DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in DATA_DIR)
+ *   DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in DATA_DIR),
+ *   REDIS_URL (redis://…: several instances on one PostgreSQL database share live documents),
+ *   REDIS_PREFIX (zwerm: namespace of the Redis channels)
  */
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -12,6 +14,7 @@ import { createZwerm } from './zwerm.ts';
 import { describeStorage, openStorage } from './storage/open.ts';
 import { setZwerm } from './context.ts';
 import { createLogger } from './logger.ts';
+import { checkRedis, describeRedis } from './redis.ts';
 
 const logger = createLogger();
 const port = Number(process.env.PORT ?? 3000);
@@ -25,6 +28,20 @@ if (!existsSync(join(buildDir, 'handler.js'))) {
 }
 
 const databaseUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL?.trim() || undefined;
+if (redisUrl && !databaseUrl?.trim()) {
+	// Every instance must read and append the same log; an SQLite file belongs to one machine.
+	logger.warn('redis-needs-postgres', {
+		message: 'REDIS_URL runs several instances on one database: set DATABASE_URL (PostgreSQL) too. SQLite in DATA_DIR cannot be shared.'
+	});
+	process.exit(1);
+}
+if (redisUrl) {
+	await checkRedis(redisUrl).catch((error: unknown) => {
+		logger.warn('redis-unavailable', { ...describeRedis(redisUrl), error: String(error) });
+		process.exit(1);
+	});
+}
 const storage = await openStorage({
 	dataDir,
 	databaseUrl,
@@ -35,7 +52,9 @@ const storage = await openStorage({
 	process.exit(1);
 });
 logger.info('storage', describeStorage({ dataDir, databaseUrl }));
-const zwerm = createZwerm({ storage, logger });
+const redisPrefix = process.env.REDIS_PREFIX?.trim() || 'zwerm';
+if (redisUrl) logger.info('redis', { ...describeRedis(redisUrl), prefix: redisPrefix, message: 'scale-out: live documents and presence shared through Redis' });
+const zwerm = createZwerm({ storage, logger, redis: redisUrl ? { url: redisUrl, prefix: redisPrefix } : undefined });
 setZwerm(zwerm);
 
 // adapter-node assumes https unless told otherwise. Without ORIGIN or a

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Hocuspocus } from '@hocuspocus/server';
+import { Hocuspocus, isTransactionOrigin, type onChangePayload } from '@hocuspocus/server';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Storage } from './storage/types.ts';
@@ -15,6 +15,7 @@ import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, TokenBucket, clientAddress, resolveLimits, type Limits } from './limits.ts';
 import { ZwermMetrics, instrumentStorage } from './metrics.ts';
+import { createRedisExtension, type RedisSettings } from './redis.ts';
 import type { MemberId } from '../src/lib/domain/ids.ts';
 
 export const COLLAB_PATH = '/collab';
@@ -34,6 +35,11 @@ export interface ZwermOptions {
 	readonly durableLog?: boolean;
 	/** Per-connection message rate, connections per address, slow readers (see server/limits.ts). */
 	readonly limits?: Partial<Limits>;
+	/**
+	 * Scale-out: instances on one database share live documents and presence
+	 * through Redis (see server/redis.ts). Needs a storage all of them share.
+	 */
+	readonly redis?: RedisSettings;
 }
 
 export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
@@ -71,6 +77,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	const practices: Practices = new Practices(storage, openDirect, whenStored, { privacy, closeMember });
+	const redis = options.redis ? createRedisExtension(options.redis, { whenLogged: (name) => durable.logged(name), logger }) : null;
 	const hocuspocus: Hocuspocus = new Hocuspocus({
 		name: 'zwerm',
 		quiet: true,
@@ -79,11 +86,15 @@ export function createZwerm(options: ZwermOptions) {
 		timeout: 30000,
 		extensions: [
 			...(options.durableLog === false ? [] : [durable]),
+			// Same priority as DurableLog and after it: its store (wait for the log, fold a checkpoint) runs before the extension's lock.
+			...(redis ? [redis] : []),
 			new Access(practices),
 			{
 				extensionName: 'zwerm-privacy',
 				// A throw here would end the process (Hocuspocus does not catch onChange).
-				async onChange({ documentName }: { documentName: string }) {
+				async onChange({ documentName, transactionOrigin }: onChangePayload) {
+					// Another instance's change is mirrored by that instance.
+					if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'redis') return;
 					try {
 						privacy.onDocumentChange(documentName);
 					} catch (error) {
@@ -199,6 +210,7 @@ export function createZwerm(options: ZwermOptions) {
 		await Promise.race([durable.batcher.idle(), timeLeft()]);
 		const unsaved = durable.batcher.pending();
 		if (unsaved > 0) logger.warn('shutdown-with-unsaved-updates', { count: unsaved });
+		await redis?.close();
 		wss.close();
 		await storage.close();
 	}

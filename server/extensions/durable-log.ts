@@ -32,6 +32,9 @@ interface ConnectionOrigin {
 const isConnectionOrigin = (origin: unknown): origin is ConnectionOrigin =>
 	typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'connection';
 
+const isRedisOrigin = (origin: unknown): boolean =>
+	typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'redis';
+
 const isLocalOrigin = (origin: unknown): origin is { source: 'local'; context?: Partial<ConnectionContext> } =>
 	typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'local';
 
@@ -80,6 +83,10 @@ export class DurableLog implements Extension {
 
 	private record(doc: string, update: Uint8Array, origin: unknown): void {
 		if (origin === LOAD_ORIGIN) return;
+		// With Redis scale-out, another instance's update arrives with origin `{ source: 'redis' }`:
+		// the instance whose client sent it has logged it, and only published it once durable
+		// (server/redis.ts), so logging it here would put it in the history twice.
+		if (isRedisOrigin(origin)) return;
 		const connection = isConnectionOrigin(origin) ? origin.connection : null;
 		// A change the server makes on a member's behalf (a restore) names them in its direct connection's context.
 		const context = connection ? connection.context : isLocalOrigin(origin) ? origin.context : undefined;
@@ -88,6 +95,25 @@ export class DurableLog implements Extension {
 		if (connection?.webSocket instanceof GatedSocket) connection.webSocket.hold(written);
 		// Failures are retried by the batcher; the client's socket is closed by the gate.
 		written.catch(() => {});
+		this.lastWrite.set(doc, written);
+		const forget = () => {
+			if (this.lastWrite.get(doc) === written) this.lastWrite.delete(doc);
+		};
+		written.then(forget, () => this.batcher.stored(doc).then(forget));
+	}
+
+	/** Per document, the newest update this instance handed to the batcher and not yet known stored. */
+	private readonly lastWrite = new Map<string, Promise<void>>();
+
+	/**
+	 * Resolves once every update of `doc` this instance has logged so far is on
+	 * disk. The batcher commits in order (a failed batch is retried ahead of
+	 * later ones), so that is when the newest one is; unlike `batcher.stored`,
+	 * later updates do not keep it waiting under constant writing.
+	 */
+	logged(doc: string): Promise<void> {
+		const last = this.lastWrite.get(doc);
+		return last ? last.catch(() => this.batcher.stored(doc)) : Promise.resolve();
 	}
 
 	/**

@@ -2,7 +2,8 @@
  * A Zwerm collaboration server in its own process, for tests that kill it
  * (`kill -9`) or slow its disk. Run with `process.execPath`; configured by
  * environment:
- *   DATA_DIR          where zwerm.db lives (required)
+ *   DATA_DIR          where zwerm.db lives (required; unused with DATABASE_URL)
+ *   DATABASE_URL      postgres://…: keep everything in that PostgreSQL database instead
  *   PORT              port to listen on (default 0: any free port)
  *   CHECKPOINT_EVERY  DurableLog checkpoint interval (default 500)
  *   SETUP             JSON {"participants": n}: create a practice first and report its tokens
@@ -30,7 +31,10 @@ export interface ChildHello {
 const dataDir = process.env.DATA_DIR;
 if (!dataDir) throw new Error('DATA_DIR is required');
 
-const storage = new SqliteStorage(join(dataDir, 'zwerm.db'));
+const databaseUrl = process.env.DATABASE_URL;
+const storage = databaseUrl
+	? await (await import('../../server/storage/postgres.ts')).PostgresStorage.open(databaseUrl)
+	: new SqliteStorage(join(dataDir, 'zwerm.db'));
 const zwerm = createZwerm({
 	storage,
 	logger: silentLogger,

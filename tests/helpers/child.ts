@@ -18,12 +18,16 @@ export interface ChildServer {
 
 const running = new Set<ChildServer>();
 
-/** Starts `child-server.ts` in its own Node process on `dataDir` (and `port`, if given) and waits until it listens. */
+/**
+ * Starts `child-server.ts` in its own Node process on `dataDir` (or the
+ * PostgreSQL database at `databaseUrl`), and `port` if given, and waits until it listens.
+ */
 export async function spawnServer(
 	dataDir: string,
-	options: { setup?: { participants: number }; checkpointEvery?: number; port?: number } = {}
+	options: { setup?: { participants: number }; checkpointEvery?: number; port?: number; databaseUrl?: string } = {}
 ): Promise<ChildServer> {
-	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+	// Only the database asked for: never one the test runner's own environment happens to name.
+	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: options.databaseUrl ?? '' };
 	if (options.setup) env.SETUP = JSON.stringify(options.setup);
 	if (options.checkpointEvery) env.CHECKPOINT_EVERY = String(options.checkpointEvery);
 	// A restarted server on the same port is what reconnecting clients find.

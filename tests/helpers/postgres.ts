@@ -84,3 +84,24 @@ export async function onDisk(db: TestDatabase, needle: Uint8Array): Promise<bool
 	);
 	return Number(row.n) > 0;
 }
+
+/**
+ * Holds a lock that makes every append to the update log wait (reads go on),
+ * as a stuck disk would. Resolves once the lock is held; call the result to release it.
+ */
+export async function stallLogWrites(db: TestDatabase): Promise<() => Promise<void>> {
+	const client = new Client({ connectionString: db.url });
+	await client.connect();
+	await client.query('BEGIN');
+	await client.query('LOCK TABLE updates IN EXCLUSIVE MODE');
+	let released = false;
+	return async () => {
+		if (released) return;
+		released = true;
+		try {
+			await client.query('ROLLBACK');
+		} finally {
+			await client.end();
+		}
+	};
+}

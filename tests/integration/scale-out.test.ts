@@ -1,0 +1,191 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
+import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
+import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { setUpPractice } from '../helpers/practice.ts';
+import { createTestDatabase, postgresAvailable, stallLogWrites, type TestDatabase } from '../helpers/postgres.ts';
+import { createRandom, type Random } from '../helpers/random.ts';
+import { laneView } from '../helpers/lane.ts';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { checkRedis } from '../../server/redis.ts';
+import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent } from '../../src/lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+
+/**
+ * Redis scale-out: two instances on different ports share one PostgreSQL
+ * database and one Redis. Clients on either see the same board and each
+ * other's presence, and the history log holds every update exactly once
+ * (logged by the instance its author is connected to).
+ * ZWERM_TEST_REDIS_URL points at another Redis; `off` skips these tests.
+ */
+const REDIS_URL = process.env.ZWERM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const board = 'actanten' as BoardId;
+
+const servers: TestServer[] = [];
+const clients: TestClient[] = [];
+const releases: (() => Promise<void>)[] = [];
+let db: TestDatabase | null = null;
+
+afterEach(async () => {
+	clients.splice(0).forEach((c) => c.destroy());
+	for (const release of releases.splice(0)) await release();
+	for (const server of servers.splice(0)) {
+		await server.stop();
+		removeDir(server.dataDir);
+	}
+	await db?.drop();
+	db = null;
+	vi.restoreAllMocks();
+});
+
+/** Two instances on one fresh database, with a Redis prefix of their own (parallel runs do not hear each other). */
+async function twoInstances(): Promise<[TestServer, TestServer]> {
+	await checkRedis(REDIS_URL).catch((error: unknown) => {
+		throw new Error(`No Redis for the tests at ${REDIS_URL} (${String(error)}). Start one, or set ZWERM_TEST_REDIS_URL=off to skip these tests.`);
+	});
+	db = await createTestDatabase();
+	const url = db.url;
+	const redis = { url: REDIS_URL, prefix: `zwerm-test-${randomBytes(6).toString('hex')}` };
+	for (let i = 0; i < 2; i++) servers.push(await startTestServer({ storage: () => PostgresStorage.open(url), redis }));
+	return [servers[0], servers[1]];
+}
+
+/** A provider that counts the updates it sends (one per local transaction, as the provider does). */
+function editor(wsUrl: string, name: string, token: string) {
+	const client = connect(wsUrl, name, token, new Y.Doc());
+	clients.push(client);
+	let sent = 0;
+	client.doc.on('update', (_: Uint8Array, origin: unknown) => {
+		if (origin !== client.provider) sent++;
+	});
+	return { client, sent: () => sent };
+}
+
+/** One edit: a new note, or a word typed at the end of any note (the other instance's too). */
+function edit(doc: Y.Doc, memberId: MemberId, label: string, i: number, random: Random): void {
+	const notes = listNotes(doc);
+	if (notes.length === 0 || random.bool(0.6)) {
+		createNote(doc, { createdBy: memberId, at: i, text: `${label}-${i}`, x: random.next(), y: random.next() });
+	} else {
+		const text = (noteContent(doc, random.pick(notes).id).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+		text.insert(text.length, ` ${label}${i}`);
+	}
+}
+
+type StateMap = Map<number, Record<string, unknown>>;
+const userOf = (states: StateMap, clientId: number) => states.get(clientId)?.user as { name?: string; memberId?: string } | undefined;
+
+describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharing PostgreSQL and Redis', () => {
+	it('converge, see each other’s presence, and log each update once', async () => {
+		// The extension's store lock may be taken by the other instance: it says so on console.error.
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		const [a, b] = await twoInstances();
+		expect(a.port).not.toBe(b.port);
+		const { practice, facilitator, participants, observer } = await setUpPractice(a.zwerm.practices, { participants: 1 });
+		const name = collectiveDoc(practice.id, board);
+
+		// Written through A before B has ever loaded the document.
+		const onA = editor(a.wsUrl, name, facilitator.token);
+		await onA.client.saved();
+		const random = createRandom(61);
+		for (let i = 0; i < 5; i++) edit(onA.client.doc, facilitator.member.id, 'a', i, random);
+		await onA.client.saved();
+
+		const onB = editor(b.wsUrl, name, participants[0].token);
+		await onB.client.saved();
+		expect(laneView(onB.client.doc)).toEqual(laneView(onA.client.doc));
+
+		// Presence crosses instances, with the identity the server knows (not the one claimed).
+		onA.client.provider.setAwarenessField('user', { name: 'Iemand anders', color: '#112233' });
+		onB.client.provider.setAwarenessField('user', { name: 'Nog iemand', color: '#445566' });
+		const idA = onA.client.doc.clientID;
+		const idB = onB.client.doc.clientID;
+		const statesOnA = () => onA.client.provider.awareness!.getStates() as StateMap;
+		const statesOnB = () => onB.client.provider.awareness!.getStates() as StateMap;
+		await waitFor(() => userOf(statesOnA(), idB)?.name === 'Deelnemer 1', 'B’s client in A’s awareness');
+		await waitFor(() => userOf(statesOnB(), idA)?.name === 'Fenna', 'A’s client in B’s awareness');
+		expect(userOf(statesOnA(), idB)).toMatchObject({ memberId: participants[0].member.id, color: '#445566' });
+		expect(userOf(statesOnB(), idA)).toMatchObject({ memberId: facilitator.member.id, color: '#112233' });
+		// A watcher on B, only there to leave again (below).
+		const watcher = connect(b.wsUrl, name, observer.token, new Y.Doc());
+		clients.push(watcher);
+		await watcher.saved();
+		watcher.provider.setAwarenessField('user', { color: '#778899' });
+		await waitFor(() => userOf(statesOnA(), watcher.doc.clientID)?.name === 'Olga', 'the watcher in A’s awareness');
+
+		// Both write at once: 50 edits each, in bursts, with pauses so the instances interleave.
+		const write = async (doc: Y.Doc, memberId: MemberId, label: string, seed: number) => {
+			const r = createRandom(seed);
+			for (let i = 0; i < 50; ) {
+				for (let burst = r.int(1, 5); burst > 0 && i < 50; burst--, i++) edit(doc, memberId, label, i, r);
+				await new Promise((resolve) => setTimeout(resolve, r.int(0, 15)));
+			}
+		};
+		await Promise.all([
+			write(onA.client.doc, facilitator.member.id, 'a', 1),
+			write(onB.client.doc, participants[0].member.id, 'b', 2)
+		]);
+		await Promise.all([onA.client.saved(), onB.client.saved()]);
+		const same = () => JSON.stringify(laneView(onA.client.doc)) === JSON.stringify(laneView(onB.client.doc));
+		await waitFor(same, 'both clients to converge', 20000);
+		const converged = laneView(onA.client.doc);
+		expect(converged.filter((n) => n.createdBy === facilitator.member.id).length).toBeGreaterThan(5);
+		expect(converged.filter((n) => n.createdBy === participants[0].member.id).length).toBeGreaterThan(0);
+
+		// The log: each update once, by the instance its author was connected to.
+		const rows = await db!.query<{ data: Uint8Array; member_id: string | null }>(
+			'SELECT data, member_id FROM updates WHERE doc = $1 ORDER BY seq',
+			[name]
+		);
+		const byMember = (id: string) => rows.filter((r) => r.member_id === id).length;
+		expect(byMember(facilitator.member.id), 'rows of A’s client = its updates').toBe(onA.sent());
+		expect(byMember(participants[0].member.id), 'rows of B’s client = its updates').toBe(onB.sent());
+		expect(rows.length).toBe(onA.sent() + onB.sent());
+		expect(new Set(rows.map((r) => Buffer.from(r.data).toString('base64'))).size, 'no update logged twice').toBe(rows.length);
+		const replayed = new Y.Doc();
+		for (const row of rows) Y.applyUpdate(replayed, row.data);
+		expect(replayed.store.pendingStructs, 'the log is causal: nothing waits for a later entry').toBeNull();
+		expect(laneView(replayed)).toEqual(converged);
+
+		// Presence also leaves across instances, long before states time out (30 s): a client that
+		// is not B's last on the document, then B's last one.
+		watcher.destroy();
+		await waitFor(() => !statesOnA().has(watcher.doc.clientID), 'the watcher gone from A’s awareness', 8000);
+		expect(statesOnA().has(idB)).toBe(true);
+		onB.client.destroy();
+		await waitFor(() => !statesOnA().has(idB), 'B’s client gone from A’s awareness', 8000);
+	});
+
+	it('an instance learns of an update only once it is in the log', async () => {
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		const [a, b] = await twoInstances();
+		const { practice, facilitator, participants } = await setUpPractice(a.zwerm.practices, { participants: 1 });
+		const name = collectiveDoc(practice.id, board);
+		const onA = editor(a.wsUrl, name, facilitator.token);
+		const onB = editor(b.wsUrl, name, participants[0].token);
+		await Promise.all([onA.client.saved(), onB.client.saved()]);
+		const first = createNote(onA.client.doc, { createdBy: facilitator.member.id, at: 1, text: 'eerst' });
+		await waitFor(() => listNotes(onB.client.doc).some((n) => n.id === first), 'the first note on B');
+
+		// A cannot write its log: its client gets no "saved", and B (nor B's client) hears nothing.
+		const release = await stallLogWrites(db!);
+		releases.push(release);
+		const held: NoteId = createNote(onA.client.doc, { createdBy: facilitator.member.id, at: 2, text: 'vastgehouden' });
+		await waitFor(() => a.zwerm.durable.batcher.pending(name) > 0, 'A to be writing the note');
+		const until = Date.now() + 1500;
+		while (Date.now() < until) {
+			expect(b.zwerm.hocuspocus.documents.get(name)?.getMap('notes').has(held) ?? false, 'B holds the unlogged note').toBe(false);
+			expect(listNotes(onB.client.doc).some((n) => n.id === held)).toBe(false);
+			expect(onA.client.provider.unsyncedChanges, 'A’s client was told "saved"').toBeGreaterThan(0);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+
+		await release();
+		await onA.client.saved();
+		await waitFor(() => listNotes(onB.client.doc).some((n) => n.id === held), 'the held note on B once logged');
+		const rows = await db!.query<{ n: string }>('SELECT COUNT(*) AS n FROM updates WHERE doc = $1', [name]);
+		expect(Number(rows[0].n)).toBe(onA.sent());
+	});
+});
