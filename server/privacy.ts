@@ -11,7 +11,7 @@ import {
 	transferNote
 } from '../src/lib/domain/notes.ts';
 import { anonymousNotes, dayOf, readPrivateState } from '../src/lib/domain/visibility.ts';
-import { boardsOf, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
+import { boardsOf, readPractice, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
 import type { RoundRecord, Storage } from './storage/types.ts';
 import type { Logger } from './logger.ts';
 
@@ -33,6 +33,8 @@ interface Deps {
 	readonly openDirect: (name: string) => Promise<DirectConnection>;
 	/** Resolves once every change made so far is durable. */
 	readonly whenStored: () => Promise<void>;
+	/** Reads a document without holding it open (the practice document's rounds). */
+	readonly readDocument?: (name: string) => Promise<Y.Doc>;
 	readonly logger: Logger;
 }
 
@@ -86,9 +88,20 @@ export class Privacy {
 		}
 	}
 
-	private openRoundIds(practiceId: PracticeId, boardId: BoardId): Set<string> {
+	/**
+	 * The rounds whose notes must not be mirrored yet: the one this instance
+	 * runs, and the one the practice document says is open — with several
+	 * instances (Redis), the round may run on another one, and an anonymous
+	 * note written here during it must stay unseen until that one reveals.
+	 */
+	private async openRoundIds(practiceId: PracticeId, boardId: BoardId): Promise<Set<string>> {
 		const open = this.rounds.get(roundKey(practiceId, boardId));
-		return new Set(open ? [open.round.id] : []);
+		const ids = new Set<string>(open ? [open.round.id] : []);
+		if (this.deps.readDocument) {
+			const shared = readPractice(await this.deps.readDocument(practiceDoc(practiceId))).rounds.get(boardId);
+			if (shared && shared.revealedAt === null && !this.revealing.has(roundKey(practiceId, boardId))) ids.add(shared.id);
+		}
+		return ids;
 	}
 
 	private readonly locks = new Map<string, Promise<void>>();
@@ -134,7 +147,8 @@ export class Privacy {
 		]);
 		try {
 			const links = await this.deps.storage.anonymousLinks(privateName);
-			const change = applyMirror(source.document!, anon.document!, links, this.openRoundIds(parsed.practiceId, parsed.boardId));
+			const openRounds = await this.openRoundIds(parsed.practiceId, parsed.boardId);
+			const change = applyMirror(source.document!, anon.document!, links, openRounds);
 			await this.persistLinks(privateName, change);
 			await this.deps.whenStored();
 		} finally {

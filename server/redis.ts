@@ -204,3 +204,33 @@ export function describeRedis(url: string): Record<string, unknown> {
 		return { host: 'unparsable' };
 	}
 }
+
+/**
+ * Instance-to-instance orders that are not about one document: for now, "close
+ * every connection of this member" (removed, role changed, left), which must
+ * reach the instances their other devices are connected to. Idempotent: an
+ * instance closes whatever it has of that member, also when the order was its own.
+ */
+export function createControlChannel(
+	settings: RedisSettings,
+	deps: { readonly closeMember: (memberId: string) => void; readonly logger: Logger }
+): { closeMember(memberId: string): Promise<void>; close(): Promise<void> } {
+	const channel = `${settings.prefix ?? 'zwerm'}:zwerm:close-member`;
+	const pub = new IORedis(settings.url, { connectionName: 'zwerm-control' });
+	const sub = new IORedis(settings.url, { connectionName: 'zwerm-control' });
+	for (const client of [pub, sub]) client.on('error', (error: Error) => deps.logger.warn('redis-control-error', { error: String(error) }));
+	const subscribed = sub.subscribe(channel).catch((error: unknown) => deps.logger.warn('redis-control-error', { error: String(error) }));
+	sub.on('message', (from: string, memberId: string) => {
+		if (from === channel && /^[A-Za-z0-9_-]{10,32}$/.test(memberId)) deps.closeMember(memberId);
+	});
+	return {
+		async closeMember(memberId) {
+			await subscribed;
+			await pub.publish(channel, memberId).catch((error: unknown) => deps.logger.warn('redis-control-error', { error: String(error) }));
+		},
+		async close() {
+			pub.disconnect();
+			sub.disconnect();
+		}
+	};
+}

@@ -15,7 +15,8 @@ import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, TokenBucket, clientAddress, resolveLimits, type Limits } from './limits.ts';
 import { ZwermMetrics, instrumentStorage } from './metrics.ts';
-import { createRedisExtension, type RedisSettings } from './redis.ts';
+import { createControlChannel, createRedisExtension, type RedisSettings } from './redis.ts';
+import { AwarenessThrottle, crowdInterval } from './awareness-throttle.ts';
 import type { MemberId } from '../src/lib/domain/ids.ts';
 
 export const COLLAB_PATH = '/collab';
@@ -58,7 +59,7 @@ export function createZwerm(options: ZwermOptions) {
 	});
 	const openDirect = (name: string) => hocuspocus.openDirectConnection(name, {});
 	const whenStored = () => durable.batcher.idle();
-	const privacy = new Privacy({ storage, openDirect, whenStored, logger });
+	const privacy = new Privacy({ storage, openDirect, whenStored, logger, readDocument: (name) => readDocument(name) });
 	const windows = new Windows({ storage, openDirect, whenStored, readDocument: (name) => readDocument(name) });
 
 	/** Closes every connection of a member at once (removed, role changed, left). */
@@ -76,7 +77,13 @@ export function createZwerm(options: ZwermOptions) {
 		return closed;
 	}
 
-	const practices: Practices = new Practices(storage, openDirect, whenStored, { privacy, closeMember });
+	// With several instances, a member's other devices may be connected elsewhere: tell every instance.
+	const control = options.redis ? createControlChannel(options.redis, { closeMember: (id) => closeMember(id as MemberId), logger }) : null;
+	const closeEverywhere = (memberId: MemberId): number => {
+		if (control) void control.closeMember(memberId);
+		return closeMember(memberId);
+	};
+	const practices: Practices = new Practices(storage, openDirect, whenStored, { privacy, closeMember: closeEverywhere });
 	const redis = options.redis ? createRedisExtension(options.redis, { whenLogged: (name) => durable.logged(name), logger }) : null;
 	const hocuspocus: Hocuspocus = new Hocuspocus({
 		name: 'zwerm',
@@ -155,6 +162,11 @@ export function createZwerm(options: ZwermOptions) {
 				headers
 			});
 			const client = hocuspocus.handleConnection(gated, webRequest);
+			// On a crowded board, pointers are coalesced per connection (see server/awareness-throttle.ts).
+			const throttle = new AwarenessThrottle(
+				(name) => crowdInterval(hocuspocus.documents.get(name)?.getConnectionsCount() ?? 0),
+				(frame) => client.handleMessage(frame)
+			);
 			ws.on('message', (data: Buffer, isBinary) => {
 				// Frames still arriving after the server decided to close are not handled.
 				if (ws.readyState !== ws.OPEN) return;
@@ -169,9 +181,10 @@ export function createZwerm(options: ZwermOptions) {
 					return;
 				}
 				metrics.messageReceived(data);
-				client.handleMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+				throttle.handle(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 			});
 			ws.on('close', (code, reason) => {
+				throttle.close();
 				limitStats.sockets.delete(ws);
 				client.handleClose({ code, reason: reason.toString() });
 			});
@@ -211,6 +224,7 @@ export function createZwerm(options: ZwermOptions) {
 		const unsaved = durable.batcher.pending();
 		if (unsaved > 0) logger.warn('shutdown-with-unsaved-updates', { count: unsaved });
 		await redis?.close();
+		await control?.close();
 		wss.close();
 		await storage.close();
 	}

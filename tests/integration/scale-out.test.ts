@@ -9,8 +9,10 @@ import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { checkRedis } from '../../server/redis.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent } from '../../src/lib/domain/notes.ts';
+import { anonymousDoc, collectiveDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
+import { openWatched } from '../helpers/watch.ts';
+import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
 
 /**
@@ -156,6 +158,45 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		expect(statesOnA().has(idB)).toBe(true);
 		onB.client.destroy();
 		await waitFor(() => !statesOnA().has(idB), 'B’s client gone from A’s awareness', 8000);
+	});
+
+	it('keeps the privacy promises across instances: a silent round on A holds back B’s anonymous notes, a removal on A cuts off B', async () => {
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		const [a, b] = await twoInstances();
+		b.zwerm.privacy.mirrorDelayMs = 20;
+		const { practice, participants } = await setUpPractice(a.zwerm.practices, { participants: 2 });
+		const [anna, bert] = participants;
+		const p = practice.id;
+
+		// A runs the round; Anna writes on B, anonymously, during it.
+		const round = await a.zwerm.privacy.startRound(p, board, 60_000);
+		const privateName = privateDoc(p, board, anna.member.id);
+		const writer = connect(b.wsUrl, privateName, anna.token, new Y.Doc());
+		clients.push(writer);
+		await writer.saved();
+		const id = createNote(writer.doc, { createdBy: anna.member.id, at: Date.now(), text: 'pas na de onthulling' });
+		setAnonymous(writer.doc, id, true);
+		setRound(writer.doc, id, round.id, 'anonymous');
+		await writer.saved();
+		// B mirrors Anna's private document (as it does after every change): the round is open on A, so nothing shows.
+		await b.zwerm.privacy.mirror(privateName);
+		const anonymousTexts = async (server: TestServer) => {
+			const doc = await server.zwerm.readDocument(anonymousDoc(p, board));
+			return listNotes(doc).map((n) => plainText(noteContent(doc, n.id)));
+		};
+		expect(await anonymousTexts(b)).toEqual([]);
+		expect(await anonymousTexts(a)).toEqual([]);
+		// A reveals: now it is there, on both.
+		await a.zwerm.privacy.reveal(p, board);
+		await expect.poll(() => anonymousTexts(a)).toEqual(['pas na de onthulling']);
+		await expect.poll(() => anonymousTexts(b)).toEqual(['pas na de onthulling']);
+
+		// Bert is on B; the facilitator removes him through A: B cuts him off at once.
+		const onB = openWatched(b.wsUrl, collectiveDoc(p, board), bert.token, clients);
+		await onB.client.saved();
+		await a.zwerm.practices.removeMember(p, bert.member.id);
+		await waitFor(() => onB.log.closed.length > 0, 'Bert’s socket on B to close', 5000);
+		await waitFor(() => onB.log.denied.length > 0, 'Bert refused on reconnecting', 10000);
 	});
 
 	it('an instance learns of an update only once it is in the log', async () => {
