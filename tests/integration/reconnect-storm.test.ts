@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { killChildServers, spawnServer } from '../helpers/child.ts';
 import { removeDir, tempDir } from '../helpers/server.ts';
 import { waitFor } from '../helpers/clients.ts';
-import { RECONNECT } from '../../src/lib/sync/socket.ts';
+import { RECONNECT, reconnectSettings } from '../../src/lib/sync/socket.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
@@ -28,28 +28,38 @@ describe('after a server restart', () => {
 		const name = collectiveDoc(practiceId as PracticeId, 'intentie' as BoardId);
 		const clients = Array.from({ length: CLIENTS }, () => {
 			// The same reconnect settings as the board page.
-			const socket = new HocuspocusProviderWebsocket({ url: first.wsUrl, ...RECONNECT });
+			const socket = new HocuspocusProviderWebsocket({ url: first.wsUrl, ...reconnectSettings() });
 			const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: new Y.Doc(), token: participants[0].token });
 			provider.attach();
 			sockets.push(socket);
-			return { socket, provider, reconnectedAt: 0 };
+			const client = { socket, provider, reconnectedAt: 0, lostAt: 0, attempts: [] as number[] };
+			socket.on('status', ({ status }: { status: string }) => {
+				if (status === 'connecting') client.attempts.push(performance.now());
+				if (status === 'disconnected') client.lostAt ||= performance.now();
+			});
+			return client;
 		});
 		await waitFor(() => clients.every((c) => c.provider.isSynced), 'all clients synced', 30000);
 
+		for (const c of clients) {
+			c.attempts.length = 0;
+			c.lostAt = 0;
+		}
 		await first.kill9();
 		await waitFor(() => clients.every((c) => c.socket.status !== 'connected'), 'all clients to notice', 10000);
-		const restartedAt = Date.now();
 		for (const c of clients) c.socket.on('connect', () => (c.reconnectedAt ||= Date.now()));
 		await spawnServer(dataDir, { port: first.port });
 		await waitFor(() => clients.every((c) => c.reconnectedAt > 0 && c.provider.isSynced), 'all clients back and synced', 60000);
 
-		// Reconnects spread out over the jitter window (typically seconds) instead of
-		// arriving at once (without jitter, clients that lost the server together
-		// retry within a few milliseconds of each other). Only a modest spread is
-		// asserted: on a loaded machine this process's own event loop bunches the
-		// moments it observes.
-		const times = clients.map((c) => c.reconnectedAt - restartedAt).sort((a, b) => a - b);
-		expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(100);
+		// Backoff: while the server was down, nobody kept hammering it.
+		for (const c of clients) expect(c.attempts.length).toBeLessThanOrEqual(6);
+		// Jitter: after losing the server at the same moment, each client waited its
+		// own time before its first attempt (a fixed delay would bring all 200 back
+		// together). Measured per client, from the moment it saw the connection drop.
+		const waits = clients.map((c) => c.attempts[0] - c.lostAt).sort((a, b) => a - b);
+		expect(waits.every((w) => Number.isFinite(w) && w > 0)).toBe(true);
+		expect(waits[Math.floor(waits.length * 0.9)] - waits[Math.floor(waits.length * 0.1)]).toBeGreaterThanOrEqual(500);
+		expect(waits[0]).toBeGreaterThanOrEqual((RECONNECT.delay / 2) * 0.9);
 
 		// Everyone writes once; everyone ends up with everyone's note.
 		clients.forEach((c, i) => createNote(c.provider.document, { createdBy: participants[0].memberId as MemberId, at: i, text: `na herstart ${i}` }));

@@ -7,16 +7,26 @@ export const COLLAB_PATH = '/collab';
 
 /**
  * Reconnecting: exponential backoff with jitter, so that after a server
- * restart a room full of clients does not come back in one burst. The first
- * retry already lands anywhere between 0.25 s and 1 s.
+ * restart a room full of clients does not come back in one burst. Failed
+ * attempts wait a random time between 0.25 s and the delay (doubling up to 10 s).
  */
 export const RECONNECT = { delay: 1000, minDelay: 250, factor: 2, maxDelay: 10000, jitter: true } as const;
+
+/**
+ * The settings for one socket. The provider waits a fixed `delay` after a
+ * connection drops before its first attempt (only later attempts are
+ * jittered), so every client that lost the server at the same moment would
+ * come back at the same moment: each socket draws its own delay (0.5–2 s).
+ */
+export function reconnectSettings(random: () => number = Math.random) {
+	return { ...RECONNECT, delay: Math.round(RECONNECT.delay * (0.5 + 1.5 * random())) };
+}
 
 /** One websocket per page; every document's provider is multiplexed over it. */
 export function openSocket(): HocuspocusProviderWebsocket {
 	const url = new URL(COLLAB_PATH, location.href);
 	url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-	return new HocuspocusProviderWebsocket({ url: url.href, ...RECONNECT });
+	return new HocuspocusProviderWebsocket({ url: url.href, ...reconnectSettings() });
 }
 
 /** A document's provider and this browser's copy of it. */
