@@ -88,14 +88,28 @@ export class History {
 			[collectiveDoc(practiceId, boardId), 'collective'],
 			[anonymousDoc(practiceId, boardId), 'anonymous']
 		]);
-		const hidden = new Map<LaneKey, Set<string>>();
+		const hidden = new Map<LaneKey, ReadonlySet<string>>();
 		for (const owner of laneOwners(practice.members)) {
 			const lane = memberLane(owner.id);
 			lanes.set(laneDoc(practiceId, boardId, owner.id), lane);
-			const mine = await this.deps.readDocument(privateDoc(practiceId, boardId, owner.id));
-			hidden.set(lane, new Set(notesMap(mine).keys()));
+			hidden.set(lane, await this.privateNoteIds(privateDoc(practiceId, boardId, owner.id)));
 		}
 		return { practiceId, boardId, members: practice.members, lanes, hidden };
+	}
+
+	private readonly privateIds = new Map<string, { key: string; ids: ReadonlySet<string> }>();
+
+	/** The ids of a member's private notes now, read again only when their document has changed. */
+	private async privateNoteIds(name: string): Promise<ReadonlySet<string>> {
+		const version = await this.deps.storage.versionAt(name, Number.MAX_SAFE_INTEGER);
+		const key = `${version.seq}:${version.count}`;
+		const known = this.privateIds.get(name);
+		if (known?.key === key) return known.ids;
+		const ids = new Set(notesMap(await this.deps.readDocument(name)).keys());
+		this.privateIds.delete(name);
+		this.privateIds.set(name, { key, ids });
+		if (this.privateIds.size > 10_000) this.privateIds.delete(this.privateIds.keys().next().value!);
+		return ids;
 	}
 
 	/** Every change of a board, in order, with who made it (as far as the viewer may know). */
