@@ -212,6 +212,11 @@ describe('the timeline, end to end in Chromium', () => {
 		await expect.poll(() => live.count()).toBe(2);
 		expect((await live.allInnerTexts()).join('\n')).not.toContain('Vertrouwen groeit');
 
+		// Piet's timeline, still open at its end, follows the live board: the restore shows up there by itself.
+		await expect
+			.poll(() => collectiveTexts(piet.page).then((t) => t.sort()), { timeout: 25000 })
+			.toEqual(['Samen beginnen we klein', 'Wij luisteren naar de wijk']);
+
 		expect(fenna.errors).toEqual([]);
 		expect(piet.errors).toEqual([]);
 		await fenna.context.close();

@@ -95,6 +95,27 @@ export class Timeline {
 		}
 	}
 
+	/**
+	 * Picks up what happened on the live board since the timeline was loaded.
+	 * A timeline at its end follows along; anywhere else it stays where it is.
+	 */
+	async refresh(): Promise<void> {
+		if (this.playing || this.timer || this.loading) return;
+		try {
+			const data = await requestJson<{ entries: TimelineEntry[]; marks: TimelineMark[]; head: number }>(`${this.base}/history`);
+			if (this.playing || this.timer || this.loading || data.entries.length === this.entries.length) return;
+			const following = this.position >= this.count;
+			this.entries = data.entries;
+			this.marks = data.marks;
+			if (following) {
+				this.position = this.count;
+				await this.show(this.seqAt(this.position), true, false);
+			}
+		} catch {
+			// Offline for a moment: the next refresh tries again.
+		}
+	}
+
 	/** Scrubbing: the position follows at once, the board once the hand rests. */
 	seek(position: number): void {
 		this.halt();
