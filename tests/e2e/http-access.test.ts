@@ -64,7 +64,19 @@ describe('HTTP endpoints × callers', () => {
 			{ name: 'start meeting', method: 'POST', path: `${base}/meetings`, body: { title: 'B1', date: '2026-11-22', agenda: ['intentie'] }, allowed: ['facilitator'] },
 			{ name: 'marks', method: 'GET', path: `${base}/snapshots`, allowed: ['facilitator', 'participant', 'observer'] },
 			{ name: 'snapshot', method: 'POST', path: `${base}/snapshots`, body: { name: 'nu' }, allowed: ['facilitator'] },
-			{ name: 'report', method: 'GET', path: `${base}/report`, allowed: ['facilitator', 'participant', 'observer'] }
+			{ name: 'report', method: 'GET', path: `${base}/report`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'board news', method: 'GET', path: `${base}/boards/intentie/news`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'seen board', method: 'POST', path: `${base}/boards/intentie/news`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'news', method: 'GET', path: `${base}/news`, allowed: ['facilitator', 'participant', 'observer'] },
+			{
+				name: 'open window',
+				method: 'POST',
+				path: `${base}/boards/intentie/window`,
+				body: { deadline: new Date(Date.now() + 86_400_000).toISOString() },
+				allowed: ['facilitator']
+			},
+			{ name: 'contributions', method: 'GET', path: `${base}/boards/intentie/window/contributions`, allowed: ['facilitator'] },
+			{ name: 'close window', method: 'DELETE', path: `${base}/boards/intentie/window`, allowed: ['facilitator'] }
 		];
 		const table: string[] = [];
 		for (const endpoint of endpoints) {
@@ -89,6 +101,8 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('start meeting as facilitator: 201');
 		expect(table).toContain('restore as facilitator: 201');
 		expect(table).toContain('report as observer: 200');
+		expect(table).toContain('open window as facilitator: 201');
+		expect(table).toContain('contributions as facilitator: 200');
 	});
 
 	it('refuses ids that are not ids, and unknown boards', async () => {
