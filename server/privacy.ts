@@ -82,7 +82,10 @@ export class Privacy {
 		for (const timer of [...this.mirrorTimers.values(), ...this.countTimers.values()]) clearTimeout(timer);
 		this.mirrorTimers.clear();
 		this.countTimers.clear();
-		for (const { timer } of this.rounds.values()) clearTimeout(timer);
+		for (const { timer, ticker } of this.rounds.values()) {
+			clearTimeout(timer);
+			if (ticker) clearInterval(ticker);
+		}
 		for (const name of pending) {
 			await this.mirror(name).catch((error) => this.deps.logger.warn('privacy-task-failed', { error: String(error) }));
 		}
@@ -178,11 +181,62 @@ export class Privacy {
 				),
 			Math.max(0, round.endsAt - Date.now())
 		);
-		this.rounds.set(key, { round, timer, counts: new Map(), ready: new Set() });
+		// Members connected to other instances write where this one does not see it live: count from the store.
+		const ticker = this.forwardOrders
+			? setInterval(
+					() => void this.recountAll(round.practiceId, round.boardId as BoardId).catch((e) => this.deps.logger.warn('recount-failed', { error: String(e) })),
+					ROUND_RECOUNT_MS
+				)
+			: null;
+		this.rounds.set(key, { round, timer, ticker, counts: new Map(), ready: new Set() });
+	}
+
+	/**
+	 * Several instances (Redis): orders for a round this instance does not run
+	 * go to the others (see server/redis.ts createControlChannel); set by createZwerm.
+	 */
+	forwardOrders: ((order: RoundOrder) => Promise<void>) | null = null;
+
+	/** An order from another instance: carried out if this instance runs that round. */
+	async handleOrder(order: RoundOrder): Promise<void> {
+		if (!this.rounds.has(roundKey(order.practiceId, order.boardId))) return;
+		if (order.kind === 'ready') await this.markReady(order.practiceId, order.boardId, order.memberId, order.ready);
+		else await this.reveal(order.practiceId, order.boardId).catch((e: unknown) => {
+			if ((e as { code?: string }).code !== 'no-round') throw e;
+		});
+	}
+
+	/** The round the practice document says runs on this board now, wherever it runs. */
+	private async sharedRound(practiceId: PracticeId, boardId: BoardId): Promise<RoundInfo | null> {
+		if (!this.deps.readDocument) return null;
+		const round = readPractice(await this.deps.readDocument(practiceDoc(practiceId))).rounds.get(boardId);
+		return round && round.revealedAt === null && round.endsAt > Date.now() ? round : null;
+	}
+
+	/** Counts every member's notes of the round from their documents as stored. */
+	private async recountAll(practiceId: PracticeId, boardId: BoardId): Promise<void> {
+		const open = this.rounds.get(roundKey(practiceId, boardId));
+		if (!open || !this.deps.readDocument) return;
+		let changed = false;
+		for (const m of await this.deps.storage.listMembers(practiceId)) {
+			if (m.role === 'observer') continue;
+			const doc = await this.deps.readDocument(privateDoc(practiceId, boardId, m.id));
+			let n = 0;
+			notesMap(doc).forEach((note) => {
+				if (note instanceof Y.Map && readPrivateState(note).round === open.round.id) n++;
+			});
+			if ((open.counts.get(m.id) ?? 0) !== n) {
+				open.counts.set(m.id, n);
+				changed = true;
+			}
+		}
+		if (changed && this.rounds.get(roundKey(practiceId, boardId)) === open) await this.publishRound(practiceId, boardId);
 	}
 
 	async startRound(practiceId: PracticeId, boardId: BoardId, durationMs: number, now = Date.now()): Promise<RoundRecord> {
-		if (this.rounds.has(roundKey(practiceId, boardId))) throw new PrivacyError('round-running', 'A silent round is already running on this board.');
+		if (this.rounds.has(roundKey(practiceId, boardId)) || (await this.sharedRound(practiceId, boardId))) {
+			throw new PrivacyError('round-running', 'A silent round is already running on this board.');
+		}
 		const round: RoundRecord = { id: randomId(12), practiceId, boardId, startedAt: now, endsAt: now + durationMs, revealedAt: null };
 		await this.deps.storage.createRound(round);
 		this.track(round);
@@ -192,6 +246,9 @@ export class Privacy {
 
 	async markReady(practiceId: PracticeId, boardId: BoardId, memberId: MemberId, ready: boolean): Promise<void> {
 		const open = this.rounds.get(roundKey(practiceId, boardId));
+		if (!open && this.forwardOrders && (await this.sharedRound(practiceId, boardId))) {
+			return this.forwardOrders({ kind: 'ready', practiceId, boardId, memberId, ready });
+		}
 		if (!open) throw new PrivacyError('no-round', 'No silent round is running on this board.');
 		if (ready) open.ready.add(memberId);
 		else open.ready.delete(memberId);
@@ -247,8 +304,12 @@ export class Privacy {
 	async reveal(practiceId: PracticeId, boardId: BoardId, now = Date.now()): Promise<void> {
 		const key = roundKey(practiceId, boardId);
 		const open = this.rounds.get(key);
+		if (!open && this.forwardOrders && (await this.sharedRound(practiceId, boardId))) {
+			return this.forwardOrders({ kind: 'reveal', practiceId, boardId });
+		}
 		if (!open || this.revealing.has(key)) throw new PrivacyError('no-round', 'No silent round is running on this board.');
 		clearTimeout(open.timer);
+		if (open.ticker) clearInterval(open.ticker);
 		this.revealing.add(key);
 		const members = (await this.deps.storage.listMembers(practiceId)).filter((m) => m.role !== 'observer');
 		try {
@@ -407,9 +468,19 @@ export class Privacy {
 
 const roundKey = (practiceId: string, boardId: string) => `${practiceId}/${boardId}`;
 
+/** What one instance asks of the instance that runs a round (several instances, Redis). */
+export type RoundOrder =
+	| { readonly kind: 'ready'; readonly practiceId: PracticeId; readonly boardId: BoardId; readonly memberId: MemberId; readonly ready: boolean }
+	| { readonly kind: 'reveal'; readonly practiceId: PracticeId; readonly boardId: BoardId };
+
+/** How often the instance running a round recounts members' notes written on other instances. */
+const ROUND_RECOUNT_MS = 1500;
+
 interface OpenRound {
 	readonly round: RoundRecord;
 	readonly timer: ReturnType<typeof setTimeout>;
+	/** With several instances: recounts what members write elsewhere. */
+	readonly ticker: ReturnType<typeof setInterval> | null;
 	readonly counts: Map<string, number>;
 	readonly ready: Set<string>;
 }

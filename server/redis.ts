@@ -6,6 +6,7 @@ import IORedis from 'ioredis';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { Logger } from './logger.ts';
+import type { RoundOrder } from './privacy.ts';
 
 export interface RedisSettings {
 	/** `redis://[user:password@]host:6379[/db]` or `rediss://…` (TLS). */
@@ -206,28 +207,52 @@ export function describeRedis(url: string): Record<string, unknown> {
 }
 
 /**
- * Instance-to-instance orders that are not about one document: for now, "close
- * every connection of this member" (removed, role changed, left), which must
- * reach the instances their other devices are connected to. Idempotent: an
- * instance closes whatever it has of that member, also when the order was its own.
+ * Instance-to-instance orders that are not about one document: "close every
+ * connection of this member" (removed, role changed, left), which must reach
+ * the instances their other devices are connected to; and a silent round's
+ * "ready" and "reveal", which must reach the instance that runs the round.
+ * Each instance carries out what concerns it, also its own orders; all are idempotent.
  */
 export function createControlChannel(
 	settings: RedisSettings,
-	deps: { readonly closeMember: (memberId: string) => void; readonly logger: Logger }
-): { closeMember(memberId: string): Promise<void>; close(): Promise<void> } {
-	const channel = `${settings.prefix ?? 'zwerm'}:zwerm:close-member`;
+	deps: {
+		readonly closeMember: (memberId: string) => void;
+		readonly roundOrder: (order: RoundOrder) => Promise<void>;
+		readonly logger: Logger;
+	}
+): { closeMember(memberId: string): Promise<void>; forwardRound(order: RoundOrder): Promise<void>; close(): Promise<void> } {
+	const channel = `${settings.prefix ?? 'zwerm'}:zwerm:control`;
 	const pub = new IORedis(settings.url, { connectionName: 'zwerm-control' });
 	const sub = new IORedis(settings.url, { connectionName: 'zwerm-control' });
-	for (const client of [pub, sub]) client.on('error', (error: Error) => deps.logger.warn('redis-control-error', { error: String(error) }));
-	const subscribed = sub.subscribe(channel).catch((error: unknown) => deps.logger.warn('redis-control-error', { error: String(error) }));
-	sub.on('message', (from: string, memberId: string) => {
-		if (from === channel && /^[A-Za-z0-9_-]{10,32}$/.test(memberId)) deps.closeMember(memberId);
+	const warn = (error: unknown) => deps.logger.warn('redis-control-error', { error: String(error) });
+	for (const client of [pub, sub]) client.on('error', warn);
+	const subscribed = sub.subscribe(channel).catch(warn);
+	const ID = /^[A-Za-z0-9_-]{10,32}$/;
+	const SLUG = /^[a-z0-9-]{1,64}$/;
+	sub.on('message', (from: string, raw: string) => {
+		if (from !== channel) return;
+		try {
+			const message = JSON.parse(raw) as { kind?: unknown; memberId?: unknown; order?: Partial<RoundOrder> };
+			if (message.kind === 'close-member' && typeof message.memberId === 'string' && ID.test(message.memberId)) {
+				deps.closeMember(message.memberId);
+			} else if (message.kind === 'round' && message.order) {
+				const o = message.order as Record<string, unknown>;
+				if (typeof o.practiceId !== 'string' || !ID.test(o.practiceId) || typeof o.boardId !== 'string' || !SLUG.test(o.boardId)) return;
+				if (o.kind === 'reveal' || (o.kind === 'ready' && typeof o.memberId === 'string' && ID.test(o.memberId) && typeof o.ready === 'boolean')) {
+					deps.roundOrder(o as unknown as RoundOrder).catch(warn);
+				}
+			}
+		} catch (error) {
+			warn(error);
+		}
 	});
+	const send = async (message: unknown) => {
+		await subscribed;
+		await pub.publish(channel, JSON.stringify(message)).catch(warn);
+	};
 	return {
-		async closeMember(memberId) {
-			await subscribed;
-			await pub.publish(channel, memberId).catch((error: unknown) => deps.logger.warn('redis-control-error', { error: String(error) }));
-		},
+		closeMember: (memberId) => send({ kind: 'close-member', memberId }),
+		forwardRound: (order) => send({ kind: 'round', order }),
 		async close() {
 			pub.disconnect();
 			sub.disconnect();

@@ -78,7 +78,10 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	// With several instances, a member's other devices may be connected elsewhere: tell every instance.
-	const control = options.redis ? createControlChannel(options.redis, { closeMember: (id) => closeMember(id as MemberId), logger }) : null;
+	const control = options.redis
+		? createControlChannel(options.redis, { closeMember: (id) => closeMember(id as MemberId), roundOrder: (order) => privacy.handleOrder(order), logger })
+		: null;
+	if (control) privacy.forwardOrders = (order) => control.forwardRound(order);
 	const closeEverywhere = (memberId: MemberId): number => {
 		if (control) void control.closeMember(memberId);
 		return closeMember(memberId);

@@ -9,7 +9,8 @@ import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { checkRedis } from '../../server/redis.ts';
-import { anonymousDoc, collectiveDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { anonymousDoc, collectiveDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { readPractice } from '../../src/lib/domain/practice.ts';
 import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
 import { openWatched } from '../helpers/watch.ts';
 import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -160,7 +161,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		await waitFor(() => !statesOnA().has(idB), 'B’s client gone from A’s awareness', 8000);
 	});
 
-	it('keeps the privacy promises across instances: a silent round on A holds back B’s anonymous notes, a removal on A cuts off B', async () => {
+	it('keeps silent rounds and removals whole across instances: a round on A counts and holds back what is written on B, takes B’s ready and reveal; a removal on A cuts off B', async () => {
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 		const [a, b] = await twoInstances();
 		b.zwerm.privacy.mirrorDelayMs = 20;
@@ -186,8 +187,14 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		};
 		expect(await anonymousTexts(b)).toEqual([]);
 		expect(await anonymousTexts(a)).toEqual([]);
-		// A reveals: now it is there, on both.
-		await a.zwerm.privacy.reveal(p, board);
+		// The round's counts include what was written on B; Bert, on B, says he is ready; B cannot start a second round.
+		const roundOn = async (server: TestServer) => readPractice(await server.zwerm.readDocument(practiceDoc(p))).rounds.get(board);
+		await expect.poll(async () => (await roundOn(b))?.notes, { timeout: 15000 }).toBe(1);
+		await b.zwerm.privacy.markReady(p, board, bert.member.id, true);
+		await expect.poll(async () => (await roundOn(a))?.ready).toEqual([bert.member.id]);
+		await expect(b.zwerm.privacy.startRound(p, board, 60_000)).rejects.toMatchObject({ code: 'round-running' });
+		// The facilitator's "reveal" lands on B: A, which runs the round, reveals. Now it is there, on both.
+		await b.zwerm.privacy.reveal(p, board);
 		await expect.poll(() => anonymousTexts(a)).toEqual(['pas na de onthulling']);
 		await expect.poll(() => anonymousTexts(b)).toEqual(['pas na de onthulling']);
 
