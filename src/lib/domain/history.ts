@@ -77,6 +77,13 @@ export interface Comparison {
 
 const key = (n: { lane: LaneKey; id: string }) => `${n.lane}\u0000${n.id}`;
 
+/** How a collective note cites this individual note (`lane:<member>:<note>`, `anon:<note>`); null for collective notes. */
+export function citationOf(n: { lane: LaneKey; id: string }): CitationRef | null {
+	if (n.lane === 'anonymous') return `anon:${n.id}`;
+	const member = laneMember(n.lane);
+	return member ? `lane:${member}:${n.id}` : null;
+}
+
 /** Applies replay steps to a view, in order. */
 export function applySteps(view: BoardView, steps: readonly ReplayStep[]): BoardView {
 	if (steps.length === 0) return view;
@@ -113,9 +120,8 @@ export function compareViews(a: BoardView, b: BoardView): Comparison {
 	const broughtIn: Comparison['broughtIn'][number][] = [];
 	const individual = new Map<string, NoteView>();
 	for (const n of [...a.notes, ...b.notes]) {
-		if (n.lane === 'collective') continue;
-		const member = laneMember(n.lane);
-		individual.set(member ? `lane:${member}:${n.id}` : `anon:${n.id}`, n);
+		const ref = citationOf(n);
+		if (ref) individual.set(ref, n);
 	}
 	for (const n of b.notes) {
 		if (n.lane !== 'collective') continue;
