@@ -4,7 +4,7 @@ import type { Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/typ
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
 import { createNote, notesMap, noteContent, plainText, toNoteData } from '../src/lib/domain/notes.ts';
-import { boardsOf, laneOwners, readPractice, type MemberInfo } from '../src/lib/domain/practice.ts';
+import { boardsOf, laneOwners, readPractice, type MemberInfo, type PracticeInfo } from '../src/lib/domain/practice.ts';
 import {
 	compareViews,
 	memberLane,
@@ -79,8 +79,8 @@ export class History {
 		this.deps = deps;
 	}
 
-	private async boardDocs(practiceId: PracticeId, boardId: BoardId): Promise<BoardDocs> {
-		const practice = readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
+	private async boardDocs(practiceId: PracticeId, boardId: BoardId, known?: PracticeInfo): Promise<BoardDocs> {
+		const practice = known ?? readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
 		if (!practice.framework || !boardsOf(practice.framework).some((a) => a.id === boardId)) {
 			throw new HistoryError('not-found', 'No such board.');
 		}
@@ -215,8 +215,8 @@ export class History {
 	}
 
 	async compare(practiceId: PracticeId, boardId: BoardId, from: number, to: number): Promise<Comparison> {
-		const [a, b] = await Promise.all([this.view(practiceId, boardId, from), this.view(practiceId, boardId, to)]);
-		return compareViews(a, b);
+		const board = await this.boardDocs(practiceId, boardId);
+		return compareViews(await this.viewOf(board, from), await this.viewOf(board, to));
 	}
 
 	/**
@@ -258,7 +258,7 @@ export class History {
 		const visits = await this.deps.storage.visits(memberId);
 		const counts: Record<string, number> = {};
 		for (const aspect of practice.framework ? boardsOf(practice.framework) : []) {
-			const board = await this.boardDocs(practiceId, aspect.id as BoardId);
+			const board = await this.boardDocs(practiceId, aspect.id as BoardId, practice);
 			counts[aspect.id] = (await this.newsOf(board, visits.get(aspect.id) ?? 0, memberId)).notes.length;
 		}
 		return counts;
