@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
-import type { Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/types.ts';
+import type { HistoryEntry, Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/types.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
 import { createNote, notesMap, noteContent, plainText, toNoteData } from '../src/lib/domain/notes.ts';
@@ -186,6 +186,14 @@ export class History {
 		const board = await this.boardDocs(practiceId, boardId);
 		const entries = to > from ? await this.deps.storage.updatesBetween([...board.lanes.keys()], from, to) : [];
 		if (entries.length > MAX_STEPS) throw new HistoryError('too-many-steps', `Ask for at most ${MAX_STEPS} steps at a time.`);
+		return this.replayOf(board, from, entries);
+	}
+
+	private async replayOf(
+		board: BoardDocs,
+		from: number,
+		entries: readonly (HistoryEntry & { readonly data: Uint8Array })[]
+	): Promise<{ view: BoardView; steps: ReplayStep[] }> {
 		const docs = await this.docsAt(board, from);
 		const view = { seq: from, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc)) };
 		const steps: ReplayStep[] = [];
@@ -273,20 +281,36 @@ export class History {
 		return head;
 	}
 
+	/**
+	 * What changed since `since`, less the member's own work: their lane, and
+	 * notes nobody else touched since (found by replaying what happened, when it
+	 * is at most MAX_STEPS changes; beyond that every change counts).
+	 */
 	private async newsOf(board: BoardDocs, since: number, memberId: MemberId): Promise<News> {
 		const head = await this.deps.storage.headSeq();
-		let changedSince = false;
-		for (const name of board.lanes.keys()) {
-			if ((await this.deps.storage.versionAt(name, head)).seq > since) changedSince = true;
+		const entries = await this.deps.storage.historyOf([...board.lanes.keys()], { after: since, upTo: head });
+		const byOthers = entries.filter((e) => e.memberId !== memberId);
+		if (byOthers.length === 0) return { since, head, notes: [] };
+		let touchedByOthers: Set<string> | null = null;
+		if (entries.length <= MAX_STEPS) {
+			const withData = await this.deps.storage.updatesBetween([...board.lanes.keys()], since, head);
+			const others = new Set(byOthers.map((e) => e.seq));
+			const { steps } = await this.replayOf(board, since, withData);
+			touchedByOthers = new Set();
+			for (const step of steps) {
+				if (!others.has(step.seq)) continue;
+				for (const n of step.changed) touchedByOthers.add(n.id);
+				for (const n of step.removed) touchedByOthers.add(n.id);
+			}
 		}
-		if (!changedSince) return { since, head, notes: [] };
 		const diff = compareViews(await this.viewOf(board, since), await this.viewOf(board, head));
 		const mine = memberLane(memberId);
 		const notes = new Map<string, NewNote>();
 		for (const n of diff.added) notes.set(n.id, { lane: n.lane, id: n.id, kind: 'added' });
 		for (const c of diff.changed) notes.set(c.after.id, { lane: c.after.lane, id: c.after.id, kind: 'changed' });
 		for (const m of diff.movedLanes) if (!notes.has(m.note.id)) notes.set(m.note.id, { lane: m.to, id: m.note.id, kind: 'changed' });
-		return { since, head, notes: [...notes.values()].filter((n) => n.lane !== mine) };
+		const news = [...notes.values()].filter((n) => n.lane !== mine && (touchedByOthers === null || touchedByOthers.has(n.id)));
+		return { since, head, notes: news };
 	}
 
 	// --- Meetings and named moments -----------------------------------------

@@ -272,8 +272,18 @@ describe('the timeline', () => {
 		const counts = await server.zwerm.history.newsCounts(p, bert.member.id);
 		expect(counts[board]).toBe(3);
 		expect(Object.entries(counts).filter(([b]) => b !== board).every(([, n]) => n === 0)).toBe(true);
-		// Anna has seen nothing yet: her own lane is not news to her.
-		expect((await server.zwerm.history.news(p, board, anna.member.id)).notes.some((n) => n.lane === `lane:${anna.member.id}`)).toBe(false);
+		// Anna never opened the board, but she wrote the collective notes: only Bert's note is news to her.
+		const bertsNote = { lane: `lane:${bert.member.id}`, id: listNotes(bertLane.doc)[0].id, kind: 'added' };
+		expect((await server.zwerm.history.news(p, board, anna.member.id)).notes).toEqual([bertsNote]);
+		// Until Bert changes one of her notes.
+		const bertsView = open(collectiveDoc(p, board), bert.token);
+		await bertsView.saved();
+		setPlainText(noteContent(bertsView.doc, untouched), 'blijft, zegt Bert');
+		await bertsView.saved();
+		expect((await server.zwerm.history.news(p, board, anna.member.id)).notes).toEqual(
+			expect.arrayContaining([bertsNote, { lane: 'collective', id: untouched, kind: 'added' }])
+		);
+		// Bert's own edit is not news to Bert.
 		await server.zwerm.history.markSeen(p, board, bert.member.id);
 		expect((await server.zwerm.history.newsCounts(p, bert.member.id))[board]).toBe(0);
 	});
