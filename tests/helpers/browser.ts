@@ -74,5 +74,8 @@ export async function joinOn(page: Page, invite: string, name: string): Promise<
 	await page.goto(invite);
 	await page.getByLabel('Jouw naam').fill(name);
 	await page.getByRole('button', { name: 'Meedoen' }).click();
-	await page.waitForURL(/\/p\/[^/]+$/);
+	// Joined once the overview's address is there (the session cookie came with it). Not waiting for
+	// the page's `load` too: on a loaded machine a subresource can hold that back for half a minute.
+	await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
+	await page.getByRole('heading', { level: 1 }).waitFor();
 }
