@@ -57,7 +57,8 @@ sw.addEventListener('fetch', (event) => {
 				const pages = await caches.open(PAGES_CACHE);
 				try {
 					const response = await fetch(request);
-					if (response.ok) await pages.put(request, response.clone());
+					// Answer at once; keep the copy meanwhile (a page's body may stream for a while).
+					if (response.ok) event.waitUntil(pages.put(request, response.clone()).catch(() => {}));
 					return response;
 				} catch (error) {
 					const hit = await pages.match(request);

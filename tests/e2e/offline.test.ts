@@ -37,6 +37,9 @@ async function visitOnline(page: Page, board: string) {
 	});
 	await page.reload();
 	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+	// Connected again, so that no connection is still on its way when a test goes offline
+	// (one that was would land: the browser's offline emulation stops only new ones).
+	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
 }
 
 async function expectNotes(page: Page, texts: readonly string[]) {

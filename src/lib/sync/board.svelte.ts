@@ -98,11 +98,12 @@ export class BoardState {
 	private wasConnected = $state(false);
 	private online = $state(typeof navigator === 'undefined' || navigator.onLine);
 	/**
-	 * Not connected: `disconnected` while the browser is offline, else
-	 * `connecting` until the first connection and `reconnecting` after it.
+	 * `disconnected` once the browser has gone offline (whatever a socket still
+	 * open says); else `connected`, or `connecting` until the first connection
+	 * and `reconnecting` after it.
 	 */
 	status = $derived<'connecting' | 'connected' | 'reconnecting' | 'disconnected'>(
-		this.socketStatus === 'connected' ? 'connected' : !this.online ? 'disconnected' : this.wasConnected ? 'reconnecting' : 'connecting'
+		!this.online ? 'disconnected' : this.socketStatus === 'connected' ? 'connected' : this.wasConnected ? 'reconnecting' : 'connecting'
 	);
 	/** My changes the server has not yet confirmed storing durably, in every lane. */
 	unsynced = $state(0);
@@ -173,12 +174,12 @@ export class BoardState {
 
 	/**
 	 * Going offline does not always end an open websocket (it can hang until a
-	 * ping times out): close it now. It keeps retrying with backoff (a server on
-	 * this machine may still answer); when the network is back, at once.
+	 * ping times out): end it now, and try again when the network is back.
+	 * (A page opened without a network still connects, to a server on this machine, say.)
 	 */
 	private readonly wentOffline = () => {
 		this.online = false;
-		this.socket.webSocket?.close();
+		this.socket.disconnect();
 	};
 
 	private readonly cameOnline = () => {
