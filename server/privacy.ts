@@ -1,24 +1,18 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import { anonymousDoc, collectiveDoc, laneDoc, parseDocName, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
+import { randomInt } from 'node:crypto';
 import { randomId, type BoardId, type MemberId, type NoteId, type PracticeId } from '../src/lib/domain/ids.ts';
-import {
-	bringIn,
-	createNote,
-	deleteNote,
-	notesMap,
-	readNote,
-	transferNote
-} from '../src/lib/domain/notes.ts';
-import { anonymousNotes, dayOf, readPrivateState } from '../src/lib/domain/visibility.ts';
+import { bringIn, createNote, deleteNote, notesMap, readNote, transferNote } from '../src/lib/domain/notes.ts';
+import { dayOf, readPrivateState } from '../src/lib/domain/visibility.ts';
+import { SERVER_ORIGIN, applyMirrors, type MirrorChange, type MirrorSource } from './mirror.ts';
 import { boardsOf, readPractice, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
 import type { RoundRecord, Storage } from './storage/types.ts';
 import type { Logger } from './logger.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
-/** Origin of the server's own writes: logged without a member, never attributed to a client. */
-export const SERVER_ORIGIN = { source: 'local', zwerm: 'server' } as const;
+export { SERVER_ORIGIN } from './mirror.ts';
 
 export class PrivacyError extends Error {
 	readonly code: 'not-found' | 'no-round' | 'round-running';
@@ -45,12 +39,20 @@ interface Deps {
  */
 export class Privacy {
 	private readonly deps: Deps;
-	private readonly mirrorTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	/** Per board: the private documents changed since their last mirror write, and when they last changed. */
+	private readonly dirty = new Map<string, Map<string, number>>();
+	/** Per board: the next mirror write. */
+	private readonly mirrorTicks = new Map<string, ReturnType<typeof setTimeout>>();
 	private readonly rounds = new Map<string, OpenRound>();
 	private readonly revealing = new Set<string>();
 	private readonly countTimers = new Map<string, ReturnType<typeof setTimeout>>();
-	/** Mirror updates wait this long, so an anonymous note does not change the instant its author types. */
-	mirrorDelayMs = 1500;
+	/**
+	 * A board's mirror write comes this long after the first change waiting for
+	 * it, plus a random part of as much again; it takes every private document
+	 * quiet for at least half of it, so an anonymous note does not change the
+	 * instant its author types.
+	 */
+	mirrorDelayMs = 2000;
 
 	constructor(deps: Deps) {
 		this.deps = deps;
@@ -60,7 +62,11 @@ export class Privacy {
 	onDocumentChange(name: string): void {
 		const parsed = parseDocName(name);
 		if (parsed?.kind !== 'private') return;
-		this.debounce(this.mirrorTimers, name, this.mirrorDelayMs, () => this.mirror(name));
+		const board = roundKey(parsed.practiceId, parsed.boardId);
+		let changed = this.dirty.get(board);
+		if (!changed) this.dirty.set(board, (changed = new Map()));
+		changed.set(name, Date.now());
+		this.scheduleMirror(board);
 		const key = roundKey(parsed.practiceId, parsed.boardId);
 		if (this.rounds.has(key)) this.debounce(this.countTimers, name, 300, () => this.recount(name));
 	}
@@ -76,19 +82,52 @@ export class Privacy {
 		);
 	}
 
+	/**
+	 * Mirror writes are per board, not per author: every tick writes what all
+	 * quiet private documents of the board changed, as one shuffled transaction
+	 * (see applyMirrors). A tick comes at a random moment of its window, so its
+	 * time does not follow one author's typing either.
+	 */
+	private scheduleMirror(board: string): void {
+		if (this.mirrorTicks.has(board)) return;
+		const delay = this.mirrorDelayMs + randomInt(Math.max(1, Math.round(this.mirrorDelayMs)) + 1);
+		this.mirrorTicks.set(
+			board,
+			setTimeout(() => {
+				this.mirrorTicks.delete(board);
+				this.mirrorTick(board).catch((error) => this.deps.logger.warn('privacy-task-failed', { task: 'mirror', error: String(error) }));
+			}, delay)
+		);
+	}
+
+	private async mirrorTick(board: string, all = false): Promise<void> {
+		const changed = this.dirty.get(board);
+		if (!changed) return;
+		const quietSince = Date.now() - this.mirrorDelayMs / 2;
+		const ready = [...changed].filter(([, at]) => all || at <= quietSince).map(([name]) => name);
+		for (const name of ready) changed.delete(name);
+		if (changed.size === 0) this.dirty.delete(board);
+		try {
+			if (ready.length) await this.mirror(...ready);
+		} finally {
+			if (this.dirty.has(board)) this.scheduleMirror(board);
+		}
+	}
+
 	/** Runs pending mirror updates now (shutdown) and stops all timers. */
 	async stop(): Promise<void> {
-		const pending = [...this.mirrorTimers.keys()];
-		for (const timer of [...this.mirrorTimers.values(), ...this.countTimers.values()]) clearTimeout(timer);
-		this.mirrorTimers.clear();
+		for (const timer of [...this.mirrorTicks.values(), ...this.countTimers.values()]) clearTimeout(timer);
+		this.mirrorTicks.clear();
 		this.countTimers.clear();
 		for (const { timer, ticker } of this.rounds.values()) {
 			clearTimeout(timer);
 			if (ticker) clearInterval(ticker);
 		}
-		for (const name of pending) {
-			await this.mirror(name).catch((error) => this.deps.logger.warn('privacy-task-failed', { error: String(error) }));
+		for (const board of [...this.dirty.keys()]) {
+			await this.mirrorTick(board, true).catch((error) => this.deps.logger.warn('privacy-task-failed', { error: String(error) }));
 		}
+		for (const timer of this.mirrorTicks.values()) clearTimeout(timer);
+		this.mirrorTicks.clear();
 	}
 
 	/**
@@ -136,26 +175,36 @@ export class Privacy {
 		}
 	}
 
-	/** Brings the anonymous document in line with one member's private notes. */
-	async mirror(privateName: string): Promise<void> {
-		return this.withLocks([privateName], () => this.mirrorUnlocked(privateName));
+	/**
+	 * Brings the anonymous document in line with these private documents (all
+	 * of one board), in one write.
+	 */
+	async mirror(...privateNames: string[]): Promise<void> {
+		const parsed = parseDocName(privateNames[0] ?? '');
+		if (parsed?.kind !== 'private') return;
+		const names = privateNames.filter((n) => {
+			const p = parseDocName(n);
+			return p?.kind === 'private' && p.practiceId === parsed.practiceId && p.boardId === parsed.boardId;
+		});
+		return this.withLocks(names, () => this.mirrorUnlocked(parsed.practiceId, parsed.boardId, names));
 	}
 
-	private async mirrorUnlocked(privateName: string): Promise<void> {
-		const parsed = parseDocName(privateName);
-		if (parsed?.kind !== 'private') return;
-		const [source, anon] = await Promise.all([
-			this.deps.openDirect(privateName),
-			this.deps.openDirect(anonymousDoc(parsed.practiceId, parsed.boardId))
-		]);
+	private async mirrorUnlocked(practiceId: PracticeId, boardId: BoardId, names: readonly string[]): Promise<void> {
+		const anon = await this.deps.openDirect(anonymousDoc(practiceId, boardId));
+		const opened: DirectConnection[] = [anon];
 		try {
-			const links = await this.deps.storage.anonymousLinks(privateName);
-			const openRounds = await this.openRoundIds(parsed.practiceId, parsed.boardId);
-			const change = applyMirror(source.document!, anon.document!, links, openRounds);
-			await this.persistLinks(privateName, change);
+			const sources: MirrorSource[] = [];
+			for (const name of names) {
+				const source = await this.deps.openDirect(name);
+				opened.push(source);
+				sources.push({ name, doc: source.document!, links: await this.deps.storage.anonymousLinks(name) });
+			}
+			const openRounds = await this.openRoundIds(practiceId, boardId);
+			const changes = applyMirrors(sources, anon.document!, openRounds);
+			for (const [name, change] of changes) await this.persistLinks(name, change);
 			await this.deps.whenStored();
 		} finally {
-			await Promise.all([source.disconnect(), anon.disconnect()]);
+			await Promise.all(opened.map((c) => c.disconnect()));
 		}
 	}
 
@@ -343,7 +392,6 @@ export class Privacy {
 			// From here on nothing awaits: all notes of the round change in the same turn.
 			// Until now the round was still open, so mirrors kept its notes back.
 			this.rounds.delete(key);
-			const changes: [string, MirrorChange][] = [];
 			for (const l of lanes) {
 				const inRound: NoteId[] = [];
 				notesMap(l.priv).forEach((note, id) => {
@@ -361,8 +409,11 @@ export class Privacy {
 						}, SERVER_ORIGIN);
 					}
 				}
-				changes.push([l.name, applyMirror(l.priv, anon.document!, l.links, new Set())]);
 			}
+			// Every member's anonymous notes in one shuffled write: no order or grouping to read authors from.
+			const sources: MirrorSource[] = lanes.map((l) => ({ name: l.name, doc: l.priv, links: l.links }));
+			const changes = applyMirrors(sources, anon.document!, new Set());
+			for (const l of lanes) this.dirty.get(key)?.delete(l.name);
 			await this.deps.storage.revealRound(open.round.id, now);
 			for (const [name, change] of changes) await this.persistLinks(name, change);
 			await this.publishRound(practiceId, boardId, now, open);
@@ -400,7 +451,9 @@ export class Privacy {
 	/**
 	 * Erases a member's private notes everywhere, also from the stored history;
 	 * their shared notes are erased too or kept without their name. Their
-	 * anonymous notes stay, and the last link to them is forgotten.
+	 * anonymous notes stay as they are, and the server's link from each to its
+	 * author is erased: after this nobody, the operator included, can tie them
+	 * to the leaver. The anonymous document's history (everyone's) is untouched.
 	 */
 	async erase(practiceId: PracticeId, memberId: MemberId, shared: 'erase' | 'anonymize', now = Date.now()): Promise<void> {
 		const practice = await this.deps.storage.getPractice(practiceId);
@@ -424,18 +477,14 @@ export class Privacy {
 				const names = [privateDoc(practiceId, boardId, memberId), laneDoc(practiceId, boardId, memberId)];
 				const [priv, lane, anon] = await Promise.all([...names, anonymousDoc(practiceId, boardId)].map((n) => this.deps.openDirect(n)));
 				opened.push(priv, lane, anon);
-				if (shared === 'erase') {
-					// Their anonymous notes are theirs too: gone, also from the anonymous document's history.
-					const links = await this.deps.storage.anonymousLinks(names[0]);
-					if (links.length) {
-						anon.document!.transact(() => {
-							for (const { anonId } of links) if (readNote(anon.document!, anonId)) deleteNote(anon.document!, anonId as NoteId);
-						}, SERVER_ORIGIN);
-						erased.push({ doc: anonymousDoc(practiceId, boardId), ydoc: anon.document! });
-					}
-				}
+				// Their anonymous notes stay: they belong to the group's work, and deleting them the
+				// moment the name leaves the member list would name their author. The link
+				// from each to its private source is forgotten first (so the mirror leaves
+				// them alone when the sources go), and nothing else ties them to the leaver.
+				await this.deps.storage.unlinkAnonymousSources([names[0]]);
 				if (shared === 'anonymize') {
-					notesMap(lane.document!).forEach((_, id) => {
+					// Everyone saw these with the leaver's name; kept, they go in one write.
+					anon.document!.transact(() => notesMap(lane.document!).forEach((_, id) => {
 						const nodes = (notesMap(lane.document!).get(id) as Y.Map<unknown>).get('content') as Y.XmlFragment;
 						const data = readNote(lane.document!, id)!;
 						createNote(
@@ -443,14 +492,13 @@ export class Privacy {
 							{ createdBy: null, at: dayOf(now), color: data.color, x: data.x, y: data.y, nodes: nodes.toArray() as (Y.XmlElement | Y.XmlText)[] },
 							SERVER_ORIGIN
 						);
-					});
+					}), SERVER_ORIGIN);
 				}
 				for (const conn of [priv, lane]) {
 					const doc = conn.document!;
 					doc.transact(() => [...notesMap(doc).keys()].forEach((id) => deleteNote(doc, id as NoteId)), SERVER_ORIGIN);
 				}
 				erased.push({ doc: names[0], ydoc: priv.document! }, { doc: names[1], ydoc: lane.document! });
-				await this.deps.storage.unlinkAnonymousSources([names[0]]);
 			}
 			// Their name goes too: from the practice document and its history, and from the log.
 			const practiceConn = await this.deps.openDirect(practiceDoc(practiceId));
@@ -483,71 +531,4 @@ interface OpenRound {
 	readonly ticker: ReturnType<typeof setInterval> | null;
 	readonly counts: Map<string, number>;
 	readonly ready: Set<string>;
-}
-
-export interface MirrorChange {
-	readonly added: { anonId: string; noteId: string }[];
-	readonly removed: string[];
-}
-
-/**
- * Makes the anonymous document show exactly the member's anonymous notes:
- * copies content, colour and place under server-chosen ids, removes notes
- * that are no longer anonymous. `links` say which anonymous note mirrors which
- * private note; they never leave the server.
- */
-export function applyMirror(
-	source: Y.Doc,
-	anon: Y.Doc,
-	links: readonly { anonId: string; noteId: string }[],
-	openRounds: ReadonlySet<string>
-): MirrorChange {
-	const wanted = new Set<string>(anonymousNotes(source, openRounds));
-	const byNote = new Map(links.map((l) => [l.noteId, l.anonId]));
-	const change: MirrorChange = { added: [], removed: [] };
-	anon.transact(() => {
-		for (const noteId of wanted) {
-			let anonId = byNote.get(noteId);
-			if (!anonId) {
-				anonId = randomId(16);
-				change.added.push({ anonId, noteId });
-			}
-			upsertMirror(source, anon, noteId as NoteId, anonId as NoteId);
-		}
-		for (const { anonId, noteId } of links) {
-			if (wanted.has(noteId)) continue;
-			if (readNote(anon, anonId)) deleteNote(anon, anonId as NoteId);
-			change.removed.push(anonId);
-		}
-	}, SERVER_ORIGIN);
-	return change;
-}
-
-function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId) {
-	const data = readNote(source, noteId)!;
-	const content = (notesMap(source).get(noteId) as Y.Map<unknown>).get('content') as Y.XmlFragment;
-	const existing = notesMap(anon).get(anonId);
-	if (!(existing instanceof Y.Map)) {
-		createNote(anon, {
-			id: anonId,
-			createdBy: null,
-			at: dayOf(data.createdAt),
-			color: data.color,
-			x: data.x,
-			y: data.y,
-			loop: data.loop,
-			nodes: content.toArray() as (Y.XmlElement | Y.XmlText)[]
-		});
-		return;
-	}
-	for (const key of ['color', 'x', 'y'] as const) if (existing.get(key) !== data[key]) existing.set(key, data[key]);
-	if ((existing.get('loop') ?? null) !== data.loop) {
-		if (data.loop) existing.set('loop', data.loop);
-		else existing.delete('loop');
-	}
-	const mirror = existing.get('content') as Y.XmlFragment;
-	if (mirror.toJSON() !== content.toJSON()) {
-		mirror.delete(0, mirror.length);
-		mirror.insert(0, content.toArray().map((n) => (n as Y.XmlElement | Y.XmlText).clone()));
-	}
 }

@@ -388,9 +388,10 @@ export class PostgresStorage implements Storage {
 			await c.query('UPDATE marks SET created_by = NULL WHERE created_by = $1', [id]);
 			await c.query('DELETE FROM visits WHERE member_id = $1', [id]);
 		});
-		// The old row version with the name stays in the table file until it is rewritten (it is small).
+		// The old row version with the name stays in the table file until it is rewritten (it is small),
+		// and so do the links from their anonymous notes to their private sources (unlinked before this).
 		// The log's old, attributed row versions go with eraseHistory's rewrite, which follows a member's leaving.
-		await this.rewrite('members');
+		await this.rewrite('members, anonymous_notes');
 	}
 
 	async eraseHistory(entries: readonly { doc: string; state: Uint8Array }[]): Promise<void> {

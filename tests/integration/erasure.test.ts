@@ -155,6 +155,11 @@ describe('leaving', () => {
 		expect(filesContaining(sharedMarker)).not.toEqual([]);
 		expect(storedBytes(privateDoc(p, boards[0], leaver.member.id)).some((b) => b.includes(secret))).toBe(true);
 		expect(linksTo(leaver.member.id)).toBe(1);
+		const anonName = anonymousDoc(p, boards[1]);
+		const anonHistory = async () => (await server.zwerm.storage.historyOf([anonName])).map((e) => e.seq);
+		const anonBefore = await anonHistory();
+		let anonFrames = 0;
+		watching.anon[1].doc.on('update', () => anonFrames++);
 
 		await server.zwerm.practices.leave(p, leaver.member.id, { shared: 'erase' });
 
@@ -168,12 +173,16 @@ describe('leaving', () => {
 			}
 		}
 		for (const lane of watching.lanes) await waitFor(() => listNotes(lane.doc).length === 0, "L's notes gone from the onlooker's screen");
-		// 'erase' takes their anonymous note too: off every screen, out of the anonymous
-		// document's history, and the server forgets whose it was.
-		for (const anon of watching.anon) await waitFor(() => laneView(anon.doc).length === 0, 'the anonymous note gone from the onlooker screen');
-		expect(laneView(await server.zwerm.readDocument(anonymousDoc(p, boards[1])))).toEqual([]);
-		expect(filesContaining(anonMarker)).toEqual([]);
+		// Their anonymous note stays, and nothing of the anonymous lane changes as their name
+		// leaves the member list: removing it then would name its author. The server forgets
+		// whose it was, and the anonymous lane's history (everyone's) keeps every entry.
 		expect(linksTo(leaver.member.id)).toBe(0);
+		await server.zwerm.privacy.mirror(privateDoc(p, boards[1], leaver.member.id));
+		await server.zwerm.durable.batcher.idle();
+		expect(laneView(await server.zwerm.readDocument(anonName)).map((n) => n.text)).toEqual([anonMarker]);
+		expect(laneView(watching.anon[1].doc).map((n) => n.text)).toEqual([anonMarker]);
+		expect(anonFrames).toBe(0);
+		expect(await anonHistory()).toEqual(anonBefore);
 
 		expect(await server.zwerm.practices.sessionMember(p, leaver.token)).toBeNull();
 		expect(await sessionRefused(leaver.token, practiceDoc(p))).toEqual(['unauthorized']);

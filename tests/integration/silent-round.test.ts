@@ -153,7 +153,7 @@ describe('a silent round', () => {
 		// In the private lanes: the shared note moved out, the rest is no longer held by the round.
 		await waitFor(() => !notesMap(a.doc).has(pietShared), "Piet's shared note gone from his private lane");
 		await waitFor(() => [...notesMap(b.doc).keys()].every((id) => privateState(b.doc, id as NoteId)?.round === null), "Kim's notes out of the round");
-		expect(privateState(b.doc, kimKeeps)).toEqual({ visibility: 'private', round: null, reveal: 'private' });
+		expect(privateState(b.doc, kimKeeps)).toEqual({ visibility: 'private', round: null, reveal: 'private', named: false });
 		expect(laneView(a.doc).map((n) => n.text).sort()).toEqual(['Piet anoniem', 'buiten de ronde, privé']);
 		expect(containsText(watching.frames, 'Kim houdt')).toBe(false);
 		expect(containsText(watching.frames, 'buiten de ronde')).toBe(false);

@@ -45,6 +45,8 @@ export interface NoteData {
 	readonly cites: readonly CitationRef[];
 	/** Notes in a private document only: see visibility.ts. */
 	readonly anonymous: boolean;
+	/** Private notes once shared: they never become anonymous (visibility.ts). */
+	readonly named: boolean;
 	readonly round: string | null;
 	readonly reveal: 'private' | 'shared' | 'anonymous' | null;
 }
@@ -171,6 +173,7 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 				? [...new Set(cites.toArray().filter((r): r is CitationRef => typeof r === 'string' && parseCitationRef(r) !== null))]
 				: [],
 		anonymous: note.get('visibility') === 'anonymous',
+		named: note.get('named') === true,
 		round: typeof round === 'string' ? round : null,
 		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null
 	};

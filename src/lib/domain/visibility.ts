@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import type { NoteId } from './ids.ts';
-import { notesMap, transferNote } from './notes.ts';
+import type { MemberId, NoteId } from './ids.ts';
+import { NoteNotFoundError, createNote, noteContent, notesMap, readNote, transferNote } from './notes.ts';
 
 /**
  * Who sees an individual note. Each visibility lives in its own document
@@ -22,6 +22,12 @@ export interface PrivateNoteState {
 	readonly round: string | null;
 	/** What it becomes when its round is revealed. */
 	readonly reveal: Visibility;
+	/**
+	 * Once shown to the group with the author's name (it was shared, then made
+	 * private). Such a note never becomes anonymous: whoever saw it, and the
+	 * board's history, would tie it to its author. Only an anonymous copy can.
+	 */
+	readonly named: boolean;
 }
 
 export function readPrivateState(note: Y.Map<unknown>): PrivateNoteState {
@@ -31,7 +37,8 @@ export function readPrivateState(note: Y.Map<unknown>): PrivateNoteState {
 	return {
 		visibility: visibility === 'anonymous' ? 'anonymous' : 'private',
 		round: typeof round === 'string' && round.length <= 40 ? round : null,
-		reveal: isVisibility(reveal) ? reveal : 'shared'
+		reveal: isVisibility(reveal) ? reveal : 'shared',
+		named: note.get('named') === true
 	};
 }
 
@@ -58,15 +65,31 @@ export function setRound(doc: Y.Doc, id: NoteId, round: string | null, reveal: V
 	}, origin);
 }
 
-/** Notes the server mirrors into the anonymous document: flagged, and not held back by a round. */
+/**
+ * Notes the server mirrors into the anonymous document: flagged, not held back
+ * by a round, and never shown with a name before.
+ */
 export function anonymousNotes(doc: Y.Doc, openRounds: ReadonlySet<string>): NoteId[] {
 	const out: NoteId[] = [];
 	notesMap(doc).forEach((note, id) => {
 		if (!(note instanceof Y.Map)) return;
 		const s = readPrivateState(note);
-		if (s.visibility === 'anonymous' && !(s.round && openRounds.has(s.round))) out.push(id as NoteId);
+		if (s.visibility === 'anonymous' && !s.named && !(s.round && openRounds.has(s.round))) out.push(id as NoteId);
 	});
 	return out;
+}
+
+/** Why a visibility change was refused. */
+export class VisibilityError extends Error {
+	readonly code = 'shown-with-name';
+	constructor() {
+		super('This note was shown with its author\'s name: it cannot become anonymous. Post an anonymous copy instead.');
+	}
+}
+
+/** Whether an own note may still become anonymous: only if nobody ever saw it with a name. */
+export function canBecomeAnonymous(from: 'private' | 'shared', note: { readonly named?: boolean } | null): boolean {
+	return from === 'private' && note?.named !== true;
 }
 
 /** Rounds a time down to the day, so an anonymous note's time does not point at whoever was typing then. */
@@ -83,16 +106,42 @@ export function changeVisibility(
 	from: 'private' | 'shared',
 	id: NoteId,
 	to: Visibility,
-	by: { createdBy: import('./ids.ts').MemberId | null; at: number },
+	by: { createdBy: MemberId | null; at: number },
 	origin: unknown = null
 ): NoteId {
 	if (from === 'shared') {
 		if (to === 'shared') return id;
+		// The group saw it with a name (and the board's history keeps that): it can be private again, never anonymous.
+		if (to === 'anonymous') throw new VisibilityError();
 		const moved = transferNote(docs.shared, docs.private, id, by, origin);
-		setAnonymous(docs.private, moved, to === 'anonymous', origin);
+		docs.private.transact(() => (notesMap(docs.private).get(moved) as Y.Map<unknown>).set('named', true), origin);
 		return moved;
 	}
 	if (to === 'shared') return transferNote(docs.private, docs.shared, id, by, origin);
+	if (to === 'anonymous' && privateState(docs.private, id)?.named) throw new VisibilityError();
 	setAnonymous(docs.private, id, to === 'anonymous', origin);
 	return id;
+}
+
+/**
+ * The safe way to say anonymously what was said with a name: a new note in the
+ * private document, flagged anonymous, with the same text, colour and learning
+ * loop, under a new id and at a new place (`at`), so nothing but its text ties
+ * it to the original. The original stays where it is.
+ */
+export function anonymousCopy(
+	docs: { private: Y.Doc; source: Y.Doc },
+	id: NoteId,
+	by: { createdBy: MemberId; at: number; x: number; y: number },
+	origin: unknown = null
+): NoteId {
+	const data = readNote(docs.source, id);
+	if (!data) throw new NoteNotFoundError(id);
+	const nodes = noteContent(docs.source, id).toArray() as (Y.XmlElement | Y.XmlText)[];
+	let copy: NoteId = id;
+	docs.private.transact(() => {
+		copy = createNote(docs.private, { createdBy: by.createdBy, at: by.at, x: by.x, y: by.y, color: data.color, loop: data.loop, nodes }, origin);
+		(notesMap(docs.private).get(copy) as Y.Map<unknown>).set('visibility', 'anonymous');
+	}, origin);
+	return copy;
 }

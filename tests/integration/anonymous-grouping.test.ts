@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
+import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import { laneView } from '../helpers/lane.ts';
+import { anonymousDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { createNote } from '../../src/lib/domain/notes.ts';
+import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
+import type { BoardId, PracticeId } from '../../src/lib/domain/ids.ts';
+import type { Session } from '../../server/practices.ts';
+
+/**
+ * The curious member's view of the anonymous lane: every update they receive
+ * and every step of its history. Neither the grouping of notes into writes nor
+ * their order inside one may follow the authors (THREAT_MODEL.md, Anonymity).
+ * The ground truth (which anonymous note is whose) is the server's link table,
+ * read here as only the operator could.
+ */
+const board = 'intentie' as BoardId;
+let server: TestServer;
+let fx: PracticeFixture;
+const clients: TestClient[] = [];
+
+beforeEach(async () => {
+	server = await startTestServer();
+	server.zwerm.privacy.mirrorDelayMs = 20;
+	fx = await setUpPractice(server.zwerm.practices, { participants: 4 });
+});
+
+afterEach(async () => {
+	clients.splice(0).forEach((c) => c.destroy());
+	await server.stop();
+	removeDir(server.dataDir);
+});
+
+function open(name: string, token: string): TestClient {
+	const c = connect(server.wsUrl, name, token, new Y.Doc());
+	clients.push(c);
+	return c;
+}
+
+/** An observer on the anonymous lane, keeping every update it receives. */
+async function curious(p: PracticeId) {
+	const anon = open(anonymousDoc(p, board), fx.observer.token);
+	await anon.saved();
+	const updates: Uint8Array[] = [];
+	anon.doc.on('update', (update: Uint8Array) => updates.push(update));
+	return { anon, updates };
+}
+
+/** Note ids created at the root of the notes map, in the order an update carries them. */
+function notesIn(update: Uint8Array): string[] {
+	return Y.decodeUpdate(update)
+		.structs.filter((s): s is Y.Item => s instanceof Y.Item && s.parent === 'notes' && typeof s.parentSub === 'string')
+		.map((s) => s.parentSub!);
+}
+
+/** anonymous note id → author, from the server's link table (the operator's knowledge, not a member's). */
+async function authors(p: PracticeId, writers: readonly Session[]): Promise<Map<string, string>> {
+	const out = new Map<string, string>();
+	for (const w of writers) {
+		for (const { anonId } of await server.zwerm.storage.anonymousLinks(privateDoc(p, board, w.member.id))) out.set(anonId, w.member.id);
+	}
+	return out;
+}
+
+/** How many runs of one author a sequence of notes has: as many as authors means grouped by author. */
+function authorRuns(notes: readonly string[], owner: Map<string, string>): number {
+	let runs = 0;
+	notes.forEach((id, i) => {
+		if (i === 0 || owner.get(id) !== owner.get(notes[i - 1])) runs++;
+	});
+	return runs;
+}
+
+/** Everything the timeline gives any member about the anonymous lane. */
+async function anonymousHistory(p: PracticeId) {
+	const { entries, head } = await server.zwerm.history.timeline(p, board);
+	const { steps } = await server.zwerm.history.replay(p, board, 0, head);
+	const anonSteps = steps.filter((s) => s.changed.some((n) => n.lane === 'anonymous'));
+	return { entries: entries.filter((e) => e.lane === 'anonymous'), anonSteps };
+}
+
+describe('anonymous notes of several authors', () => {
+	it('are revealed after a silent round in one write, in an order that does not follow the authors', async () => {
+		const p = fx.practice.id;
+		const writers = fx.participants;
+		const watching = await curious(p);
+		const round = await server.zwerm.privacy.startRound(p, board, 60_000);
+		const perAuthor = 5;
+		for (const w of writers) {
+			const priv = open(privateDoc(p, board, w.member.id), w.token);
+			await priv.saved();
+			for (let i = 0; i < perAuthor; i++) {
+				const id = createNote(priv.doc, { createdBy: w.member.id, at: Date.now(), text: `${w.member.name} ${i}` });
+				setRound(priv.doc, id, round.id, 'anonymous');
+			}
+			await priv.saved();
+		}
+		await server.zwerm.privacy.reveal(p, board);
+		await expect.poll(() => laneView(watching.anon.doc).length).toBe(writers.length * perAuthor);
+
+		// One update carried them all: nothing groups one author's notes apart from another's.
+		const carrying = watching.updates.filter((u) => notesIn(u).length > 0);
+		expect(carrying).toHaveLength(1);
+		const order = notesIn(carrying[0]);
+		expect(order).toHaveLength(writers.length * perAuthor);
+		// Inside it, notes are not grouped by author (in member order or any other): with 20 notes of 4
+		// authors, a shuffle groups them with a chance of about 1 in 500 million.
+		const owner = await authors(p, writers);
+		expect(owner.size).toBe(writers.length * perAuthor);
+		expect(authorRuns(order, owner)).toBeGreaterThan(writers.length);
+
+		// The timeline and the replay: one step and one entry for the whole reveal, without time or author.
+		const history = await anonymousHistory(p);
+		expect(history.entries).toHaveLength(1);
+		expect(history.entries[0]).toMatchObject({ at: null, by: 'anonymous' });
+		expect(history.anonSteps).toHaveLength(1);
+		expect(authorRuns(history.anonSteps[0].changed.map((n) => n.id), owner)).toBeGreaterThan(writers.length);
+	});
+
+	it('written outside a round, reach the group in writes that mix authors, not one write per author', async () => {
+		const p = fx.practice.id;
+		const [anna, bert] = fx.participants;
+		// A wider window than the other tests use, so both authors' changes fall into it on a busy machine.
+		server.zwerm.privacy.mirrorDelayMs = 600;
+		const watching = await curious(p);
+		const writers = [anna, bert].map((w) => ({ w, priv: open(privateDoc(p, board, w.member.id), w.token) }));
+		await Promise.all(writers.map(({ priv }) => priv.saved()));
+		for (const { w, priv } of writers) {
+			for (const i of [1, 2]) setAnonymous(priv.doc, createNote(priv.doc, { createdBy: w.member.id, at: Date.now(), text: `${w.member.name} ${i}` }), true);
+		}
+		await Promise.all(writers.map(({ priv }) => priv.saved()));
+		await expect.poll(() => laneView(watching.anon.doc).length).toBe(4);
+
+		const carrying = watching.updates.filter((u) => notesIn(u).length > 0);
+		expect(carrying).toHaveLength(1);
+		const owner = await authors(p, [anna, bert]);
+		expect(new Set(notesIn(carrying[0]).map((id) => owner.get(id)))).toEqual(new Set([anna.member.id, bert.member.id]));
+		const history = await anonymousHistory(p);
+		expect(history.entries).toHaveLength(1);
+		expect(history.anonSteps).toHaveLength(1);
+	});
+});
