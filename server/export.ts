@@ -1,8 +1,8 @@
 import type { Zwerm } from './zwerm.ts';
 import type { PracticeRecord } from './storage/types.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc } from '../src/lib/domain/docnames.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import type { BoardId } from '../src/lib/domain/ids.ts';
-import { listNotes, noteContent, plainText, parseCitationRef, type NoteData } from '../src/lib/domain/notes.ts';
+import { listNotes, noteContent, notesMap, plainText, parseCitationRef, type NoteData } from '../src/lib/domain/notes.ts';
 import { boardsOf, laneOwners, readPractice } from '../src/lib/domain/practice.ts';
 import { fragmentToHtml } from '../src/lib/editor/render.ts';
 import type * as Y from 'yjs';
@@ -16,6 +16,8 @@ export const EXPORT_FORMAT = 'zwerm-practice-export/1';
 export async function exportPractice(zwerm: Zwerm, practice: PracticeRecord) {
 	const members = await zwerm.practices.listMembers(practice.id);
 	const names = new Map(members.map((m) => [m.id as string, m.name]));
+	/** Per board: `<member>:<note>` of individual notes that are private or anonymous now; citations of them are left out. */
+	let hidden = new Set<string>();
 	const noteJson = (doc: Y.Doc, n: NoteData) => ({
 		id: n.id,
 		text: plainText(noteContent(doc, n.id)),
@@ -26,18 +28,23 @@ export async function exportPractice(zwerm: Zwerm, practice: PracticeRecord) {
 		loop: n.loop,
 		createdAt: new Date(n.createdAt).toISOString(),
 		createdBy: n.createdBy ? (names.get(n.createdBy) ?? null) : null,
-		cites: n.cites.map((ref) => {
+		cites: n.cites.flatMap((ref) => {
 			const c = parseCitationRef(ref)!;
+			if (c.memberId && hidden.has(`${c.memberId}:${c.noteId}`)) return [];
 			return c.memberId
 				? { member: names.get(c.memberId) ?? null, memberId: c.memberId, noteId: c.noteId }
 				: { member: null, memberId: null, anonymous: true, noteId: c.noteId };
-		})
+		}) as ({ member: string | null; memberId: string; noteId: string } | { member: null; memberId: null; anonymous: true; noteId: string })[]
 	});
 	const practiceMembers = readPractice(await zwerm.readDocument(practiceDoc(practice.id))).members;
 	for (const m of practiceMembers) if (!names.has(m.id)) names.set(m.id, m.name);
 	const boards = [];
 	for (const aspect of boardsOf(practice.framework)) {
 		const boardId = aspect.id as BoardId;
+		hidden = new Set();
+		for (const owner of laneOwners(practiceMembers)) {
+			for (const id of notesMap(await zwerm.readDocument(privateDoc(practice.id, boardId, owner.id))).keys()) hidden.add(`${owner.id}:${id}`);
+		}
 		const collective = await zwerm.readDocument(collectiveDoc(practice.id, boardId));
 		const anonymous = await zwerm.readDocument(anonymousDoc(practice.id, boardId));
 		const lanes = [];

@@ -3,7 +3,7 @@ import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { HistoryEntry, Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/types.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
-import { createNote, notesMap, noteContent, plainText, toNoteData } from '../src/lib/domain/notes.ts';
+import { NOTES_KEY, createNote, notesMap, noteContent, parseCitationRef, plainText, toNoteData } from '../src/lib/domain/notes.ts';
 import { boardsOf, laneOwners, readPractice, type MemberInfo, type PracticeInfo } from '../src/lib/domain/practice.ts';
 import {
 	compareViews,
@@ -62,6 +62,22 @@ interface BoardDocs {
 	readonly hidden: ReadonlyMap<LaneKey, ReadonlySet<string>>;
 }
 
+/** Whether a note is left out of the board's past: an individual note that is private or anonymous now. */
+const isHidden = (board: BoardDocs, lane: LaneKey, id: string) => board.hidden.get(lane)?.has(id) === true;
+
+/**
+ * A note as the past may show it: without citations of notes that are private
+ * or anonymous now, which would name their author beside their text.
+ */
+function withoutHiddenCites(board: BoardDocs, note: NoteView): NoteView {
+	if (note.cites.length === 0) return note;
+	const cites = note.cites.filter((ref) => {
+		const c = parseCitationRef(ref);
+		return !c?.memberId || !isHidden(board, memberLane(c.memberId), c.noteId);
+	});
+	return cites.length === note.cites.length ? note : { ...note, cites };
+}
+
 /**
  * The timeline: boards as they were at any position of the update log,
  * replay steps, comparisons, restores, meetings and named moments.
@@ -112,11 +128,78 @@ export class History {
 		return ids;
 	}
 
+	/** Per lane document: every note id ever created in it, up to which log position (found by decoding, not replaying). */
+	private readonly createdIds = new Map<string, { seq: number; ids: Set<string> }>();
+	/** Per lane document and log entry: the notes that entry touched. Log entries never change. */
+	private readonly touched = new Map<string, Map<number, readonly string[]>>();
+
+	/**
+	 * The log entries of member lanes that touched only notes hidden now. A
+	 * note that was shared, then made private (or, before Zwerm refused it,
+	 * anonymous) keeps its id: its entries in the named lane, with their time
+	 * and author, would sit in the timeline right before the note's next life.
+	 * Only lanes that ever held a note hidden now are replayed to find them.
+	 */
+	private async entriesOfHiddenNotes(board: BoardDocs): Promise<Set<number>> {
+		const out = new Set<number>();
+		for (const [name, lane] of board.lanes) {
+			const hidden = board.hidden.get(lane);
+			if (!hidden?.size) continue;
+			const ever = await this.idsEverCreated(name);
+			if (![...hidden].some((id) => ever.has(id))) continue;
+			for (const [seq, ids] of await this.notesTouched(name)) if (ids.length > 0 && ids.every((id) => hidden.has(id))) out.add(seq);
+		}
+		return out;
+	}
+
+	private async idsEverCreated(name: string): Promise<ReadonlySet<string>> {
+		const known = this.createdIds.get(name) ?? { seq: 0, ids: new Set<string>() };
+		const head = await this.deps.storage.headSeq();
+		if (known.seq >= head) return known.ids;
+		for (const entry of await this.deps.storage.updatesBetween([name], known.seq, head)) {
+			for (const struct of Y.decodeUpdate(entry.data).structs) {
+				// A note's first write names the root map (decoded updates carry its name, not the type) and its key; later ones point at earlier items.
+				if (struct instanceof Y.Item && (struct.parent as unknown) === NOTES_KEY && typeof struct.parentSub === 'string') known.ids.add(struct.parentSub);
+			}
+		}
+		known.seq = head;
+		this.createdIds.set(name, known);
+		return known.ids;
+	}
+
+	private async notesTouched(name: string): Promise<Map<number, readonly string[]>> {
+		const known = this.touched.get(name) ?? new Map<number, readonly string[]>();
+		const entries = await this.deps.storage.historyOf([name]);
+		const first = entries.find((e) => !known.has(e.seq));
+		if (first) {
+			const doc = await this.docAt(name, first.seq - 1);
+			// Define the root map before the first update does: else Yjs makes a plain type that notesMap replaces later.
+			notesMap(doc);
+			for (const entry of await this.deps.storage.updatesBetween([name], first.seq - 1, entries.at(-1)!.seq)) {
+				const ids = new Set<string>();
+				const collect = (tr: Y.Transaction) => {
+					for (const type of tr.changed.keys()) for (const id of noteIdsOf(doc, type, tr.changed.get(type)!)) ids.add(id);
+				};
+				doc.on('afterTransaction', collect);
+				Y.applyUpdate(doc, entry.data);
+				doc.off('afterTransaction', collect);
+				known.set(entry.seq, [...ids]);
+				// Yield now and then: a long lane must not hold up every other request.
+				if (known.size % 500 === 0) await new Promise((r) => setImmediate(r));
+			}
+			doc.destroy();
+			this.touched.set(name, known);
+		}
+		return known;
+	}
+
 	/** Every change of a board, in order, with who made it (as far as the viewer may know). */
 	async timeline(practiceId: PracticeId, boardId: BoardId): Promise<{ entries: TimelineEntry[]; marks: MarkRecord[]; head: number }> {
 		const board = await this.boardDocs(practiceId, boardId);
 		const names = new Map(board.members.map((m) => [m.id as string, m.name]));
-		const entries = (await this.deps.storage.historyOf([...board.lanes.keys()])).map((e): TimelineEntry => {
+		const onlyHidden = await this.entriesOfHiddenNotes(board);
+		const logged = (await this.deps.storage.historyOf([...board.lanes.keys()])).filter((e) => !onlyHidden.has(e.seq));
+		const entries = logged.map((e): TimelineEntry => {
 			const lane = board.lanes.get(e.doc)!;
 			if (lane === 'anonymous') return { seq: e.seq, at: null, lane, by: 'anonymous' };
 			const by: ChangeAuthor = e.memberId ? { memberId: e.memberId, name: names.get(e.memberId) ?? '' } : null;
@@ -155,8 +238,7 @@ export class History {
 				doc.destroy();
 			}
 			this.remember(key, laneNotes);
-			const hidden = board.hidden.get(lane);
-			for (const n of laneNotes) if (!hidden?.has(n.id)) notes.push(n);
+			for (const n of laneNotes) if (!isHidden(board, lane, n.id)) notes.push(withoutHiddenCites(board, n));
 		}
 		return { seq, notes };
 	}
@@ -195,7 +277,7 @@ export class History {
 		entries: readonly (HistoryEntry & { readonly data: Uint8Array })[]
 	): Promise<{ view: BoardView; steps: ReplayStep[] }> {
 		const docs = await this.docsAt(board, from);
-		const view = { seq: from, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc)) };
+		const view = { seq: from, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc).map((n) => withoutHiddenCites(board, n))) };
 		const steps: ReplayStep[] = [];
 		for (const entry of entries) {
 			const doc = docs.get(entry.doc)!;
@@ -213,9 +295,11 @@ export class History {
 			for (const id of touched) {
 				if (hidden?.has(id)) continue;
 				const note = notesMap(doc).get(id);
-				if (note instanceof Y.Map) changed.push(this.noteView(lane, doc, id, note));
+				if (note instanceof Y.Map) changed.push(withoutHiddenCites(board, this.noteView(lane, doc, id, note)));
 				else removed.push({ lane, id });
 			}
+			// A change of notes hidden now is left out altogether: its time and author would point at them.
+			if (touched.size > 0 && changed.length === 0 && removed.length === 0) continue;
 			steps.push({ seq: entry.seq, changed, removed });
 		}
 		for (const doc of docs.values()) doc.destroy();

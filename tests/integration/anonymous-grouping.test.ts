@@ -52,7 +52,7 @@ async function curious(p: PracticeId) {
 /** Note ids created at the root of the notes map, in the order an update carries them. */
 function notesIn(update: Uint8Array): string[] {
 	return Y.decodeUpdate(update)
-		.structs.filter((s): s is Y.Item => s instanceof Y.Item && s.parent === 'notes' && typeof s.parentSub === 'string')
+		.structs.filter((s): s is Y.Item => s instanceof Y.Item && (s.parent as unknown) === 'notes' && typeof s.parentSub === 'string')
 		.map((s) => s.parentSub!);
 }
 
