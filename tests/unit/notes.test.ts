@@ -42,6 +42,7 @@ describe('createNote', () => {
 			loop: null,
 			cites: [],
 			anonymous: false,
+			named: false,
 			round: null,
 			reveal: null
 		});
@@ -182,6 +183,7 @@ describe('readNote on malformed fields', () => {
 			loop: null,
 			cites: [citationRef(ana, 'Real-note-00001' as NoteId)],
 			anonymous: false,
+			named: false,
 			round: null,
 			reveal: null
 		});
