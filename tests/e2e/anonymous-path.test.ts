@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+
+/**
+ * Writing anonymously the obvious way, as a participant would, while a
+ * curious facilitator keeps every websocket frame their browser receives.
+ * The anonymous note must never pass through the author's named lane: not
+ * its text, not the empty note before it, not its place or time.
+ */
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+	app = await startApp();
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+});
+
+/** Every binary frame the page receives, with the document it is about. */
+function recordFrames(page: Page): { doc: string; bytes: Buffer }[] {
+	const frames: { doc: string; bytes: Buffer }[] = [];
+	page.on('websocket', (ws) =>
+		ws.on('framereceived', ({ payload }) => {
+			if (typeof payload === 'string') return;
+			// Hocuspocus frames start with the document name as a varstring (names here are shorter than 128 bytes).
+			const doc = payload.subarray(1, 1 + payload[0]).toString();
+			frames.push({ doc, bytes: Buffer.from(payload) });
+		})
+	);
+	return frames;
+}
+
+async function historyOf(page: Page, practiceId: string, board: string) {
+	const res = await page.request.get(`${app.url}/api/practices/${practiceId}/boards/${board}/history`);
+	expect(res.status()).toBe(200);
+	return (await res.json()) as { entries: { lane: string; at: number | null }[] };
+}
+
+describe('writing anonymously', () => {
+	it('goes straight to the anonymous lane, and a note shown with a name only gets an anonymous copy', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Anoniem schrijven', facilitatorName: 'Fem' });
+		const fem = await newPage(browser);
+		await fem.page.goto(practice.links.facilitator);
+		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+		const board = 'intentie';
+		const url = `${app.url}/p/${practice.id}/b/${board}`;
+		const frames = recordFrames(fem.page);
+		await fem.page.goto(url);
+		await ann.page.goto(url);
+		await expect.poll(() => fem.page.locator('section.lane').count()).toBe(5);
+		await expect.poll(() => ann.page.locator('section.lane').count()).toBe(5);
+		const annId = await ann.page.locator('section.lane.mine').getAttribute('data-lane-key');
+		const annLane = `practice/${practice.id}/board/${board}/lane/${annId}`;
+
+		// The anonymous lane has its own button; the note is written in Ann's private lane, marked anonymous.
+		const secret = `ANONIEM-${randomBytes(6).toString('hex')}`;
+		await ann.page.locator('section.lane.anonymous').getByRole('button', { name: 'Anonieme notitie toevoegen' }).click();
+		await editorFocused(ann.page);
+		await ann.page.keyboard.type(secret);
+		await ann.page.keyboard.press('Escape');
+		await expect.poll(() => ann.page.locator('section.lane.private article.note', { hasText: secret }).locator('.badge', { hasText: 'anoniem' }).count()).toBe(1);
+
+		// Fem sees it in the anonymous lane, and nothing at all happened in Ann's named lane.
+		const anonLane = (page: Page) => page.locator('section.lane.anonymous article.note', { hasText: secret });
+		await expect.poll(() => anonLane(fem.page).count()).toBe(1);
+		expect(await fem.page.locator(`section.lane[data-lane-key="${annId}"] article.note`).count()).toBe(0);
+		const laneFrames = frames.filter((f) => f.doc === annLane);
+		expect(laneFrames.length).toBeGreaterThan(0); // Fem does receive that lane: the sync and presence
+		// Nothing in them is a Yjs update with content: a sync step 2 or update (type 0, step 1 or 2) carries
+		// structs; an empty document's answer is 2 bytes of update. Find any frame that carries a note.
+		expect(laneFrames.filter((f) => f.bytes.includes(Buffer.from('createdBy')))).toEqual([]);
+		expect((await historyOf(fem.page, practice.id, board)).entries.filter((e) => e.lane === `lane:${annId}`)).toEqual([]);
+
+		// A shared note: its visibility menu offers no "anoniem", only an anonymous copy, after a plain warning.
+		const named = `MET-NAAM-${randomBytes(6).toString('hex')}`;
+		await ann.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+		await editorFocused(ann.page);
+		await ann.page.keyboard.type(named);
+		await ann.page.keyboard.press('Escape');
+		const original = ann.page.locator('section.lane.mine article.note', { hasText: named });
+		await original.click();
+		const menu = original.getByLabel('Zichtbaarheid');
+		const options = await menu.locator('option').allInnerTexts();
+		expect(options).not.toContain('anoniem');
+		expect(options).toContain('anonieme kopie plaatsen…');
+		const warnings: string[] = [];
+		ann.page.once('dialog', (dialog) => {
+			warnings.push(dialog.message());
+			void dialog.accept();
+		});
+		await menu.selectOption('anonymous-copy');
+		await expect.poll(() => warnings.length).toBe(1);
+		expect(warnings[0]).toContain('al met je naam getoond');
+
+		// The original stays with Ann's name; the copy reaches the anonymous lane at a place of its own.
+		await expect.poll(() => anonLane(fem.page).count()).toBe(1);
+		const copy = fem.page.locator('section.lane.anonymous article.note', { hasText: named });
+		await expect.poll(() => copy.count()).toBe(1);
+		const stays = fem.page.locator(`section.lane[data-lane-key="${annId}"] article.note`, { hasText: named });
+		expect(await stays.count()).toBe(1);
+		const exported = (await (await fem.page.request.get(`${app.url}/api/practices/${practice.id}/export`)).json()) as {
+			boards: { id: string; anonymous: { id: string; text: string; x: number; y: number }[]; lanes: { notes: { id: string; text: string; x: number; y: number }[] }[] }[];
+		};
+		const b = exported.boards.find((x) => x.id === board)!;
+		const mirrored = b.anonymous.find((n) => n.text === named)!;
+		const shown = b.lanes.flatMap((l) => l.notes).find((n) => n.text === named)!;
+		expect(mirrored.id).not.toBe(shown.id);
+		expect([mirrored.x, mirrored.y]).not.toEqual([shown.x, shown.y]);
+		expect(fem.errors).toEqual([]);
+		expect(ann.errors).toEqual([]);
+	});
+});
