@@ -22,7 +22,7 @@ beforeAll(async () => {
 	browser = await launchBrowser();
 	practice = await createPracticeViaApi(app, { name: 'Wijkteam Zuid', facilitatorName: 'Anna' });
 	const piet = await join('Piet');
-	expect(piet.status).toBe(303);
+	expect(piet.status, await piet.text()).toBe(303);
 	const members = (await (await fetch(`${app.url}/api/practices/${practice.id}/export`, { headers: asFacilitator() })).json()) as {
 		members: { id: string; name: string }[];
 	};
@@ -39,7 +39,7 @@ const asFacilitator = () => ({ authorization: `Bearer ${practice.facilitator.tok
 const join = (name: string) =>
 	fetch(practice.links.participant, {
 		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url, accept: 'text/html' },
 		body: new URLSearchParams({ name }).toString(),
 		redirect: 'manual'
 	});
