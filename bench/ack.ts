@@ -1,6 +1,6 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import type { NoteId } from '../src/lib/domain/ids.ts';
+import type { MemberId, NoteId } from '../src/lib/domain/ids.ts';
 import { collectiveDoc } from '../src/lib/domain/docnames.ts';
 import { createNote, moveNote, noteContent } from '../src/lib/domain/notes.ts';
 import type { TestServer } from '../tests/helpers/server.ts';
@@ -76,10 +76,11 @@ interface EditingClient {
 	readonly edit: () => void;
 }
 
-async function editingClient(server: TestServer, docName: string, token: string, by: string): Promise<EditingClient> {
+async function editingClient(server: TestServer, docName: string, token: string, by: string, memberId: string): Promise<EditingClient> {
 	const client = connect(server.wsUrl, docName, token);
 	await synced(client);
-	const id = createNote(client.doc, { createdBy: null, at: Date.now(), text: `Notitie van ${by}: `, x: 0.5, y: 0.5 });
+	// In the writer's own name: the server refuses notes in anyone else's (server/schema-check.ts).
+	const id = createNote(client.doc, { createdBy: memberId as MemberId, at: Date.now(), text: `Notitie van ${by}: `, x: 0.5, y: 0.5 });
 	await waitFor(() => client.provider.unsyncedChanges === 0, 'note saved');
 	return { client, tracker: new AckTracker(client.provider), edit: editor(client.doc, id) };
 }
@@ -92,6 +93,7 @@ export interface AckSetup {
 	readonly solo: EditingClient;
 	/** Participants' sessions for the concurrent run. */
 	readonly tokens: readonly string[];
+	readonly memberIds: readonly string[];
 	readonly docName: string;
 }
 
@@ -103,9 +105,11 @@ export async function setupAck(config: ServerConfig, server: TestServer, members
 	const { practices } = server.zwerm;
 	const { practice, facilitator } = await practices.create({ name: `Ack ${config}`, facilitatorName: 'Fem' });
 	const tokens: string[] = [];
+	const memberIds: string[] = [];
 	for (let i = 0; i < members; i++) {
 		const session = await practices.join(practice.participantInvite, { name: `Deelnemer ${i + 1}` });
 		tokens.push(session!.token);
+		memberIds.push(session!.member.id);
 	}
 	const docName = collectiveDoc(practice.id, BOARD);
 	if (notes > 0) {
@@ -118,8 +122,8 @@ export async function setupAck(config: ServerConfig, server: TestServer, members
 			filler.destroy();
 		}
 	}
-	const solo = await editingClient(server, docName, facilitator.token, 'Fem');
-	return { config, server, activity: instrument(server), solo, tokens, docName };
+	const solo = await editingClient(server, docName, facilitator.token, 'Fem', facilitator.member.id);
+	return { config, server, activity: instrument(server), solo, tokens, memberIds, docName };
 }
 
 /** Edits one at a time: change, wait for the acknowledgement, next change. */
@@ -153,7 +157,7 @@ export class EditingCrowd {
 
 	async join(clients: number): Promise<void> {
 		for (let i = 0; i < clients; i++) {
-			this.editors.push(await editingClient(this.setup.server, this.setup.docName, this.setup.tokens[i], `deelnemer ${i + 1}`));
+			this.editors.push(await editingClient(this.setup.server, this.setup.docName, this.setup.tokens[i], `deelnemer ${i + 1}`, this.setup.memberIds[i]));
 		}
 		// Everyone has everyone's notes before the first segment, so it starts quiet.
 		await waitFor(() => this.editors.every((e) => e.client.provider.unsyncedChanges === 0), 'crowd quiet', 30000);

@@ -5,6 +5,8 @@ export const CloseReason = {
 	Forbidden: { code: 4403, reason: 'forbidden' },
 	NotFound: { code: 4404, reason: 'not-found' },
 	SlowReader: { code: 4408, reason: 'slow-reader' },
+	/** An update that does not fit the lane documents' schema (src/lib/domain/schema.ts). */
+	SchemaViolation: { code: 4422, reason: 'schema-violation' },
 	RateLimited: { code: 4429, reason: 'rate-limited' },
 	StorageFailed: { code: 4500, reason: 'storage-failed' }
 } as const;

@@ -2,6 +2,7 @@ import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
 import { randomId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
 import { practiceDoc } from '../src/lib/domain/docnames.ts';
+import { hiddenCharacter, looksLike, normalizeName } from '../src/lib/domain/names.ts';
 import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/lib/domain/practice.ts';
 import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
 import type { Privacy } from './privacy.ts';
@@ -14,7 +15,11 @@ type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 // Control characters (NUL above all, which PostgreSQL refuses) have no place in a name.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
-const personName = z.string().trim().min(1, 'name-required').max(60, 'name-too-long').regex(NO_CONTROL, 'name-invalid');
+// A display name is normalised first; invisible and reordering characters could make it pass for another's (names.ts).
+const personName = z
+	.string()
+	.transform(normalizeName)
+	.pipe(z.string().min(1, 'name-required').max(60, 'name-too-long').refine((n) => hiddenCharacter(n) === null, 'name-invalid'));
 
 export const CreatePracticeInput = z.strictObject({
 	name: z.string().trim().min(1, 'practice-name-required').max(120, 'practice-name-too-long').regex(NO_CONTROL, 'name-invalid'),
@@ -35,7 +40,7 @@ export const SettingsInput = z.strictObject({ defaultVisibility: z.enum(VISIBILI
 export const LeaveInput = z.strictObject({ shared: z.enum(['erase', 'anonymize']) });
 
 export class PracticeError extends Error {
-	readonly code: 'not-found' | 'last-facilitator';
+	readonly code: 'not-found' | 'last-facilitator' | 'name-taken';
 	constructor(code: PracticeError['code'], message: string) {
 		super(message);
 		this.code = code;
@@ -116,7 +121,7 @@ export class Practices {
 		const invite = await this.findInvite(inviteToken);
 		if (!invite) return null;
 		const { name } = JoinInput.parse(raw);
-		return this.addMember(invite.practiceId, name, invite.role, now);
+		return this.claimName(invite.practiceId, name, null, () => this.addMember(invite.practiceId, name, invite.role, now));
 	}
 
 	async findInvite(inviteToken: string) {
@@ -154,6 +159,36 @@ export class Practices {
 	/** Renames a member or changes their role; their connections reopen with the new rights. */
 	async changeMember(practiceId: PracticeId, memberId: MemberId, raw: unknown): Promise<MemberRecord> {
 		const change = MemberChangeInput.parse(raw);
+		if (change.name !== undefined) {
+			const name = change.name;
+			return this.claimName(practiceId, name, memberId, () => this.applyChange(practiceId, memberId, change));
+		}
+		return this.applyChange(practiceId, memberId, change);
+	}
+
+	/**
+	 * Runs `write` if no other current member of the practice has a name that
+	 * looks like `name` (names.ts); one claim per practice at a time, so two
+	 * people joining as "Anna" at once do not both get it.
+	 */
+	private async claimName<T>(practiceId: PracticeId, name: string, self: MemberId | null, write: () => Promise<T>): Promise<T> {
+		const previous = this.nameClaims.get(practiceId) ?? Promise.resolve();
+		const run = previous.then(async () => {
+			const others = (await this.storage.listMembers(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
+			if (looksLike(name, others)) throw new PracticeError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
+			return write();
+		});
+		const settled = run.then(() => {}, () => {});
+		this.nameClaims.set(practiceId, settled);
+		void settled.then(() => {
+			if (this.nameClaims.get(practiceId) === settled) this.nameClaims.delete(practiceId);
+		});
+		return run;
+	}
+
+	private readonly nameClaims = new Map<PracticeId, Promise<void>>();
+
+	private async applyChange(practiceId: PracticeId, memberId: MemberId, change: z.infer<typeof MemberChangeInput>): Promise<MemberRecord> {
 		const member = await this.activeMember(practiceId, memberId);
 		if (change.role && change.role !== 'facilitator' && member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
 		await this.storage.updateMember(memberId, change);

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import type { Storage } from './storage/types.ts';
 import { DurableLog } from './extensions/durable-log.ts';
 import { Access } from './extensions/access.ts';
+import { SchemaGuard } from './extensions/schema.ts';
 import { Practices } from './practices.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -96,6 +97,8 @@ export function createZwerm(options: ZwermOptions) {
 		timeout: 30000,
 		extensions: [
 			...(options.durableLog === false ? [] : [durable]),
+			// Checks every client update against the lane schema before DurableLog and Hocuspocus see it.
+			new SchemaGuard({ log: (event, fields) => logger.warn(event, fields) }),
 			// Same priority as DurableLog and after it: its store (wait for the log, fold a checkpoint) runs before the extension's lock.
 			...(redis ? [redis] : []),
 			new Access(practices),

@@ -11,7 +11,8 @@ import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { runFuzz, HOSTILE_CLIENT_BASE } from '../fuzz/hostile-frames.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
+import { createNote, deleteNote, listNotes } from '../../src/lib/domain/notes.ts';
+import { SCHEMA_LIMITS } from '../../src/lib/domain/schema.ts';
 import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
 import type { ZwermOptions } from '../../server/zwerm.ts';
 import { clientAddress } from '../../server/limits.ts';
@@ -206,8 +207,9 @@ describe('hostile input', () => {
 		const p = await pair(collectiveDoc(fx.practice.id, 'activiteit' as BoardId));
 		const flood = await rawConnect(server.wsUrl);
 		await flood.open(p.name, fx.participants[0].token);
+		// A valid note (the schema check is not under test); every copy after the first changes nothing.
 		const update = new Y.Doc();
-		update.getMap('x').set('a', 1);
+		createNote(update, { id: 'Flooding-note-01' as NoteId, createdBy: fx.participants[0].member.id, at: 1 });
 		const frame = updateFrame(p.name, Y.encodeStateAsUpdate(update));
 		for (let i = 0; i < 500 && flood.closed === null; i++) {
 			flood.send(frame);
@@ -288,14 +290,19 @@ describe('hostile input', () => {
 		await slow.open(p.name, fx.participants[1].token);
 		(slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
 
-		// The writer sends 256 KiB of text at a time (then deletes it, so documents stay small).
-		const text = p.writer.doc.getText('ballast');
-		const chunk = 'x'.repeat(256 * 1024);
+		// The writer sends 256 KiB of text at a time, in notes as long as a note may be (then deletes them, so documents stay small).
+		const chunk = 'x'.repeat(SCHEMA_LIMITS.noteText);
+		const ballast = () => {
+			let ids: NoteId[] = [];
+			p.writer.doc.transact(() => {
+				ids = Array.from({ length: 13 }, (_, i) => createNote(p.writer.doc, { createdBy: fx.facilitator.member.id, at: i, text: chunk }));
+			});
+			return { delete: () => p.writer.doc.transact(() => ids.forEach((id) => deleteNote(p.writer.doc, id))) };
+		};
 		let maxBuffered = 0;
 		let sent = 0;
 		while (server.zwerm.limits.stats.closed.slowReader === 0 && sent < 400) {
-			p.writer.doc.transact(() => text.insert(0, chunk));
-			p.writer.doc.transact(() => text.delete(0, chunk.length));
+			ballast().delete();
 			sent += 2;
 			await p.writer.saved();
 			maxBuffered = Math.max(maxBuffered, server.zwerm.limits.stats.bufferedBytes());
@@ -304,10 +311,7 @@ describe('hostile input', () => {
 		// Bounded: the threshold plus at most what was already on its way, not everything that was sent.
 		expect(maxBuffered).toBeLessThan(threshold + 4 * 1024 * 1024);
 		// Nothing more is queued for it once it was found slow.
-		for (let i = 0; i < 10; i++) {
-			p.writer.doc.transact(() => text.insert(0, chunk));
-			p.writer.doc.transact(() => text.delete(0, chunk.length));
-		}
+		for (let i = 0; i < 10; i++) ballast().delete();
 		await p.writer.saved();
 		expect(server.zwerm.limits.stats.bufferedBytes()).toBeLessThan(threshold + 4 * 1024 * 1024);
 

@@ -72,7 +72,8 @@ function forgedUpdate(clientID: number, startClock: number): { update: Uint8Arra
 	forger.clientID = clientID;
 	forger.getText('filler').insert(0, 'x'.repeat(startClock));
 	const noteId = 'Forged-note-0001' as NoteId;
-	createNote(forger, { id: noteId, createdBy: null, at: 1, text: 'vervalst' });
+	// In the name of the participant who sends it: the schema check (tests/integration/schema.test.ts) is not under test here.
+	createNote(forger, { id: noteId, createdBy: fx.participants[0].member.id, at: 1, text: 'vervalst' });
 	const update = Y.encodeStateAsUpdate(forger, Y.encodeStateVector(new Map([[clientID, startClock]])));
 	expect(Y.parseUpdateMeta(update).from.get(clientID)).toBe(startClock);
 	return { update, noteId };
@@ -102,7 +103,7 @@ describe('invalid updates', () => {
 		// That connection is gone: a valid update sent on it now is not applied.
 		const after = raw.received.length;
 		const later = new Y.Doc();
-		createNote(later, { id: 'After-close-0001' as NoteId, createdBy: null, at: 1, text: 'na het sluiten' });
+		createNote(later, { id: 'After-close-0001' as NoteId, createdBy: fx.participants[0].member.id, at: 1, text: 'na het sluiten' });
 		raw.send(updateFrame(name, Y.encodeStateAsUpdate(later)));
 
 		await stillServing('na de aanval');

@@ -173,19 +173,19 @@ describe('kill -9 mid-stream', () => {
 		clients.push(client);
 		const log = watch(client);
 		await client.saved();
-		const saved = createNote(client.doc, { createdBy: null, at: 1, text: 'opgeslagen' });
+		const saved = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 1, text: 'opgeslagen' });
 		await client.saved();
 
 		// The disk stalls (another process holds the write lock), so the next edit cannot be stored before the crash.
 		const lock = new DatabaseSync(dbFile(dataDir), { timeout: 5000 });
 		locks.push(lock);
 		lock.exec('BEGIN IMMEDIATE');
-		const inFlight = createNote(client.doc, { createdBy: null, at: 2, text: 'onderweg' });
+		const inFlight = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 2, text: 'onderweg' });
 		await first.kill9();
 		lock.exec('ROLLBACK');
 		lock.close();
 
-		const offline = createNote(client.doc, { createdBy: null, at: 3, text: 'offline getypt' });
+		const offline = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 3, text: 'offline getypt' });
 		await spawnServer(dataDir, { port: first.port });
 		const isSaved = () => client.provider.isSynced && client.provider.unsyncedChanges === 0;
 		await waitFor(isSaved, 'the client to be saved', 20000);

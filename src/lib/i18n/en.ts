@@ -31,6 +31,7 @@ export const en: Messages = {
 		nameRequired: 'Please enter a name.',
 		nameTooLong: 'That name is too long.',
 		nameInvalid: 'That name contains characters that are not allowed.',
+		nameTaken: 'This name is already in use in this practice, or one that looks the same. Choose another, for example with an initial added.',
 		practiceNameRequired: 'Please name the practice.',
 		practiceNameTooLong: 'That name is too long.',
 		notMember: 'You are not (yet) a member of this practice. Open the invitation link you were given.',

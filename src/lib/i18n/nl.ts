@@ -30,6 +30,7 @@ export const nl = {
 		nameRequired: 'Vul een naam in.',
 		nameTooLong: 'Die naam is te lang.',
 		nameInvalid: 'Die naam bevat tekens die niet kunnen.',
+		nameTaken: 'Deze naam is al in gebruik in deze praktijk, of een naam die er hetzelfde uitziet. Kies een andere, bijvoorbeeld met een initiaal erbij.',
 		practiceNameRequired: 'Geef de praktijk een naam.',
 		practiceNameTooLong: 'Die naam is te lang.',
 		notMember: 'Je bent (nog) geen lid van deze praktijk. Open de uitnodigingslink die je hebt gekregen.',

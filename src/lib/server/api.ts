@@ -21,7 +21,7 @@ export async function readJson(request: Request, max = 16 * 1024): Promise<unkno
 }
 
 /** Failures of the server's services, by their code (the classes live in a separately loaded module). */
-const CONFLICTS = new Set(['last-facilitator', 'round-running', 'no-round', 'meeting-running', 'no-meeting']);
+const CONFLICTS = new Set(['last-facilitator', 'name-taken', 'round-running', 'no-round', 'meeting-running', 'no-meeting']);
 const INVALID = new Set(['too-many-steps']);
 const MISSING = new Set(['not-found', 'invalid-id']);
 

@@ -20,6 +20,8 @@ export const actions: Actions = {
 			session = await getZwerm().practices.join(params.token, { name });
 		} catch (e) {
 			if (e instanceof z.ZodError) return fail(400, { name, errors: e.issues.map((i) => i.message) });
+			// Another member has this name or one that looks the same (server/practices.ts).
+			if ((e as { code?: unknown } | null)?.code === 'name-taken') return fail(409, { name, errors: ['name-taken'] });
 			throw e;
 		}
 		if (!session) return fail(404, { name, errors: ['invalid-invite'] });
