@@ -20,7 +20,7 @@ import {
 	transferNote,
 	citationRef
 } from '../../src/lib/domain/notes.ts';
-import { changeVisibility, setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
+import { anonymousCopy, changeVisibility, setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
 import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
 
 const me = 'Member-me-000001' as MemberId;
@@ -109,7 +109,9 @@ describe('the lane schema accepts what honest clients write', () => {
 		setRound(priv.client, id, null, 'shared');
 		setAnonymous(priv.client, id, true);
 		const sharedId = changeVisibility({ private: priv.client, shared: shared.client }, 'private', id, 'shared', { createdBy: me, at: 2 });
-		changeVisibility({ private: priv.client, shared: shared.client }, 'shared', sharedId, 'anonymous', { createdBy: me, at: 3 });
+		// Shared, then private again: marked as shown with a name; its anonymous copy is a new note.
+		const unshared = changeVisibility({ private: priv.client, shared: shared.client }, 'shared', sharedId, 'private', { createdBy: me, at: 3 });
+		anonymousCopy({ private: priv.client, source: priv.client }, unshared, { createdBy: me, at: 4, x: 0.5, y: 0.5 });
 		expect([...priv.refused, ...shared.refused]).toEqual([]);
 	});
 
