@@ -206,6 +206,7 @@ export const en: Messages = {
 		notes: '{{count}} notes'
 	},
 	history: {
+		truncated: 'Shortened: the timeline shows the beginning of this long note',
 		title: 'Timeline',
 		link: 'Timeline',
 		linkLabel: "This board's timeline: look back, compare, report",

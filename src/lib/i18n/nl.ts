@@ -206,6 +206,7 @@ export const nl = {
 		notes: '{{count}} notities'
 	},
 	history: {
+		truncated: 'Ingekort: de tijdlijn toont het begin van deze lange notitie',
 		title: 'Tijdlijn',
 		link: 'Tijdlijn',
 		linkLabel: 'Tijdlijn van dit bord: terugkijken, vergelijken, verslag',
