@@ -6,6 +6,10 @@ export const CloseReason = {
 	NotFound: { code: 4404, reason: 'not-found' },
 	SlowReader: { code: 4408, reason: 'slow-reader' },
 	RateLimited: { code: 4429, reason: 'rate-limited' },
+	// Quotas (server/extensions/quota.ts): the board shows each with its own message.
+	NoteTooLarge: { code: 4413, reason: 'note-too-large' },
+	DocumentFull: { code: 4413, reason: 'document-full' },
+	WriteQuota: { code: 4429, reason: 'write-quota' },
 	StorageFailed: { code: 4500, reason: 'storage-failed' }
 } as const;
 
