@@ -18,7 +18,10 @@ export interface NoteGrowth {
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip;
-type Parent = Y.AbstractType<unknown> | Y.ID | string | null;
+// Yjs types shared types by their events (AbstractType<YEvent<any>>); only their structure matters here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Shared = Y.AbstractType<any>;
+type Parent = Shared | Y.ID | string | null;
 
 export function noteGrowth(doc: Y.Doc, update: Uint8Array): NoteGrowth[] {
 	const { structs, ds } = Y.decodeUpdate(update);
@@ -41,12 +44,12 @@ export function noteGrowth(doc: Y.Doc, update: Uint8Array): NoteGrowth[] {
 		}
 	};
 	/** The note a type in the document belongs to. */
-	const noteOfType = (type: Y.AbstractType<unknown>, sub: string | null): string => {
+	const noteOfType = (type: Shared, sub: string | null): string => {
 		if (type === notes) return sub ?? '';
-		let t: Y.AbstractType<unknown> = type;
+		let t: Shared = type;
 		while (t._item) {
 			if (t._item.parent === notes) return t._item.parentSub ?? '';
-			t = t._item.parent as Y.AbstractType<unknown>;
+			t = t._item.parent as Shared;
 		}
 		return '';
 	};
@@ -119,7 +122,7 @@ function currentWeight(doc: Y.Doc, notes: Y.Map<unknown>, key: string): number {
 }
 
 /** What a type holds now: its entries and list items that are not deleted, nested types included. */
-export function typeWeight(type: Y.AbstractType<unknown>): number {
+export function typeWeight(type: Shared): number {
 	let weight = 0;
 	const add = (item: Y.Item | null) => {
 		if (!item || item.deleted) return;
@@ -131,7 +134,7 @@ export function typeWeight(type: Y.AbstractType<unknown>): number {
 	return weight;
 }
 
-function contentWeight(content: Y.AbstractContent): number {
+function contentWeight(content: Y.Item['content']): number {
 	if (content instanceof Y.ContentString) return content.str.length;
 	if (content instanceof Y.ContentType) return 1;
 	if (content instanceof Y.ContentDeleted) return 0;

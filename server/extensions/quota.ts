@@ -45,7 +45,7 @@ export class Quota implements Extension {
 	readonly priority = 1001;
 	readonly limits: QuotaLimits;
 	private readonly storage: Storage;
-	private readonly members = new Map<string, { minute: TokenBucket; hour: TokenBucket }>();
+	private readonly members = new Map<string, { minute: ByteBucket; hour: ByteBucket }>();
 	private readonly documents = new Map<string, { bytes: number; countedAt: number }>();
 
 	constructor(storage: Storage, limits: Partial<QuotaLimits> = {}) {
