@@ -8,6 +8,10 @@ export const CloseReason = {
 	/** An update that does not fit the lane documents' schema (src/lib/domain/schema.ts). */
 	SchemaViolation: { code: 4422, reason: 'schema-violation' },
 	RateLimited: { code: 4429, reason: 'rate-limited' },
+	// Quotas (server/extensions/quota.ts): the board shows each with its own message.
+	NoteTooLarge: { code: 4413, reason: 'note-too-large' },
+	DocumentFull: { code: 4413, reason: 'document-full' },
+	WriteQuota: { code: 4429, reason: 'write-quota' },
 	StorageFailed: { code: 4500, reason: 'storage-failed' }
 } as const;
 

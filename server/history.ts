@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { HistoryEntry, Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/types.ts';
@@ -8,14 +9,19 @@ import { boardsOf, laneOwners, readPractice, type MemberInfo, type PracticeInfo 
 import {
 	compareViews,
 	memberLane,
+	NOTE_VIEW_CHARS,
 	type BoardView,
 	type ChangeAuthor,
 	type Comparison,
 	type LaneKey,
+	type NotePatch,
 	type NoteView,
+	type ReplayPage,
 	type ReplayStep,
 	type TimelineEntry
 } from '../src/lib/domain/history.ts';
+import { diff } from '../src/lib/domain/patch.ts';
+import { WorkGate } from './work-gate.ts';
 
 export class HistoryError extends Error {
 	readonly code: 'not-found' | 'meeting-running' | 'no-meeting' | 'too-many-steps';
@@ -38,8 +44,18 @@ export interface News {
 	readonly notes: readonly NewNote[];
 }
 
-/** At most this many steps in one replay request: the browser asks again as it plays. */
+/** At most this many steps in one replay page: the browser asks again as it plays. */
 export const MAX_STEPS = 2000;
+
+/**
+ * A replay page ends before the step that would take its JSON past this many
+ * bytes (a page has at least one step; a step is bounded by the notes it
+ * touches, each at most NOTE_VIEW_CHARS of text).
+ */
+export const REPLAY_PAGE_BYTES = 1024 * 1024;
+
+/** Rebuilding yields to the event loop after this long, so /healthz and websockets are answered meanwhile. */
+const SLICE_MS = 10;
 
 /** How many notes of past lanes the server keeps at most, to show moments again quickly. */
 const CACHED_NOTES = 50_000;
@@ -90,6 +106,8 @@ function withoutHiddenCites(board: BoardDocs, note: NoteView): NoteView {
  */
 export class History {
 	private readonly deps: HistoryDeps;
+	/** Limits how many history requests rebuild at once, per member and in all (see WorkGate). */
+	readonly gate = new WorkGate();
 
 	constructor(deps: HistoryDeps) {
 		this.deps = deps;
@@ -223,7 +241,9 @@ export class History {
 	 */
 	private async viewOf(board: BoardDocs, seq: number): Promise<BoardView> {
 		const notes: NoteView[] = [];
+		const breathe = breather();
 		for (const [name, lane] of board.lanes) {
+			await breathe();
 			const version = await this.deps.storage.versionAt(name, seq);
 			const key = `${name}\u0000${version.seq}\u0000${version.count}`;
 			let laneNotes = this.cache.get(key);
@@ -263,23 +283,47 @@ export class History {
 		}
 	}
 
-	/** The board at `from`, and one step for every change after it up to `to`. */
-	async replay(practiceId: PracticeId, boardId: BoardId, from: number, to: number): Promise<{ view: BoardView; steps: ReplayStep[] }> {
+	/**
+	 * One page of a replay: the board at `from` (left out with `withView: false`)
+	 * and one step per change after it, up to `to` or until the page holds
+	 * MAX_STEPS steps or REPLAY_PAGE_BYTES of JSON; `to` of the answer says
+	 * where it ended, and the next page starts there.
+	 */
+	async replay(practiceId: PracticeId, boardId: BoardId, from: number, to: number, withView = true): Promise<ReplayPage> {
 		const board = await this.boardDocs(practiceId, boardId);
-		const entries = to > from ? await this.deps.storage.updatesBetween([...board.lanes.keys()], from, to) : [];
-		if (entries.length > MAX_STEPS) throw new HistoryError('too-many-steps', `Ask for at most ${MAX_STEPS} steps at a time.`);
-		return this.replayOf(board, from, entries);
+		const names = [...board.lanes.keys()];
+		let upTo = to;
+		if (to > from) {
+			const listed = await this.deps.storage.historyOf(names, { after: from, upTo: to });
+			if (listed.length > MAX_STEPS) upTo = listed[MAX_STEPS - 1].seq;
+		}
+		const entries = upTo > from ? await this.deps.storage.updatesBetween(names, from, upTo) : [];
+		const page = await this.replayOf(board, from, entries, withView ? 'view' : 'steps', REPLAY_PAGE_BYTES);
+		return { view: withView ? page.view : null, steps: page.steps, to: page.last ?? upTo };
 	}
 
+	/**
+	 * Replays `entries` from the board at `from`. With a byte budget, stops
+	 * before the step that would take the page (the view too, when `count` is
+	 * 'view') past it, and says after which step (`last`).
+	 */
 	private async replayOf(
 		board: BoardDocs,
 		from: number,
-		entries: readonly (HistoryEntry & { readonly data: Uint8Array })[]
-	): Promise<{ view: BoardView; steps: ReplayStep[] }> {
+		entries: readonly (HistoryEntry & { readonly data: Uint8Array })[],
+		count: 'view' | 'steps' = 'steps',
+		budget = Number.POSITIVE_INFINITY
+	): Promise<{ view: BoardView; steps: ReplayStep[]; last: number | null }> {
+		const breathe = breather();
 		const docs = await this.docsAt(board, from);
 		const view = { seq: from, notes: [...docs].flatMap(([name, doc]) => this.notesOf(board, board.lanes.get(name)!, doc).map((n) => withoutHiddenCites(board, n))) };
+		// Each note as the steps so far left it: a step carries the difference from it.
+		const shown = new Map(view.notes.map((n) => [`${n.lane}\u0000${n.id}`, n]));
+		let bytes = budget < Number.POSITIVE_INFINITY && count === 'view' ? JSON.stringify(view).length : 0;
 		const steps: ReplayStep[] = [];
+		let last: number | null = null;
 		for (const entry of entries) {
+			await breathe();
 			const doc = docs.get(entry.doc)!;
 			const lane = board.lanes.get(entry.doc)!;
 			const touched = new Set<string>();
@@ -290,20 +334,37 @@ export class History {
 			Y.applyUpdate(doc, entry.data);
 			doc.off('afterTransaction', collect);
 			const hidden = board.hidden.get(lane);
-			const changed: NoteView[] = [];
+			const changed: NotePatch[] = [];
 			const removed: { lane: LaneKey; id: string }[] = [];
 			for (const id of touched) {
 				if (hidden?.has(id)) continue;
 				const note = notesMap(doc).get(id);
-				if (note instanceof Y.Map) changed.push(withoutHiddenCites(board, this.noteView(lane, doc, id, note)));
-				else removed.push({ lane, id });
+				const key = `${lane}\u0000${id}`;
+				if (note instanceof Y.Map) {
+					const after = withoutHiddenCites(board, this.noteView(lane, doc, id, note));
+					const before = shown.get(key);
+					shown.set(key, after);
+					const patch = before ? diff(before, after) : { v: after };
+					if (patch) changed.push({ lane, id, patch });
+				} else {
+					shown.delete(key);
+					removed.push({ lane, id });
+				}
 			}
 			// A change of notes hidden now is left out altogether: its time and author would point at them.
-			if (touched.size > 0 && changed.length === 0 && removed.length === 0) continue;
-			steps.push({ seq: entry.seq, changed, removed });
+			if (touched.size > 0 && [...touched].every((id) => hidden?.has(id))) continue;
+			const step = { seq: entry.seq, changed, removed };
+			if (budget < Number.POSITIVE_INFINITY) {
+				bytes += JSON.stringify(step).length + 1;
+				if (bytes > budget && steps.length > 0) {
+					last = steps[steps.length - 1].seq;
+					break;
+				}
+			}
+			steps.push(step);
 		}
 		for (const doc of docs.values()) doc.destroy();
-		return { view, steps };
+		return { view, steps, last };
 	}
 
 	async compare(practiceId: PracticeId, boardId: BoardId, from: number, to: number): Promise<Comparison> {
@@ -450,7 +511,11 @@ export class History {
 
 	private async docsAt(board: BoardDocs, seq: number): Promise<Map<string, Y.Doc>> {
 		const docs = new Map<string, Y.Doc>();
-		await Promise.all([...board.lanes.keys()].map(async (name) => docs.set(name, await this.docAt(name, seq))));
+		const breathe = breather();
+		for (const name of board.lanes.keys()) {
+			await breathe();
+			docs.set(name, await this.docAt(name, seq));
+		}
 		return docs;
 	}
 
@@ -475,14 +540,24 @@ export class History {
 		return out;
 	}
 
+	/**
+	 * A note as history shows it. A note longer than NOTE_VIEW_CHARS (only
+	 * possible from before the note quota) is cut to its beginning, as plain
+	 * paragraphs, and marked: every answer stays bounded per note.
+	 */
 	private noteView(lane: LaneKey, doc: Y.Doc, id: string, note: Y.Map<unknown>): NoteView {
 		const data = toNoteData(id, note);
 		const fragment = noteContent(doc, data.id);
+		const text = plainText(fragment);
+		let content = text.length > NOTE_VIEW_CHARS ? null : yXmlFragmentToProsemirrorJSON(fragment);
+		if (content && JSON.stringify(content).length > 4 * NOTE_VIEW_CHARS) content = null;
+		const shown = content ? text : text.slice(0, NOTE_VIEW_CHARS);
 		return {
 			id,
 			lane,
-			content: yXmlFragmentToProsemirrorJSON(fragment),
-			text: plainText(fragment),
+			content: content ?? plainContent(shown),
+			...(content ? {} : { truncated: true as const }),
+			text: shown,
 			color: data.color,
 			x: data.x,
 			y: data.y,
@@ -493,6 +568,24 @@ export class History {
 			cites: data.cites
 		};
 	}
+}
+
+/** Lets the event loop run once the work since the last pause has held it for SLICE_MS. */
+function breather(): () => Promise<void> {
+	let since = performance.now();
+	return async () => {
+		if (performance.now() - since < SLICE_MS) return;
+		await nextTurn();
+		since = performance.now();
+	};
+}
+
+/** Plain text as ProseMirror JSON: one paragraph per line. */
+function plainContent(text: string): NoteView['content'] {
+	return {
+		type: 'doc',
+		content: text.split('\n').map((line) => (line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' }))
+	};
 }
 
 /** Yjs types a transaction's changed map by AbstractType<YEvent<any>>; only the item links matter here. */

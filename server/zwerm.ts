@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Storage } from './storage/types.ts';
 import { DurableLog } from './extensions/durable-log.ts';
+import { Quota, type QuotaLimits } from './extensions/quota.ts';
 import { Access } from './extensions/access.ts';
 import { SchemaGuard } from './extensions/schema.ts';
 import { Practices } from './practices.ts';
@@ -42,6 +43,8 @@ export interface ZwermOptions {
 	 * through Redis (see server/redis.ts). Needs a storage all of them share.
 	 */
 	readonly redis?: RedisSettings;
+	/** Per note, per document and per member (see server/extensions/quota.ts). */
+	readonly quota?: Partial<QuotaLimits>;
 }
 
 export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
@@ -58,6 +61,7 @@ export function createZwerm(options: ZwermOptions) {
 		checkpointEvery: options.checkpointEvery ?? 500,
 		log: (event, fields) => logger.warn(event, fields)
 	});
+	const quota = new Quota(storage, options.quota);
 	const openDirect = (name: string) => hocuspocus.openDirectConnection(name, {});
 	const whenStored = () => durable.batcher.idle();
 	const privacy = new Privacy({ storage, openDirect, whenStored, logger, readDocument: (name) => readDocument(name) });
@@ -96,6 +100,7 @@ export function createZwerm(options: ZwermOptions) {
 		maxDebounce: 10000,
 		timeout: 30000,
 		extensions: [
+			quota,
 			...(options.durableLog === false ? [] : [durable]),
 			// Checks every client update against the lane schema before DurableLog and Hocuspocus see it.
 			new SchemaGuard({ log: (event, fields) => logger.warn(event, fields) }),
@@ -235,7 +240,7 @@ export function createZwerm(options: ZwermOptions) {
 		await storage.close();
 	}
 
-	return { hocuspocus, practices, privacy, windows, history, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+	return { hocuspocus, practices, privacy, windows, history, storage, durable, quota, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
 }
 
 /**

@@ -12,7 +12,8 @@ import type {
 	RoundRecord,
 	StateAt,
 	Storage,
-	StoredDocument
+	StoredDocument,
+	DocumentSize
 } from './types.ts';
 import { toHistoryEntry, toMark, toMeeting, toMember, toPractice, toRound, type Row } from './rows.ts';
 import { silentLogger, type Logger } from '../logger.ts';
@@ -470,6 +471,18 @@ export class PostgresStorage implements Storage {
 			updates: log.map((r) => bytes(r.data)),
 			lastSeq: log.length ? Number(log[log.length - 1].seq) : checkpointSeq
 		};
+	}
+
+	async documentSize(doc: string): Promise<DocumentSize> {
+		const [row] = await this.query(
+			`WITH cp AS (SELECT seq, octet_length(state) AS n FROM checkpoints WHERE doc = $1 ORDER BY seq DESC LIMIT 1)
+			 SELECT COALESCE((SELECT n FROM cp), 0) AS checkpoint,
+			        COALESCE(SUM(octet_length(data)) FILTER (WHERE seq > COALESCE((SELECT seq FROM cp), 0)), 0) AS since,
+			        COALESCE(SUM(octet_length(data)), 0) AS log
+			 FROM updates WHERE doc = $1`,
+			[doc]
+		);
+		return { checkpointBytes: Number(row.checkpoint), logBytesSinceCheckpoint: Number(row.since), logBytes: Number(row.log) };
 	}
 
 	async writeCheckpoint(doc: string, seq: number, state: Uint8Array): Promise<void> {

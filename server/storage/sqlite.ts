@@ -13,7 +13,8 @@ import type {
 	RoundRecord,
 	StateAt,
 	Storage,
-	StoredDocument
+	StoredDocument,
+	DocumentSize
 } from './types.ts';
 import { toHistoryEntry, toMark, toMeeting, toMember, toPractice, toRound, type Row } from './rows.ts';
 import type { Visibility } from '../../src/lib/domain/visibility.ts';
@@ -361,6 +362,14 @@ export class SqliteStorage implements Storage {
 			updates: rows.map((r) => r.data as Uint8Array),
 			lastSeq: rows.length ? Number(rows[rows.length - 1].seq) : checkpointSeq
 		};
+	}
+
+	async documentSize(doc: string): Promise<DocumentSize> {
+		const cp = this.db.prepare('SELECT seq, LENGTH(state) AS n FROM checkpoints WHERE doc = ? ORDER BY seq DESC LIMIT 1').get(doc) as Row | undefined;
+		const sum = 'SELECT COALESCE(SUM(LENGTH(data)), 0) AS n FROM updates WHERE doc = ? AND seq > ?';
+		const since = this.db.prepare(sum).get(doc, cp ? Number(cp.seq) : 0) as Row;
+		const all = this.db.prepare(sum).get(doc, 0) as Row;
+		return { checkpointBytes: cp ? Number(cp.n) : 0, logBytesSinceCheckpoint: Number(since.n), logBytes: Number(all.n) };
 	}
 
 	async writeCheckpoint(doc: string, seq: number, state: Uint8Array): Promise<void> {

@@ -86,6 +86,12 @@ export interface MarkRecord {
 	readonly createdBy: MemberId | null;
 }
 
+export interface DocumentSize {
+	readonly checkpointBytes: number;
+	readonly logBytesSinceCheckpoint: number;
+	readonly logBytes: number;
+}
+
 export interface StoredDocument {
 	/** The newest checkpoint (full state, V2 encoding), if any. */
 	readonly checkpoint: Uint8Array | null;
@@ -146,6 +152,12 @@ export interface Storage {
 	/** Stores a full state (V2) covering the log up to and including `seq`. Idempotent. */
 	writeCheckpoint(doc: string, seq: number, state: Uint8Array): Promise<void>;
 	countUpdatesSince(doc: string, seq: number): Promise<number>;
+	/**
+	 * A document's stored bytes: its newest checkpoint, the log after it (with
+	 * the checkpoint, what loading it reads: the document quota's measure), and
+	 * its whole log (the history, which checkpoints do not shorten).
+	 */
+	documentSize(doc: string): Promise<DocumentSize>;
 	/** The sequence number of the document's last log entry (0 when none). */
 	lastSeq(doc: string): Promise<number>;
 

@@ -117,10 +117,10 @@ describe('the timeline', () => {
 		const last = expected.at(-1)!.mark.seq;
 		const { view, steps } = await server.zwerm.history.replay(p, board, first, last);
 		expect(steps.length).toBeGreaterThan(20);
-		expect(summary(applySteps(view, steps))).toEqual(expected.at(-1)!.state);
+		expect(summary(applySteps(view!, steps))).toEqual(expected.at(-1)!.state);
 		// And the steps pass through every snapshot on the way.
 		for (const { mark, state } of expected.slice(1, -1)) {
-			expect(summary(applySteps(view, steps.filter((s) => s.seq <= mark.seq)))).toEqual(state);
+			expect(summary(applySteps(view!, steps.filter((s) => s.seq <= mark.seq)))).toEqual(state);
 		}
 		// Checkpoints were written along the way, so replays did not fold the whole log.
 		const timeline = await server.zwerm.history.timeline(p, board);

@@ -283,7 +283,10 @@ describe('hostile input', () => {
 
 	it('closes a client that does not read with 4408, without unbounded memory', { timeout: 60000 }, async () => {
 		const threshold = 1024 * 1024;
-		await start({ limits: { maxBufferedBytes: threshold }, maxPayload: 1024 * 1024 });
+		// The writer's traffic is what quotas exist to refuse (server/extensions/quota.ts): off here, to reach the slow reader.
+		const unlimited = Number.POSITIVE_INFINITY;
+		const quota = { noteWeight: unlimited, documentBytes: unlimited, memberBurstBytes: unlimited, memberBytesPerMinute: unlimited, memberBytesPerHour: unlimited };
+		await start({ limits: { maxBufferedBytes: threshold }, maxPayload: 1024 * 1024, quota });
 		fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 		const p = await pair(collectiveDoc(fx.practice.id, 'activiteit' as BoardId));
 		const slow = await rawConnect(server.wsUrl);

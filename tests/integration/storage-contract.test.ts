@@ -407,7 +407,13 @@ export function storageContract(
 				expect(await storage.lastSeq(doc)).toBe(seqs[2]);
 				expect(await storage.loadDocument(other)).toMatchObject({ checkpoint: null, updates: ['o-u1', 'o-u2', 'o-u3'].map((t) => enc.encode(t)) });
 
+				// The quota's measure: the newest checkpoint and the log after it; the whole log besides.
+				expect(await storage.documentSize(doc)).toEqual({ checkpointBytes: 7, logBytesSinceCheckpoint: 0, logBytes: 6 });
+				expect(await storage.documentSize(docName('none'))).toEqual({ checkpointBytes: 0, logBytesSinceCheckpoint: 0, logBytes: 0 });
+
 				await storage.appendUpdates([entry(doc, 'u4')]);
+				expect(await storage.documentSize(doc)).toEqual({ checkpointBytes: 7, logBytesSinceCheckpoint: 2, logBytes: 8 });
+				expect(await storage.documentSize(other)).toEqual({ checkpointBytes: 0, logBytesSinceCheckpoint: 12, logBytes: 12 });
 				const after = await storage.loadDocument(doc);
 				expect(texts(after.updates)).toEqual(['u4']);
 				expect(after.lastSeq).toBe(await storage.lastSeq(doc));

@@ -2,6 +2,7 @@ import type { JSONContent } from '@tiptap/core';
 import { diffWords, type ChangeObject } from 'diff';
 import type { CitationRef, LearningLoop } from './notes.ts';
 import type { NoteColor } from './palette.ts';
+import { applyPatch, type Patch } from './patch.ts';
 
 /**
  * The timeline's plain data: a board as it was at one moment, and what
@@ -28,7 +29,12 @@ export interface NoteView {
 	readonly createdBy: string | null;
 	readonly loop: LearningLoop | null;
 	readonly cites: readonly CitationRef[];
+	/** The note is longer than history shows (NOTE_VIEW_CHARS): text and content are its beginning. */
+	readonly truncated?: true;
 }
+
+/** History shows at most this many characters of a note (the note quota lets no honest note grow past it). */
+export const NOTE_VIEW_CHARS = 64 * 1024;
 
 export interface BoardView {
 	/** The log position shown: everything up to and including this sequence number. */
@@ -47,11 +53,32 @@ export interface TimelineEntry {
 	readonly by: ChangeAuthor;
 }
 
-/** One step of a replay: the notes one log entry changed, as they are after it. */
+/**
+ * One step of a replay: what one log entry changed. Per changed note, a patch
+ * from the note as it was before the step (a note new to the board: the whole
+ * note), so a one-character edit of a long note costs a few bytes.
+ */
 export interface ReplayStep {
 	readonly seq: number;
-	readonly changed: readonly NoteView[];
+	readonly changed: readonly NotePatch[];
 	readonly removed: readonly { readonly lane: LaneKey; readonly id: string }[];
+}
+
+export interface NotePatch {
+	readonly lane: LaneKey;
+	readonly id: string;
+	readonly patch: Patch;
+}
+
+/**
+ * One page of a replay: the board at the start (unless left out) and the steps
+ * after it, up to `to`. A page ends at a number of steps or bytes, whichever
+ * comes first; when `to` is before the position asked for, the next page starts there.
+ */
+export interface ReplayPage {
+	readonly view: BoardView | null;
+	readonly steps: readonly ReplayStep[];
+	readonly to: number;
 }
 
 export interface NoteChange {
@@ -90,7 +117,7 @@ export function applySteps(view: BoardView, steps: readonly ReplayStep[]): Board
 	const notes = new Map(view.notes.map((n) => [key(n), n]));
 	for (const step of steps) {
 		for (const r of step.removed) notes.delete(key(r));
-		for (const n of step.changed) notes.set(key(n), n);
+		for (const n of step.changed) notes.set(key(n), applyPatch(notes.get(key(n)), n.patch) as NoteView);
 	}
 	return { seq: steps[steps.length - 1].seq, notes: [...notes.values()] };
 }

@@ -9,14 +9,24 @@ export class HistoryApiError extends Error {
 	}
 }
 
+/** A busy server (429) is asked again this many times, after the wait it names (at most 5 s). */
+const RETRIES = 3;
+
 /** Same-origin JSON over the session cookie; a non-2xx answer throws a HistoryApiError. */
 export async function requestJson<T>(url: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-	const res = await fetch(url, {
-		method: init.method ?? 'GET',
-		headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-		body: init.body === undefined ? undefined : JSON.stringify(init.body),
-		signal: init.signal
-	});
+	let res: Response;
+	for (let attempt = 0; ; attempt++) {
+		res = await fetch(url, {
+			method: init.method ?? 'GET',
+			headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+			signal: init.signal
+		});
+		if (res.status !== 429 || attempt >= RETRIES || (init.method ?? 'GET') !== 'GET') break;
+		const wait = Math.min(5, Math.max(0.5, Number(res.headers.get('retry-after')) || 1));
+		await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+		init.signal?.throwIfAborted();
+	}
 	if (!res.ok) {
 		const body = (await res.json().catch(() => null)) as { message?: string; code?: string } | null;
 		throw new HistoryApiError(res.status, body?.code ?? 'failed', body?.message ?? res.statusText);

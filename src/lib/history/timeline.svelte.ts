@@ -1,4 +1,4 @@
-import { applySteps, type BoardView, type NoteView, type ReplayStep, type TimelineEntry } from '$lib/domain/history.ts';
+import { applySteps, type BoardView, type NoteView, type ReplayPage, type ReplayStep, type TimelineEntry } from '$lib/domain/history.ts';
 import { requestJson, type TimelineMark } from './api.ts';
 
 /** Playback speeds: real time (long pauses shortened), or this many changes per 100 ms. */
@@ -11,7 +11,7 @@ export const LONGEST_PAUSE = 2000;
 const SETTLE = 100;
 const DRAG_REFRESH = 400;
 const TICK = 100;
-/** Replay steps per request (the server allows 2,000); the next is fetched halfway through. */
+/** Replay steps asked for per request (a page holds at most 2,000, or fewer when they are large); the next is fetched halfway through. */
 const CHUNK = 1000;
 /** Changes closer together than this play as one frame in real time. */
 const FRAME = 20;
@@ -231,14 +231,15 @@ export class Timeline {
 		const last = Math.min(this.count, this.positionOf(from) + CHUNK);
 		const to = this.seqAt(last);
 		if (to <= from && !withView) return;
-		const data = await requestJson<{ view: BoardView; steps: ReplayStep[] }>(`${this.base}/history/replay?from=${from}&to=${to}`);
+		const data = await requestJson<ReplayPage>(`${this.base}/history/replay?from=${from}&to=${to}${withView ? '' : '&view=0'}`);
 		if (run !== this.playback) return;
-		if (withView) {
+		if (withView && data.view) {
 			this.view = data.view;
 			this.touched = new Set();
 		}
 		this.buffer.push(...data.steps);
-		this.bufferedTo = to;
+		// A page may end early (it is bounded by bytes too): the next one starts where it did.
+		this.bufferedTo = Math.max(from, data.to);
 	}
 
 	private tick(run: number): void {

@@ -157,6 +157,12 @@ export const en: Messages = {
 		inRound: 'Silent round',
 		revealAs: 'At the reveal'
 	},
+	quota: {
+		'note-too-large': 'This note is too large to save (about 64,000 characters at most). Your last change was not saved.',
+		'document-full': 'This lane is full: nothing more fits. Your last change was not saved.',
+		'write-quota': 'You added too much in a short time; try again in a minute.',
+		discard: 'Discard the change'
+	},
 	status: {
 		connecting: 'Connecting…',
 		reconnecting: 'Reconnecting…',
@@ -213,6 +219,7 @@ export const en: Messages = {
 		notes: '{{count}} notes'
 	},
 	history: {
+		truncated: 'Shortened: the timeline shows the beginning of this long note',
 		title: 'Timeline',
 		link: 'Timeline',
 		linkLabel: "This board's timeline: look back, compare, report",

@@ -157,6 +157,12 @@ export const nl = {
 		inRound: 'Stille ronde',
 		revealAs: 'Bij onthullen'
 	},
+	quota: {
+		'note-too-large': 'Deze notitie is te groot om op te slaan (hoogstens zo’n 64.000 tekens). Je laatste wijziging is niet bewaard.',
+		'document-full': 'Deze baan is vol: er past niets meer bij. Je laatste wijziging is niet bewaard.',
+		'write-quota': 'Je hebt in korte tijd te veel toegevoegd; probeer het over een minuut opnieuw.',
+		discard: 'Wijziging weggooien'
+	},
 	status: {
 		connecting: 'Verbinden…',
 		reconnecting: 'Opnieuw verbinden…',
@@ -213,6 +219,7 @@ export const nl = {
 		notes: '{{count}} notities'
 	},
 	history: {
+		truncated: 'Ingekort: de tijdlijn toont het begin van deze lange notitie',
 		title: 'Tijdlijn',
 		link: 'Tijdlijn',
 		linkLabel: 'Tijdlijn van dit bord: terugkijken, vergelijken, verslag',

@@ -8,7 +8,7 @@ import type { Visibility } from '$lib/domain/visibility.ts';
 import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts';
 import { PracticeState } from './practice.svelte.ts';
 import { coalesce } from './coalesce.ts';
-import { forgetPracticeLocally, type LocalCopy } from './local.ts';
+import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
 export type LaneKey = 'collective' | 'anonymous' | 'private' | MemberId;
@@ -28,6 +28,13 @@ export interface Peer {
 	readonly color: string;
 	readonly pointer: { lane: LaneKey; x: number; y: number } | null;
 }
+
+/**
+ * The server refused a change of mine (server/extensions/quota.ts): a note too
+ * large, a lane full, or too much written in a short time.
+ */
+export type Refusal = { readonly kind: 'note-too-large' | 'document-full' | 'write-quota'; readonly lane: LaneKey };
+const REFUSALS = new Set<string>(['note-too-large', 'document-full', 'write-quota']);
 
 const PEOPLE_COLORS = ['#b3261e', '#1f6f43', '#2a4fb5', '#8a3ea8', '#a35200', '#006a75', '#6b5200', '#a0225f'];
 
@@ -107,6 +114,8 @@ export class BoardState {
 	);
 	/** My changes the server has not yet confirmed storing durably, in every lane. */
 	unsynced = $state(0);
+	/** The last change of mine the server refused, until everything is saved again. */
+	refusal = $state.raw<Refusal | null>(null);
 	peers = $state.raw<Peer[]>([]);
 	backlinks = $state.raw<Map<CitationRef, NoteId[]>>(new Map());
 	readonly color: string;
@@ -212,7 +221,28 @@ export class BoardState {
 		const refresh = coalesce(() => this.refreshUnsynced());
 		if (lane.local) lane.local.onChange(refresh);
 		else lane.provider.on('unsyncedChanges', refresh);
+		// Hocuspocus' close message for this document names why (code 1000); the socket's own close is for every document.
+		lane.provider.on('close', ({ event }: { event: { code: number; reason: string } }) => {
+			if (event.code !== 1000 || !REFUSALS.has(event.reason)) return;
+			this.refusal = { kind: event.reason as Refusal['kind'], lane: lane.key };
+			// Sent again it would be refused again, and every refusal closes the socket of the whole board:
+			// this lane stops sending until the change is thrown away. Too fast: the socket's backoff retries.
+			if (event.reason !== 'write-quota') lane.provider.detach();
+		});
 		refresh();
+	}
+
+	/**
+	 * Throws away what this browser has of the refused lane, the refused change
+	 * with it (the server never stored it: nothing acknowledged is lost), and
+	 * loads the page again: the lane comes back as the server has it.
+	 */
+	async discardRefused(): Promise<void> {
+		const lane = this.refusal && this.lane(this.refusal.lane);
+		if (!lane) return;
+		await discardLocally(lane.provider.configuration.name);
+		lane.destroy();
+		location.reload();
 	}
 
 	private get allLanes(): LaneState[] {
@@ -221,6 +251,7 @@ export class BoardState {
 
 	private refreshUnsynced(): void {
 		this.unsynced = this.allLanes.reduce((n, l) => n + l.waiting, 0);
+		if (this.unsynced === 0 && this.refusal?.kind === 'write-quota') this.refusal = null;
 	}
 
 	private refreshPeers(): void {

@@ -130,8 +130,9 @@ export class LocalCopy {
 		return this.destroy();
 	}
 
-	static async forgetAll(prefix: string): Promise<void> {
-		await Promise.all([...open].filter((copy) => matches(copy.name, prefix)).map((copy) => copy.forget()));
+	static async forgetAll(prefix: string, exactly = false): Promise<void> {
+		const chosen = [...open].filter((copy) => (exactly ? copy.name === prefix : matches(copy.name, prefix)));
+		await Promise.all(chosen.map((copy) => copy.forget()));
 	}
 }
 
@@ -145,6 +146,21 @@ export function persistLocally(name: string, doc: Y.Doc): LocalCopy | null {
 	return new LocalCopy(name, doc);
 }
 
+/** Throws away this browser's copy of one document (a change the server refused will not come back). */
+export async function discardLocally(name: string): Promise<void> {
+	await LocalCopy.forgetAll(name, true);
+	PendingRecords.forgetAll((n) => n === name);
+	await deleteDatabase(PREFIX + name);
+}
+
+function deleteDatabase(name: string): Promise<void> {
+	if (typeof indexedDB === 'undefined') return Promise.resolve();
+	return new Promise<void>((resolve) => {
+		const request = indexedDB.deleteDatabase(name);
+		request.onsuccess = request.onerror = request.onblocked = () => resolve();
+	});
+}
+
 /** Leaving or being removed clears everything this browser kept of the practice. */
 export async function forgetPracticeLocally(practiceId: string): Promise<void> {
 	const prefix = `practice/${practiceId}`;
@@ -156,13 +172,7 @@ export async function forgetPracticeLocally(practiceId: string): Promise<void> {
 		databases
 			.map((d) => d.name)
 			.filter((name): name is string => !!name && name.startsWith(PREFIX) && matches(name.slice(PREFIX.length), prefix))
-			.map(
-				(name) =>
-					new Promise<void>((resolve) => {
-						const request = indexedDB.deleteDatabase(name);
-						request.onsuccess = request.onerror = request.onblocked = () => resolve();
-					})
-			)
+			.map(deleteDatabase)
 	);
 	navigator.serviceWorker?.controller?.postMessage({ type: 'forget-practice', practiceId });
 }

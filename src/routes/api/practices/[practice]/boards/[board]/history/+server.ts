@@ -1,11 +1,11 @@
-import { json } from '@sveltejs/kit';
 import { getZwerm } from '$server/context.ts';
+import { historyAnswer } from '$lib/server/compressed.ts';
 import { boardParam, handled, requireRole } from '$lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** GET: every change of this board (who, when, which lane) and its marks; any member. */
 export const GET: RequestHandler = async ({ params, cookies, request }) => {
-	const { practice } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
+	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
-	return json(await handled(() => getZwerm().history.timeline(practice.id, boardId)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.timeline(practice.id, boardId)));
 };

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { getZwerm } from '$server/context.ts';
+import { historyAnswer } from '$lib/server/compressed.ts';
 import { boardParam, handled, requireRole } from '$lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
@@ -7,7 +8,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
-	return json(await handled(() => getZwerm().history.news(practice.id, boardId, member.id)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.news(practice.id, boardId, member.id)));
 };
 
 /** POST: I have seen this board as it is now. */

@@ -1,12 +1,12 @@
-import { json } from '@sveltejs/kit';
 import { getZwerm } from '$server/context.ts';
+import { historyAnswer } from '$lib/server/compressed.ts';
 import { boardParam, handled, requireRole, seqParam } from '$lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** GET ?seq=N: the board as it was right after change N, read-only; any member. */
 export const GET: RequestHandler = async ({ params, cookies, request, url }) => {
-	const { practice } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
+	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
 	const seq = seqParam(url, 'seq');
-	return json(await handled(() => getZwerm().history.view(practice.id, boardId, seq)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.view(practice.id, boardId, seq)));
 };
