@@ -41,8 +41,8 @@ const RECOUNT_MS = 2000;
  */
 export class Quota implements Extension {
 	readonly extensionName = 'zwerm-quota';
-	// Before DurableLog (1000): a refused update must not hold the client's acknowledgement.
-	readonly priority = 1001;
+	// Before the schema check (1010) and the log (1000): an honest note that grew too large is told so by name.
+	readonly priority = 1020;
 	readonly limits: QuotaLimits;
 	private readonly storage: Storage;
 	private readonly members = new Map<string, { minute: ByteBucket; hour: ByteBucket }>();

@@ -91,12 +91,8 @@ describe('the past of a note that is anonymous now', () => {
 			expect([...step!.changed.map((n) => n.id), ...step!.removed.map((n) => n.id)]).toEqual([stays]);
 		}
 		// No step anywhere carries the note in Anna's lane, nor a citation of it.
-		for (const step of steps) {
-			expect(step.changed.some((n) => n.lane === annaLane && n.id === once)).toBe(false);
-			expect(step.removed.some((n) => n.lane === annaLane && n.id === once)).toBe(false);
-			for (const n of step.changed) expect(n.cites).not.toContain(ref);
-		}
-		for (const n of view.notes) expect(n.cites).not.toContain(ref);
+		for (const step of steps) expect(JSON.stringify(step)).not.toContain(once);
+		for (const n of view!.notes) expect(n.cites).not.toContain(ref);
 		for (const e of entries) {
 			const v = await history.view(p, board, e.seq);
 			for (const n of v.notes) expect(n.cites, `cites at ${e.seq}`).not.toContain(ref);

@@ -8,7 +8,7 @@ import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, deleteNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
+import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
 import type { QuotaLimits } from '../../server/extensions/quota.ts';
 
 /**
@@ -37,7 +37,8 @@ afterEach(async () => {
 });
 
 /** A member writing notes by hand over one connection: each note is sent, and the server's first answer returned. */
-async function writer(name: string, token: string) {
+async function writer(name: string, session: { token: string; member: { id: MemberId } }) {
+	const token = session.token;
 	const raw: RawClient = await rawConnect(server.wsUrl);
 	await raw.open(name, token);
 	const doc = new Y.Doc();
@@ -48,7 +49,7 @@ async function writer(name: string, token: string) {
 			let update: Uint8Array | null = null;
 			const grab = (u: Uint8Array) => (update = u);
 			doc.once('update', grab);
-			createNote(doc, { createdBy: null, at: 1, text });
+			createNote(doc, { createdBy: session.member.id, at: 1, text });
 			const from = raw.received.length;
 			raw.send(updateFrame(name, update!));
 			const answer = await raw.next(['close', 'sync-status'], from, 15000);
@@ -76,7 +77,7 @@ describe('quotas', () => {
 		const watcher = connect(server.wsUrl, name, fx.facilitator.token);
 		clients.push(watcher);
 		await watcher.saved();
-		const anna = await writer(name, fx.participants[0].token);
+		const anna = await writer(name, fx.participants[0]);
 		expect(await anna.note('Gewone notitie')).toBe('saved');
 
 		expect(await anna.note('x'.repeat(7 * 1024 * 1024))).toBe('note-too-large');
@@ -89,9 +90,9 @@ describe('quotas', () => {
 		expect(listNotes(watcher.doc)).toHaveLength(1);
 
 		// Just under the limit is a note like any other; a note grown past it by a later edit is refused too.
-		const fresh = await writer(name, fx.participants[0].token);
+		const fresh = await writer(name, fx.participants[0]);
 		expect(await fresh.note('y'.repeat(60 * 1024))).toBe('saved');
-		const grow = await writer(name, fx.participants[0].token);
+		const grow = await writer(name, fx.participants[0]);
 		const big = await grow.note('z'.repeat(40 * 1024));
 		expect(big).toBe('saved');
 		const note = listNotes(grow.doc)[0].id as NoteId;
@@ -106,21 +107,21 @@ describe('quotas', () => {
 	it('refuses a member over their write rate while another member keeps being saved', async () => {
 		await start({ memberBurstBytes: 256 * 1024, memberBytesPerMinute: 64 * 1024 });
 		const name = laneDoc(fx.practice.id, board, fx.participants[0].member.id);
-		const anna = await writer(name, fx.participants[0].token);
+		const anna = await writer(name, fx.participants[0]);
 		const answers: string[] = [];
 		for (let i = 0; i < 6 && !answers.includes('write-quota'); i++) answers.push(await anna.note(`${i}`.padEnd(60 * 1024, '.')));
 		expect(answers.slice(0, 4)).toEqual(['saved', 'saved', 'saved', 'saved']);
 		expect(answers.at(-1)).toBe('write-quota');
 		await othersStillSaved('ik mag nog wel');
 		// Her own next attempt, at once, is refused too: the bucket refills with time, not with reconnecting.
-		const again = await writer(name, fx.participants[0].token);
+		const again = await writer(name, fx.participants[0]);
 		expect(await again.note('z'.repeat(60 * 1024))).toBe('write-quota');
 	});
 
 	it('refuses a document past its size, and deleting frees room once the log is folded into a checkpoint', async () => {
 		await start({ documentBytes: 200 * 1024 });
 		const name = laneDoc(fx.practice.id, board, fx.participants[0].member.id);
-		const anna = await writer(name, fx.participants[0].token);
+		const anna = await writer(name, fx.participants[0]);
 		const answers: string[] = [];
 		for (let i = 0; i < 5 && !answers.includes('document-full'); i++) answers.push(await anna.note(`${i}`.padEnd(60 * 1024, '.')));
 		expect(answers).toEqual(['saved', 'saved', 'saved', 'document-full']);
@@ -134,7 +135,7 @@ describe('quotas', () => {
 		await lane.saved();
 		await server.zwerm.durable.checkpoint(name);
 		await expect
-			.poll(async () => (await writer(name, fx.participants[0].token)).note('weer ruimte'.padEnd(60 * 1024, '.')), { timeout: 10000, interval: 500 })
+			.poll(async () => (await writer(name, fx.participants[0])).note('weer ruimte'.padEnd(60 * 1024, '.')), { timeout: 10000, interval: 500 })
 			.toBe('saved');
 	});
 });

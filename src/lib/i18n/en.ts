@@ -161,6 +161,7 @@ export const en: Messages = {
 		'note-too-large': 'This note is too large to save (about 64,000 characters at most). Your last change was not saved.',
 		'document-full': 'This lane is full: nothing more fits. Your last change was not saved.',
 		'write-quota': 'You added too much in a short time; try again in a minute.',
+		'schema-violation': 'This change could not be saved: it does not fit what a note may hold. Discard it to go on.',
 		discard: 'Discard the change'
 	},
 	status: {

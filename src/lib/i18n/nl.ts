@@ -161,6 +161,7 @@ export const nl = {
 		'note-too-large': 'Deze notitie is te groot om op te slaan (hoogstens zo’n 64.000 tekens). Je laatste wijziging is niet bewaard.',
 		'document-full': 'Deze baan is vol: er past niets meer bij. Je laatste wijziging is niet bewaard.',
 		'write-quota': 'Je hebt in korte tijd te veel toegevoegd; probeer het over een minuut opnieuw.',
+		'schema-violation': 'Deze wijziging kon niet worden opgeslagen: ze past niet bij wat een notitie mag bevatten. Gooi haar weg om verder te gaan.',
 		discard: 'Wijziging weggooien'
 	},
 	status: {

@@ -33,8 +33,8 @@ export interface Peer {
  * The server refused a change of mine (server/extensions/quota.ts): a note too
  * large, a lane full, or too much written in a short time.
  */
-export type Refusal = { readonly kind: 'note-too-large' | 'document-full' | 'write-quota'; readonly lane: LaneKey };
-const REFUSALS = new Set<string>(['note-too-large', 'document-full', 'write-quota']);
+export type Refusal = { readonly kind: 'note-too-large' | 'document-full' | 'write-quota' | 'schema-violation'; readonly lane: LaneKey };
+const REFUSALS = new Set<string>(['note-too-large', 'document-full', 'write-quota', 'schema-violation']);
 
 const PEOPLE_COLORS = ['#b3261e', '#1f6f43', '#2a4fb5', '#8a3ea8', '#a35200', '#006a75', '#6b5200', '#a0225f'];
 
@@ -223,8 +223,10 @@ export class BoardState {
 		else lane.provider.on('unsyncedChanges', refresh);
 		// Hocuspocus' close message for this document names why (code 1000); the socket's own close is for every document.
 		lane.provider.on('close', ({ event }: { event: { code: number; reason: string } }) => {
-			if (event.code !== 1000 || !REFUSALS.has(event.reason)) return;
-			this.refusal = { kind: event.reason as Refusal['kind'], lane: lane.key };
+			// A schema refusal names what was wrong after a colon (server/close-reasons.ts).
+			const kind = event.reason.split(':')[0];
+			if (event.code !== 1000 || !REFUSALS.has(kind)) return;
+			this.refusal = { kind: kind as Refusal['kind'], lane: lane.key };
 			// Sent again it would be refused again, and every refusal closes the socket of the whole board:
 			// this lane stops sending until the change is thrown away. Too fast: the socket's backoff retries.
 			if (event.reason !== 'write-quota') lane.provider.detach();
