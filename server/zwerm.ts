@@ -7,6 +7,7 @@ import type { Storage } from './storage/types.ts';
 import { DurableLog } from './extensions/durable-log.ts';
 import { Access } from './extensions/access.ts';
 import { Practices } from './practices.ts';
+import { DeviceCodes } from './device-codes.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Privacy } from './privacy.ts';
@@ -41,6 +42,8 @@ export interface ZwermOptions {
 	 * through Redis (see server/redis.ts). Needs a storage all of them share.
 	 */
 	readonly redis?: RedisSettings;
+	/** How long a code to continue on another device works (ms; 10 minutes). */
+	readonly deviceCodeTtlMs?: number;
 }
 
 export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
@@ -232,7 +235,8 @@ export function createZwerm(options: ZwermOptions) {
 		await storage.close();
 	}
 
-	return { hocuspocus, practices, privacy, windows, history, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+	const deviceCodes = new DeviceCodes(storage, options.deviceCodeTtlMs);
+	return { hocuspocus, practices, deviceCodes, privacy, windows, history, storage, durable, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
 }
 
 /**
