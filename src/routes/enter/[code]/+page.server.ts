@@ -11,10 +11,12 @@ function currentMember(cookies: Cookies, target: MemberRecord): Promise<MemberRe
 	return getZwerm().practices.sessionMember(target.practiceId, cookies.get(sessionCookieName(target.practiceId)));
 }
 
-// The URL holds a secret: no caches, no Referer, no framing (a click on a framed "switch" button).
+// The URL holds a secret: no caches, no Referer to other sites, no framing (a click on a framed
+// "switch" button). Not `no-referrer`: with it Chromium sends `Origin: null` on the form post,
+// which SvelteKit's cross-site check then refuses.
 const HEADERS = {
 	'cache-control': 'no-store',
-	'referrer-policy': 'no-referrer',
+	'referrer-policy': 'same-origin',
 	'x-frame-options': 'DENY',
 	'content-security-policy': "frame-ancestors 'none'"
 };
