@@ -123,8 +123,9 @@ async function timedVisit(
 export async function benchBrowser(browser: Browser, app: RunningApp, board: SeededBoard, runs: number): Promise<BrowserResult> {
 	const { context, page, errors } = await newPage(browser);
 	try {
-		// The personal link sets the session cookie and redirects to the practice page.
-		await page.goto(`${app.url}${board.personalLink}`);
+		// The sign-in link, confirmed, sets the session cookie and redirects to the practice page.
+		await page.goto(`${app.url}${board.signInLink}`);
+		await Promise.all([page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' }), page.getByRole('button', { name: /^Doorgaan als / }).click()]);
 		if (!new URL(page.url()).pathname.endsWith(`/p/${board.practiceId}`)) throw new Error(`personal link led to ${page.url()}`);
 		await page.close();
 		const url = `${app.url}${board.boardPath}`;

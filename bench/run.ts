@@ -224,7 +224,7 @@ async function main() {
 	onCleanup('Chromium', () => browser.close());
 	facts.chromium = browser.version();
 	const chrome = await benchBrowser(browser, app, board, SETTINGS.browserRuns);
-	log(`Chromium ${facts.chromium} (${CHROMIUM_PATH}), headless, 1400×1000; entered through the facilitator's personal link.`);
+	log(`Chromium ${facts.chromium} (${CHROMIUM_PATH}), headless, 1400×1000; entered through the facilitator's one-time sign-in link.`);
 	log(`Timed from page.goto(board) until ${board.totalNotes} article.note elements are in the DOM, each with its text (a MutationObserver`);
 	log('installed before any page script records the moment). "page" times are the page\'s own clock from navigation start.');
 	log('First visit: nothing cached in the browser. Repeat: a fresh tab in the same profile (assets cached), 1 s after the previous');

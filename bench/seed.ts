@@ -6,6 +6,7 @@ import { NOTE_COLORS } from '../src/lib/domain/palette.ts';
 import type { TestServer } from '../tests/helpers/server.ts';
 import { connect, synced, waitFor, type TestClient } from '../tests/helpers/clients.ts';
 import { mulberry32 } from '../tests/helpers/random.ts';
+import { CREATED_LINK_TTL_MS } from '../server/device-codes.ts';
 
 export const BOARD = 'intentie' as BoardId;
 
@@ -25,8 +26,8 @@ export interface SeededBoard {
 	readonly boardId: BoardId;
 	/** The facilitator's session token: may read every lane. */
 	readonly token: string;
-	/** The facilitator's personal link (sets the browser's session cookie). */
-	readonly personalLink: string;
+	/** A one-time link that signs a browser in as the facilitator (after its confirmation). */
+	readonly signInLink: string;
 	readonly boardPath: string;
 	/** Every document the board page opens, with how many notes it holds. */
 	readonly docs: readonly { readonly name: string; readonly notes: number }[];
@@ -83,7 +84,7 @@ export const savedWithin = (client: TestClient, timeout: number) =>
  */
 export async function seedBoard(server: TestServer, plan: SeedPlan = BOARD_PLAN): Promise<SeededBoard> {
 	const { practices } = server.zwerm;
-	const { practice, facilitator, links } = await practices.create({ name: 'Benchmark-praktijk', facilitatorName: 'Fem' });
+	const { practice, facilitator } = await practices.create({ name: 'Benchmark-praktijk', facilitatorName: 'Fem' });
 	const members: { id: MemberId; token: string }[] = [];
 	for (let i = 0; i < plan.members; i++) {
 		const session = await practices.join(practice.participantInvite, { name: `Deelnemer ${i + 1}` });
@@ -127,7 +128,7 @@ export async function seedBoard(server: TestServer, plan: SeedPlan = BOARD_PLAN)
 		practiceId: practice.id,
 		boardId: BOARD,
 		token: facilitator.token,
-		personalLink: links.facilitator,
+		signInLink: (await server.zwerm.deviceCodes.issue(facilitator.member, Date.now(), CREATED_LINK_TTL_MS)).link,
 		boardPath: `/p/${practice.id}/b/${BOARD}`,
 		docs,
 		totalNotes: plan.collective + plan.members * plan.perMember,

@@ -4,7 +4,8 @@
  *   PORT (3000), HOST (0.0.0.0), DATA_DIR (./data), ZWERM_SYNC (FULL|NORMAL),
  *   DATABASE_URL (postgres://…: PostgreSQL instead of SQLite in DATA_DIR),
  *   REDIS_URL (redis://…: several instances on one PostgreSQL database share live documents),
- *   REDIS_PREFIX (zwerm: namespace of the Redis channels)
+ *   REDIS_PREFIX (zwerm: namespace of the Redis channels),
+ *   ZWERM_DEVICE_CODE_TTL (600: seconds a code to continue on another device works)
  */
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -54,7 +55,13 @@ const storage = await openStorage({
 logger.info('storage', describeStorage({ dataDir, databaseUrl }));
 const redisPrefix = process.env.REDIS_PREFIX?.trim() || 'zwerm';
 if (redisUrl) logger.info('redis', { ...describeRedis(redisUrl), prefix: redisPrefix, message: 'scale-out: live documents and presence shared through Redis' });
-const zwerm = createZwerm({ storage, logger, redis: redisUrl ? { url: redisUrl, prefix: redisPrefix } : undefined });
+const deviceCodeTtl = Number(process.env.ZWERM_DEVICE_CODE_TTL);
+const zwerm = createZwerm({
+	storage,
+	logger,
+	redis: redisUrl ? { url: redisUrl, prefix: redisPrefix } : undefined,
+	deviceCodeTtlMs: deviceCodeTtl > 0 ? deviceCodeTtl * 1000 : undefined
+});
 setZwerm(zwerm);
 
 // adapter-node assumes https unless told otherwise. Without ORIGIN or a

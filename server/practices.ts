@@ -49,19 +49,17 @@ export class PracticeError extends Error {
 
 export interface Session {
 	readonly member: MemberRecord;
-	/** The secret the browser keeps (cookie) and the personal link carries. Shown once. */
+	/** The secret the browser keeps (cookie) or a script sends (bearer). Shown once, never put in a URL. */
 	readonly token: string;
 }
 
 export interface PracticeLinks {
-	readonly facilitator: string;
 	readonly participant: string;
 	readonly observer: string;
 }
 
 export const links = {
 	invite: (token: string) => `/join/${token}`,
-	personal: (practiceId: PracticeId, token: string) => `/p/${practiceId}/enter/${token}`,
 	practice: (practiceId: PracticeId) => `/p/${practiceId}`
 };
 
@@ -109,7 +107,6 @@ export class Practices {
 			practice,
 			facilitator,
 			links: {
-				facilitator: links.personal(practice.id, facilitator.token),
 				participant: links.invite(practice.participantInvite),
 				observer: links.invite(practice.observerInvite)
 			}

@@ -9,6 +9,7 @@ import { Quota, type QuotaLimits } from './extensions/quota.ts';
 import { Access } from './extensions/access.ts';
 import { SchemaGuard } from './extensions/schema.ts';
 import { Practices } from './practices.ts';
+import { DeviceCodes } from './device-codes.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Privacy } from './privacy.ts';
@@ -45,6 +46,8 @@ export interface ZwermOptions {
 	readonly redis?: RedisSettings;
 	/** Per note, per document and per member (see server/extensions/quota.ts). */
 	readonly quota?: Partial<QuotaLimits>;
+	/** How long a code to continue on another device works (ms; 10 minutes). */
+	readonly deviceCodeTtlMs?: number;
 }
 
 export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
@@ -240,7 +243,8 @@ export function createZwerm(options: ZwermOptions) {
 		await storage.close();
 	}
 
-	return { hocuspocus, practices, privacy, windows, history, storage, durable, quota, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+	const deviceCodes = new DeviceCodes(storage, options.deviceCodeTtlMs);
+	return { hocuspocus, practices, deviceCodes, privacy, windows, history, storage, durable, quota, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
 }
 
 /**

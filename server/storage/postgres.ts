@@ -3,6 +3,7 @@ import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import type { Role } from '../../src/lib/domain/practice.ts';
 import type { Visibility } from '../../src/lib/domain/visibility.ts';
 import type {
+	DeviceCodeRecord,
 	HistoryEntry,
 	LoggedUpdate,
 	MarkRecord,
@@ -115,7 +116,21 @@ const MIGRATIONS: readonly string[] = [
 		seq BIGINT NOT NULL,
 		at BIGINT NOT NULL,
 		PRIMARY KEY (member_id, board_id)
-	);`
+	);`,
+	// Moving to another device: one-time codes, and the sessions they make (one per device).
+	`CREATE TABLE device_codes (
+		code_hash TEXT PRIMARY KEY,
+		member_id TEXT NOT NULL REFERENCES members(id),
+		created_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+	CREATE INDEX device_codes_member ON device_codes(member_id);
+	CREATE TABLE device_sessions (
+		session_hash TEXT PRIMARY KEY,
+		member_id TEXT NOT NULL REFERENCES members(id),
+		created_at BIGINT NOT NULL
+	);
+	CREATE INDEX device_sessions_member ON device_sessions(member_id);`
 ];
 
 /** Advisory lock namespace ('zwer'): key 0 guards migrations, others are documents' log appends. */
@@ -281,7 +296,12 @@ export class PostgresStorage implements Storage {
 	}
 
 	async findSession(sessionHash: string): Promise<MemberRecord | null> {
-		const [row] = await this.query('SELECT * FROM members WHERE session_hash = $1 AND removed_at IS NULL', [sessionHash]);
+		const [row] = await this.query(
+			`SELECT * FROM members WHERE session_hash = $1 AND removed_at IS NULL
+			 UNION ALL SELECT m.* FROM device_sessions s JOIN members m ON m.id = s.member_id
+			 WHERE s.session_hash = $1 AND m.removed_at IS NULL LIMIT 1`,
+			[sessionHash]
+		);
 		return toMember(row);
 	}
 
@@ -311,7 +331,53 @@ export class PostgresStorage implements Storage {
 	}
 
 	async removeMember(id: MemberId, at: number): Promise<void> {
-		await this.query('UPDATE members SET removed_at = $1 WHERE id = $2', [at, id]);
+		await this.transaction(async (c) => {
+			await c.query('UPDATE members SET removed_at = $1 WHERE id = $2', [at, id]);
+			await c.query('DELETE FROM device_codes WHERE member_id = $1', [id]);
+			await c.query('DELETE FROM device_sessions WHERE member_id = $1', [id]);
+		});
+	}
+
+	async saveDeviceCode(code: DeviceCodeRecord): Promise<void> {
+		await this.transaction(async (c) => {
+			await c.query('DELETE FROM device_codes WHERE expires_at <= $1 OR member_id = $2', [code.createdAt, code.memberId]);
+			await c.query('INSERT INTO device_codes (code_hash, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+				code.codeHash,
+				code.memberId,
+				code.createdAt,
+				code.expiresAt
+			]);
+		});
+	}
+
+	async findDeviceCode(codeHash: string, now: number) {
+		const [row] = await this.query(
+			`SELECT m.*, c.expires_at AS code_expires_at FROM device_codes c JOIN members m ON m.id = c.member_id
+			 WHERE c.code_hash = $1 AND c.expires_at > $2 AND m.removed_at IS NULL`,
+			[codeHash, now]
+		);
+		return row ? { member: toMember(row)!, expiresAt: Number(row.code_expires_at) } : null;
+	}
+
+	async redeemDeviceCode(codeHash: string, now: number, sessionHash: string): Promise<MemberRecord | null> {
+		// DELETE … RETURNING takes the row lock: a concurrent redemption waits, then finds the row gone.
+		return this.transaction(async (c) => {
+			const [row] = (
+				await c.query(
+					`DELETE FROM device_codes c USING members m
+					 WHERE c.code_hash = $1 AND c.expires_at > $2 AND m.id = c.member_id AND m.removed_at IS NULL
+					 RETURNING m.*`,
+					[codeHash, now]
+				)
+			).rows as Row[];
+			if (!row) return null;
+			await c.query('INSERT INTO device_sessions (session_hash, member_id, created_at) VALUES ($1, $2, $3)', [sessionHash, row.id, now]);
+			return toMember(row);
+		});
+	}
+
+	async revokeDeviceCodes(memberId: MemberId): Promise<void> {
+		await this.query('DELETE FROM device_codes WHERE member_id = $1', [memberId]);
 	}
 
 	async renewInvites(

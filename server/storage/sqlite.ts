@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import type { Role } from '../../src/lib/domain/practice.ts';
 import type {
+	DeviceCodeRecord,
 	HistoryEntry,
 	LoggedUpdate,
 	MarkRecord,
@@ -109,7 +110,21 @@ const MIGRATIONS = [
 		seq INTEGER NOT NULL,
 		at INTEGER NOT NULL,
 		PRIMARY KEY (member_id, board_id)
-	 );`
+	 );`,
+	// Moving to another device: one-time codes, and the sessions they make (one per device).
+	`CREATE TABLE IF NOT EXISTS device_codes (
+		code_hash TEXT PRIMARY KEY,
+		member_id TEXT NOT NULL REFERENCES members(id),
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL
+	 );
+	 CREATE INDEX IF NOT EXISTS device_codes_member ON device_codes(member_id);
+	 CREATE TABLE IF NOT EXISTS device_sessions (
+		session_hash TEXT PRIMARY KEY,
+		member_id TEXT NOT NULL REFERENCES members(id),
+		created_at INTEGER NOT NULL
+	 );
+	 CREATE INDEX IF NOT EXISTS device_sessions_member ON device_sessions(member_id);`
 ];
 
 
@@ -150,7 +165,17 @@ export class SqliteStorage implements Storage {
 			findInvite: p('SELECT practice_id, role FROM invites WHERE token_hash = ?'),
 			insertMember: p(`INSERT INTO members (id, practice_id, name, role, session_hash, created_at, had_lane)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			findSession: p('SELECT * FROM members WHERE session_hash = ? AND removed_at IS NULL'),
+			findSession: p(`SELECT * FROM members WHERE session_hash = ?1 AND removed_at IS NULL
+				UNION ALL SELECT m.* FROM device_sessions s JOIN members m ON m.id = s.member_id
+				WHERE s.session_hash = ?1 AND m.removed_at IS NULL LIMIT 1`),
+			dropExpiredCodes: p('DELETE FROM device_codes WHERE expires_at <= ?'),
+			dropMemberCodes: p('DELETE FROM device_codes WHERE member_id = ?'),
+			dropMemberSessions: p('DELETE FROM device_sessions WHERE member_id = ?'),
+			insertCode: p('INSERT INTO device_codes (code_hash, member_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+			findCode: p(`SELECT m.*, c.expires_at AS code_expires_at FROM device_codes c JOIN members m ON m.id = c.member_id
+				WHERE c.code_hash = ? AND c.expires_at > ? AND m.removed_at IS NULL`),
+			deleteCode: p('DELETE FROM device_codes WHERE code_hash = ?'),
+			insertDeviceSession: p('INSERT INTO device_sessions (session_hash, member_id, created_at) VALUES (?, ?, ?)'),
 			getMember: p('SELECT * FROM members WHERE id = ?'),
 			listMembers: p('SELECT * FROM members WHERE practice_id = ? AND removed_at IS NULL ORDER BY created_at, id'),
 			renameMember: p('UPDATE members SET name = ? WHERE id = ?'),
@@ -269,7 +294,38 @@ export class SqliteStorage implements Storage {
 	}
 
 	async removeMember(id: MemberId, at: number): Promise<void> {
-		this.stmt.removeMember.run(at, id);
+		this.transaction(() => {
+			this.stmt.removeMember.run(at, id);
+			this.stmt.dropMemberCodes.run(id);
+			this.stmt.dropMemberSessions.run(id);
+		});
+	}
+
+	async saveDeviceCode(code: DeviceCodeRecord): Promise<void> {
+		this.transaction(() => {
+			this.stmt.dropExpiredCodes.run(code.createdAt);
+			this.stmt.dropMemberCodes.run(code.memberId);
+			this.stmt.insertCode.run(code.codeHash, code.memberId, code.createdAt, code.expiresAt);
+		});
+	}
+
+	async findDeviceCode(codeHash: string, now: number) {
+		const row = this.stmt.findCode.get(codeHash, now) as Row | undefined;
+		return row ? { member: toMember(row)!, expiresAt: Number(row.code_expires_at) } : null;
+	}
+
+	async redeemDeviceCode(codeHash: string, now: number, sessionHash: string): Promise<MemberRecord | null> {
+		return this.transaction(() => {
+			const row = this.stmt.findCode.get(codeHash, now) as Row | undefined;
+			if (!row) return null;
+			this.stmt.deleteCode.run(codeHash);
+			this.stmt.insertDeviceSession.run(sessionHash, row.id as string, now);
+			return toMember(row);
+		});
+	}
+
+	async revokeDeviceCodes(memberId: MemberId): Promise<void> {
+		this.stmt.dropMemberCodes.run(memberId);
 	}
 
 	async renewInvites(

@@ -35,6 +35,14 @@ export interface MemberRecord {
 	readonly hadLane: boolean;
 }
 
+/** A one-time code that signs another device in as a member (see server/device-codes.ts). Stored by hash. */
+export interface DeviceCodeRecord {
+	readonly codeHash: string;
+	readonly memberId: MemberId;
+	readonly createdAt: number;
+	readonly expiresAt: number;
+}
+
 export interface LoggedUpdate {
 	readonly doc: string;
 	/** A Yjs update, V1 encoding, exactly as the document emitted it. */
@@ -113,13 +121,25 @@ export interface Storage {
 	getPractice(id: PracticeId): Promise<PracticeRecord | null>;
 	findInvite(tokenHash: string): Promise<{ practiceId: PracticeId; role: 'participant' | 'observer' } | null>;
 	addMember(member: MemberRecord, sessionHash: string): Promise<void>;
+	/** The active member behind a session: the one made on joining, or another device's. */
 	findSession(sessionHash: string): Promise<MemberRecord | null>;
 	getMember(id: MemberId): Promise<MemberRecord | null>;
 	/** Members who have not been removed. */
 	listMembers(practiceId: PracticeId): Promise<MemberRecord[]>;
 	updateMember(id: MemberId, change: { name?: string; role?: Role }): Promise<void>;
-	/** Removes a member: their session stops working at once. */
+	/** Removes a member: their sessions (every device's) and device codes stop working at once. */
 	removeMember(id: MemberId, at: number): Promise<void>;
+	/** Keeps a device code; the member's earlier codes (and every expired one) are dropped. */
+	saveDeviceCode(code: DeviceCodeRecord): Promise<void>;
+	/** The active member an unexpired code signs in as, without using it up. */
+	findDeviceCode(codeHash: string, now: number): Promise<{ member: MemberRecord; expiresAt: number } | null>;
+	/**
+	 * Uses a code up: if it is unexpired and its member active, it is deleted and
+	 * a new session (another device's) is added for that member, in one
+	 * transaction. Of two concurrent redemptions at most one succeeds.
+	 */
+	redeemDeviceCode(codeHash: string, now: number, sessionHash: string): Promise<MemberRecord | null>;
+	revokeDeviceCodes(memberId: MemberId): Promise<void>;
 	renewInvites(
 		practiceId: PracticeId,
 		tokens: { participant: string; observer: string },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 /**
  * Writing anonymously the obvious way, as a participant would, while a
@@ -46,7 +46,7 @@ describe('writing anonymously', () => {
 	it('goes straight to the anonymous lane, and a note shown with a name only gets an anonymous copy', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Anoniem schrijven', facilitatorName: 'Fem' });
 		const fem = await newPage(browser);
-		await fem.page.goto(practice.links.facilitator);
+		await signIn(fem.page, practice);
 		const ann = await joinAs(browser, practice.links.participant, 'Ann');
 		const board = 'intentie';
 		const url = `${app.url}/p/${practice.id}/b/${board}`;

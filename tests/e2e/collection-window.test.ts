@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -21,7 +21,7 @@ describe('a collection window, in three browsers', () => {
 	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Tussendoor', facilitatorName: 'Fenna' });
 		const fenna = await newPage(browser);
-		await fenna.page.goto(practice.links.facilitator);
+		await signIn(fenna.page, practice);
 		const ahmed = await joinAs(browser, practice.links.participant, 'Ahmed');
 		const bo = await joinAs(browser, practice.links.participant, 'Bo');
 		const overview = `${app.url}/p/${practice.id}`;

@@ -76,7 +76,9 @@ describe('HTTP endpoints × callers', () => {
 				allowed: ['facilitator']
 			},
 			{ name: 'contributions', method: 'GET', path: `${base}/boards/intentie/window/contributions`, allowed: ['facilitator'] },
-			{ name: 'close window', method: 'DELETE', path: `${base}/boards/intentie/window`, allowed: ['facilitator'] }
+			{ name: 'close window', method: 'DELETE', path: `${base}/boards/intentie/window`, allowed: ['facilitator'] },
+			{ name: 'device code', method: 'POST', path: `${base}/device-code`, body: {}, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] }
 		];
 		const table: string[] = [];
 		for (const endpoint of endpoints) {
@@ -103,6 +105,50 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('report as observer: 200');
 		expect(table).toContain('open window as facilitator: 201');
 		expect(table).toContain('contributions as facilitator: 200');
+		expect(table).toContain('device code as observer: 201');
+		expect(table).toContain('revoke device code as participant: 204');
+	});
+
+	it('puts no sign-in link or QR code on the overview, for any role, until the member asks for one', async () => {
+		const practice = await createPractice('Beamer');
+		const facilitatorCookie = `zw_${practice.id}=${practice.facilitator.token}`;
+		const observerCookie = await join(practice.links.observer, 'Olga');
+		for (const [who, cookie] of [
+			['facilitator', facilitatorCookie],
+			['observer', observerCookie]
+		]) {
+			const overview = async () => {
+				const res = await fetch(`${app.url}/p/${practice.id}`, { headers: { cookie } });
+				expect(res.status, who).toBe(200);
+				return res.text();
+			};
+			const token = decodeURIComponent(cookie.split('=')[1]);
+			const before = await overview();
+			expect(before.includes(token), `${who}: session token in the overview`).toBe(false);
+			expect(before.match(/\/enter\/[\w-]+/)?.[0], `${who}: sign-in link in the overview`).toBeUndefined();
+			// What the QR code library draws.
+			expect(before.includes('shape-rendering="crispEdges"'), `${who}: QR code in the overview`).toBe(false);
+			expect(before, who).toContain('Op een ander apparaat verder');
+			// The explicit action: a one-time link, a QR code, and who it signs in as.
+			const res = await fetch(`${app.url}/api/practices/${practice.id}/device-code`, {
+				method: 'POST',
+				headers: { cookie, origin: app.url, 'content-type': 'application/json' },
+				body: '{}'
+			});
+			expect(res.status, who).toBe(201);
+			const issued = (await res.json()) as { link: string; expiresAt: string; member: { name: string }; qr: string };
+			expect(issued.link).toMatch(new RegExp(`^${app.url}/enter/[A-Za-z0-9_-]{43}$`));
+			expect(issued.link).not.toContain(token);
+			expect(issued.member.name).toBe(who === 'observer' ? 'Olga' : 'Begeleider Beamer');
+			expect(issued.qr).toMatch(/^<svg/);
+			const minutes = (Date.parse(issued.expiresAt) - Date.now()) / 60_000;
+			expect(minutes).toBeGreaterThan(5);
+			expect(minutes).toBeLessThanOrEqual(10);
+			// Still nothing of it on the overview afterwards.
+			const after = await overview();
+			expect(after, who).not.toContain(issued.link.split('/enter/')[1]);
+			expect(after, who).not.toContain(token);
+		}
 	});
 
 	it('refuses ids that are not ids, and unknown boards', async () => {
@@ -129,10 +175,27 @@ describe('HTTP endpoints × callers', () => {
 				body: JSON.stringify(body)
 			});
 		expect((await leave({ shared: 'everything' })).status).toBe(400);
+		// A link to continue on another device, asked for before leaving, dies with the member.
+		const asked = await fetch(`${app.url}/api/practices/${practice.id}/device-code`, {
+			method: 'POST',
+			headers: { cookie, origin: app.url, 'content-type': 'application/json' },
+			body: '{}'
+		});
+		const { link } = (await asked.json()) as { link: string };
+		expect(await (await fetch(link)).text()).toContain('Aanmelden als Lotte');
 		const res = await leave({ shared: 'erase' });
 		expect(res.status).toBe(200);
 		expect(res.headers.get('set-cookie')).toMatch(new RegExp(`zw_${practice.id}=;`));
 		expect((await fetch(`${app.url}/p/${practice.id}`, { headers: { cookie } })).status).toBe(403);
 		expect((await leave({ shared: 'erase' })).status).toBe(403);
+		expect(await (await fetch(link)).text()).toContain('Deze link werkt niet (meer)');
+		const confirm = await fetch(link, {
+			method: 'POST',
+			headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+			body: '',
+			redirect: 'manual'
+		});
+		expect(confirm.status).toBe(410);
+		expect(confirm.headers.get('set-cookie')).toBeNull();
 	});
 });

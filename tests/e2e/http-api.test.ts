@@ -33,10 +33,34 @@ describe('POST /api/practices', () => {
 		expect(body.links.participant).toMatch(new RegExp(`^${app.url}/join/[A-Za-z0-9_-]{43}$`));
 		const joinPage = await fetch(body.links.participant);
 		expect(await joinPage.text()).toContain('Leergemeenschap 7');
-		// The personal link signs a browser in: it answers with a session cookie and a redirect.
-		const enter = await fetch(body.links.facilitator, { redirect: 'manual' });
+		// The facilitator's link holds no session token; opening it asks first and signs nobody in.
+		expect(body.links.facilitator).toMatch(new RegExp(`^${app.url}/enter/[A-Za-z0-9_-]{43}$`));
+		expect(body.links.facilitator).not.toContain(body.facilitator.token);
+		const look = await fetch(body.links.facilitator, { redirect: 'manual' });
+		expect(look.status).toBe(200);
+		expect(look.headers.get('set-cookie')).toBeNull();
+		expect(await look.text()).toContain('Doorgaan als Docent 7');
+		// Confirming (a same-origin form post) signs the browser in, once.
+		const confirm = () =>
+			fetch(body.links.facilitator, {
+				method: 'POST',
+				// As a browser submits the form (without `accept: text/html` SvelteKit answers form actions in JSON).
+				headers: { origin: app.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+				body: '',
+				redirect: 'manual'
+			});
+		const enter = await confirm();
 		expect(enter.status).toBe(303);
-		expect(enter.headers.get('set-cookie')).toMatch(new RegExp(`zw_${body.id}=.*HttpOnly`, 'i'));
+		const cookie = enter.headers.get('set-cookie')!;
+		expect(cookie).toMatch(new RegExp(`zw_${body.id}=.*HttpOnly`, 'i'));
+		expect(cookie).toMatch(/SameSite=Lax/i);
+		// A session of its own, not the facilitator's script token.
+		expect(cookie).not.toContain(body.facilitator.token);
+		const overview = await fetch(body.links.practice, { headers: { cookie: cookie.split(';')[0] } });
+		expect(overview.status).toBe(200);
+		const again = await confirm();
+		expect(again.status).toBe(410);
+		expect(again.headers.get('set-cookie')).toBeNull();
 	});
 
 	it('refuses malformed requests with a clear 4xx', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -21,7 +21,7 @@ describe('keyboard alone, on a paradox board', () => {
 	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async () => {
 		const practice = await createPractice('paradoxen');
 		const { page, errors } = await newPage(browser);
-		await page.goto(practice.links.facilitator);
+		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/actie`);
 
 		// The paradox board shows the axis between its two poles on every lane
@@ -90,7 +90,7 @@ describe('keyboard alone, on a paradox board', () => {
 	it('switches the interface to English and keeps it', async () => {
 		const practice = await createPractice('lerende-praktijken');
 		const { page, errors } = await newPage(browser);
-		await page.goto(practice.links.facilitator);
+		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		await expect.poll(() => page.getByRole('heading', { name: 'Samen' }).count()).toBe(1);
 		await page.getByRole('button', { name: /English/ }).click();
@@ -105,7 +105,7 @@ describe('keyboard alone, on a paradox board', () => {
 	it('stacks lanes on a phone and opens a note full-width to edit', async () => {
 		const practice = await createPractice('lerende-praktijken');
 		const { page, errors } = await newPage(browser, { viewport: { width: 390, height: 844 } });
-		await page.goto(practice.links.facilitator);
+		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		const lanes = page.locator('section.lane');
 		await expect.poll(() => lanes.count()).toBe(4);

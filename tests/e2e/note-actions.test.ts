@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -21,7 +21,7 @@ describe('note actions seen by another person', () => {
 	it('pointer, drag within and across lanes, colour and delete', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Acties', facilitatorName: 'Fem' });
 		const fem = await newPage(browser);
-		await fem.page.goto(practice.links.facilitator);
+		await signIn(fem.page, practice);
 		const ann = await joinAs(browser, practice.links.participant, 'Ann');
 		const board = `${app.url}/p/${practice.id}/b/context`;
 		await fem.page.goto(board);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -83,7 +83,7 @@ describe('offline edits that must not get lost', () => {
 		const practice = await createPracticeViaApi(app, { name: 'Samen', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
 		const fem = await newPage(browser);
-		await fem.page.goto(practice.links.facilitator);
+		await signIn(fem.page, practice);
 		const ana = await joinAs(browser, practice.links.participant, 'Ana');
 		const people = [fem, ana];
 		const dialogs = people.map((p) => recordDialogs(p.page));
@@ -116,7 +116,7 @@ describe('offline edits that must not get lost', () => {
 		}
 		// A third browser, fresh from the server, sees the merged note too.
 		const third = await newPage(browser);
-		await third.page.goto(practice.links.facilitator);
+		await signIn(third.page, practice);
 		await third.page.goto(board);
 		await expect.poll(() => collective(third.page).locator('article.note .note-text').allInnerTexts()).toEqual(['Soms wij leren van elkaar']);
 
@@ -157,7 +157,7 @@ describe('offline edits that must not get lost', () => {
 		await traveller.context.setOffline(false);
 		await expect.poll(() => saveStatus(again).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
 		const fem = await newPage(browser);
-		await fem.page.goto(practice.links.facilitator);
+		await signIn(fem.page, practice);
 		await fem.page.goto(board);
 		const lane = fem.page.locator('section.lane', { hasText: 'Baan van Reiziger' });
 		await expect.poll(() => lane.locator('article.note .note-text').allInnerTexts(), { timeout: 15000 }).toEqual(['Begin en het laatste woord']);

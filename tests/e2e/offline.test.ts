@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, joinOn, launchBrowser, launchPersistent, newPage } from '../helpers/browser.ts';
+import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, joinOn, launchBrowser, launchPersistent, newPage, signIn } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/server.ts';
 
 let app: RunningApp;
@@ -49,9 +49,9 @@ async function expectNotes(page: Page, texts: readonly string[]) {
 }
 
 /** The facilitator opens the board and finds every text in the lane of `owner`. */
-async function facilitatorSees(practice: { links: { facilitator: string } }, board: string, owner: string, texts: readonly string[]) {
+async function facilitatorSees(practice: CreatedPractice, board: string, owner: string, texts: readonly string[]) {
 	const fem = await newPage(browser);
-	await fem.page.goto(practice.links.facilitator);
+	await signIn(fem.page, practice);
 	await fem.page.goto(board);
 	const lane = fem.page.locator('section.lane', { hasText: `Baan van ${owner}` });
 	for (const text of texts) {

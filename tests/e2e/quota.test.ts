@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -28,7 +28,7 @@ describe('quotas in the browser', () => {
 	it('says a note is too large to save, keeps nothing of it, and discards the change on request', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Grenzen', facilitatorName: 'Fem' });
 		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
-		await page.goto(practice.links.facilitator);
+		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/context`);
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');

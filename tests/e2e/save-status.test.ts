@@ -3,7 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -24,7 +24,7 @@ describe('the save indicator', () => {
 	it('never says "saved" before the change is in the durable log', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Eerlijk', facilitatorName: 'Fem' });
 		const { page, errors } = await newPage(browser);
-		await page.goto(practice.links.facilitator);
+		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/context`);
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
@@ -61,7 +61,7 @@ describe('the save indicator', () => {
 	it('still counts the waiting changes after a reload, until the server has stored them', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Geduld', facilitatorName: 'Fem' });
 		const { page, errors } = await newPage(browser);
-		await page.goto(practice.links.facilitator);
+		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/context`);
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
@@ -99,7 +99,7 @@ describe('the save indicator', () => {
 		try {
 			const practice = await createPracticeViaApi(own, { name: 'Herstart', facilitatorName: 'Fem' });
 			const { page, errors } = await newPage(browser);
-			await page.goto(practice.links.facilitator);
+			await signIn(page, practice);
 			await page.goto(`${own.url}/p/${practice.id}/b/context`);
 			const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht|erbinden/ });
 			await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');

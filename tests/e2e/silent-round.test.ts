@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -33,7 +33,7 @@ describe('a silent round, in three browsers', () => {
 	it('keeps notes invisible to the others until the reveal, then shows them together', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Stilte', facilitatorName: 'Fenna' });
 		const fenna = await newPage(browser);
-		await fenna.page.goto(practice.links.facilitator);
+		await signIn(fenna.page, practice);
 		const ahmed = await join(practice.links.participant, 'Ahmed');
 		const bo = await join(practice.links.participant, 'Bo');
 		const board = `${app.url}/p/${practice.id}/b/intentie`;

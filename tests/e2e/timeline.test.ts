@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 import { connect, type TestClient } from '../helpers/clients.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
@@ -62,7 +62,7 @@ describe('the timeline, end to end in Chromium', () => {
 		};
 
 		const fenna = await newPage(browser);
-		await fenna.page.goto(practice.links.facilitator);
+		await signIn(fenna.page, practice);
 		await fenna.page.waitForURL(/\/p\/[^/]+$/);
 		const overview = fenna.page.url();
 		const piet = await joinAs(browser, practice.links.participant, 'Piet');

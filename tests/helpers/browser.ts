@@ -79,3 +79,19 @@ export async function joinOn(page: Page, invite: string, name: string): Promise<
 	await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
 	await page.getByRole('heading', { level: 1 }).waitFor();
 }
+
+/**
+ * Puts the facilitator's session in this browser, as one that signed in
+ * before would hold it, and opens the overview. (Signing in by link is
+ * tested in tests/e2e/device-transfer.test.ts.)
+ */
+export async function signIn(
+	page: Page,
+	practice: { readonly id: string; readonly facilitator: { readonly token: string }; readonly links: { readonly practice: string } }
+): Promise<void> {
+	const url = new URL(practice.links.practice);
+	await page.context().addCookies([
+		{ name: `zw_${practice.id}`, value: practice.facilitator.token, url: url.origin, httpOnly: true, sameSite: 'Lax' }
+	]);
+	await page.goto(url.href);
+}

@@ -189,6 +189,59 @@ export function storageContract(
 				expect((await storage.getMember(member.id))?.removedAt).toBe(T0 + 9000);
 			});
 
+			it('a device code signs in once, before it expires, as its member; a newer code replaces it', async () => {
+				const { practice } = await givenPractice();
+				const { member } = await givenMember(practice.id, 'participant');
+				const other = await givenMember(practice.id, 'observer');
+				const code = { codeHash: randomId(43), memberId: member.id, createdAt: T0, expiresAt: T0 + 600_000 };
+				await storage.saveDeviceCode(code);
+				await storage.saveDeviceCode({ codeHash: randomId(43), memberId: other.member.id, createdAt: T0, expiresAt: T0 + 600_000 });
+				// Looking does not use it up.
+				expect(await storage.findDeviceCode(code.codeHash, T0 + 1)).toEqual({ member: { ...member, hadLane: true }, expiresAt: T0 + 600_000 });
+				expect(await storage.findDeviceCode(code.codeHash, T0 + 1)).not.toBeNull();
+				expect(await storage.findDeviceCode(code.codeHash, T0 + 600_000)).toBeNull();
+				expect(await storage.redeemDeviceCode(code.codeHash, T0 + 600_000, randomId(43))).toBeNull();
+
+				// Redeemed: a second session for the member, the first still works; the code is gone.
+				const device = randomId(43);
+				const racing = await Promise.all([
+					storage.redeemDeviceCode(code.codeHash, T0 + 2, device),
+					storage.redeemDeviceCode(code.codeHash, T0 + 2, randomId(43))
+				]);
+				expect(racing.filter((m) => m !== null)).toEqual([{ ...member, hadLane: true }]);
+				expect(racing[0]).not.toBeNull();
+				expect(await storage.findSession(device)).toEqual({ ...member, hadLane: true });
+				expect(await storage.findDeviceCode(code.codeHash, T0 + 3)).toBeNull();
+				expect(await storage.redeemDeviceCode(code.codeHash, T0 + 3, randomId(43))).toBeNull();
+
+				// A new code replaces the member's earlier one; revoking drops it; another member's stays.
+				const first = { codeHash: randomId(43), memberId: member.id, createdAt: T0 + 10, expiresAt: T0 + 600_010 };
+				const second = { ...first, codeHash: randomId(43), createdAt: T0 + 20 };
+				await storage.saveDeviceCode(first);
+				await storage.saveDeviceCode(second);
+				expect(await storage.findDeviceCode(first.codeHash, T0 + 30)).toBeNull();
+				expect(await storage.findDeviceCode(second.codeHash, T0 + 30)).not.toBeNull();
+				await storage.revokeDeviceCodes(member.id);
+				expect(await storage.findDeviceCode(second.codeHash, T0 + 30)).toBeNull();
+			});
+
+			it('a removed member’s device codes and other devices’ sessions die with them', async () => {
+				const { practice } = await givenPractice();
+				const { member, session } = await givenMember(practice.id, 'participant');
+				const used = randomId(43);
+				await storage.saveDeviceCode({ codeHash: used, memberId: member.id, createdAt: T0, expiresAt: T0 + 600_000 });
+				const device = randomId(43);
+				expect(await storage.redeemDeviceCode(used, T0 + 1, device)).not.toBeNull();
+				const pending = randomId(43);
+				await storage.saveDeviceCode({ codeHash: pending, memberId: member.id, createdAt: T0 + 2, expiresAt: T0 + 600_000 });
+
+				await storage.removeMember(member.id, T0 + 5);
+				expect(await storage.findSession(session)).toBeNull();
+				expect(await storage.findSession(device)).toBeNull();
+				expect(await storage.findDeviceCode(pending, T0 + 6)).toBeNull();
+				expect(await storage.redeemDeviceCode(pending, T0 + 6, randomId(43))).toBeNull();
+			});
+
 			it('renames and changes roles; a lane once had is remembered, also after becoming an observer', async () => {
 				const { practice } = await givenPractice();
 				const { member, session } = await givenMember(practice.id, 'observer');
@@ -755,13 +808,15 @@ describe.skipIf(!postgresAvailable)('PostgreSQL', () => {
 		const { url, query } = await db();
 		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
 		await Promise.all(stores.map((s) => s.close()));
-		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3]);
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
 		const tables = await query<{ table_name: string }>(
 			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
 		);
 		expect(tables.map((t) => t.table_name)).toEqual([
 			'anonymous_notes',
 			'checkpoints',
+			'device_codes',
+			'device_sessions',
 			'invites',
 			'marks',
 			'meetings',

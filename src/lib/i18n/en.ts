@@ -53,8 +53,6 @@ export const en: Messages = {
 		notes_one: '{{count}} note',
 		notes_other: '{{count}} notes',
 		profile: 'Your profile',
-		personalLink: 'Your personal link: open it on your phone or laptop to continue there. Share it with no one.',
-		qr: 'QR code of your personal link',
 		leave: 'Leave the practice',
 		leaveWhat:
 			'Your private notes are erased, also from the history. Your anonymous notes stay for the group; what tied them to you is erased, so nobody, not even whoever runs Zwerm, can tell they were yours.',
@@ -318,5 +316,35 @@ export const en: Messages = {
 		rangeFrom: 'From',
 		rangeTo: 'To',
 		failed: 'That did not work: {{message}}'
+	},
+	device: {
+		open: 'Continue on another device',
+		hint: 'A link or QR code to continue as yourself on your phone or another computer.',
+		signsInAs: 'This link signs you in as {{name}} — valid until {{time}}, for one use.',
+		keepSecret: 'Share it with no one: whoever uses it writes as you.',
+		link: 'Link for your other device',
+		qr: 'QR code that signs in as {{name}}',
+		revoke: 'Revoke link',
+		revoked: 'The link no longer works.',
+		expired: 'This link has expired.',
+		again: 'Make a new link',
+		close: 'Close',
+		making: 'Working…',
+		failed: 'That did not work. Please try again.'
+	},
+	enter: {
+		title: 'Sign in as {{name}}',
+		intro: 'This link signs this device in to {{practice}} as {{name}} ({{role}}).',
+		notYou: 'Not {{name}}? Then close this page.',
+		confirm: 'Continue as {{name}}',
+		switchTitle: 'Switch to {{name}}?',
+		already: 'On this device you are already signed in to {{practice}} as {{current}}.',
+		switchMeans:
+			'If you switch, you write here as {{name}} from now on: what you write privately or anonymously goes to {{name}} too, and {{name}} can read it. You are then signed out as {{current}} on this device; getting back takes a new link from another device of {{current}}.',
+		switchConfirm: 'Switch to {{name}}',
+		stay: 'Stay {{current}}',
+		invalidTitle: 'This link does not work (any more)',
+		invalid:
+			'A link to continue on another device works once and only briefly. Make a new one on your other device: Your profile → Continue on another device.'
 	}
 };

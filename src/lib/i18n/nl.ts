@@ -52,8 +52,6 @@ export const nl = {
 		notes_one: '{{count}} notitie',
 		notes_other: '{{count}} notities',
 		profile: 'Jouw profiel',
-		personalLink: 'Jouw persoonlijke link: open hem op je telefoon of laptop om daar verder te gaan. Deel hem met niemand.',
-		qr: 'QR-code van je persoonlijke link',
 		leave: 'De praktijk verlaten',
 		leaveWhat:
 			'Je privé-notities worden gewist, ook uit de geschiedenis. Je anonieme notities blijven staan voor de groep; wat ze aan jou koppelde wordt gewist, zodat niemand, ook de beheerder van Zwerm niet, nog kan zien dat ze van jou zijn.',
@@ -318,6 +316,36 @@ export const nl = {
 		rangeFrom: 'Van',
 		rangeTo: 'Tot',
 		failed: 'Dat lukte niet: {{message}}'
+	},
+	device: {
+		open: 'Op een ander apparaat verder',
+		hint: 'Een link of QR-code om op je telefoon of een andere computer verder te gaan als jezelf.',
+		signsInAs: 'Deze link meldt je aan als {{name}} — geldig tot {{time}}, één keer te gebruiken.',
+		keepSecret: 'Deel hem met niemand: wie hem gebruikt, schrijft als jij.',
+		link: 'Link voor je andere apparaat',
+		qr: 'QR-code die aanmeldt als {{name}}',
+		revoke: 'Link intrekken',
+		revoked: 'De link werkt niet meer.',
+		expired: 'Deze link is verlopen.',
+		again: 'Nieuwe link maken',
+		close: 'Sluiten',
+		making: 'Bezig…',
+		failed: 'Dat lukte niet. Probeer het opnieuw.'
+	},
+	enter: {
+		title: 'Aanmelden als {{name}}',
+		intro: 'Deze link meldt dit apparaat aan bij {{practice}} als {{name}} ({{role}}).',
+		notYou: 'Ben je niet {{name}}? Sluit dan deze pagina.',
+		confirm: 'Doorgaan als {{name}}',
+		switchTitle: 'Overschakelen naar {{name}}?',
+		already: 'Je bent op dit apparaat al aangemeld bij {{practice}} als {{current}}.',
+		switchMeans:
+			'Schakel je over, dan schrijf je hier voortaan als {{name}}: ook wat je privé of anoniem schrijft, komt bij {{name}} terecht, en {{name}} kan het lezen. Als {{current}} ben je op dit apparaat dan afgemeld; terug kan alleen met een nieuwe link van een ander apparaat van {{current}}.',
+		switchConfirm: 'Overschakelen naar {{name}}',
+		stay: 'Blijf {{current}}',
+		invalidTitle: 'Deze link werkt niet (meer)',
+		invalid:
+			'Een link om op een ander apparaat verder te gaan werkt één keer en maar kort. Maak op je andere apparaat een nieuwe: Jouw profiel → Op een ander apparaat verder.'
 	}
 };
 

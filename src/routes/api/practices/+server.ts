@@ -1,6 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getZwerm } from '$server/context.ts';
+import { CREATED_LINK_TTL_MS } from '$server/device-codes.ts';
 import type { RequestHandler } from './$types';
 
 const MAX_BODY = 16 * 1024;
@@ -19,7 +20,10 @@ export const POST: RequestHandler = async ({ request, url }) => {
 		error(400, { message: 'The body is not valid JSON.', code: 'invalid-json' });
 	}
 	try {
-		const created = await getZwerm().practices.create(body);
+		const zwerm = getZwerm();
+		const created = await zwerm.practices.create(body);
+		// A script hands this on to the facilitator: one use, a week (docs/THREAT_MODEL.md, Identity).
+		const signIn = await zwerm.deviceCodes.issue(created.facilitator.member, Date.now(), CREATED_LINK_TTL_MS);
 		const abs = (path: string) => new URL(path, url).href;
 		return json(
 			{
@@ -29,7 +33,7 @@ export const POST: RequestHandler = async ({ request, url }) => {
 				facilitator: { id: created.facilitator.member.id, name: created.facilitator.member.name, token: created.facilitator.token },
 				links: {
 					practice: abs(`/p/${created.practice.id}`),
-					facilitator: abs(created.links.facilitator),
+					facilitator: abs(signIn.link),
 					participant: abs(created.links.participant),
 					observer: abs(created.links.observer)
 				}
