@@ -119,6 +119,14 @@ await server.zwerm.durable.batcher.idle();
 sampleHeap();
 const after = stored();
 
+// The honest clients leave and the server unloads their board: what the heap holds then is
+// what the hostile connections left behind (the board itself, tombstones included, is gone).
+writer.destroy();
+reader.destroy();
+for (let i = 0; i < 600 && server.zwerm.hocuspocus.getDocumentsCount() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+const emptyHeapMiB = heapAfterGc();
+const heapStartMiB = heapSamples[0].heapMiB;
+
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 const report = {
 	seconds: Math.round(result.elapsedMs / 100) / 10,
@@ -136,6 +144,7 @@ const report = {
 	eventLoopDelayMs: { max: ms(loop.max), p99: ms(loop.percentile(99)), mean: ms(loop.mean) },
 	rssGrowthMiB: Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20),
 	heapAfterGcMiB: heapSamples,
+	heapAfterGcNoDocumentsMiB: { atStart: heapStartMiB, atEnd: emptyHeapMiB, documentsLoaded: server.zwerm.hocuspocus.getDocumentsCount() },
 	storedBefore: before,
 	storedAfter: after
 };
@@ -153,13 +162,12 @@ process.stdout.write(
 		`stored after:      ${JSON.stringify(after)}`,
 		`rss growth:        ${report.rssGrowthMiB} MiB`,
 		`heap after GC:     ${heapSamples.map((h) => `${h.atSeconds}s ${h.heapMiB ?? '?'}`).join(', ')} (MiB)`,
+		`  without clients: ${heapStartMiB ?? '?'} MiB before the fuzz, ${emptyHeapMiB ?? '?'} MiB after it (${server.zwerm.hocuspocus.getDocumentsCount()} documents loaded)`,
 		''
 	].join('\n')
 );
 process.stdout.write(JSON.stringify(report) + '\n');
 
-writer.destroy();
-reader.destroy();
 await server.stop();
 removeDir(server.dataDir);
 process.exit(0);
