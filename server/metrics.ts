@@ -94,13 +94,19 @@ export class ZwermMetrics {
 		gauge('zwerm_documents_loaded', 'Documents loaded in memory.', sources.documents);
 		if (sources.limits) {
 			const read = sources.limits;
-			new Gauge({
-				name: 'zwerm_limit_refusals',
-				help: 'Connections, sign-ins and practice creations refused or closed by a limit since the start, by limit (see server/limits.ts).',
+			const counted = new Map<string, number>();
+			new Counter({
+				name: 'zwerm_limit_refusals_total',
+				help: 'Connections, sign-ins and practice creations refused, and connections closed, by a limit (see server/limits.ts).',
 				labelNames: ['limit'],
 				registers,
+				// The limits keep their own tallies; add what they counted since the last scrape.
 				collect() {
-					for (const [limit, value] of Object.entries(read())) this.set({ limit }, value);
+					for (const [limit, value] of Object.entries(read())) {
+						const added = value - (counted.get(limit) ?? 0);
+						if (added > 0) this.inc({ limit }, added);
+						counted.set(limit, value);
+					}
 				}
 			});
 		}

@@ -117,7 +117,7 @@ describe('health and metrics', () => {
 		expect(value(e, 'process_cpu_seconds_total')).toBeGreaterThan(0);
 		expect(e.types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
 		expect(e.types.get('nodejs_gc_duration_seconds')).toBe('histogram');
-		expect(e.types.get('zwerm_limit_refusals')).toBe('gauge');
+		expect(e.types.get('zwerm_limit_refusals_total')).toBe('counter');
 		// Histogram buckets are cumulative and end in +Inf = count.
 		const buckets = e.samples.filter((s) => s.name === 'zwerm_log_write_duration_seconds_bucket');
 		expect(buckets.at(-1)?.labels.le).toBe('+Inf');
