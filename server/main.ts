@@ -14,10 +14,12 @@ import { existsSync } from 'node:fs';
 import { createZwerm } from './zwerm.ts';
 import { describeStorage, openStorage } from './storage/open.ts';
 import { setZwerm } from './context.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, routeConsole } from './logger.ts';
 import { checkRedis, describeRedis } from './redis.ts';
 
 const logger = createLogger();
+// Hocuspocus and SvelteKit complain on the console, once per refused frame: digest that into the log.
+routeConsole(logger);
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 const dataDir = resolve(process.env.DATA_DIR ?? 'data');

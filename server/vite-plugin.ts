@@ -2,7 +2,7 @@ import type { Plugin } from 'vite';
 import { createZwerm } from './zwerm.ts';
 import { describeStorage, openStorage } from './storage/open.ts';
 import { setZwerm } from './context.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, routeConsole } from './logger.ts';
 
 /**
  * `npm run dev`: the collaboration server runs inside Vite's dev server and
@@ -15,6 +15,7 @@ export function zwermDevServer(): Plugin {
 		async configureServer(server) {
 			if (process.env.VITEST) return;
 			const logger = createLogger();
+			const restoreConsole = routeConsole(logger);
 			const where = { dataDir: process.env.DATA_DIR ?? 'data', databaseUrl: process.env.DATABASE_URL };
 			const storage = await openStorage({ ...where, logger });
 			logger.info('storage', describeStorage(where));
@@ -23,7 +24,10 @@ export function zwermDevServer(): Plugin {
 			server.httpServer?.on('upgrade', (req, socket, head) => {
 				zwerm.handleUpgrade(req, socket, head);
 			});
-			server.httpServer?.on('close', () => void zwerm.close());
+			server.httpServer?.on('close', () => {
+				restoreConsole();
+				void zwerm.close();
+			});
 		}
 	};
 }

@@ -11,12 +11,12 @@ import { SchemaGuard } from './extensions/schema.ts';
 import { Practices } from './practices.ts';
 import { DeviceCodes } from './device-codes.ts';
 import { GatedSocket } from './gated-socket.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { EventDigest, createLogger, type Logger } from './logger.ts';
 import { Privacy } from './privacy.ts';
 import { Windows } from './windows.ts';
 import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
-import { AddressCounter, LimitStats, TokenBucket, clientAddress, resolveLimits, type Limits } from './limits.ts';
+import { AddressCounter, LimitStats, StrangerLimits, TokenBucket, clientAddress, limitFailedSignIns, resolveLimits, type Limits } from './limits.ts';
 import { ZwermMetrics, instrumentStorage } from './metrics.ts';
 import { createControlChannel, createRedisExtension, type RedisSettings } from './redis.ts';
 import { AwarenessThrottle, crowdInterval } from './awareness-throttle.ts';
@@ -59,7 +59,19 @@ export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
 export function createZwerm(options: ZwermOptions) {
 	const { storage } = options;
 	const logger = options.logger ?? createLogger();
-	const metrics = new ZwermMetrics({ connections: () => wss.clients.size, documents: () => hocuspocus.getDocumentsCount() });
+	const metrics = new ZwermMetrics({
+		connections: () => wss.clients.size,
+		documents: () => hocuspocus.getDocumentsCount(),
+		limits: () => ({ ...limitStats.refused, ...limitStats.closed })
+	});
+	// What strangers can cause at will is logged as a digest, not a line each.
+	const digest = new EventDigest(logger);
+	const limits = resolveLimits(options.limits);
+	const addresses = new AddressCounter(limits.connectionsPerAddress);
+	const strangers = new StrangerLimits(limits);
+	const limitStats = new LimitStats();
+	/** Each connection's address, by the request Hocuspocus hands to its hooks. */
+	const upgrades = new WeakMap<Request, { address: string; refused: boolean; close: () => void }>();
 	const durable = new DurableLog(instrumentStorage(storage, metrics), {
 		checkpointEvery: options.checkpointEvery ?? 500,
 		log: (event, fields) => logger.warn(event, fields)
@@ -109,7 +121,18 @@ export function createZwerm(options: ZwermOptions) {
 			new SchemaGuard({ log: (event, fields) => logger.warn(event, fields) }),
 			// Same priority as DurableLog and after it: its store (wait for the log, fold a checkpoint) runs before the extension's lock.
 			...(redis ? [redis] : []),
-			new Access(practices),
+			limitFailedSignIns(new Access(practices), {
+				budget: strangers.authFailures,
+				addressOf: (request) => upgrades.get(request)?.address,
+				onExhausted: (request) => {
+					const upgrade = upgrades.get(request);
+					if (!upgrade || upgrade.refused) return;
+					upgrade.refused = true;
+					limitStats.refused.authFailures++;
+					digest.warn('sign-ins-refused', { address: upgrade.address, reason: 'too many failed sign-ins' });
+					upgrade.close();
+				}
+			}),
 			{
 				extensionName: 'zwerm-privacy',
 				// A throw here would end the process (Hocuspocus does not catch onChange).
@@ -134,9 +157,8 @@ export function createZwerm(options: ZwermOptions) {
 	privacy.restoreRounds().catch((error) => logger.warn('restore-rounds-failed', { error: String(error) }));
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
-	const limits = resolveLimits(options.limits);
-	const addresses = new AddressCounter(limits.connectionsPerAddress);
-	const limitStats = new LimitStats();
+	const refuse = (socket: Duplex, status: string, retryAfter: number) =>
+		socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nRetry-After: ${Math.max(1, retryAfter)}\r\nContent-Length: 0\r\n\r\n`);
 	/** A client that broke a limit may not answer the close handshake: cut it off soon after. */
 	const cutOff = (ws: WebSocket) => setTimeout(() => ws.terminate(), 2000).unref();
 
@@ -149,9 +171,22 @@ export function createZwerm(options: ZwermOptions) {
 			return true;
 		}
 		const address = clientAddress(request, limits.trustProxy);
+		if (!strangers.authFailures.ready(address)) {
+			limitStats.refused.authFailures++;
+			digest.warn('connection-refused', { address, reason: 'too many failed sign-ins' }, 'connection-refused:auth');
+			refuse(socket, '429 Too Many Requests', strangers.authFailures.retryAfter(address));
+			return true;
+		}
+		if (!strangers.connects.take(address)) {
+			limitStats.refused.connectRate++;
+			digest.warn('connection-refused', { address, reason: 'too many new connections' }, 'connection-refused:rate');
+			refuse(socket, '429 Too Many Requests', strangers.connects.retryAfter(address));
+			return true;
+		}
 		if (!addresses.acquire(address)) {
 			limitStats.refused.perAddress++;
-			socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			digest.warn('connection-refused', { address, reason: 'too many open connections' }, 'connection-refused:open');
+			refuse(socket, '429 Too Many Requests', 1);
 			return true;
 		}
 		// The TCP socket closes however the upgrade ends (refused, failed, or a websocket that closed).
@@ -174,6 +209,14 @@ export function createZwerm(options: ZwermOptions) {
 			}
 			const webRequest = new Request(new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`), {
 				headers
+			});
+			upgrades.set(webRequest, {
+				address,
+				refused: false,
+				close: () => {
+					gated.fail(CloseReason.RateLimited.code, CloseReason.RateLimited.reason);
+					cutOff(ws);
+				}
 			});
 			const client = hocuspocus.handleConnection(gated, webRequest);
 			// On a crowded board, pointers are coalesced per connection (see server/awareness-throttle.ts).
@@ -202,7 +245,7 @@ export function createZwerm(options: ZwermOptions) {
 				limitStats.sockets.delete(ws);
 				client.handleClose({ code, reason: reason.toString() });
 			});
-			ws.on('error', (error) => logger.warn('websocket-error', { error: String(error) }));
+			ws.on('error', (error) => digest.warn('websocket-error', { address, error: String(error) }, `websocket-error:${(error as { code?: string }).code ?? ''}`));
 		});
 		return true;
 	}
@@ -237,6 +280,7 @@ export function createZwerm(options: ZwermOptions) {
 		await Promise.race([durable.batcher.idle(), timeLeft()]);
 		const unsaved = durable.batcher.pending();
 		if (unsaved > 0) logger.warn('shutdown-with-unsaved-updates', { count: unsaved });
+		digest.stop();
 		await redis?.close();
 		await control?.close();
 		wss.close();
@@ -244,7 +288,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	const deviceCodes = new DeviceCodes(storage, options.deviceCodeTtlMs);
-	return { hocuspocus, practices, deviceCodes, privacy, windows, history, storage, durable, quota, logger, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses } };
+	return { hocuspocus, practices, deviceCodes, privacy, windows, history, storage, durable, quota, logger, digest, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses, strangers } };
 }
 
 /**

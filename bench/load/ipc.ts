@@ -33,7 +33,9 @@ export type Answer = { readonly id: number; readonly stats: ServerStats };
  * Serves stats requests from the parent over IPC. `gc` collects garbage first
  * (the child runs with --expose-gc) so heap figures compare like with like.
  */
-export function serveStats(read: () => { documents: number; connections: number; extra: Record<string, number> }): void {
+type Counts = { documents: number; connections: number; extra: Record<string, number> };
+
+export function serveStats(read: () => Counts | Promise<Counts>): void {
 	let peakRss = process.memoryUsage.rss();
 	const sampler = setInterval(() => {
 		peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -41,7 +43,8 @@ export function serveStats(read: () => { documents: number; connections: number;
 	sampler.unref();
 	const gc = (globalThis as { gc?: () => void }).gc;
 
-	const stats = (): ServerStats => {
+	const stats = async (): Promise<ServerStats> => {
+		const counts = await read();
 		const cpu = process.cpuUsage();
 		const mem = process.memoryUsage();
 		peakRss = Math.max(peakRss, mem.rss);
@@ -54,7 +57,7 @@ export function serveStats(read: () => { documents: number; connections: number;
 			external: mem.external,
 			arrayBuffers: mem.arrayBuffers,
 			peakRss,
-			...read()
+			...counts
 		};
 	};
 
@@ -65,8 +68,7 @@ export function serveStats(read: () => { documents: number; connections: number;
 			gc();
 		}
 		if (message.cmd === 'reset-peak') peakRss = process.memoryUsage.rss();
-		const answer: Answer = { id: message.id, stats: stats() };
-		process.send!(answer);
+		void stats().then((answer) => process.send!({ id: message.id, stats: answer } satisfies Answer));
 	});
 	// The parent going away ends the child too (no orphaned servers after Ctrl-C).
 	process.on('disconnect', () => process.exit(0));

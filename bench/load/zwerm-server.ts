@@ -74,8 +74,8 @@ function gauge(text: string, name: string): number {
 	return line ? Number(line.slice(name.length + 1)) : NaN;
 }
 
-serveStats(() => {
-	const text = zwerm.metrics.render();
+serveStats(async () => {
+	const text = await zwerm.metrics.render();
 	const stats = zwerm.limits.stats;
 	return {
 		documents: gauge(text, 'zwerm_documents_loaded'),
@@ -85,13 +85,13 @@ serveStats(() => {
 				.split('\n')
 				.filter((l) => l.startsWith('zwerm_messages_received_total'))
 				.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0),
-			updatesLogged: zwerm.metrics.updatesLogged.get(),
+			updatesLogged: gauge(text, 'zwerm_updates_logged_total'),
 			// Commits run on the event loop (node:sqlite is synchronous): time every connection waits.
 			logCommits: gauge(text, 'zwerm_log_write_duration_seconds_count'),
 			logCommitSeconds: gauge(text, 'zwerm_log_write_duration_seconds_sum'),
 			checkpoints: gauge(text, 'zwerm_checkpoint_duration_seconds_count'),
 			checkpointSeconds: gauge(text, 'zwerm_checkpoint_duration_seconds_sum'),
-			logWriteFailures: zwerm.metrics.logWriteFailures.get(),
+			logWriteFailures: gauge(text, 'zwerm_log_write_failures_total'),
 			closedRateLimited: stats.closed.rateLimited,
 			closedSlowReader: stats.closed.slowReader,
 			refusedPerAddress: stats.refused.perAddress,

@@ -4,6 +4,7 @@ import { getZwerm } from '$server/context.ts';
 import { links } from '$server/practices.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID } from '$lib/domain/frameworks.ts';
 import { setSessionCookie } from '$lib/server/session.ts';
+import { practiceCreationRefused } from '$lib/server/rate-limit.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => ({
@@ -12,13 +13,15 @@ export const load: PageServerLoad = () => ({
 });
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
+	default: async (event) => {
+		const { request, cookies, url } = event;
 		const form = await request.formData();
 		const input = {
 			name: String(form.get('name') ?? ''),
 			facilitatorName: String(form.get('facilitatorName') ?? ''),
 			framework: String(form.get('framework') ?? DEFAULT_FRAMEWORK_ID)
 		};
+		if (practiceCreationRefused(event) !== null) return fail(429, { ...input, errors: ['rate-limited'] });
 		let created;
 		try {
 			created = await getZwerm().practices.create(input);

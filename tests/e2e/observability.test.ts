@@ -29,6 +29,8 @@ function parseExposition(text: string): Exposition {
 	expect(text.endsWith('\n')).toBe(true);
 	for (const line of text.slice(0, -1).split('\n')) {
 		let m: RegExpMatchArray | null;
+		// The format ignores empty lines; prom-client puts one between metric families.
+		if (line === '') continue;
 		if ((m = line.match(new RegExp(`^# HELP (${NAME}) (.+)$`)))) {
 			expect(help.has(m[1]), `HELP ${m[1]} once`).toBe(false);
 			help.set(m[1], m[2]);
@@ -44,8 +46,9 @@ function parseExposition(text: string): Exposition {
 				labels[l[1]] = l[2];
 				rest = rest.slice(l[0].length);
 			}
-			const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-			if (m[3] !== 'NaN' && Number.isNaN(value)) throw new Error(`malformed value in: ${line}`);
+			// Values parse as Go's ParseFloat does: NaN and Inf in any case (prom-client writes `Nan`).
+			const value = /^\+?inf$/i.test(m[3]) ? Infinity : /^-inf$/i.test(m[3]) ? -Infinity : Number(m[3]);
+			if (!/^nan$/i.test(m[3]) && Number.isNaN(value)) throw new Error(`malformed value in: ${line}`);
 			samples.push({ name: m[1], labels, value });
 		} else {
 			throw new Error(`not a Prometheus exposition line: ${JSON.stringify(line)}`);
@@ -62,9 +65,10 @@ function family(name: string, types: Map<string, string>): string {
 }
 
 let app: RunningApp;
+const METRICS_TOKEN = 'observability-test-token';
 
 async function scrape(): Promise<Exposition> {
-	const res = await fetch(`${app.url}/metrics`);
+	const res = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
 	expect(res.status).toBe(200);
 	expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
 	return parseExposition(await res.text());
@@ -77,7 +81,7 @@ const value = (e: Exposition, name: string, labels: Record<string, string> = {})
 
 describe('health and metrics', () => {
 	beforeAll(async () => {
-		app = await startApp({ env: { METRICS_TOKEN: '' } });
+		app = await startApp({ env: { METRICS_TOKEN } });
 	});
 	afterAll(async () => {
 		await app?.stop();
@@ -107,8 +111,13 @@ describe('health and metrics', () => {
 		expect(e.types.get('zwerm_log_write_duration_seconds')).toBe('histogram');
 		expect(e.types.get('zwerm_ack_hold_duration_seconds')).toBe('histogram');
 		expect(e.types.get('zwerm_checkpoint_duration_seconds')).toBe('histogram');
+		// prom-client's default process and Node.js metrics.
 		expect(value(e, 'process_resident_memory_bytes')).toBeGreaterThan(0);
-		expect(value(e, 'nodejs_heap_used_bytes')).toBeGreaterThan(0);
+		expect(value(e, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+		expect(value(e, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+		expect(e.types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
+		expect(e.types.get('nodejs_gc_duration_seconds')).toBe('histogram');
+		expect(e.types.get('zwerm_limit_refusals_total')).toBe('counter');
 		// Histogram buckets are cumulative and end in +Inf = count.
 		const buckets = e.samples.filter((s) => s.name === 'zwerm_log_write_duration_seconds_bucket');
 		expect(buckets.at(-1)?.labels.le).toBe('+Inf');
@@ -151,13 +160,22 @@ describe('health and metrics', () => {
 	});
 });
 
-describe('METRICS_TOKEN', () => {
+describe('/metrics is private', () => {
 	let guarded: RunningApp;
+	let unset: RunningApp;
 	beforeAll(async () => {
-		guarded = await startApp({ env: { METRICS_TOKEN: 's3cret-metrics-token' } });
+		[guarded, unset] = await Promise.all([startApp({ env: { METRICS_TOKEN: 's3cret-metrics-token' } }), startApp({ env: { METRICS_TOKEN: '' } })]);
 	});
 	afterAll(async () => {
-		await guarded?.stop();
+		await Promise.all([guarded?.stop(), unset?.stop()]);
+	});
+
+	it('serves nothing without METRICS_TOKEN, also not to loopback', async () => {
+		const res = await fetch(`${unset.url}/metrics`);
+		expect(res.status).toBe(404);
+		expect(await res.text()).toContain('METRICS_TOKEN');
+		expect((await fetch(`${unset.url}/metrics`, { headers: { authorization: 'Bearer ' } })).status).toBe(404);
+		expect((await fetch(`${unset.url}/healthz`)).status).toBe(200);
 	});
 
 	it('requires the bearer token for /metrics, not for /healthz', async () => {
@@ -168,7 +186,9 @@ describe('METRICS_TOKEN', () => {
 		expect((await metrics('Bearer s3cret-metrics-token-longer')).status).toBe(401);
 		const ok = await metrics('Bearer s3cret-metrics-token');
 		expect(ok.status).toBe(200);
-		expect(await ok.text()).toContain('# TYPE zwerm_websocket_connections gauge');
+		const text = await ok.text();
+		expect(text).toContain('# TYPE zwerm_websocket_connections gauge');
+		expect(text).toContain('# TYPE process_resident_memory_bytes gauge');
 		expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
 	});
 });

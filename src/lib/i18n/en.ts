@@ -36,6 +36,7 @@ export const en: Messages = {
 		practiceNameTooLong: 'That name is too long.',
 		notMember: 'You are not (yet) a member of this practice. Open the invitation link you were given.',
 		notFound: 'This does not exist (any more).',
+		rateLimited: 'Too many practices were created from this address. Try again later.',
 		generic: 'Something went wrong.'
 	},
 	roles: { facilitator: 'facilitator', participant: 'participant', observer: 'observer' },

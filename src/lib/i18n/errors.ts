@@ -9,7 +9,8 @@ const CODES: Record<string, string> = {
 	'practice-name-required': 'errors.practiceNameRequired',
 	'practice-name-too-long': 'errors.practiceNameTooLong',
 	'not-member': 'errors.notMember',
-	'not-found': 'errors.notFound'
+	'not-found': 'errors.notFound',
+	'rate-limited': 'errors.rateLimited'
 };
 
 export const errorMessage = (code: string): string => t(CODES[code] ?? 'errors.generic');

@@ -35,6 +35,7 @@ export const nl = {
 		practiceNameTooLong: 'Die naam is te lang.',
 		notMember: 'Je bent (nog) geen lid van deze praktijk. Open de uitnodigingslink die je hebt gekregen.',
 		notFound: 'Dit bestaat niet (meer).',
+		rateLimited: 'Er zijn vanaf dit adres te veel praktijken aangemaakt. Probeer het later opnieuw.',
 		generic: 'Er ging iets mis.'
 	},
 	roles: { facilitator: 'begeleider', participant: 'deelnemer', observer: 'waarnemer' },

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { env } from '$env/dynamic/private';
 import { getZwerm } from '$server/context.ts';
-import { METRICS_CONTENT_TYPE } from '$server/metrics.ts';
 import type { RequestHandler } from './$types';
 
 /** Compares in constant time (for equal lengths). */
@@ -11,23 +10,21 @@ function sameSecret(given: string, expected: string): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const text = (body: string, status: number, headers: Record<string, string> = {}) =>
+	new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+
 /**
- * GET /metrics: Prometheus text exposition format. With METRICS_TOKEN set,
- * only for `Authorization: Bearer <METRICS_TOKEN>`.
+ * GET /metrics: Prometheus text exposition format (prom-client), only for
+ * `Authorization: Bearer <METRICS_TOKEN>`. Without METRICS_TOKEN there are no
+ * metrics to fetch (404): a server on the same machine as its reverse proxy
+ * sees every request come from loopback, so the address proves nothing.
  */
 export const GET: RequestHandler = async ({ request }) => {
 	const token = env.METRICS_TOKEN;
-	if (token) {
-		const header = request.headers.get('authorization') ?? '';
-		const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-		if (!sameSecret(given, token)) {
-			return new Response('Unauthorized\n', {
-				status: 401,
-				headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="metrics"' }
-			});
-		}
-	}
-	return new Response(getZwerm().metrics.render(), {
-		headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }
-	});
+	if (!token) return text('Not found: set METRICS_TOKEN to serve metrics.\n', 404);
+	const header = request.headers.get('authorization') ?? '';
+	const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+	if (!sameSecret(given, token)) return text('Unauthorized\n', 401, { 'www-authenticate': 'Bearer realm="metrics"' });
+	const metrics = getZwerm().metrics;
+	return text(await metrics.render(), 200, { 'content-type': metrics.contentType });
 };

@@ -2,12 +2,21 @@ import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getZwerm } from '$server/context.ts';
 import { CREATED_LINK_TTL_MS } from '$server/device-codes.ts';
+import { practiceCreationRefused } from '$lib/server/rate-limit.ts';
 import type { RequestHandler } from './$types';
 
 const MAX_BODY = 16 * 1024;
 
 /** POST /api/practices: create a practice; answers with its id and links (see docs/API.md). */
-export const POST: RequestHandler = async ({ request, url }) => {
+export const POST: RequestHandler = async (event) => {
+	const { request, url } = event;
+	const retryAfter = practiceCreationRefused(event);
+	if (retryAfter !== null) {
+		return json(
+			{ message: `Too many practices created from this address: try again in ${retryAfter} s.`, code: 'rate-limited' },
+			{ status: 429, headers: { 'retry-after': String(retryAfter) } }
+		);
+	}
 	if (!request.headers.get('content-type')?.includes('application/json')) {
 		error(415, { message: 'Send JSON (Content-Type: application/json).', code: 'unsupported-media-type' });
 	}
