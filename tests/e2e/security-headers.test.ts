@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -41,9 +41,11 @@ describe('security headers', () => {
 			});
 		});
 
-		// The personal link carries the token in its address: its answer must keep it from leaving as a Referer.
+		// The sign-in link carries its code in its address: its answer must keep it from leaving as a Referer.
 		const entered = await page.goto(practice.links.facilitator);
 		expect(entered?.status()).toBeLessThan(400);
+		expect(['same-origin', 'strict-origin', 'no-referrer']).toContain(entered!.headers()['referrer-policy']);
+		await signIn(page, practice);
 		const overview = await page.goto(practice.links.practice);
 		const headers = overview!.headers();
 		const csp = parseCsp(headers['content-security-policy']);
