@@ -43,6 +43,8 @@ describe('createNote', () => {
 			cites: [],
 			anonymous: false,
 			named: false,
+			px: null,
+			py: null,
 			round: null,
 			reveal: null
 		});
@@ -184,6 +186,8 @@ describe('readNote on malformed fields', () => {
 			cites: [citationRef(ana, 'Real-note-00001' as NoteId)],
 			anonymous: false,
 			named: false,
+			px: null,
+			py: null,
 			round: null,
 			reveal: null
 		});

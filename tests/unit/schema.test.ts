@@ -11,6 +11,7 @@ import {
 	createNote,
 	deleteNote,
 	moveNote,
+	placeNote,
 	noteContent,
 	notesMap,
 	removeCitation,
@@ -84,6 +85,8 @@ describe('the lane schema accepts what honest clients write', () => {
 		const source = createNote(lane, { createdBy: me, at: 1, text: 'mijn idee' });
 		const id = createNote(client, { createdBy: me, at: Date.now(), text: 'eerste\ntweede', loop: 'hoe' });
 		moveNote(client, id, 0.2, 0.9);
+		placeNote(client, id, { x: 500, y: 1200 }, 'collective');
+		createNote(client, { createdBy: me, at: 1, text: 'op zijn plek', place: { x: 16, y: 16, kind: 'collective' } });
 		setNoteColor(client, id, 'blue');
 		setNoteLoop(client, id, 'waartoe');
 		setNoteLoop(client, id, null);

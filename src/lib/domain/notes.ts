@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { MemberId, NoteId } from './ids.ts';
 import { newNoteId } from './ids.ts';
 import { DEFAULT_NOTE_COLOR, isNoteColor, type NoteColor } from './palette.ts';
+import { MAX_Y, clampToRegion, legacyFractions, type Point, type RegionKind } from './board-space.ts';
 
 /**
  * Notes as pure functions over a lane document (an individual lane or the
@@ -39,6 +40,9 @@ export interface NoteData {
 	readonly color: NoteColor;
 	readonly x: number;
 	readonly y: number;
+	/** Place in its region in board units (board-space.ts); null for notes from before them (read `x`, `y`). */
+	readonly px: number | null;
+	readonly py: number | null;
 	readonly createdAt: number;
 	readonly createdBy: MemberId | null;
 	readonly loop: LearningLoop | null;
@@ -56,6 +60,8 @@ export interface NewNote {
 	readonly color?: NoteColor;
 	readonly x?: number;
 	readonly y?: number;
+	/** A place in board units in a region of this kind: written as `px`, `py` and, for older clients, as fractions. */
+	readonly place?: { readonly x: number; readonly y: number; readonly kind: RegionKind };
 	readonly createdBy: MemberId | null;
 	readonly at: number;
 	/** Initial content: plain text (a paragraph per line) or cloned nodes. */
@@ -76,6 +82,9 @@ export class NoteNotFoundError extends Error {
 
 export const notesMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(NOTES_KEY);
 
+/** A board-unit coordinate as stored, or null when absent or malformed. */
+const unit = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y ? v : null);
+
 const clamp01 = (v: number): number => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5);
 
 function noteMap(doc: Y.Doc, id: string): Y.Map<unknown> {
@@ -92,8 +101,12 @@ export function createNote(doc: Y.Doc, init: NewNote, origin: unknown = null): N
 		const content = new Y.XmlFragment();
 		note.set('id', id);
 		note.set('color', init.color ?? DEFAULT_NOTE_COLOR);
-		note.set('x', clamp01(init.x ?? 0.5));
-		note.set('y', clamp01(init.y ?? 0.5));
+		if (init.place) {
+			writePlace(note, init.place, init.place.kind);
+		} else {
+			note.set('x', clamp01(init.x ?? 0.5));
+			note.set('y', clamp01(init.y ?? 0.5));
+		}
 		note.set('createdAt', init.at);
 		note.set('createdBy', init.createdBy);
 		if (init.loop) note.set('loop', init.loop);
@@ -108,11 +121,28 @@ export function createNote(doc: Y.Doc, init: NewNote, origin: unknown = null): N
 	return id;
 }
 
+function writePlace(note: Y.Map<unknown>, p: Point, kind: RegionKind): void {
+	const place = clampToRegion(p, kind);
+	const legacy = legacyFractions(place, kind);
+	note.set('px', place.x);
+	note.set('py', place.y);
+	note.set('x', legacy.x);
+	note.set('y', legacy.y);
+}
+
+/** Puts a note at a place in its region, in board units (and the fractions older clients read). */
+export function placeNote(doc: Y.Doc, id: NoteId, p: Point, kind: RegionKind, origin: unknown = null): void {
+	doc.transact(() => writePlace(noteMap(doc, id), p, kind), origin);
+}
+
+/** Moves a note by fractions of its lane (the lane view from before board units); forgets its board units. */
 export function moveNote(doc: Y.Doc, id: NoteId, x: number, y: number, origin: unknown = null): void {
 	doc.transact(() => {
 		const note = noteMap(doc, id);
 		note.set('x', clamp01(x));
 		note.set('y', clamp01(y));
+		note.delete('px');
+		note.delete('py');
 	}, origin);
 }
 
@@ -164,6 +194,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 		color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
 		x: clamp01(num('x', 0.5)),
 		y: clamp01(num('y', 0.5)),
+		px: unit(note.get('px')),
+		py: unit(note.get('py')),
 		createdAt: num('createdAt', 0),
 		createdBy: typeof createdBy === 'string' ? (createdBy as MemberId) : null,
 		loop: isLearningLoop(loop) ? loop : null,

@@ -2,6 +2,7 @@ import { isRandomId } from './ids.ts';
 import { LEARNING_LOOPS, NOTES_KEY, parseCitationRef } from './notes.ts';
 import { isNoteColor } from './palette.ts';
 import { VISIBILITIES } from './visibility.ts';
+import { MAX_Y } from './board-space.ts';
 
 /**
  * What a client may write into a lane document (collective, a member's lane,
@@ -51,6 +52,9 @@ const NOTE_FIELDS: Record<string, FieldRule> = {
 	color: value(isNoteColor),
 	x: value(isFraction),
 	y: value(isFraction),
+	// Board units in the note's region (board-space.ts).
+	px: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y),
+	py: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y),
 	// Any valid JavaScript time: a device's clock may be far off.
 	createdAt: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 8.64e15),
 	createdBy: value((v) => typeof v === 'string' && isRandomId(v)),
