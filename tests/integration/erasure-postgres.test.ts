@@ -6,7 +6,8 @@ import { connect, type TestClient } from '../helpers/clients.ts';
 import { setUpPractice } from '../helpers/practice.ts';
 import { createTestDatabase, onDisk, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { setAnonymous } from '../../src/lib/domain/visibility.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
 import { boardsOf } from '../../src/lib/domain/practice.ts';
 import type { BoardId } from '../../src/lib/domain/ids.ts';
@@ -20,6 +21,26 @@ let server: TestServer | null = null;
 let db: TestDatabase | null = null;
 const clients: TestClient[] = [];
 const bytes = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * Whether the files of the server's link table (anonymous note → private source), its indexes and
+ * TOAST hold these bytes. (The erased private document's empty checkpoint still names its deleted
+ * notes' ids, as Yjs keeps map keys; without the link nothing ties them to an anonymous note.)
+ */
+async function inLinkTable(db: TestDatabase, needle: Uint8Array): Promise<boolean> {
+	await db.query('CHECKPOINT');
+	const [row] = await db.query<{ n: string }>(
+		`SELECT COUNT(*) AS n FROM (
+			SELECT pg_relation_filepath(c.oid) AS path FROM pg_class c
+			WHERE c.oid = 'anonymous_notes'::regclass
+			   OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'anonymous_notes'::regclass)
+			   OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'anonymous_notes'::regclass)
+		 ) files
+		 WHERE path IS NOT NULL AND position($1::bytea IN pg_read_binary_file(path, 0, (pg_stat_file(path, true)).size, true)) > 0`,
+		[needle]
+	);
+	return Number(row.n) > 0;
+}
 
 afterEach(async () => {
 	clients.splice(0).forEach((c) => c.destroy());
@@ -56,7 +77,13 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		await Promise.all([priv.saved(), lane.saved()]);
 		createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: secret });
 		createNote(lane.doc, { createdBy: leaver.member.id, at: Date.now(), text: shared });
+		// And an anonymous note: it stays, but nothing on disk may tie it to the leaver afterwards.
+		server.zwerm.privacy.mirrorDelayMs = 20;
+		const anonymousText = `ANONIEM-${randomBytes(8).toString('hex')}`;
+		const source = createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: anonymousText });
+		setAnonymous(priv.doc, source, true);
 		await Promise.all([priv.saved(), lane.saved()]);
+		await expect.poll(async () => (await server!.zwerm.storage.anonymousLinks(privateDoc(p, board, leaver.member.id))).length).toBe(1);
 		await server.zwerm.durable.batcher.idle();
 
 		// Before: the search below can find them.
@@ -65,8 +92,15 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		expect(found).toBe(true);
 		expect(await onDisk(db, bytes(shared))).toBe(true);
 		expect(await onDisk(db, bytes(name))).toBe(true);
+		expect(await inLinkTable(db, bytes(source))).toBe(true);
 
 		await server.zwerm.practices.leave(p, leaver.member.id, { shared: 'erase' });
+
+		// The anonymous note is still the group's; the link from it to its private source is gone from the files
+		// (the link table is rewritten, as the log is).
+		expect(listNotes(await server.zwerm.readDocument(anonymousDoc(p, board))).length).toBe(1);
+		expect(await onDisk(db, bytes(anonymousText))).toBe(true);
+		expect(await inLinkTable(db, bytes(source))).toBe(false);
 
 		expect(await onDisk(db, bytes(secret))).toBe(false);
 		expect(await onDisk(db, bytes(shared))).toBe(false);
