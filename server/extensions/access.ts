@@ -4,6 +4,7 @@ import { parseDocName } from '../../src/lib/domain/docnames.ts';
 import { canWrite, findBoard, type Role } from '../../src/lib/domain/practice.ts';
 import type { Practices } from '../practices.ts';
 import { CloseError } from '../close-reasons.ts';
+import { COLLECTIVE_W, MAX_Y, REGION_HEADER } from '../../src/lib/domain/board-space.ts';
 
 export interface ConnectionContext {
 	readonly memberId: MemberId;
@@ -24,7 +25,8 @@ function publicPointer(pointer: unknown): { lane: string; x: number; y: number }
 	if (!p || typeof p.lane !== 'string' || typeof p.x !== 'number' || typeof p.y !== 'number') return null;
 	if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return null;
 	if (p.lane !== 'collective' && p.lane !== 'anonymous' && !isRandomId(p.lane)) return null;
-	return { lane: p.lane, x: Math.min(1, Math.max(0, p.x)), y: Math.min(1, Math.max(0, p.y)) };
+	// Board units in the lane's region (src/lib/domain/board-space.ts): no wider than the collective lane, no deeper than notes go.
+	return { lane: p.lane, x: Math.round(Math.min(COLLECTIVE_W, Math.max(0, p.x))), y: Math.round(Math.min(MAX_Y, Math.max(-REGION_HEADER, p.y))) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { COLLECTIVE_W, REGION_HEADER } from '../../src/lib/domain/board-space.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -312,5 +313,24 @@ describe('an anonymous note', () => {
 			.map((e) => e.state?.pointer as { lane?: string } | null | undefined)
 			.filter((ptr) => ptr != null);
 		expect(pointers.filter((ptr) => ptr.lane === 'private')).toEqual([]);
+	});
+
+	// Pointers are in board units of a region (the canvas): passed on as such, held to the board's bounds.
+	it('passes a pointer on in board units, bounded', async () => {
+		const b = await watcher(bystander);
+		const a = await authorClient();
+		const presence = provider(a.socket, collectiveDoc(practice.id, board), author.token);
+		presence.setAwarenessField('user', { name: author.member.name, memberId: author.member.id, color: '#b3261e' });
+		await waitFor(() => presence.isSynced, 'the author on the board');
+		const seen = () =>
+			b.frames
+				.map(decodeFrame)
+				.flatMap((fr) => fr?.awareness ?? [])
+				.map((e) => e.state?.pointer as { lane: string; x: number; y: number } | null | undefined)
+				.filter((ptr) => ptr != null);
+		presence.setAwarenessField('pointer', { lane: 'collective', x: 1234.4, y: 567 });
+		await expect.poll(() => seen().some((p) => p.x === 1234 && p.y === 567)).toBe(true);
+		presence.setAwarenessField('pointer', { lane: 'collective', x: 1e9, y: -1e9 });
+		await expect.poll(() => seen().some((p) => p.x === COLLECTIVE_W && p.y === -REGION_HEADER)).toBe(true);
 	});
 });

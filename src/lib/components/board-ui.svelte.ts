@@ -31,12 +31,17 @@ export class BoardUi {
 		queueMicrotask(() => (this.announcement = text));
 	}
 
+	/** Set by the canvas: brings a note into view (and so renders it) before it takes focus. */
+	reveal: ((noteId: NoteId) => void) | null = null;
+
 	/** Focus a note's card (after moving it, leaving edit mode, following a citation). */
 	focusNote(noteId: NoteId): void {
+		this.reveal?.(noteId);
 		requestAnimationFrame(() => {
 			const el = document.getElementById(`note-${noteId}`);
-			el?.focus();
-			el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+			// On the canvas the view pans instead: scrolling would move its layer out from under its transform.
+			el?.focus({ preventScroll: this.reveal !== null });
+			if (!this.reveal) el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 		});
 	}
 }

@@ -94,6 +94,20 @@ export const en: Messages = {
 		anonymousHint: 'Shared without a name: no one can tell whose',
 		removed: '{{name}} (removed)'
 	},
+	canvas: {
+		label: 'Board',
+		help: 'Drag or scroll to move the board; Ctrl+scroll or pinch to zoom. With the keyboard: arrows move the view, + and − zoom, 0 shows everything, N adds a note to your own notes.',
+		controls: 'Zoom',
+		zoomIn: 'Zoom in',
+		zoomOut: 'Zoom out',
+		zoomLevel: 'Zoom {{percent}}%',
+		fit: 'Show everything',
+		zoomToLane: 'Zoom to {{lane}}',
+		skipTo: 'To {{lane}}',
+		lanes: 'Go to a lane',
+		movedTo: '{{lane}}, row {{row}}, column {{column}}',
+		minimap: 'Overview map: click to go there'
+	},
 	round: {
 		title: 'Silent round',
 		start: 'Start silent round',

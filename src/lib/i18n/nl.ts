@@ -93,6 +93,20 @@ export const nl = {
 		anonymousHint: 'Gedeeld zonder naam: niemand kan zien van wie',
 		removed: '{{name}} (verwijderd)'
 	},
+	canvas: {
+		label: 'Bord',
+		help: 'Slepen of scrollen verschuift het bord; Ctrl+scrollen of knijpen zoomt. Met het toetsenbord: pijltjes verschuiven, + en − zoomen, 0 toont alles, N voegt een notitie toe in je eigen notities.',
+		controls: 'Zoomen',
+		zoomIn: 'Inzoomen',
+		zoomOut: 'Uitzoomen',
+		zoomLevel: 'Zoom {{percent}}%',
+		fit: 'Alles in beeld',
+		zoomToLane: 'Inzoomen op {{lane}}',
+		skipTo: 'Naar {{lane}}',
+		lanes: 'Naar een baan',
+		movedTo: '{{lane}}, rij {{row}}, kolom {{column}}',
+		minimap: 'Overzichtskaart: klik om daarheen te gaan'
+	},
 	round: {
 		title: 'Stille ronde',
 		start: 'Start stille ronde',
