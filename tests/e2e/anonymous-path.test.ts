@@ -36,6 +36,11 @@ function recordFrames(page: Page): { doc: string; bytes: Buffer }[] {
 	return frames;
 }
 
+/** Zooms the canvas to a lane, so its notes are drawn (the canvas draws only what is near the view). */
+async function lookAt(page: Page, laneKey: string) {
+	await page.locator(`section.lane[data-lane-key="${laneKey}"] button.zoom`).click();
+}
+
 async function historyOf(page: Page, practiceId: string, board: string) {
 	const res = await page.request.get(`${app.url}/api/practices/${practiceId}/boards/${board}/history`);
 	expect(res.status()).toBe(200);
@@ -68,7 +73,9 @@ describe('writing anonymously', () => {
 
 		// Fem sees it in the anonymous lane, and nothing at all happened in Ann's named lane.
 		const anonLane = (page: Page) => page.locator('section.lane.anonymous article.note', { hasText: secret });
+		await lookAt(fem.page, 'anonymous');
 		await expect.poll(() => anonLane(fem.page).count()).toBe(1);
+		await lookAt(fem.page, annId!);
 		expect(await fem.page.locator(`section.lane[data-lane-key="${annId}"] article.note`).count()).toBe(0);
 		const laneFrames = frames.filter((f) => f.doc === annLane);
 		expect(laneFrames.length).toBeGreaterThan(0); // Fem does receive that lane: the sync and presence
@@ -99,11 +106,13 @@ describe('writing anonymously', () => {
 		expect(warnings[0]).toContain('al met je naam getoond');
 
 		// The original stays with Ann's name; the copy reaches the anonymous lane at a place of its own.
+		await lookAt(fem.page, 'anonymous');
 		await expect.poll(() => anonLane(fem.page).count()).toBe(1);
 		const copy = fem.page.locator('section.lane.anonymous article.note', { hasText: named });
 		await expect.poll(() => copy.count()).toBe(1);
+		await lookAt(fem.page, annId!);
 		const stays = fem.page.locator(`section.lane[data-lane-key="${annId}"] article.note`, { hasText: named });
-		expect(await stays.count()).toBe(1);
+		await expect.poll(() => stays.count()).toBe(1);
 		const exported = (await (await fem.page.request.get(`${app.url}/api/practices/${practice.id}/export`)).json()) as {
 			boards: { id: string; anonymous: { id: string; text: string; x: number; y: number }[]; lanes: { notes: { id: string; text: string; x: number; y: number }[] }[] }[];
 		};

@@ -41,12 +41,15 @@ describe('keyboard alone, on a paradox board', () => {
 
 		// Arrow keys move it towards the right pole; its description says where it sits.
 		const describedBy = async () => note.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby')!)!.textContent ?? '');
-		// A new note starts at the left of the lane (free spots fill in reading order).
+		// A new note starts at the left of the lane (free places fill in reading order), a gap from the edge.
+		await expect.poll(describedBy).toMatch(/9\d% richting noodzaak/i);
+		await page.keyboard.press('ArrowLeft');
 		await expect.poll(describedBy).toMatch(/100% richting noodzaak/i);
+		// Shift moves a note and its gap (256 units) at a time; the lane is 1,056 units of axis.
 		for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+ArrowRight');
 		await expect.poll(describedBy).toMatch(/100% richting competentie/i);
 		for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowLeft');
-		await expect.poll(describedBy).toMatch(/70% richting competentie/i);
+		await expect.poll(describedBy).toMatch(/73% richting noodzaak/i);
 
 		// Move it to the collective lane with the keyboard.
 		await note.focus();

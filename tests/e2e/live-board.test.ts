@@ -73,10 +73,11 @@ describe('the live board, end to end in Chromium', () => {
 		// Moving a note by keyboard: Fem's moves show up on Piet's screen.
 		const shared = collective(fem.page).locator('article.note').first();
 		await shared.focus();
-		const before = await collective(piet.page).locator('article.note').first().evaluate((el) => el.style.left);
+		const placeOn = (page: Page) => collective(page).locator('.note-frame').first().getAttribute('data-x');
+		const before = await placeOn(piet.page);
 		await fem.page.keyboard.press('Shift+ArrowRight');
 		await fem.page.keyboard.press('Shift+ArrowRight');
-		await expect.poll(() => collective(piet.page).locator('article.note').first().evaluate((el) => el.style.left)).not.toBe(before);
+		await expect.poll(() => placeOn(piet.page)).not.toBe(before);
 
 		// Piet writes an individual note in his own lane and brings it into the collective lane.
 		const pietLane = piet.page.locator('section.lane.mine');
@@ -94,6 +95,8 @@ describe('the live board, end to end in Chromium', () => {
 			const broughtIn = collective(page).locator('article.note', { hasText: 'Ik leer van de buurtbewoners' });
 			await expect.poll(() => broughtIn.count()).toBe(1);
 			await expect.poll(() => broughtIn.getByRole('button', { name: /Piet: Ik leer van/ }).count()).toBe(1);
+			// The canvas draws what is near the view: look at everything first.
+			await page.getByRole('button', { name: 'Alles in beeld' }).click();
 			const source = page.locator('section.lane:not(.collective) article.note', { hasText: 'Ik leer van de buurtbewoners' });
 			await expect.poll(() => source.getByText('Ingebracht in').count()).toBe(1);
 		}
@@ -118,6 +121,7 @@ describe('the live board, end to end in Chromium', () => {
 		await again.page.goto(`${app.url}${boardPath}`);
 		await expect.poll(() => collective(again.page).locator('article.note').count()).toBe(2);
 		await expect.poll(() => noteWithText(again.page, 'Samen!').count()).toBeGreaterThan(0);
+		await again.page.getByRole('button', { name: 'Alles in beeld' }).click();
 		await expect.poll(() => noteWithText(again.page, 'Ik leer van de buurtbewoners').count()).toBe(2);
 		await again.context.close();
 	});
