@@ -2,16 +2,18 @@ import * as Y from 'yjs';
 import type { MemberId, NoteId } from './ids.ts';
 import { newNoteId } from './ids.ts';
 import { DEFAULT_NOTE_COLOR, isNoteColor, type NoteColor } from './palette.ts';
-import { MAX_Y, clampToRegion, legacyFractions, type Point, type RegionKind } from './board-space.ts';
+import { MAX_Y, clampToRegion, legacyFractions, notePosition, type Point, type RegionKind } from './board-space.ts';
+import { Occupancy } from './placement.ts';
 
 /**
  * Notes as pure functions over a lane document (an individual lane or the
  * collective lane). Every document holds one root map `notes`:
- *   noteId → Y.Map { id, content: Y.XmlFragment, color, x, y, createdAt,
- *                    createdBy, loop?, cites: Y.Array<CitationRef> }
- * x and y are fractions (0..1) of the lane's area, so a note keeps its place
- * on a phone and on the room's screen; on a paradox board x is the position
- * between the two poles.
+ *   noteId → Y.Map { id, content: Y.XmlFragment, color, px, py, x, y,
+ *                    createdAt, createdBy, loop?, cluster?, cites: Y.Array<CitationRef> }
+ * px and py are the note's place in its region in board units (board-space.ts);
+ * x and y the same place as fractions of a lane of the old shape, written
+ * beside them for older clients (and all that notes from before board units
+ * have). On a paradox board x is the position between the two poles.
  */
 export const NOTES_KEY = 'notes';
 
@@ -226,7 +228,9 @@ export function readingOrder(a: NoteData, b: NoteData): number {
 
 /**
  * Moves a note to another lane (another document): a new note with the same
- * content, colour and place appears there, and the original is removed. The
+ * content and colour appears there, and the original is removed. It keeps its
+ * place when that is free in the new lane (a region of `by.kind`), else goes to
+ * the free place nearest to it, or to `by.place`. The
  * two documents are separate, so this is two transactions; the new note is
  * written first so that nothing is lost if the second write never arrives.
  */
@@ -234,32 +238,67 @@ export function transferNote(
 	from: Y.Doc,
 	to: Y.Doc,
 	id: NoteId,
-	by: { createdBy: MemberId | null; at: number },
+	by: { createdBy: MemberId | null; at: number; place?: { x: number; y: number; kind: RegionKind }; kind?: RegionKind },
 	origin: unknown = null
 ): NoteId {
 	const data = readNote(from, id);
 	if (!data) throw new NoteNotFoundError(id);
 	const nodes = noteContent(from, id).toArray();
+	// Where it was, if that is free in the new lane; else the free place nearest to it.
+	const kind = by.kind ?? 'member';
+	const place = by.place ?? { ...freePlaceAt(to, kind, notePosition(data, kind), id), kind };
 	const newId = createNote(
 		to,
 		// The same id in its new lane: the timeline sees one note that moved, not one deleted and one new.
-		{ ...by, id, color: data.color, x: data.x, y: data.y, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
+		{ ...by, id, color: data.color, place, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
 		origin
 	);
 	deleteNote(from, id, origin);
 	return newId;
 }
 
+/** Where a lane's notes are, in board units, as a spatial index (placement.ts). */
+export function occupancyOf(doc: Y.Doc, kind: RegionKind, except?: string): Occupancy {
+	const notes: { id: string; x: number; y: number }[] = [];
+	notesMap(doc).forEach((note, id) => {
+		if (note instanceof Y.Map && id !== except) notes.push({ id, ...notePosition(toNoteData(id, note), kind) });
+	});
+	return new Occupancy(kind, notes);
+}
+
+/**
+ * A free place for a new note in a lane of this kind, in board units: the free
+ * slot nearest to `near` (a related note), else the first free one in reading
+ * order. The canvas, the dialogs and the server all ask this.
+ */
+export function placeFor(doc: Y.Doc, kind: RegionKind, options: { near?: Point } = {}): Point {
+	return occupancyOf(doc, kind).place(options);
+}
+
+/** `p` itself when nothing is there, else the free slot nearest to it. */
+function freePlaceAt(doc: Y.Doc, kind: RegionKind, p: Point, except?: string): Point {
+	const occupancy = occupancyOf(doc, kind, except);
+	const at = clampToRegion(p, kind);
+	return occupancy.isFree(at) ? at : occupancy.place({ near: at });
+}
+
+/** Where a note citing `ref` is (the first in reading order), to put a new one beside it. */
+export function placeOfCiting(doc: Y.Doc, ref: CitationRef, kind: RegionKind): Point | undefined {
+	const citing = listNotes(doc).find((n) => n.cites.includes(ref));
+	return citing ? notePosition(citing, kind) : undefined;
+}
+
 /**
  * Brings an individual note into the collective lane. Without `into`, a new
- * collective note is created with a copy of the text that cites the source; with
+ * collective note is created with a copy of the text that cites the source, at
+ * a free place beside notes citing the same source (or `by.place`); with
  * `into`, an existing collective note gains the citation (one collective note can
  * grow from several individual notes). Returns the collective note's id.
  */
 export function bringIn(
 	collective: Y.Doc,
 	source: { doc: Y.Doc; memberId: MemberId | null; noteId: NoteId },
-	by: { createdBy: MemberId | null; at: number; into?: NoteId; x?: number; y?: number },
+	by: { createdBy: MemberId | null; at: number; into?: NoteId; place?: Point },
 	origin: unknown = null
 ): NoteId {
 	const data = readNote(source.doc, source.noteId);
@@ -285,8 +324,8 @@ export function bringIn(
 			createdBy: by.createdBy,
 			at: by.at,
 			color: data.color,
-			x: by.x ?? data.x,
-			y: by.y ?? data.y,
+			// Beside a note that already cites the same source, else the first free place: never on top of another.
+			place: { ...(by.place ?? placeFor(collective, 'collective', { near: placeOfCiting(collective, ref, 'collective') })), kind: 'collective' },
 			loop: data.loop,
 			cites: [ref],
 			nodes
