@@ -48,7 +48,8 @@ describe('createNote', () => {
 			px: null,
 			py: null,
 			round: null,
-			reveal: null
+			reveal: null,
+			auto: false
 		});
 		expect(textOf(doc, id)).toBe('Waarom zijn wij hier?');
 		expect(readNote(doc, plain)).toMatchObject({ color: 'yellow', x: 0.5, y: 0.5, createdBy: null, loop: null });
@@ -191,7 +192,8 @@ describe('readNote on malformed fields', () => {
 			px: null,
 			py: null,
 			round: null,
-			reveal: null
+			reveal: null,
+			auto: false
 		});
 	});
 

@@ -55,6 +55,8 @@ export interface NoteData {
 	readonly named: boolean;
 	readonly round: string | null;
 	readonly reveal: 'private' | 'shared' | 'anonymous' | null;
+	/** Placed by placement, not moved by a person since (see `placeNote`). */
+	readonly auto: boolean;
 }
 
 export interface NewNote {
@@ -64,6 +66,8 @@ export interface NewNote {
 	readonly y?: number;
 	/** A place in board units in a region of this kind: written as `px`, `py` and, for older clients, as fractions. */
 	readonly place?: { readonly x: number; readonly y: number; readonly kind: RegionKind };
+	/** The place was chosen by placement, not by a person: it may move to settle a concurrent clash (src/lib/sync/settle.ts). */
+	readonly auto?: boolean;
 	readonly createdBy: MemberId | null;
 	readonly at: number;
 	/** Initial content: plain text (a paragraph per line) or cloned nodes. */
@@ -105,6 +109,7 @@ export function createNote(doc: Y.Doc, init: NewNote, origin: unknown = null): N
 		note.set('color', init.color ?? DEFAULT_NOTE_COLOR);
 		if (init.place) {
 			writePlace(note, init.place, init.place.kind);
+			if (init.auto) note.set('auto', true);
 		} else {
 			note.set('x', clamp01(init.x ?? 0.5));
 			note.set('y', clamp01(init.y ?? 0.5));
@@ -132,9 +137,18 @@ function writePlace(note: Y.Map<unknown>, p: Point, kind: RegionKind): void {
 	note.set('y', legacy.y);
 }
 
-/** Puts a note at a place in its region, in board units (and the fractions older clients read). */
-export function placeNote(doc: Y.Doc, id: NoteId, p: Point, kind: RegionKind, origin: unknown = null): void {
-	doc.transact(() => writePlace(noteMap(doc, id), p, kind), origin);
+/**
+ * Puts a note at a place in its region, in board units (and the fractions
+ * older clients read). A person put it there: it is no longer placed
+ * automatically, so settling never moves it (`{ auto: true }` is settling's own move).
+ */
+export function placeNote(doc: Y.Doc, id: NoteId, p: Point, kind: RegionKind, origin: unknown = null, options: { auto?: boolean } = {}): void {
+	doc.transact(() => {
+		const note = noteMap(doc, id);
+		writePlace(note, p, kind);
+		if (options.auto) note.set('auto', true);
+		else if (note.has('auto')) note.delete('auto');
+	}, origin);
 }
 
 /** Moves a note by fractions of its lane (the lane view from before board units); forgets its board units. */
@@ -209,7 +223,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 		anonymous: note.get('visibility') === 'anonymous',
 		named: note.get('named') === true,
 		round: typeof round === 'string' ? round : null,
-		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null
+		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null,
+		auto: note.get('auto') === true
 	};
 }
 
@@ -326,6 +341,7 @@ export function bringIn(
 			color: data.color,
 			// Beside a note that already cites the same source, else the first free place: never on top of another.
 			place: { ...(by.place ?? placeFor(collective, 'collective', { near: placeOfCiting(collective, ref, 'collective') })), kind: 'collective' },
+			auto: !by.place,
 			loop: data.loop,
 			cites: [ref],
 			nodes

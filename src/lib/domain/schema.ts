@@ -55,6 +55,8 @@ const NOTE_FIELDS: Record<string, FieldRule> = {
 	// Board units in the note's region (board-space.ts).
 	px: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y),
 	py: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y),
+	// Placed automatically, not by a person since: settling may move it (src/lib/sync/settle.ts).
+	auto: value((v) => v === true),
 	// Any valid JavaScript time: a device's clock may be far off.
 	createdAt: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 8.64e15),
 	createdBy: value((v) => typeof v === 'string' && isRandomId(v)),
