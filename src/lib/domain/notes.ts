@@ -276,7 +276,8 @@ export function transferNote(
 export function occupancyOf(doc: Y.Doc, kind: RegionKind, except?: string): Occupancy {
 	const notes: { id: string; x: number; y: number }[] = [];
 	notesMap(doc).forEach((note, id) => {
-		if (note instanceof Y.Map && id !== except) notes.push({ id, ...notePosition(toNoteData(id, note), kind) });
+		// Only the place: reading whole notes (citations, flags) would double the cost on a large lane.
+		if (note instanceof Y.Map && id !== except) notes.push({ id, ...notePosition(placeOf(note), kind) });
 	});
 	return new Occupancy(kind, notes);
 }
@@ -289,6 +290,14 @@ export function occupancyOf(doc: Y.Doc, kind: RegionKind, except?: string): Occu
 export function placeFor(doc: Y.Doc, kind: RegionKind, options: { near?: Point } = {}): Point {
 	return occupancyOf(doc, kind).place(options);
 }
+
+const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const placeOf = (note: Y.Map<unknown>) => ({
+	px: unit(note.get('px')),
+	py: unit(note.get('py')),
+	x: clamp01(num(note.get('x'), 0.5)),
+	y: clamp01(num(note.get('y'), 0.5))
+});
 
 /** `p` itself when nothing is there, else the free slot nearest to it. */
 function freePlaceAt(doc: Y.Doc, kind: RegionKind, p: Point, except?: string): Point {
