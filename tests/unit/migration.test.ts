@@ -35,7 +35,7 @@ describe('a board written with fractions', () => {
 			}
 			for (const kind of ['member', 'collective'] as const) {
 				const notes = listNotes(doc);
-				const at = new Map(notes.map((n) => [n.id, notePosition(n, kind)]));
+				const at = new Map(notes.map((n) => [n.id as string, notePosition(n, kind)]));
 				// The mapping keeps order along both axes (places round to whole units, so near-equal ones may tie).
 				for (const a of notes) {
 					for (const b of notes) {
@@ -44,9 +44,9 @@ describe('a board written with fractions', () => {
 					}
 				}
 				// Scaling keeps every neighbourhood: each note's nearest neighbour is the same one.
-				const nearest = (id: string, d: (a: string, b: string) => number) =>
+				const nearest = (id: string, d: (a: string, b: string) => number): string =>
 					notes.filter((n) => n.id !== id).sort((a, b) => d(id, a.id) - d(id, b.id) || (a.id < b.id ? -1 : 1))[0].id;
-				const fr = new Map(notes.map((n) => [n.id, n]));
+				const fr = new Map(notes.map((n) => [n.id as string, n]));
 				for (const n of notes) {
 					const inFractionsScaled = nearest(n.id, (a, b) => {
 						const [p, q] = [at.get(a)!, at.get(b)!];

@@ -365,8 +365,8 @@ describe('citedBy', () => {
 		const a1 = createNote(anaLane, { createdBy: ana, at: 1 });
 		const b1 = createNote(basLane, { createdBy: bas, at: 1 });
 
-		const first = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 2, x: 0.1, y: 0.1 });
-		const second = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 3, x: 0.1, y: 0.9 });
+		const first = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 2, place: { x: 16, y: 16 } });
+		const second = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 3, place: { x: 16, y: 800 } });
 		bringIn(collective, { doc: basLane, memberId: bas, noteId: b1 }, { createdBy: bas, at: 4, into: second });
 		createNote(collective, { createdBy: bas, at: 5, text: 'cites nothing' });
 

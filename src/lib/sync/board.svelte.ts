@@ -9,6 +9,7 @@ import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts
 import { PracticeState } from './practice.svelte.ts';
 import { coalesce } from './coalesce.ts';
 import { PlacementSettler } from './settle.ts';
+import type { RegionKind } from '$lib/domain/board-space.ts';
 import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
@@ -68,7 +69,7 @@ export class LaneState {
 		this.provider = provider;
 		this.local = local;
 		this.writable = writable;
-		const kind = key === 'collective' || key === 'anonymous' || key === 'private' ? key : 'member';
+		const kind: RegionKind = key === 'collective' ? 'collective' : key === 'anonymous' ? 'anonymous' : key === 'private' ? 'private' : 'member';
 		this.placement = writable && kind !== 'anonymous' ? new PlacementSettler(provider.document, kind) : null;
 		const map = provider.document.getMap(NOTES_KEY);
 		const refresh = coalesce(() => (this.notes = listNotes(provider.document)));
