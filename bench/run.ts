@@ -5,6 +5,7 @@
  *   2.  time until the server acknowledges an update, with and without the
  *       durable log, sequential and concurrent
  *   3.  the timeline: any moment, comparing meetings, on 50,000 changes
+ *   4.  placing a note on a lane with 2,000 notes (bench/placement.ts)
  * A readable report goes to stdout, followed by one JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { EditingCrowd, sequentialEdits, setupAck, type AckSetup, type Concurrent
 import { CONFIG_LABEL, startConfig, type ServerConfig, type StorageActivity } from './servers.ts';
 import { bytes, median, ms, ratio, round3, summarize, table, type Summary } from './stats.ts';
 import { benchHistory, printHistory, HISTORY_PLAN } from './history.ts';
+import { benchPlacement, printPlacement } from './placement.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // startApp runs `server/main.ts` relative to the working directory.
@@ -368,6 +370,11 @@ async function main() {
 	const history = await benchHistory(HISTORY_PLAN, log);
 	printHistory(history, log);
 
+	// ---------------------------------------------------------------- 4
+	heading('4. Placement: a new note on a lane with 2,000 notes');
+	const placement = benchPlacement();
+	printPlacement(placement, log);
+
 	const totalS = (performance.now() - started) / 1000;
 	facts.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
 	log(`\nTotal ${totalS.toFixed(1)} s; load average at end ${facts.loadAverageAtEnd.join(' / ')}. The JSON line below holds every figure (times in ms, sizes in bytes).`);
@@ -397,6 +404,7 @@ async function main() {
 			logActivity: activityJson
 		},
 		history,
+		placement,
 		totalSeconds: totalS
 	};
 	log(JSON.stringify(round3(result)));

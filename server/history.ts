@@ -604,6 +604,15 @@ function noteIdsOf(doc: Y.Doc, type: Changed, keys: Set<string | null>): string[
 	return [];
 }
 
+/** A note's place in board units as it was (absent for notes from before them). */
+function restorePlace(current: Y.Map<unknown>, data: ReturnType<typeof toNoteData>): void {
+	for (const [key, v] of [['px', data.px], ['py', data.py]] as const) {
+		if (v === null) {
+			if (current.has(key)) current.delete(key);
+		} else if (current.get(key) !== v) current.set(key, v);
+	}
+}
+
 /** Makes `live`'s notes what `past` had, changing only what differs. */
 function restoreNotes(past: Y.Doc, live: Y.Doc): void {
 	const pastNotes = notesMap(past);
@@ -616,12 +625,14 @@ function restoreNotes(past: Y.Doc, live: Y.Doc): void {
 		const current = liveNotes.get(id);
 		if (!(current instanceof Y.Map)) {
 			createNote(live, { id: data.id, color: data.color, x: data.x, y: data.y, createdBy: data.createdBy, at: data.createdAt, cites: data.cites, loop: data.loop, nodes });
+			restorePlace(liveNotes.get(id) as Y.Map<unknown>, data);
 			return;
 		}
 		const now = toNoteData(id, current);
 		if (now.color !== data.color) current.set('color', data.color);
 		if (now.x !== data.x) current.set('x', data.x);
 		if (now.y !== data.y) current.set('y', data.y);
+		restorePlace(current, data);
 		if (now.loop !== data.loop) {
 			if (data.loop) current.set('loop', data.loop);
 			else current.delete('loop');

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { randomInt } from 'node:crypto';
 import { randomId, type NoteId } from '../src/lib/domain/ids.ts';
-import { createNote, deleteNote, notesMap, readNote } from '../src/lib/domain/notes.ts';
+import { createNote, deleteNote, notesMap, occupancyOf, readNote } from '../src/lib/domain/notes.ts';
+import type { Occupancy } from '../src/lib/domain/placement.ts';
 import { anonymousNotes, dayOf } from '../src/lib/domain/visibility.ts';
 
 /** Origin of the server's own writes: logged without a member, never attributed to a client. */
@@ -31,6 +32,11 @@ type MirrorOp =
  * author's notes went in a write of their own, or in the order of the member
  * list, the grouping and the order would tell who wrote what. Notes that did
  * not change are not touched, so they are not part of the write at all.
+ * A new anonymous note gets its place from the server (the first free slot of
+ * the anonymous lane, in the shuffled order), never its author's: the private
+ * lane's layout is the author's alone, and a copied place, or notes of one
+ * author placed side by side, would point at them. The place is set once; the
+ * author moving the private note later does not move the copy.
  * Returns, per source, the links to add and remove.
  */
 export function applyMirrors(
@@ -61,10 +67,13 @@ export function applyMirrors(
 		changes.set(source.name, change);
 	}
 	if (ops.length) {
+		const space = occupancyOf(anon, 'anonymous');
 		anon.transact(() => {
 			for (const op of shuffle(ops)) {
-				if (op.kind === 'delete') deleteNote(anon, op.anonId);
-				else upsertMirror(op.source, anon, op.noteId, op.anonId);
+				if (op.kind === 'delete') {
+					deleteNote(anon, op.anonId);
+					space.remove(op.anonId);
+				} else upsertMirror(op.source, anon, op.noteId, op.anonId, space);
 			}
 		}, SERVER_ORIGIN);
 	}
@@ -80,7 +89,8 @@ export function shuffled<T>(items: T[]): T[] {
 	return items;
 }
 
-const FIELDS = ['color', 'x', 'y'] as const;
+/** What follows the private note. Not its place: that is the server's (see applyMirrors). */
+const FIELDS = ['color'] as const;
 
 function differs(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId): boolean {
 	const existing = notesMap(anon).get(anonId);
@@ -93,7 +103,7 @@ function differs(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId): bo
 
 const contentOf = (doc: Y.Doc, id: NoteId) => (notesMap(doc).get(id) as Y.Map<unknown>).get('content') as Y.XmlFragment;
 
-function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId) {
+function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId, space: Occupancy) {
 	const data = readNote(source, noteId)!;
 	const content = contentOf(source, noteId);
 	const existing = notesMap(anon).get(anonId);
@@ -103,8 +113,7 @@ function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId
 			createdBy: null,
 			at: dayOf(data.createdAt),
 			color: data.color,
-			x: data.x,
-			y: data.y,
+			place: { ...space.placeAndAdd(anonId), kind: 'anonymous' },
 			loop: data.loop,
 			nodes: content.toArray() as (Y.XmlElement | Y.XmlText)[]
 		});

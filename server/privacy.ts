@@ -2,8 +2,8 @@ import type { Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import { anonymousDoc, collectiveDoc, laneDoc, parseDocName, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import { randomInt } from 'node:crypto';
-import { randomId, type BoardId, type MemberId, type NoteId, type PracticeId } from '../src/lib/domain/ids.ts';
-import { bringIn, createNote, deleteNote, notesMap, readNote, transferNote } from '../src/lib/domain/notes.ts';
+import { newNoteId, randomId, type BoardId, type MemberId, type NoteId, type PracticeId } from '../src/lib/domain/ids.ts';
+import { bringIn, createNote, deleteNote, listNotes, noteContent, notesMap, occupancyOf, readNote, transferNote } from '../src/lib/domain/notes.ts';
 import { dayOf, readPrivateState } from '../src/lib/domain/visibility.ts';
 import { SERVER_ORIGIN, applyMirrors, type MirrorChange, type MirrorSource } from './mirror.ts';
 import { boardsOf, readPractice, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
@@ -401,7 +401,8 @@ export class Privacy {
 					const note = notesMap(l.priv).get(id) as Y.Map<unknown>;
 					const { reveal } = readPrivateState(note);
 					if (reveal === 'shared') {
-						transferNote(l.priv, l.lane, id, { createdBy: l.member, at: now }, SERVER_ORIGIN);
+						// Where its author put it, if that is free in their lane; else the nearest free place.
+						transferNote(l.priv, l.lane, id, { createdBy: l.member, at: now, kind: 'member' }, SERVER_ORIGIN);
 					} else {
 						l.priv.transact(() => {
 							note.delete('round');
@@ -483,16 +484,17 @@ export class Privacy {
 				// them alone when the sources go), and nothing else ties them to the leaver.
 				await this.deps.storage.unlinkAnonymousSources([names[0]]);
 				if (shared === 'anonymize') {
-					// Everyone saw these with the leaver's name; kept, they go in one write.
-					anon.document!.transact(() => notesMap(lane.document!).forEach((_, id) => {
-						const nodes = (notesMap(lane.document!).get(id) as Y.Map<unknown>).get('content') as Y.XmlFragment;
-						const data = readNote(lane.document!, id)!;
-						createNote(
-							anon.document!,
-							{ createdBy: null, at: dayOf(now), color: data.color, x: data.x, y: data.y, nodes: nodes.toArray() as (Y.XmlElement | Y.XmlText)[] },
-							SERVER_ORIGIN
-						);
-					}), SERVER_ORIGIN);
+					// Everyone saw these with the leaver's name; kept, they go in one write, each at a free place.
+					const laneDocument = lane.document!;
+					const space = occupancyOf(anon.document!, 'anonymous');
+					anon.document!.transact(() => {
+						for (const data of listNotes(laneDocument)) {
+							const id = newNoteId();
+							const nodes = noteContent(laneDocument, data.id).toArray() as (Y.XmlElement | Y.XmlText)[];
+							const place = { ...space.placeAndAdd(id), kind: 'anonymous' as const };
+							createNote(anon.document!, { id, createdBy: null, at: dayOf(now), color: data.color, place, nodes }, SERVER_ORIGIN);
+						}
+					}, SERVER_ORIGIN);
 				}
 				for (const conn of [priv, lane]) {
 					const doc = conn.document!;

@@ -4,9 +4,10 @@ type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
 import { NOTES_KEY } from '../src/lib/domain/notes.ts';
 import {
 	IDENTITY_FIELDS,
-	ROOT_TYPES,
 	SCHEMA_LIMITS,
 	isCitation,
+	isClusterField,
+	isRootType,
 	isElementAttribute,
 	isElementName,
 	isMarkFormat,
@@ -25,6 +26,8 @@ export interface Writer {
 type Place =
 	| { readonly t: 'root'; readonly name: string }
 	| { readonly t: 'note'; readonly note: NoteRef }
+	/** A cluster of the collective lane (arrange.ts): plain fields only. */
+	| { readonly t: 'cluster' }
 	| { readonly t: 'content' | 'cites'; readonly note: NoteRef }
 	| { readonly t: 'element'; readonly name: string; readonly depth: number; readonly note: NoteRef }
 	| { readonly t: 'text'; readonly depth: number; readonly note: NoteRef }
@@ -101,6 +104,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, writer: Writer): str
 	};
 
 	const notesRoot = doc.share.get(NOTES_KEY) ?? null;
+	const clustersRoot = doc.share.get('clusters') ?? null;
 	const notes = new Map<string, NoteRef>();
 	const noteRef = (key: string, fresh: boolean, map: Y.Map<unknown> | null): NoteRef => {
 		const id = `${fresh ? 'new' : 'old'}:${key}`;
@@ -119,7 +123,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, writer: Writer): str
 		if (place) return place;
 		const item = type._item;
 		if (depth > MAX_NESTING) place = UNKNOWN;
-		else if (item === null) place = type === notesRoot ? { t: 'root', name: NOTES_KEY } : UNKNOWN;
+		else if (item === null) place = type === notesRoot ? { t: 'root', name: NOTES_KEY } : type === clustersRoot ? { t: 'root', name: 'clusters' } : UNKNOWN;
 		else if (item.deleted) place = GONE;
 		else place = placeOfType(livePlace(item.parent as Y.AbstractType<unknown>, depth + 1), item.parentSub, type, false);
 		livePlaces.set(type, place);
@@ -130,6 +134,7 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, writer: Writer): str
 	function placeOfType(parent: Place, sub: string | null, type: Y.AbstractType<unknown>, fresh: boolean): Place {
 		switch (parent.t) {
 			case 'root':
+				if (parent.name === 'clusters') return sub !== null && type.constructor === Y.Map ? { t: 'cluster' } : UNKNOWN;
 				return parent.name === NOTES_KEY && sub !== null && type.constructor === Y.Map
 					? { t: 'note', note: noteRef(sub, fresh, fresh ? null : (type as Y.Map<unknown>)) }
 					: UNKNOWN;
@@ -255,13 +260,21 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, writer: Writer): str
 
 	function checkItem(item: Y.Item, place: Place, sub: string | null, w: Writer): string | null {
 		const content = item.content;
-		if (place.t === 'root' && !ROOT_TYPES.includes(place.name)) return `an unknown top-level type "${place.name.slice(0, 40)}"`;
+		if (place.t === 'root' && !isRootType(w.kind, place.name)) return `an unknown top-level type "${place.name.slice(0, 40)}"`;
 		// A deleted value carries nothing, wherever it is.
 		if (content instanceof Y.ContentDeleted || place.t === 'gone' || place.t === 'pending') return null;
 		switch (place.t) {
 			case 'root':
+				if (place.name === 'clusters') {
+					if (sub === null || !isNoteKey(sub)) return 'a cluster key that is not an id';
+					return content instanceof Y.ContentType && content.type.constructor === Y.Map ? null : 'a cluster that is not a map';
+				}
 				if (sub === null || !isNoteKey(sub)) return 'a note key that is not a note id';
 				return content instanceof Y.ContentType && content.type instanceof Y.Map ? null : 'a note that is not a map';
+			case 'cluster':
+				return sub !== null && content instanceof Y.ContentAny && content.arr.length === 1 && isClusterField(sub, content.arr[0])
+					? null
+					: `a cluster field "${String(sub).slice(0, 40)}" of the wrong type or out of range`;
 			case 'note': {
 				const rule = sub === null ? null : noteField(w.kind, sub);
 				if (sub === null || rule === null) return `an unknown note field "${String(sub).slice(0, 40)}"`;

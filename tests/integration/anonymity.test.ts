@@ -9,7 +9,8 @@ import { waitFor } from '../helpers/clients.ts';
 import { MessageType, SyncStep, updateFrame } from '../helpers/protocol.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, moveNote, noteContent, readNote } from '../../src/lib/domain/notes.ts';
+import { createNote, listNotes, moveNote, noteContent, readNote, setPlainText } from '../../src/lib/domain/notes.ts';
+import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
 import { dayOf, setAnonymous } from '../../src/lib/domain/visibility.ts';
 import type { BoardId } from '../../src/lib/domain/ids.ts';
 import type { Session } from '../../server/practices.ts';
@@ -179,6 +180,9 @@ describe('an anonymous note', () => {
 		setAnonymous(a.priv.document, noteId, true);
 		await a.saved();
 		for (const w of [b, f]) await waitFor(() => textOf(w.docs.anonymous.document)[0] === 'Ik twijfel of wij het goed doen', `${w.session.member.name} sees it`);
+		// The server chose its place (not the author's 0.2, 0.3 in their private lane).
+		const [landed] = listNotes(b.docs.anonymous.document);
+		expect([landed.px, landed.py]).toEqual([NOTE_GAP, NOTE_GAP]);
 
 		const paragraph = noteContent(a.priv.document, noteId).get(0) as Y.XmlElement;
 		const text = paragraph.get(0) as Y.XmlText;
@@ -187,10 +191,9 @@ describe('an anonymous note', () => {
 		await a.saved();
 		const final = 'Ik twijfel of wij het goed doen, echt';
 		for (const w of [b, f]) {
-			await waitFor(() => {
-				const [n] = laneView(w.docs.anonymous.document);
-				return n?.text === final && n.x === 0.7 && n.y === 0.8;
-			}, `${w.session.member.name} sees the edit and the move`);
+			await waitFor(() => laneView(w.docs.anonymous.document)[0]?.text === final, `${w.session.member.name} sees the edit`);
+			// Moving the private note does not move the anonymous one: its place never follows the author.
+			expect(listNotes(w.docs.anonymous.document)[0]).toMatchObject({ px: landed.px, py: landed.py, x: landed.x, y: landed.y });
 		}
 
 		// F brings it into the collective lane; the server writes that note.
@@ -304,8 +307,10 @@ describe('an anonymous note', () => {
 			moveNote(a.priv.document, noteId, x, y);
 			await new Promise((r) => setTimeout(r, 30));
 		}
+		// Its last change after the last pointer: once it has landed, every pointer frame has too.
+		setPlainText(noteContent(a.priv.document, noteId), 'waar ben ik nu');
 		await a.saved();
-		await waitFor(() => laneView(b.docs.anonymous.document)[0]?.x === 0.65, 'the anonymous note to land');
+		await waitFor(() => laneView(b.docs.anonymous.document)[0]?.text === 'waar ben ik nu', 'the anonymous note to land');
 
 		const pointers = b.frames
 			.map(decodeFrame)

@@ -7,6 +7,7 @@ import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { bringIn, createNote, noteContent, transferNote } from '../../src/lib/domain/notes.ts';
 import { VisibilityError, anonymousCopy, changeVisibility, setAnonymous } from '../../src/lib/domain/visibility.ts';
+import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
 import { buildReport, reportMarkdown } from '../../server/report.ts';
 import { exportPractice } from '../../server/export.ts';
 import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
@@ -137,10 +138,10 @@ describe('making a note anonymous', () => {
 		await expect.poll(async () => laneView(await server.zwerm.readDocument(anonName)).map((n) => n.text)).toEqual(['met naam gezegd']);
 		await server.zwerm.privacy.mirror(privateDoc(p, board, anna.member.id));
 		const [mirrored] = laneView(await server.zwerm.readDocument(anonName));
-		// Only the copy is mirrored: new id, its own place.
+		// Only the copy is mirrored: new id, and a place the server chose (the anonymous lane's first free slot).
 		expect(mirrored.id).not.toBe(shared);
 		expect(mirrored.id).not.toBe(copy);
-		expect([mirrored.x, mirrored.y]).toEqual([0.7, 0.8]);
+		expect([mirrored.px, mirrored.py]).toEqual([NOTE_GAP, NOTE_GAP]);
 		const links = await server.zwerm.storage.anonymousLinks(privateDoc(p, board, anna.member.id));
 		expect(links.map((l) => l.noteId)).toEqual([copy]);
 	});

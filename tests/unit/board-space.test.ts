@@ -35,7 +35,7 @@ describe('board space', () => {
 		for (const n of old) expect(axisPosition(notePosition(n, 'member'), 'member')).toBeCloseTo(n.x, 2);
 		for (const n of old) expect(axisPosition(notePosition(n, 'collective'), 'collective')).toBeCloseTo(n.x, 2);
 		// Board units win when a note has them; the fractions written beside them read back to the same axis place.
-		expect(notePosition({ px: 300, py: 900, x: 0, y: 0 }, 'member')).toEqual({ x: 300, y: 900 });
+		expect(notePosition({ px: 300, py: 900, ...legacyFractions({ x: 300, y: 900 }, 'member') }, 'member')).toEqual({ x: 300, y: 900 });
 		const f = legacyFractions({ x: 300, y: 100 }, 'member');
 		expect(notePosition(f, 'member').x).toBeCloseTo(300, 0);
 	});

@@ -221,7 +221,7 @@ function randomOperation(net: Network, replica: Replica): void {
 		const source = random.pick(sources).id;
 		const targets = listNotes(collective);
 		const into = targets.length > 0 && random.bool(0.35) ? random.pick(targets).id : undefined;
-		bringIn(collective, { doc: lane, memberId: member, noteId: source }, { createdBy: member, at, into, x: random.next(), y: random.next() });
+		bringIn(collective, { doc: lane, memberId: member, noteId: source }, { createdBy: member, at, into, place: { x: Math.floor(random.next() * 2000), y: Math.floor(random.next() * 1000) } });
 		net.count(into ? 'bringInto' : 'bringIn');
 	} else {
 		const sources = listNotes(replica.docs.lane);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, listNotes, noteContent, notesMap, plainText } from '../../src/lib/domain/notes.ts';
+import { createNote, listNotes, noteContent, notesMap, occupancyOf, placeNote, plainText } from '../../src/lib/domain/notes.ts';
+import { NOTE_GAP, NOTE_H, notePosition } from '../../src/lib/domain/board-space.ts';
 import { VisibilityError, anonymousNotes, canBecomeAnonymous, changeVisibility, setAnonymous } from '../../src/lib/domain/visibility.ts';
 import { applyMirrors, shuffled } from '../../server/mirror.ts';
 import type { MemberId } from '../../src/lib/domain/ids.ts';
@@ -50,6 +51,36 @@ describe('the anonymous mirror', () => {
 		anon.on('afterTransaction', () => transactions++);
 		applyMirrors([{ name: 'a', doc: a, links: first.get('a')!.added }], anon, new Set());
 		expect(transactions).toBe(0);
+	});
+
+	it('places new anonymous notes itself, covering nothing, and not where their authors put them', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		// Both authors keep their notes in the same corner of their private lanes, one far down.
+		const ids = [a, a, b, b].map((doc, i) => {
+			const id = createNote(doc, { ...by, text: `n${i}`, place: { x: 960, y: i === 3 ? 9000 : 400, kind: 'private' } });
+			setAnonymous(doc, id, true);
+			return { doc, id };
+		});
+		const anon = new Y.Doc();
+		const first = applyMirrors([{ name: 'a', doc: a, links: [] }, { name: 'b', doc: b, links: [] }], anon, new Set());
+		const notes = listNotes(anon);
+		expect(notes).toHaveLength(4);
+		const places = notes.map((n) => notePosition(n, 'anonymous'));
+		const space = occupancyOf(anon, 'anonymous');
+		notes.forEach((n, i) => expect(space.overlapping(places[i], n.id)).toEqual([]));
+		// The first free slots of the lane, in reading order: nothing of the private layout shows.
+		expect(places.map((p) => p.y)).not.toContain(9000);
+		expect(places.every((p) => p.y < 2 * (NOTE_H + NOTE_GAP))).toBe(true);
+
+		// The author moving a private note later does not move its anonymous copy (nor write anything).
+		const before = places;
+		placeNote(ids[0].doc, ids[0].id, { x: 0, y: 7000 }, 'private');
+		let transactions = 0;
+		anon.on('afterTransaction', () => transactions++);
+		applyMirrors([{ name: 'a', doc: a, links: first.get('a')!.added }, { name: 'b', doc: b, links: first.get('b')!.added }], anon, new Set());
+		expect(transactions).toBe(0);
+		expect(listNotes(anon).map((n) => notePosition(n, 'anonymous'))).toEqual(before);
 	});
 
 	it('shuffles every order with about equal chance', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { NOTE_GAP, NOTE_H, NOTE_W, notePosition } from '../../src/lib/domain/board-space.ts';
 import {
 	bringIn,
 	citationRef,
@@ -11,6 +12,7 @@ import {
 	noteContent,
 	NoteNotFoundError,
 	notesMap,
+	occupancyOf,
 	plainText,
 	readNote,
 	removeCitation,
@@ -46,7 +48,8 @@ describe('createNote', () => {
 			px: null,
 			py: null,
 			round: null,
-			reveal: null
+			reveal: null,
+			auto: false
 		});
 		expect(textOf(doc, id)).toBe('Waarom zijn wij hier?');
 		expect(readNote(doc, plain)).toMatchObject({ color: 'yellow', x: 0.5, y: 0.5, createdBy: null, loop: null });
@@ -189,7 +192,8 @@ describe('readNote on malformed fields', () => {
 			px: null,
 			py: null,
 			round: null,
-			reveal: null
+			reveal: null,
+			auto: false
 		});
 	});
 
@@ -232,10 +236,27 @@ describe('transferNote', () => {
 
 		expect(readNote(from, id)).toBeNull();
 		expect(listNotes(from)).toEqual([]);
-		expect(readNote(to, newId)).toMatchObject({ color: 'pink', x: 0.3, y: 0.4, loop: 'waarom', createdBy: bas, createdAt: 99 });
+		expect(readNote(to, newId)).toMatchObject({ color: 'pink', loop: 'waarom', createdBy: bas, createdAt: 99 });
+		// The same place, in board units, and the fractions older clients read beside them.
+		expect(notePosition(readNote(to, newId)!, 'member')).toEqual(notePosition({ x: 0.3, y: 0.4 }, 'member'));
+		expect(readNote(to, newId)!.x).toBeCloseTo(0.3, 2);
+		expect(readNote(to, newId)!.y).toBeCloseTo(0.4, 2);
 		expect(textOf(to, newId)).toBe('Eerste alinea\nTweede alinea\nvet');
 		const copied = (noteContent(to, newId).get(2) as Y.XmlElement).get(0) as Y.XmlText;
 		expect(copied.toDelta()).toEqual([{ insert: 'vet', attributes: { bold: true } }]);
+	});
+
+	it('keeps its place when that is free in the new lane, else goes to the nearest free place', () => {
+		const from = new Y.Doc();
+		const to = new Y.Doc();
+		const there = createNote(to, { createdBy: bas, at: 1, place: { x: 300, y: 200, kind: 'member' } });
+		const id = createNote(from, { createdBy: ana, at: 1, place: { x: 310, y: 210, kind: 'member' } });
+		const moved = transferNote(from, to, id, { createdBy: ana, at: 2 });
+		const p = notePosition(readNote(to, moved)!, 'member');
+		expect(occupancyOf(to, 'member').overlapping(p, moved)).toEqual([]);
+		// Beside the note it would have covered, not somewhere far away.
+		expect(Math.abs(p.y - 200)).toBeLessThanOrEqual(NOTE_H + NOTE_GAP);
+		expect(notePosition(readNote(to, there)!, 'member')).toEqual({ x: 300, y: 200 });
 	});
 
 	it('throws for a note that does not exist and leaves the target untouched', () => {
@@ -256,8 +277,6 @@ describe('bringIn', () => {
 
 		expect(readNote(collective, id)).toMatchObject({
 			color: 'green',
-			x: 0.2,
-			y: 0.3,
 			loop: 'hoe',
 			createdBy: bas,
 			createdAt: 7,
@@ -274,8 +293,26 @@ describe('bringIn', () => {
 		const lane = new Y.Doc();
 		const collective = new Y.Doc();
 		const source = createNote(lane, { createdBy: ana, at: 1, x: 0.2, y: 0.3 });
-		const id = bringIn(collective, { doc: lane, memberId: ana, noteId: source }, { createdBy: ana, at: 2, x: 0.9, y: 0.8 });
-		expect(readNote(collective, id)).toMatchObject({ x: 0.9, y: 0.8 });
+		const id = bringIn(collective, { doc: lane, memberId: ana, noteId: source }, { createdBy: ana, at: 2, place: { x: 900, y: 480 } });
+		expect(readNote(collective, id)).toMatchObject({ px: 900, py: 480 });
+	});
+
+	it('places a new collective note where it covers nothing, beside notes citing the same source', () => {
+		const lane = new Y.Doc();
+		const collective = new Y.Doc();
+		// Old collective notes (fractions only) and one in board units, all where a bring-in used to land.
+		for (const [x, y] of [[0.2, 0.3], [0, 0], [0.5, 0.5]]) createNote(collective, { createdBy: bas, at: 1, x, y });
+		createNote(collective, { createdBy: bas, at: 1, place: { x: 16, y: 16, kind: 'collective' } });
+		const sources = [0, 1, 2, 3, 4].map((i) => createNote(lane, { createdBy: ana, at: 1, x: 0.2, y: 0.3, text: `bron ${i}` }));
+		const placed = sources.map((noteId) => bringIn(collective, { doc: lane, memberId: ana, noteId }, { createdBy: ana, at: 2 }));
+		const space = occupancyOf(collective, 'collective');
+		for (const id of placed) expect(space.overlapping(notePosition(readNote(collective, id)!, 'collective'), id)).toEqual([]);
+		// The same source again: beside the note that already cites it.
+		const first = notePosition(readNote(collective, placed[4])!, 'collective');
+		const again = bringIn(collective, { doc: lane, memberId: ana, noteId: sources[4] }, { createdBy: bas, at: 3 });
+		const p = notePosition(readNote(collective, again)!, 'collective');
+		expect(occupancyOf(collective, 'collective').overlapping(p, again)).toEqual([]);
+		expect(Math.hypot(p.x - first.x, p.y - first.y)).toBeLessThanOrEqual(NOTE_W + NOTE_GAP);
 	});
 
 	it('with `into`, adds a second citation to an existing collective note, once', () => {
@@ -328,8 +365,8 @@ describe('citedBy', () => {
 		const a1 = createNote(anaLane, { createdBy: ana, at: 1 });
 		const b1 = createNote(basLane, { createdBy: bas, at: 1 });
 
-		const first = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 2, x: 0.1, y: 0.1 });
-		const second = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 3, x: 0.1, y: 0.9 });
+		const first = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 2, place: { x: 16, y: 16 } });
+		const second = bringIn(collective, { doc: anaLane, memberId: ana, noteId: a1 }, { createdBy: ana, at: 3, place: { x: 16, y: 800 } });
 		bringIn(collective, { doc: basLane, memberId: bas, noteId: b1 }, { createdBy: bas, at: 4, into: second });
 		createNote(collective, { createdBy: bas, at: 5, text: 'cites nothing' });
 

@@ -75,9 +75,21 @@ export function clampToRegion(p: Point, kind: RegionKind): Point {
  * old fractions read in a lane of the old shape.
  */
 export function notePosition(note: { readonly px?: number | null; readonly py?: number | null; readonly x: number; readonly y: number }, kind: RegionKind): Point {
-	if (typeof note.px === 'number' && typeof note.py === 'number') return clampToRegion({ x: note.px, y: note.py }, kind);
+	if (typeof note.px === 'number' && typeof note.py === 'number') {
+		const p = clampToRegion({ x: note.px, y: note.py }, kind);
+		// A client from before board units moves a note by its fractions only: when they no longer
+		// match the board units (written for a lane or the collective lane), its move is the newer one.
+		const agrees = (k: RegionKind) => {
+			const f = legacyFractions(clampToRegion(p, k), k);
+			return Math.abs(f.x - note.x) < FRACTION_SLACK && Math.abs(f.y - note.y) < FRACTION_SLACK;
+		};
+		if (agrees(kind) || agrees('member')) return p;
+	}
 	return clampToRegion({ x: note.x * maxX(kind), y: note.y * (LEGACY_H - NOTE_H) }, kind);
 }
+
+/** Fractions written beside board units match them this closely (rounding to whole units). */
+const FRACTION_SLACK = 0.01;
 
 /**
  * The fractions written beside board units, for clients from before them (an

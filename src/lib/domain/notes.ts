@@ -2,16 +2,18 @@ import * as Y from 'yjs';
 import type { MemberId, NoteId } from './ids.ts';
 import { newNoteId } from './ids.ts';
 import { DEFAULT_NOTE_COLOR, isNoteColor, type NoteColor } from './palette.ts';
-import { MAX_Y, clampToRegion, legacyFractions, type Point, type RegionKind } from './board-space.ts';
+import { MAX_Y, clampToRegion, legacyFractions, notePosition, type Point, type RegionKind } from './board-space.ts';
+import { Occupancy } from './placement.ts';
 
 /**
  * Notes as pure functions over a lane document (an individual lane or the
  * collective lane). Every document holds one root map `notes`:
- *   noteId → Y.Map { id, content: Y.XmlFragment, color, x, y, createdAt,
- *                    createdBy, loop?, cites: Y.Array<CitationRef> }
- * x and y are fractions (0..1) of the lane's area, so a note keeps its place
- * on a phone and on the room's screen; on a paradox board x is the position
- * between the two poles.
+ *   noteId → Y.Map { id, content: Y.XmlFragment, color, px, py, x, y,
+ *                    createdAt, createdBy, loop?, cluster?, cites: Y.Array<CitationRef> }
+ * px and py are the note's place in its region in board units (board-space.ts);
+ * x and y the same place as fractions of a lane of the old shape, written
+ * beside them for older clients (and all that notes from before board units
+ * have). On a paradox board x is the position between the two poles.
  */
 export const NOTES_KEY = 'notes';
 
@@ -53,6 +55,8 @@ export interface NoteData {
 	readonly named: boolean;
 	readonly round: string | null;
 	readonly reveal: 'private' | 'shared' | 'anonymous' | null;
+	/** Placed by placement, not moved by a person since (see `placeNote`). */
+	readonly auto: boolean;
 }
 
 export interface NewNote {
@@ -62,6 +66,8 @@ export interface NewNote {
 	readonly y?: number;
 	/** A place in board units in a region of this kind: written as `px`, `py` and, for older clients, as fractions. */
 	readonly place?: { readonly x: number; readonly y: number; readonly kind: RegionKind };
+	/** The place was chosen by placement, not by a person: it may move to settle a concurrent clash (src/lib/sync/settle.ts). */
+	readonly auto?: boolean;
 	readonly createdBy: MemberId | null;
 	readonly at: number;
 	/** Initial content: plain text (a paragraph per line) or cloned nodes. */
@@ -103,6 +109,7 @@ export function createNote(doc: Y.Doc, init: NewNote, origin: unknown = null): N
 		note.set('color', init.color ?? DEFAULT_NOTE_COLOR);
 		if (init.place) {
 			writePlace(note, init.place, init.place.kind);
+			if (init.auto) note.set('auto', true);
 		} else {
 			note.set('x', clamp01(init.x ?? 0.5));
 			note.set('y', clamp01(init.y ?? 0.5));
@@ -130,9 +137,18 @@ function writePlace(note: Y.Map<unknown>, p: Point, kind: RegionKind): void {
 	note.set('y', legacy.y);
 }
 
-/** Puts a note at a place in its region, in board units (and the fractions older clients read). */
-export function placeNote(doc: Y.Doc, id: NoteId, p: Point, kind: RegionKind, origin: unknown = null): void {
-	doc.transact(() => writePlace(noteMap(doc, id), p, kind), origin);
+/**
+ * Puts a note at a place in its region, in board units (and the fractions
+ * older clients read). A person put it there: it is no longer placed
+ * automatically, so settling never moves it (`{ auto: true }` is settling's own move).
+ */
+export function placeNote(doc: Y.Doc, id: NoteId, p: Point, kind: RegionKind, origin: unknown = null, options: { auto?: boolean } = {}): void {
+	doc.transact(() => {
+		const note = noteMap(doc, id);
+		writePlace(note, p, kind);
+		if (options.auto) note.set('auto', true);
+		else if (note.has('auto')) note.delete('auto');
+	}, origin);
 }
 
 /** Moves a note by fractions of its lane (the lane view from before board units); forgets its board units. */
@@ -207,7 +223,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 		anonymous: note.get('visibility') === 'anonymous',
 		named: note.get('named') === true,
 		round: typeof round === 'string' ? round : null,
-		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null
+		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null,
+		auto: note.get('auto') === true
 	};
 }
 
@@ -226,7 +243,9 @@ export function readingOrder(a: NoteData, b: NoteData): number {
 
 /**
  * Moves a note to another lane (another document): a new note with the same
- * content, colour and place appears there, and the original is removed. The
+ * content and colour appears there, and the original is removed. It keeps its
+ * place when that is free in the new lane (a region of `by.kind`), else goes to
+ * the free place nearest to it, or to `by.place`. The
  * two documents are separate, so this is two transactions; the new note is
  * written first so that nothing is lost if the second write never arrives.
  */
@@ -234,32 +253,76 @@ export function transferNote(
 	from: Y.Doc,
 	to: Y.Doc,
 	id: NoteId,
-	by: { createdBy: MemberId | null; at: number },
+	by: { createdBy: MemberId | null; at: number; place?: { x: number; y: number; kind: RegionKind }; kind?: RegionKind },
 	origin: unknown = null
 ): NoteId {
 	const data = readNote(from, id);
 	if (!data) throw new NoteNotFoundError(id);
 	const nodes = noteContent(from, id).toArray();
+	// Where it was, if that is free in the new lane; else the free place nearest to it.
+	const kind = by.kind ?? 'member';
+	const place = by.place ?? { ...freePlaceAt(to, kind, notePosition(data, kind), id), kind };
 	const newId = createNote(
 		to,
 		// The same id in its new lane: the timeline sees one note that moved, not one deleted and one new.
-		{ ...by, id, color: data.color, x: data.x, y: data.y, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
+		{ ...by, id, color: data.color, place, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
 		origin
 	);
 	deleteNote(from, id, origin);
 	return newId;
 }
 
+/** Where a lane's notes are, in board units, as a spatial index (placement.ts). */
+export function occupancyOf(doc: Y.Doc, kind: RegionKind, except?: string): Occupancy {
+	const notes: { id: string; x: number; y: number }[] = [];
+	notesMap(doc).forEach((note, id) => {
+		// Only the place: reading whole notes (citations, flags) would double the cost on a large lane.
+		if (note instanceof Y.Map && id !== except) notes.push({ id, ...notePosition(placeOf(note), kind) });
+	});
+	return new Occupancy(kind, notes);
+}
+
+/**
+ * A free place for a new note in a lane of this kind, in board units: the free
+ * slot nearest to `near` (a related note), else the first free one in reading
+ * order. The canvas, the dialogs and the server all ask this.
+ */
+export function placeFor(doc: Y.Doc, kind: RegionKind, options: { near?: Point } = {}): Point {
+	return occupancyOf(doc, kind).place(options);
+}
+
+const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const placeOf = (note: Y.Map<unknown>) => ({
+	px: unit(note.get('px')),
+	py: unit(note.get('py')),
+	x: clamp01(num(note.get('x'), 0.5)),
+	y: clamp01(num(note.get('y'), 0.5))
+});
+
+/** `p` itself when nothing is there, else the free slot nearest to it. */
+function freePlaceAt(doc: Y.Doc, kind: RegionKind, p: Point, except?: string): Point {
+	const occupancy = occupancyOf(doc, kind, except);
+	const at = clampToRegion(p, kind);
+	return occupancy.isFree(at) ? at : occupancy.place({ near: at });
+}
+
+/** Where a note citing `ref` is (the first in reading order), to put a new one beside it. */
+export function placeOfCiting(doc: Y.Doc, ref: CitationRef, kind: RegionKind): Point | undefined {
+	const citing = listNotes(doc).find((n) => n.cites.includes(ref));
+	return citing ? notePosition(citing, kind) : undefined;
+}
+
 /**
  * Brings an individual note into the collective lane. Without `into`, a new
- * collective note is created with a copy of the text that cites the source; with
+ * collective note is created with a copy of the text that cites the source, at
+ * a free place beside notes citing the same source (or `by.place`); with
  * `into`, an existing collective note gains the citation (one collective note can
  * grow from several individual notes). Returns the collective note's id.
  */
 export function bringIn(
 	collective: Y.Doc,
 	source: { doc: Y.Doc; memberId: MemberId | null; noteId: NoteId },
-	by: { createdBy: MemberId | null; at: number; into?: NoteId; x?: number; y?: number },
+	by: { createdBy: MemberId | null; at: number; into?: NoteId; place?: Point },
 	origin: unknown = null
 ): NoteId {
 	const data = readNote(source.doc, source.noteId);
@@ -285,8 +348,9 @@ export function bringIn(
 			createdBy: by.createdBy,
 			at: by.at,
 			color: data.color,
-			x: by.x ?? data.x,
-			y: by.y ?? data.y,
+			// Beside a note that already cites the same source, else the first free place: never on top of another.
+			place: { ...(by.place ?? placeFor(collective, 'collective', { near: placeOfCiting(collective, ref, 'collective') })), kind: 'collective' },
+			auto: !by.place,
 			loop: data.loop,
 			cites: [ref],
 			nodes

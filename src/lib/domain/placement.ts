@@ -26,6 +26,8 @@ export class Occupancy {
 	private readonly tree = new RBush<Entry>();
 	private readonly byId = new Map<string, Entry>();
 	private readonly columns: number;
+	/** Rows known to have no free slot: placement skips them (a removal forgets the rows it frees). */
+	private readonly fullRows = new Set<number>();
 	/** Rows above this one are known full (reading-order placement starts here). */
 	private firstOpenRow = 0;
 
@@ -65,7 +67,21 @@ export class Occupancy {
 		if (!e) return;
 		this.tree.remove(e);
 		this.byId.delete(id);
-		this.firstOpenRow = Math.min(this.firstOpenRow, Math.max(0, Math.floor(e.minY / PITCH_Y)));
+		const [top, bottom] = [Math.max(0, Math.floor((e.minY - NOTE_H) / PITCH_Y)), Math.ceil(e.maxY / PITCH_Y)];
+		for (let row = top; row <= bottom; row++) this.fullRows.delete(row);
+		this.firstOpenRow = Math.min(this.firstOpenRow, top);
+	}
+
+	/** The first free slot of a row (columns in the order given), or null when the row is full. */
+	private freeInRow(row: number, cols: readonly number[], except?: string): Point | null {
+		if (this.fullRows.has(row)) return null;
+		for (const col of cols) {
+			const p = this.slot(col, row);
+			if (this.isFree(p, except)) return p;
+		}
+		// Full even without `except`'s note, so full with it too.
+		this.fullRows.add(row);
+		return null;
 	}
 
 	private slot(col: number, row: number): Point {
@@ -80,14 +96,11 @@ export class Occupancy {
 	place(options: { near?: Point; except?: string } = {}): Point {
 		const { near, except } = options;
 		if (!near) {
+			const cols = [...Array(this.columns).keys()];
 			for (let row = this.firstOpenRow; ; row++) {
-				let full = true;
-				for (let col = 0; col < this.columns; col++) {
-					const p = this.slot(col, row);
-					if (this.isFree(p, except)) return p;
-					if (!this.overlapping(p).length) full = false;
-				}
-				if (full && row === this.firstOpenRow && except === undefined) this.firstOpenRow = row + 1;
+				const p = this.freeInRow(row, cols, except);
+				if (p) return p;
+				if (row === this.firstOpenRow) this.firstOpenRow = row + 1;
 			}
 		}
 		const nearRow = Math.max(0, Math.round((near.y - NOTE_GAP) / PITCH_Y));
@@ -97,10 +110,8 @@ export class Occupancy {
 		for (let d = 0; ; d++) {
 			for (const row of d === 0 ? [nearRow] : [nearRow + d, nearRow - d]) {
 				if (row < 0) continue;
-				for (const col of cols) {
-					const p = this.slot(col, row);
-					if (this.isFree(p, except)) return p;
-				}
+				const p = this.freeInRow(row, cols, except);
+				if (p) return p;
 			}
 		}
 	}

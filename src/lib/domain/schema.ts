@@ -29,8 +29,17 @@ export const SCHEMA_LIMITS = {
 
 export type LaneKind = 'collective' | 'lane' | 'private';
 
-/** The only top-level type a lane document has. */
-export const ROOT_TYPES: readonly string[] = [NOTES_KEY];
+/** The top-level types a lane document has: notes, and in the collective lane clusters (arrange.ts). */
+export const ROOT_TYPES: readonly string[] = [NOTES_KEY, 'clusters'];
+export const isRootType = (kind: LaneKind, name: string): boolean => name === NOTES_KEY || (kind === 'collective' && name === 'clusters');
+
+/** Fields of a cluster in the collective lane's `clusters` map (arrange.ts). */
+const CLUSTER_FIELDS: Record<string, (v: unknown) => boolean> = {
+	name: (v) => typeof v === 'string' && v.length <= 80,
+	x: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y,
+	y: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y
+};
+export const isClusterField = (key: string, v: unknown): boolean => Object.hasOwn(CLUSTER_FIELDS, key) && CLUSTER_FIELDS[key](v);
 
 /** A note's id in the `notes` map. */
 export const isNoteKey = (key: string): boolean => isRandomId(key);
@@ -55,6 +64,8 @@ const NOTE_FIELDS: Record<string, FieldRule> = {
 	// Board units in the note's region (board-space.ts).
 	px: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y),
 	py: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y),
+	// Placed automatically, not by a person since: settling may move it (src/lib/sync/settle.ts).
+	auto: value((v) => v === true),
 	// Any valid JavaScript time: a device's clock may be far off.
 	createdAt: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 8.64e15),
 	createdBy: value((v) => typeof v === 'string' && isRandomId(v)),
@@ -72,8 +83,14 @@ const PRIVATE_FIELDS: Record<string, FieldRule> = {
 	named: value((v) => v === true)
 };
 
+/** A collective note's affinity cluster (arrange.ts). */
+const COLLECTIVE_FIELDS: Record<string, FieldRule> = {
+	cluster: value((v) => typeof v === 'string' && isRandomId(v))
+};
+
 export function noteField(kind: LaneKind, key: string): FieldRule | null {
 	if (Object.hasOwn(NOTE_FIELDS, key)) return NOTE_FIELDS[key];
+	if (kind === 'collective' && Object.hasOwn(COLLECTIVE_FIELDS, key)) return COLLECTIVE_FIELDS[key];
 	if (kind === 'private' && Object.hasOwn(PRIVATE_FIELDS, key)) return PRIVATE_FIELDS[key];
 	return null;
 }

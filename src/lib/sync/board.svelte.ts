@@ -8,6 +8,8 @@ import type { Visibility } from '$lib/domain/visibility.ts';
 import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts';
 import { PracticeState } from './practice.svelte.ts';
 import { coalesce } from './coalesce.ts';
+import { PlacementSettler } from './settle.ts';
+import type { RegionKind } from '$lib/domain/board-space.ts';
 import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
@@ -59,12 +61,16 @@ export class LaneState {
 	/** This browser's copy; null where there is no IndexedDB. */
 	readonly local: LocalCopy | null;
 	readonly writable: boolean;
+	/** Moves notes this client placed automatically off notes placed elsewhere at the same moment. */
+	readonly placement: PlacementSettler | null;
 
 	constructor(key: LaneKey, { provider, local }: OpenDocument, writable: boolean) {
 		this.key = key;
 		this.provider = provider;
 		this.local = local;
 		this.writable = writable;
+		const kind: RegionKind = key === 'collective' ? 'collective' : key === 'anonymous' ? 'anonymous' : key === 'private' ? 'private' : 'member';
+		this.placement = writable && kind !== 'anonymous' ? new PlacementSettler(provider.document, kind) : null;
 		const map = provider.document.getMap(NOTES_KEY);
 		const refresh = coalesce(() => (this.notes = listNotes(provider.document)));
 		map.observeDeep((events) => {
@@ -84,6 +90,7 @@ export class LaneState {
 	}
 
 	destroy(): void {
+		this.placement?.destroy();
 		this.provider.destroy();
 	}
 }

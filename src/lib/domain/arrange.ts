@@ -1,0 +1,147 @@
+import * as Y from 'yjs';
+import { NOTE_GAP, NOTE_H, NOTE_W, regionWidth, type Point, type RegionKind } from './board-space.ts';
+import { newNoteId, type NoteId } from './ids.ts';
+import { listNotes, notesMap, placeNote, type NoteData } from './notes.ts';
+
+/**
+ * Tidying a lane, and affinity clusters in the collective lane. The
+ * collective document holds, beside `notes`, a root map `clusters`:
+ *   clusterId → Y.Map { name, x, y }   (x, y: the block's top-left, board units)
+ * and a collective note may carry `cluster: clusterId`. Arranging is one
+ * transaction, so it is one change that one undo takes back.
+ */
+export const CLUSTERS_KEY = 'clusters';
+/** Room above a cluster's notes for its name. */
+export const CLUSTER_HEADER = 48;
+export const CLUSTER_NAME_MAX = 80;
+
+const PITCH_X = NOTE_W + NOTE_GAP;
+const PITCH_Y = NOTE_H + NOTE_GAP;
+
+export interface Cluster {
+	readonly id: string;
+	readonly name: string;
+	readonly x: number;
+	readonly y: number;
+}
+
+export const clustersMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(CLUSTERS_KEY);
+
+const columnsOf = (kind: RegionKind) => Math.max(1, Math.floor((regionWidth(kind) - NOTE_GAP) / PITCH_X));
+const cleanName = (name: string) => name.trim().slice(0, CLUSTER_NAME_MAX);
+
+/** Clusters in reading order of their blocks. */
+export function listClusters(doc: Y.Doc): Cluster[] {
+	const out: Cluster[] = [];
+	clustersMap(doc).forEach((c, id) => {
+		if (!(c instanceof Y.Map)) return;
+		const name = c.get('name');
+		const x = c.get('x');
+		const y = c.get('y');
+		out.push({ id, name: typeof name === 'string' ? name : '', x: typeof x === 'number' ? x : 0, y: typeof y === 'number' ? y : 0 });
+	});
+	return out.sort((a, b) => a.y - b.y || a.x - b.x || (a.id < b.id ? -1 : 1));
+}
+
+export function createCluster(doc: Y.Doc, init: { name: string; x: number; y: number }, origin: unknown = null): string {
+	const id = newNoteId();
+	doc.transact(() => {
+		const c = new Y.Map<unknown>();
+		c.set('name', cleanName(init.name));
+		c.set('x', Math.max(0, Math.round(init.x)));
+		c.set('y', Math.max(0, Math.round(init.y)));
+		clustersMap(doc).set(id, c);
+	}, origin);
+	return id;
+}
+
+export function renameCluster(doc: Y.Doc, id: string, name: string, origin: unknown = null): void {
+	doc.transact(() => clustersMap(doc).get(id)?.set('name', cleanName(name)), origin);
+}
+
+/** Removes a cluster; its notes stay where they are, in no cluster. */
+export function deleteCluster(doc: Y.Doc, id: string, origin: unknown = null): void {
+	doc.transact(() => {
+		notesMap(doc).forEach((note) => {
+			if (note instanceof Y.Map && note.get('cluster') === id) note.delete('cluster');
+		});
+		clustersMap(doc).delete(id);
+	}, origin);
+}
+
+/** Puts a note in a cluster, or (null) in none. */
+export function setNoteCluster(doc: Y.Doc, noteId: NoteId, clusterId: string | null, origin: unknown = null): void {
+	doc.transact(() => {
+		const note = notesMap(doc).get(noteId);
+		if (!(note instanceof Y.Map)) return;
+		if (clusterId && clustersMap(doc).has(clusterId)) note.set('cluster', clusterId);
+		else note.delete('cluster');
+	}, origin);
+}
+
+export const clusterOf = (doc: Y.Doc, noteId: string): string | null => {
+	const v = notesMap(doc).get(noteId)?.get('cluster');
+	return typeof v === 'string' && clustersMap(doc).has(v) ? v : null;
+};
+
+/** Notes in `order` first (those that exist), then the rest in reading order. */
+function ordered(doc: Y.Doc, order: readonly string[]): NoteData[] {
+	const all = listNotes(doc);
+	const byId = new Map(all.map((n) => [n.id as string, n]));
+	const first = [...new Set(order)].flatMap((id) => byId.get(id) ?? []);
+	const taken = new Set(first.map((n) => n.id));
+	return [...first, ...all.filter((n) => !taken.has(n.id))];
+}
+
+/**
+ * Tidies a lane into a grid in reading order (or `order` first): row after
+ * row, as wide as the lane. One transaction: one undo restores the old layout.
+ */
+export function arrange(doc: Y.Doc, kind: RegionKind, order: readonly string[] = [], origin: unknown = null): void {
+	const cols = columnsOf(kind);
+	const notes = ordered(doc, order);
+	doc.transact(() => {
+		notes.forEach((n, i) => placeNote(doc, n.id, { x: NOTE_GAP + (i % cols) * PITCH_X, y: NOTE_GAP + Math.floor(i / cols) * PITCH_Y }, kind, origin));
+	}, origin);
+}
+
+/**
+ * Lays the collective lane out as blocks, one per cluster (in the order of
+ * the clusters' places), each a small grid under room for its name, packed
+ * row by row across the lane; notes in no cluster come last, as a block of
+ * their own. Each cluster's x, y becomes its block's corner. One transaction.
+ */
+export function arrangeByCluster(doc: Y.Doc, origin: unknown = null): void {
+	const kind: RegionKind = 'collective';
+	const width = regionWidth(kind);
+	const clusters = listClusters(doc);
+	const notes = listNotes(doc);
+	const members = new Map<string | null, NoteData[]>([...clusters.map((c) => [c.id, []] as [string, NoteData[]]), [null, []]]);
+	for (const n of notes) {
+		const c = clusterOf(doc, n.id);
+		members.get(c)!.push(n);
+	}
+	let cursor: Point = { x: NOTE_GAP, y: NOTE_GAP };
+	let shelf = 0;
+	doc.transact(() => {
+		for (const [id, list] of members) {
+			if (id === null && list.length === 0) continue;
+			const cols = Math.min(columnsOf(kind), Math.max(1, Math.ceil(Math.sqrt(list.length))));
+			const rows = Math.max(1, Math.ceil(list.length / cols));
+			const w = cols * PITCH_X;
+			const h = CLUSTER_HEADER + rows * PITCH_Y;
+			if (cursor.x > NOTE_GAP && cursor.x + w > width) cursor = { x: NOTE_GAP, y: cursor.y + shelf + NOTE_GAP };
+			if (cursor.x === NOTE_GAP) shelf = 0;
+			if (id !== null) {
+				const c = clustersMap(doc).get(id)!;
+				if (c.get('x') !== cursor.x) c.set('x', cursor.x);
+				if (c.get('y') !== cursor.y) c.set('y', cursor.y);
+			}
+			list.forEach((n, i) =>
+				placeNote(doc, n.id, { x: cursor.x + (i % cols) * PITCH_X, y: cursor.y + CLUSTER_HEADER + Math.floor(i / cols) * PITCH_Y }, kind, origin)
+			);
+			shelf = Math.max(shelf, h);
+			cursor = { x: cursor.x + w + NOTE_GAP, y: cursor.y };
+		}
+	}, origin);
+}
