@@ -86,6 +86,12 @@ describe('accessibility scans (axe, WCAG 2.1 AA + 2.2 target size)', () => {
 		await page.getByRole('heading', { level: 1 }).waitFor();
 		await expect.poll(() => page.getByRole('slider').count()).toBeGreaterThan(0);
 		expect(await violations(page), 'timeline').toEqual([]);
+
+		// The board on a phone, where target sizes matter most.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.goto(board);
+		await expect.poll(() => page.locator('article.note').count()).toBeGreaterThan(2);
+		expect(await violations(page), 'board on a phone').toEqual([]);
 		expect(errors).toEqual([]);
 	});
 });
