@@ -140,7 +140,7 @@ export const nl = {
 		broughtInto: 'Ingebracht in',
 		cancel: 'Annuleren',
 		keyboardHelp:
-			'Pijltjestoetsen: verplaatsen (met Shift in grotere stappen). Enter: bewerken. Escape: klaar met bewerken.',
+			'Pijltjestoetsen: verplaatsen (met Shift in grotere stappen). Enter: bewerken. Escape: stoppen met bewerken. Tab: naar de knop met acties.',
 		moved: 'Verplaatst naar {{lane}}',
 		toolbar: 'Opmaak',
 		bold: 'Vet',
@@ -152,15 +152,9 @@ export const nl = {
 		by: 'door {{name}}',
 		unknownAuthor: 'onbekend',
 		anonymousAuthor: 'anoniem',
-		visibility: 'Zichtbaarheid',
 		visibilityMenu: 'Zichtbaarheid…',
 		actionsFor: 'Acties voor {{note}}',
 		visibilities: { private: 'privé', shared: 'gedeeld met naam', anonymous: 'anoniem' },
-		anonymousCopy: 'anonieme kopie plaatsen…',
-		anonymousCopyConfirm:
-			'Deze notitie is al met je naam getoond. Anoniem maken kan daarom niet meer: wie haar zag, en de tijdlijn, koppelen haar aan jou. Wil je een anonieme kopie plaatsen? De kopie krijgt een eigen plek; het origineel blijft staan tot je het zelf verwijdert. Let op: wie het origineel las, kan de tekst herkennen.',
-		inRound: 'Stille ronde',
-		revealAs: 'Bij onthullen',
 		state: {
 			private: 'Alleen jij',
 			shared: 'De groep, met je naam',
