@@ -15,6 +15,8 @@ afterAll(async () => {
 	await app?.stop();
 });
 
+const afterFrames = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
 /** With a note's menu button focused: opens the menu, walks to an item with the arrow keys, picks it. */
 async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
 	expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^Acties voor/);
@@ -61,6 +63,7 @@ describe('keyboard alone, on a paradox board', () => {
 
 		// Move it to the collective lane with the keyboard: Tab to the note's menu, open it, pick the item.
 		await note.focus();
+		await afterFrames(page); // focus moves to a note in the next frame after an action: let that settle first
 		await page.keyboard.press('Tab');
 		await menuItemByKeyboard(page, 'Verplaatsen naar…');
 		await page.getByRole('dialog').getByRole('button', { name: 'Samen' }).focus();
@@ -79,6 +82,7 @@ describe('keyboard alone, on a paradox board', () => {
 		await page.keyboard.press('Escape');
 		const second = myLane.locator('article.note', { hasText: 'Competentie groeit' });
 		await second.focus();
+		await afterFrames(page); // focus moves to a note in the next frame after an action: let that settle first
 		await page.keyboard.press('Tab');
 		await menuItemByKeyboard(page, 'Inbrengen in Samen');
 		await page.getByRole('dialog').getByRole('button', { name: /Toevoegen aan: Het moet/ }).focus();
