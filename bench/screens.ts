@@ -35,12 +35,35 @@ try {
 		await page.locator('section.lane.anonymous').waitFor();
 		await page.locator('section.lane.anonymous').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `board-anonymous-${size.name}.png`) });
-		await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await page.keyboard.type('Dit zei ik met mijn naam');
-		await page.keyboard.press('Escape');
-		await page.locator('section.lane.mine article.note').first().click();
+		// Notes of each kind, so their state lines show; then a note's menu and the visibility dialog.
+		const write = async (lane: string, button: RegExp, text: string) => {
+			await page.locator(lane).getByRole('button', { name: button }).click();
+			await page.locator('.ProseMirror').waitFor();
+			await page.keyboard.type(text);
+			await page.keyboard.press('Escape');
+		};
+		await write('section.lane.mine', /Notitie toevoegen/, 'Dit zei ik met mijn naam');
+		await write('section.lane.private', /Notitie toevoegen/, 'Alleen voor mij');
+		await write('section.lane.anonymous', /Anonieme notitie toevoegen/, 'Zonder naam gezegd');
+		const note = page.locator('section.lane.mine article.note').first();
+		await note.getByRole('button', { name: /^Acties voor/ }).click();
+		await page.getByRole('menuitem', { name: 'Inbrengen in Samen' }).click();
+		await page.getByRole('button', { name: 'Als nieuwe notitie in Samen' }).click();
+		await page.locator('section.lane.collective article.note').first().waitFor();
+		await page.screenshot({ path: join(out, `board-top-${size.name}.png`) });
 		await page.locator('section.lane.mine').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `board-shared-note-${size.name}.png`) });
+		await note.getByRole('button', { name: /^Acties voor/ }).click();
+		await page.getByRole('menuitem', { name: 'Kleur' }).hover();
+		await page.getByRole('menuitemradio').first().waitFor();
+		await page.screenshot({ path: join(out, `board-note-menu-${size.name}.png`) });
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Escape');
+		await note.getByRole('button', { name: /^Acties voor/ }).click();
+		await page.getByRole('menuitem', { name: 'Zichtbaarheid…' }).click();
+		await page.getByRole('dialog').getByRole('radio').first().waitFor();
+		await page.screenshot({ path: join(out, `board-visibility-${size.name}.png`) });
+		await page.keyboard.press('Escape');
 		await context.close();
 	}
 } finally {

@@ -69,7 +69,7 @@ describe('writing anonymously', () => {
 		await editorFocused(ann.page);
 		await ann.page.keyboard.type(secret);
 		await ann.page.keyboard.press('Escape');
-		await expect.poll(() => ann.page.locator('section.lane.private article.note', { hasText: secret }).locator('.badge', { hasText: 'anoniem' }).count()).toBe(1);
+		await expect.poll(() => ann.page.locator('section.lane.private article.note', { hasText: secret }).locator('.state', { hasText: 'De groep, anoniem' }).count()).toBe(1);
 
 		// Fem sees it in the anonymous lane, and nothing at all happened in Ann's named lane.
 		const anonLane = (page: Page) => page.locator('section.lane.anonymous article.note', { hasText: secret });
@@ -84,26 +84,23 @@ describe('writing anonymously', () => {
 		expect(laneFrames.filter((f) => f.bytes.includes(Buffer.from('createdBy')))).toEqual([]);
 		expect((await historyOf(fem.page, practice.id, board)).entries.filter((e) => e.lane === `lane:${annId}`)).toEqual([]);
 
-		// A shared note: its visibility menu offers no "anoniem", only an anonymous copy, after a plain warning.
+		// A shared note: its visibility dialog offers no "anoniem", only an anonymous copy, with a plain warning.
 		const named = `MET-NAAM-${randomBytes(6).toString('hex')}`;
 		await ann.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
 		await editorFocused(ann.page);
 		await ann.page.keyboard.type(named);
 		await ann.page.keyboard.press('Escape');
 		const original = ann.page.locator('section.lane.mine article.note', { hasText: named });
-		await original.click();
-		const menu = original.getByLabel('Zichtbaarheid');
-		const options = await menu.locator('option').allInnerTexts();
-		expect(options).not.toContain('anoniem');
-		expect(options).toContain('anonieme kopie plaatsen…');
-		const warnings: string[] = [];
-		ann.page.once('dialog', (dialog) => {
-			warnings.push(dialog.message());
-			void dialog.accept();
-		});
-		await menu.selectOption('anonymous-copy');
-		await expect.poll(() => warnings.length).toBe(1);
-		expect(warnings[0]).toContain('al met je naam getoond');
+		await original.getByRole('button', { name: /^Acties voor/ }).click();
+		await ann.page.getByRole('menuitem', { name: 'Zichtbaarheid…' }).click();
+		const dialog = ann.page.getByRole('dialog', { name: 'Wie ziet deze notitie?' });
+		const options = await dialog.getByRole('radio').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+		expect(options).not.toContain('anonymous');
+		expect(options).toContain('anonymous-copy');
+		await dialog.getByRole('radio', { name: /Een anonieme kopie/ }).check();
+		expect(await dialog.innerText()).toContain('al met je naam getoond');
+		await dialog.getByRole('button', { name: 'Anonieme kopie plaatsen' }).click();
+		await expect.poll(() => dialog.count()).toBe(0);
 
 		// The original stays with Ann's name; the copy reaches the anonymous lane at a place of its own.
 		await lookAt(fem.page, 'anonymous');

@@ -101,7 +101,7 @@ describe('continuing on another device', () => {
 		await editorFocused(bea.page);
 		await bea.page.keyboard.type('Geschreven door Bea');
 		await bea.page.keyboard.press('Escape');
-		const beasLane = ann.page.locator('section.lane', { has: ann.page.getByRole('heading', { name: 'Baan van Bea' }) });
+		const beasLane = ann.page.locator('section.lane', { has: ann.page.getByRole('heading', { name: 'Notities van Bea' }) });
 		await expect.poll(() => beasLane.locator('article.note', { hasText: 'Geschreven door Bea' }).count()).toBe(1);
 
 		// The link was not used up by any of that: opened in Bea's browser and confirmed there, it switches.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
 import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
 
@@ -14,6 +14,19 @@ afterAll(async () => {
 	await browser?.close();
 	await app?.stop();
 });
+
+const afterFrames = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+
+/** With a note's menu button focused: opens the menu, walks to an item with the arrow keys, picks it. */
+async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
+	expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^Acties voor/);
+	await page.keyboard.press('Enter');
+	await expect.poll(() => page.getByRole('menu').count()).toBe(1);
+	const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+	for (let i = 0; i < 10 && (await focused()) !== name; i++) await page.keyboard.press('ArrowDown');
+	expect(await focused()).toBe(name);
+	await page.keyboard.press('Enter');
+}
 
 const createPractice = (framework: string) => createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
 
@@ -51,12 +64,11 @@ describe('keyboard alone, on a paradox board', () => {
 		for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowLeft');
 		await expect.poll(describedBy).toMatch(/73% richting noodzaak/i);
 
-		// Move it to the collective lane with the keyboard.
+		// Move it to the collective lane with the keyboard: Tab to the note's menu, open it, pick the item.
 		await note.focus();
+		await afterFrames(page); // focus moves to a note in the next frame after an action: let that settle first
 		await page.keyboard.press('Tab');
-		const moveButton = note.getByRole('button', { name: 'Verplaatsen naar…' });
-		await moveButton.focus();
-		await page.keyboard.press('Enter');
+		await menuItemByKeyboard(page, 'Verplaatsen naar…');
 		await page.getByRole('dialog').getByRole('button', { name: 'Samen' }).focus();
 		await page.keyboard.press('Enter');
 		const collective = page.locator('section[data-lane-key="collective"]');
@@ -72,8 +84,10 @@ describe('keyboard alone, on a paradox board', () => {
 		await page.keyboard.type('Competentie groeit door te doen');
 		await page.keyboard.press('Escape');
 		const second = myLane.locator('article.note', { hasText: 'Competentie groeit' });
-		await second.getByRole('button', { name: 'Inbrengen in Samen' }).focus();
-		await page.keyboard.press('Enter');
+		await second.focus();
+		await afterFrames(page); // focus moves to a note in the next frame after an action: let that settle first
+		await page.keyboard.press('Tab');
+		await menuItemByKeyboard(page, 'Inbrengen in Samen');
 		await page.getByRole('dialog').getByRole('button', { name: /Toevoegen aan: Het moet/ }).focus();
 		await page.keyboard.press('Enter');
 		await expect.poll(() => moved.getByRole('button', { name: /Kim: Competentie groeit/ }).count()).toBe(1);

@@ -86,9 +86,9 @@ describe('the live board, end to end in Chromium', () => {
 		await piet.page.keyboard.type('Ik leer van de buurtbewoners');
 		await piet.page.keyboard.press('Escape');
 		const own = noteWithText(piet.page, 'Ik leer van de buurtbewoners');
-		await own.focus();
-		await own.getByRole('button', { name: 'Inbrengen in Samen' }).click();
-		await piet.page.getByRole('button', { name: 'Als nieuwe gezamenlijke notitie' }).click();
+		await own.getByRole('button', { name: /^Acties voor/ }).click();
+		await piet.page.getByRole('menuitem', { name: 'Inbrengen in Samen' }).click();
+		await piet.page.getByRole('button', { name: 'Als nieuwe notitie in Samen' }).click();
 
 		// The link shows both ways, for both people.
 		for (const { page } of [fem, piet]) {

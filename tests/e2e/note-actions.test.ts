@@ -64,13 +64,15 @@ describe('note actions seen by another person', () => {
 		await expect.poll(async () => (await left()) - before).toBeGreaterThan(100);
 
 		// Colour: Fem picks green; Ann sees the green background.
-		await moved.focus();
-		await moved.getByLabel('Kleur').selectOption('green');
+		await moved.getByRole('button', { name: /^Acties voor/ }).click();
+		await fem.page.getByRole('menuitem', { name: 'Kleur' }).click();
+		await fem.page.getByRole('menuitemradio', { name: 'groen' }).click();
 		await expect.poll(() => collective(ann.page).locator('article.note').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(210, 242, 207)');
 
 		// Delete (after confirming): gone for Ann too.
 		fem.page.once('dialog', (d) => void d.accept());
-		await moved.getByRole('button', { name: 'Verwijderen' }).click();
+		await moved.getByRole('button', { name: /^Acties voor/ }).click();
+		await fem.page.getByRole('menuitem', { name: 'Verwijderen' }).click();
 		await expect.poll(() => collective(ann.page).locator('article.note').count()).toBe(0);
 		expect(fem.errors).toEqual([]);
 		expect(ann.errors).toEqual([]);

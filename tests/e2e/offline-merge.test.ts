@@ -159,7 +159,7 @@ describe('offline edits that must not get lost', () => {
 		const fem = await newPage(browser);
 		await signIn(fem.page, practice);
 		await fem.page.goto(board);
-		const lane = fem.page.locator('section.lane', { hasText: 'Baan van Reiziger' });
+		const lane = fem.page.locator('section.lane', { hasText: 'Notities van Reiziger' });
 		await expect.poll(() => lane.locator('article.note .note-text').allInnerTexts(), { timeout: 15000 }).toEqual(['Begin en het laatste woord']);
 		expect(fem.errors).toEqual([]);
 		await fem.context.close();

@@ -53,7 +53,7 @@ async function facilitatorSees(practice: CreatedPractice, board: string, owner: 
 	const fem = await newPage(browser);
 	await signIn(fem.page, practice);
 	await fem.page.goto(board);
-	const lane = fem.page.locator('section.lane', { hasText: `Baan van ${owner}` });
+	const lane = fem.page.locator('section.lane', { hasText: `Notities van ${owner}` });
 	for (const text of texts) {
 		await expect.poll(() => lane.locator('article.note', { hasText: text }).count(), { message: text, timeout: 15000 }).toBe(1);
 	}

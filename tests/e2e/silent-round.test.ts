@@ -53,8 +53,14 @@ describe('a silent round, in three browsers', () => {
 		await ahmed.page.keyboard.type('Ik durf dit alleen anoniem');
 		await ahmed.page.keyboard.press('Escape');
 		const ahmedsNote = ahmed.page.locator('section.lane.private article.note', { hasText: 'Ik durf dit alleen anoniem' });
-		await expect.poll(() => ahmedsNote.getByText('Stille ronde').count()).toBe(1);
-		await ahmedsNote.getByLabel('Bij onthullen').selectOption('anonymous');
+		await expect.poll(() => ahmedsNote.locator('.state').innerText()).toBe('Stille ronde, daarna: De groep, met je naam');
+		// What it becomes at the reveal is chosen in the visibility dialog and confirmed.
+		await ahmedsNote.getByRole('button', { name: /^Acties voor/ }).click();
+		await ahmed.page.getByRole('menuitem', { name: 'Zichtbaarheid…' }).click();
+		const dialog = ahmed.page.getByRole('dialog', { name: 'Wie ziet deze notitie?' });
+		await dialog.getByRole('radio', { name: /De groep, anoniem/ }).check();
+		await dialog.getByRole('button', { name: 'Bevestigen' }).click();
+		await expect.poll(() => ahmedsNote.locator('.state').innerText()).toBe('Stille ronde, daarna: De groep, anoniem');
 
 		await bo.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
 		await editorFocused(bo.page);
@@ -84,9 +90,9 @@ describe('a silent round, in three browsers', () => {
 			const anonymous = p.page.locator('section.lane.anonymous article.note', { hasText: 'Ik durf dit alleen anoniem' });
 			await expect.poll(() => anonymous.count()).toBe(1);
 			// Not in Ahmed's own lane, and nowhere with his name.
-			await expect.poll(() => p.page.locator('section.lane', { hasText: 'Baan van Ahmed' }).locator('article.note').count()).toBe(0);
+			await expect.poll(() => p.page.locator('section.lane', { hasText: 'Notities van Ahmed' }).locator('article.note').count()).toBe(0);
 		}
-		const bosNote = fenna.page.locator('section.lane', { hasText: 'Baan van Bo' }).locator('article.note', { hasText: 'Wij willen de wijk versterken' });
+		const bosNote = fenna.page.locator('section.lane', { hasText: 'Notities van Bo' }).locator('article.note', { hasText: 'Wij willen de wijk versterken' });
 		await expect.poll(() => bosNote.count()).toBe(1);
 		await expect.poll(() => fenna.page.getByRole('timer').count()).toBe(0);
 		for (const p of [fenna, ahmed, bo]) expect(p.errors).toEqual([]);

@@ -131,7 +131,7 @@ describe('making a note anonymous', () => {
 		const unshared = changeVisibility(docs, 'shared', shared, 'private', by);
 		expect(() => changeVisibility(docs, 'private', unshared, 'anonymous', by)).toThrow(VisibilityError);
 		setAnonymous(priv.doc, unshared, true); // what a client from before this rule would do
-		const copy = anonymousCopy({ private: priv.doc, source: priv.doc }, unshared, { createdBy: anna.member.id, at: Date.now(), x: 0.7, y: 0.8 });
+		const copy = anonymousCopy({ private: priv.doc, source: priv.doc }, unshared, { createdBy: anna.member.id, at: Date.now(), place: { x: 700, y: 800 } });
 		await Promise.all([lane.saved(), priv.saved()]);
 
 		const anonName = anonymousDoc(p, board);

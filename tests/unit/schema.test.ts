@@ -114,7 +114,7 @@ describe('the lane schema accepts what honest clients write', () => {
 		const sharedId = changeVisibility({ private: priv.client, shared: shared.client }, 'private', id, 'shared', { createdBy: me, at: 2 });
 		// Shared, then private again: marked as shown with a name; its anonymous copy is a new note.
 		const unshared = changeVisibility({ private: priv.client, shared: shared.client }, 'shared', sharedId, 'private', { createdBy: me, at: 3 });
-		anonymousCopy({ private: priv.client, source: priv.client }, unshared, { createdBy: me, at: 4, x: 0.5, y: 0.5 });
+		anonymousCopy({ private: priv.client, source: priv.client }, unshared, { createdBy: me, at: 4 });
 		expect([...priv.refused, ...shared.refused]).toEqual([]);
 	});
 

@@ -3,7 +3,8 @@ import type { NoteId } from '$lib/domain/ids.ts';
 
 export type NoteDialog =
 	| { readonly kind: 'bring-in'; readonly lane: LaneKey; readonly noteId: NoteId }
-	| { readonly kind: 'move'; readonly lane: LaneKey; readonly noteId: NoteId };
+	| { readonly kind: 'move'; readonly lane: LaneKey; readonly noteId: NoteId }
+	| { readonly kind: 'visibility'; readonly lane: LaneKey; readonly noteId: NoteId };
 
 /** What this person is doing on the board: local, never synced. */
 export class BoardUi {

@@ -124,17 +124,3 @@ export class Occupancy {
 	}
 }
 
-/**
- * A free spot in a lane of the old shape (fractions of its box), in reading
- * order. Kept for the lane view until the board is drawn in board units.
- */
-export function freeSpot(notes: readonly { readonly x: number; readonly y: number }[]): { x: number; y: number } {
-	for (let row = 0; row < 6; row++) {
-		for (let col = 0; col < 5; col++) {
-			const x = col / 4;
-			const y = row / 5;
-			if (!notes.some((n) => Math.abs(n.x - x) < 0.12 && Math.abs(n.y - y) < 0.1)) return { x, y };
-		}
-	}
-	return { x: Math.random(), y: Math.random() };
-}

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { MemberId, NoteId } from './ids.ts';
-import { NoteNotFoundError, createNote, noteContent, notesMap, readNote, transferNote } from './notes.ts';
+import { NoteNotFoundError, createNote, noteContent, notesMap, placeFor, readNote, transferNote } from './notes.ts';
+import type { Point } from './board-space.ts';
 
 /**
  * Who sees an individual note. Each visibility lives in its own document
@@ -132,15 +133,16 @@ export function changeVisibility(
 export function anonymousCopy(
 	docs: { private: Y.Doc; source: Y.Doc },
 	id: NoteId,
-	by: { createdBy: MemberId; at: number; x: number; y: number },
+	by: { createdBy: MemberId; at: number; place?: Point },
 	origin: unknown = null
 ): NoteId {
 	const data = readNote(docs.source, id);
+	const place = by.place ?? placeFor(docs.private, 'private');
 	if (!data) throw new NoteNotFoundError(id);
 	const nodes = noteContent(docs.source, id).toArray() as (Y.XmlElement | Y.XmlText)[];
 	let copy: NoteId = id;
 	docs.private.transact(() => {
-		copy = createNote(docs.private, { createdBy: by.createdBy, at: by.at, x: by.x, y: by.y, color: data.color, loop: data.loop, nodes }, origin);
+		copy = createNote(docs.private, { createdBy: by.createdBy, at: by.at, place: { ...place, kind: 'private' }, color: data.color, loop: data.loop, nodes }, origin);
 		(notesMap(docs.private).get(copy) as Y.Map<unknown>).set('visibility', 'anonymous');
 	}, origin);
 	return copy;

@@ -77,8 +77,8 @@ export const en: Messages = {
 		questions: 'Dialogue questions',
 		collectiveLane: 'Together',
 		collectiveHint: 'The group’s collective learning',
-		myLane: 'My lane',
-		laneOf: 'Lane of {{name}}',
+		myLane: 'My notes',
+		laneOf: '{{name}}’s notes',
 		addNote: 'Add note',
 		addAnonymousNote: 'Add an anonymous note',
 		addNoteTo: 'Add note to {{lane}}',
@@ -113,7 +113,11 @@ export const en: Messages = {
 		start: 'Start silent round',
 		minutes: 'Minutes',
 		timeLeft: '{{time}} left',
-		counts: '{{notes}} notes from {{people}} people',
+		counts: '{{notes}} from {{people}}',
+		notes_one: '{{count}} note',
+		notes_other: '{{count}} notes',
+		people_one: '{{count}} person',
+		people_other: '{{count}} people',
 		ready: 'Ready: {{names}}',
 		nobodyReady: 'Nobody ready yet',
 		markReady: 'I am ready',
@@ -123,7 +127,7 @@ export const en: Messages = {
 	},
 	note: {
 		label: 'Note by {{author}}',
-		labelCollective: 'Collective note',
+		labelCollective: 'Note in Together',
 		empty: '(empty)',
 		edit: 'Edit',
 		done: 'Done',
@@ -142,15 +146,15 @@ export const en: Messages = {
 		loop: 'Learning loop',
 		loops: { none: 'none', hoe: 'how', waarom: 'why', waartoe: 'what for' },
 		bringIn: 'Bring into Together',
-		bringInTitle: 'Bring into the collective lane',
-		bringInNew: 'As a new collective note',
+		bringInTitle: 'Bring into Together',
+		bringInNew: 'As a new note in Together',
 		bringInInto: 'Add to: {{text}}',
 		moveTo: 'Move to…',
-		moveToTitle: 'Move to another lane',
+		moveToTitle: 'Move where?',
 		grewFrom: 'Grew from',
 		broughtInto: 'Brought into',
 		cancel: 'Cancel',
-		keyboardHelp: 'Arrow keys: move (with Shift in larger steps). Enter: edit. Escape: done editing.',
+		keyboardHelp: 'Arrow keys: move (with Shift in larger steps). Enter: edit. Escape: stop editing. Tab: to the actions button.',
 		moved: 'Moved to {{lane}}',
 		toolbar: 'Formatting',
 		bold: 'Bold',
@@ -162,17 +166,46 @@ export const en: Messages = {
 		by: 'by {{name}}',
 		unknownAuthor: 'unknown',
 		anonymousAuthor: 'anonymous',
-		visibility: 'Visibility',
+		visibilityMenu: 'Visibility…',
+		actionsFor: 'Actions for {{note}}',
 		visibilities: { private: 'private', shared: 'shared with name', anonymous: 'anonymous' },
-		anonymousCopy: 'post an anonymous copy…',
-		anonymousCopyConfirm:
-			'This note was shown with your name, so it can no longer become anonymous: whoever saw it, and the timeline, tie it to you. Post an anonymous copy instead? The copy gets a place of its own; the original stays until you delete it. Note: whoever read the original may recognise the text.',
-		inRound: 'Silent round',
-		revealAs: 'At the reveal'
+		state: {
+			private: 'Only you',
+			shared: 'The group, with your name',
+			anonymous: 'The group, anonymously',
+			'anonymous-lane': 'Anonymous',
+			round: 'Silent round, then: {{then}}',
+			others: 'By {{name}}',
+			collective: 'Together, by {{name}}',
+			collectiveAnonymous: 'Together, brought in anonymously'
+		}
+	},
+	visibility: {
+		title: 'Who sees this note?',
+		explain: 'Choose who sees this note, then confirm.',
+		roundExplain: 'Silent round: until the reveal only you see it. Choose what it becomes then.',
+		current: 'now',
+		copy: 'An anonymous copy',
+		means: {
+			private: 'Nobody else sees it. It sits in {{lane}}.',
+			shared: 'Everyone in the practice sees it, with your name, in {{lane}}.',
+			anonymous: 'Everyone sees it without a name, in {{lane}}: nobody can tell it is yours. You also find it in {{own}}.',
+			'anonymous-copy':
+				'This note was shown with your name, so it can no longer become anonymous: whoever saw it, and the timeline, tie it to you. A new note with the same text goes into {{lane}} without a name; the original stays until you delete it. Whoever read the original may recognise the text.'
+		},
+		confirm: 'Confirm',
+		copyConfirm: 'Post an anonymous copy',
+		now: {
+			private: 'Now only for you, in {{lane}}.',
+			shared: 'Now for the group, with your name, in {{lane}}.',
+			anonymous: 'Now for the group, anonymously, in {{lane}}. You find it in {{own}}.',
+			copy: 'An anonymous copy is now in {{lane}}.',
+			round: 'After the silent round: {{state}}.'
+		}
 	},
 	quota: {
 		'note-too-large': 'This note is too large to save (about 64,000 characters at most). Your last change was not saved.',
-		'document-full': 'This lane is full: nothing more fits. Your last change was not saved.',
+		'document-full': 'Nothing more fits here: these notes are full. Your last change was not saved.',
 		'write-quota': 'You added too much in a short time; try again in a minute.',
 		'schema-violation': 'This change could not be saved: it does not fit what a note may hold. Discard it to go on.',
 		discard: 'Discard the change'
@@ -215,7 +248,7 @@ export const en: Messages = {
 	},
 	report: {
 		range: 'From {{from}} to {{to}}',
-		collective: 'Collective lane',
+		collective: 'Together',
 		empty: 'Still empty.',
 		new: 'new',
 		changed: 'changed',
@@ -230,7 +263,8 @@ export const en: Messages = {
 		print: 'Print or save as PDF',
 		download: 'Download as Markdown',
 		back: 'Back to the overview',
-		notes: '{{count}} notes'
+		notes_one: '{{count}} note',
+		notes_other: '{{count}} notes'
 	},
 	history: {
 		truncated: 'Shortened: the timeline shows the beginning of this long note',
@@ -276,7 +310,7 @@ export const en: Messages = {
 		restore: 'Bring back this moment',
 		restoreTitle: 'Bring back this moment',
 		restoreExplain:
-			'The collective lane becomes what it was at this moment, as a new change. Nothing is lost: what is there now stays on the timeline. Individual lanes stay as they are.',
+			'Together becomes what it was at this moment, as a new change. Nothing is lost: what is there now stays on the timeline. Everyone’s own notes stay as they are.',
 		restoreName: 'Name on the timeline',
 		restoreDefault: 'Back to {{moment}}',
 		restoreConfirm: 'Bring back',
@@ -287,7 +321,7 @@ export const en: Messages = {
 		compareTo: 'To',
 		compareRun: 'Compare',
 		comparing: 'From {{from}} to {{to}}',
-		sideBySide: 'Show the collective lanes side by side',
+		sideBySide: 'Show Together side by side',
 		momentStart: 'The beginning',
 		momentNow: 'Now',
 		momentHere: 'Where the timeline is now',
@@ -298,7 +332,7 @@ export const en: Messages = {
 		changed: 'Changed',
 		moved: 'moved',
 		recoloured: 'new colour',
-		movedLanes: 'Moved to another lane',
+		movedLanes: 'Moved elsewhere',
 		movedFromTo: 'from {{from}} to {{to}}',
 		broughtIn: 'Brought into Together',
 		broughtInFrom: 'from',

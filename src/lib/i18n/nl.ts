@@ -76,8 +76,8 @@ export const nl = {
 		questions: 'Dialoogvragen',
 		collectiveLane: 'Samen',
 		collectiveHint: 'Het gezamenlijke leren van de groep',
-		myLane: 'Mijn baan',
-		laneOf: 'Baan van {{name}}',
+		myLane: 'Mijn notities',
+		laneOf: 'Notities van {{name}}',
 		addNote: 'Notitie toevoegen',
 		addAnonymousNote: 'Anonieme notitie toevoegen',
 		addNoteTo: 'Notitie toevoegen aan {{lane}}',
@@ -112,7 +112,11 @@ export const nl = {
 		start: 'Start stille ronde',
 		minutes: 'Minuten',
 		timeLeft: 'nog {{time}}',
-		counts: '{{notes}} notities van {{people}} mensen',
+		counts: '{{notes}} van {{people}}',
+		notes_one: '{{count}} notitie',
+		notes_other: '{{count}} notities',
+		people_one: '{{count}} persoon',
+		people_other: '{{count}} mensen',
 		ready: 'Klaar: {{names}}',
 		nobodyReady: 'Nog niemand klaar',
 		markReady: 'Ik ben klaar',
@@ -122,10 +126,10 @@ export const nl = {
 	},
 	note: {
 		label: 'Notitie van {{author}}',
-		labelCollective: 'Gezamenlijke notitie',
+		labelCollective: 'Notitie in Samen',
 		empty: '(leeg)',
 		edit: 'Bewerken',
-		done: 'Klaar',
+		done: 'Gereed',
 		delete: 'Verwijderen',
 		confirmDelete: 'Deze notitie verwijderen?',
 		color: 'Kleur',
@@ -141,16 +145,16 @@ export const nl = {
 		loop: 'Leerlus',
 		loops: { none: 'geen', hoe: 'hoe', waarom: 'waarom', waartoe: 'waartoe' },
 		bringIn: 'Inbrengen in Samen',
-		bringInTitle: 'Inbrengen in de gezamenlijke baan',
-		bringInNew: 'Als nieuwe gezamenlijke notitie',
+		bringInTitle: 'Inbrengen in Samen',
+		bringInNew: 'Als nieuwe notitie in Samen',
 		bringInInto: 'Toevoegen aan: {{text}}',
 		moveTo: 'Verplaatsen naar…',
-		moveToTitle: 'Verplaatsen naar een andere baan',
+		moveToTitle: 'Waarheen verplaatsen?',
 		grewFrom: 'Gegroeid uit',
 		broughtInto: 'Ingebracht in',
 		cancel: 'Annuleren',
 		keyboardHelp:
-			'Pijltjestoetsen: verplaatsen (met Shift in grotere stappen). Enter: bewerken. Escape: klaar met bewerken.',
+			'Pijltjestoetsen: verplaatsen (met Shift in grotere stappen). Enter: bewerken. Escape: stoppen met bewerken. Tab: naar de knop met acties.',
 		moved: 'Verplaatst naar {{lane}}',
 		toolbar: 'Opmaak',
 		bold: 'Vet',
@@ -162,17 +166,46 @@ export const nl = {
 		by: 'door {{name}}',
 		unknownAuthor: 'onbekend',
 		anonymousAuthor: 'anoniem',
-		visibility: 'Zichtbaarheid',
+		visibilityMenu: 'Zichtbaarheid…',
+		actionsFor: 'Acties voor {{note}}',
 		visibilities: { private: 'privé', shared: 'gedeeld met naam', anonymous: 'anoniem' },
-		anonymousCopy: 'anonieme kopie plaatsen…',
-		anonymousCopyConfirm:
-			'Deze notitie is al met je naam getoond. Anoniem maken kan daarom niet meer: wie haar zag, en de tijdlijn, koppelen haar aan jou. Wil je een anonieme kopie plaatsen? De kopie krijgt een eigen plek; het origineel blijft staan tot je het zelf verwijdert. Let op: wie het origineel las, kan de tekst herkennen.',
-		inRound: 'Stille ronde',
-		revealAs: 'Bij onthullen'
+		state: {
+			private: 'Alleen jij',
+			shared: 'De groep, met je naam',
+			anonymous: 'De groep, anoniem',
+			'anonymous-lane': 'Anoniem',
+			round: 'Stille ronde, daarna: {{then}}',
+			others: 'Van {{name}}',
+			collective: 'Samen, door {{name}}',
+			collectiveAnonymous: 'Samen, anoniem ingebracht'
+		}
+	},
+	visibility: {
+		title: 'Wie ziet deze notitie?',
+		explain: 'Kies wie deze notitie ziet en bevestig.',
+		roundExplain: 'Stille ronde: tot het onthullen ziet alleen jij haar. Kies wat ze daarna wordt.',
+		current: 'nu',
+		copy: 'Een anonieme kopie',
+		means: {
+			private: 'Niemand anders ziet haar. Ze staat in {{lane}}.',
+			shared: 'Iedereen in de praktijk ziet haar, met je naam, in {{lane}}.',
+			anonymous: 'Iedereen ziet haar zonder naam, in {{lane}}: niemand kan zien dat ze van jou is. Jij vindt haar ook in {{own}}.',
+			'anonymous-copy':
+				'Deze notitie is al met je naam getoond, dus anoniem maken kan niet meer: wie haar zag, en de tijdlijn, koppelen haar aan jou. Een nieuwe notitie met dezelfde tekst komt zonder naam in {{lane}}; het origineel blijft staan tot je het zelf verwijdert. Wie het origineel las, kan de tekst herkennen.'
+		},
+		confirm: 'Bevestigen',
+		copyConfirm: 'Anonieme kopie plaatsen',
+		now: {
+			private: 'Nu alleen voor jou, in {{lane}}.',
+			shared: 'Nu voor de groep, met je naam, in {{lane}}.',
+			anonymous: 'Nu voor de groep, anoniem, in {{lane}}. Jij vindt haar in {{own}}.',
+			copy: 'Een anonieme kopie staat nu in {{lane}}.',
+			round: 'Na de stille ronde: {{state}}.'
+		}
 	},
 	quota: {
 		'note-too-large': 'Deze notitie is te groot om op te slaan (hoogstens zo’n 64.000 tekens). Je laatste wijziging is niet bewaard.',
-		'document-full': 'Deze baan is vol: er past niets meer bij. Je laatste wijziging is niet bewaard.',
+		'document-full': 'Hier past niets meer bij: deze notities zijn vol. Je laatste wijziging is niet bewaard.',
 		'write-quota': 'Je hebt in korte tijd te veel toegevoegd; probeer het over een minuut opnieuw.',
 		'schema-violation': 'Deze wijziging kon niet worden opgeslagen: ze past niet bij wat een notitie mag bevatten. Gooi haar weg om verder te gaan.',
 		discard: 'Wijziging weggooien'
@@ -215,7 +248,7 @@ export const nl = {
 	},
 	report: {
 		range: 'Van {{from}} tot {{to}}',
-		collective: 'Collectieve baan',
+		collective: 'Samen',
 		empty: 'Nog leeg.',
 		new: 'nieuw',
 		changed: 'gewijzigd',
@@ -230,7 +263,8 @@ export const nl = {
 		print: 'Afdrukken of bewaren als pdf',
 		download: 'Download als Markdown',
 		back: 'Terug naar het overzicht',
-		notes: '{{count}} notities'
+		notes_one: '{{count}} notitie',
+		notes_other: '{{count}} notities'
 	},
 	history: {
 		truncated: 'Ingekort: de tijdlijn toont het begin van deze lange notitie',
@@ -276,7 +310,7 @@ export const nl = {
 		restore: 'Dit moment terugzetten',
 		restoreTitle: 'Dit moment terugzetten',
 		restoreExplain:
-			'De gezamenlijke baan wordt weer zoals hij op dit moment was, als een nieuwe wijziging. Er gaat niets verloren: wat er nu staat blijft in de tijdlijn. Individuele banen blijven zoals ze zijn.',
+			'Samen wordt weer zoals het op dit moment was, als een nieuwe wijziging. Er gaat niets verloren: wat er nu staat blijft in de tijdlijn. Ieders eigen notities blijven zoals ze zijn.',
 		restoreName: 'Naam op de tijdlijn',
 		restoreDefault: 'Terug naar {{moment}}',
 		restoreConfirm: 'Terugzetten',
@@ -298,7 +332,7 @@ export const nl = {
 		changed: 'Gewijzigd',
 		moved: 'verplaatst',
 		recoloured: 'andere kleur',
-		movedLanes: 'Naar een andere baan',
+		movedLanes: 'Naar een andere plek verplaatst',
 		movedFromTo: 'van {{from}} naar {{to}}',
 		broughtIn: 'Ingebracht in Samen',
 		broughtInFrom: 'uit',
