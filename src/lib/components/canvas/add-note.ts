@@ -33,7 +33,8 @@ export function addNote(board: BoardState, lane: LaneState, near?: Point): { lan
 	const target = privately ? board.privateLane! : lane;
 	// `near` is a place in the lane asked for; a note written elsewhere (privately) goes first free there.
 	const place = freePlace(target, target === lane ? near : undefined);
-	const id = createNote(target.doc, { createdBy: board.me.id, at: Date.now(), place: { ...place, kind: regionKind(target.key) } });
+	// `auto`: placed by the program, so a replica that placed another note on the same slot at once settles it (src/lib/sync/settle.ts).
+	const id = createNote(target.doc, { createdBy: board.me.id, at: Date.now(), place: { ...place, kind: regionKind(target.key) }, auto: true });
 	if (privately && round) setRound(target.doc, id, round.id, lane.key === 'private' ? 'private' : board.defaultVisibility);
 	else if (privately && lane.key !== 'private' && board.defaultVisibility === 'anonymous') setAnonymous(target.doc, id, true);
 	return { lane: target, id };
@@ -49,7 +50,7 @@ export function addAnonymousNote(board: BoardState, near?: Point): { lane: LaneS
 	const priv = board.privateLane;
 	if (!priv) return null;
 	const place = freePlace(priv, near);
-	const id = createNote(priv.doc, { createdBy: board.me.id, at: Date.now(), place: { ...place, kind: 'private' } });
+	const id = createNote(priv.doc, { createdBy: board.me.id, at: Date.now(), place: { ...place, kind: 'private' }, auto: true });
 	if (board.round) setRound(priv.doc, id, board.round.id, 'anonymous');
 	else setAnonymous(priv.doc, id, true);
 	return { lane: priv, id };
