@@ -159,7 +159,7 @@ describe('the board canvas', () => {
 		await expect.poll(inside).toBe(true);
 
 		// Zoom to my lane: it spans the canvas, left and right edges in view.
-		await page.getByRole('button', { name: 'Inzoomen op Mijn baan' }).click();
+		await page.getByRole('button', { name: 'Inzoomen op Mijn notities' }).click();
 		await expect
 			.poll(async () => {
 				const lane = (await page.locator('section.lane.mine').boundingBox())!;
@@ -236,8 +236,8 @@ describe('the board canvas', () => {
 		const practice = await createPracticeViaApi(app, { name: 'Sneltoets', facilitatorName: 'Kim' });
 		const { page, errors } = await openBoard(practice, { width: 1366, height: 768 });
 		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('aspect-name');
-		await expect.poll(() => page.getByRole('navigation', { name: 'Naar een baan' }).getByRole('link').count()).toBe(4);
-		await page.getByRole('link', { name: 'Naar Mijn baan' }).focus();
+		await expect.poll(() => page.getByRole('navigation', { name: 'Snel naar' }).getByRole('link').count()).toBe(4);
+		await page.getByRole('link', { name: 'Naar Mijn notities' }).focus();
 		await page.keyboard.press('Enter');
 		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(`lane-${practice.facilitator.id}`);
 		await page.keyboard.press('n');
@@ -246,7 +246,7 @@ describe('the board canvas', () => {
 		await page.keyboard.press('Escape');
 		await expect.poll(() => page.locator('section.lane.mine article.note', { hasText: 'Met een sneltoets' }).count()).toBe(1);
 		// Each lane is a landmark named by its heading.
-		expect(await page.getByRole('region', { name: 'Mijn baan' }).count()).toBe(1);
+		expect(await page.getByRole('region', { name: 'Mijn notities' }).count()).toBe(1);
 		expect(errors).toEqual([]);
 	});
 });

@@ -104,7 +104,7 @@ export const en: Messages = {
 		fit: 'Show everything',
 		zoomToLane: 'Zoom to {{lane}}',
 		skipTo: 'To {{lane}}',
-		lanes: 'Go to a lane',
+		lanes: 'Jump to',
 		movedTo: '{{lane}}, row {{row}}, column {{column}}',
 		minimap: 'Overview map: click to go there'
 	},

@@ -103,7 +103,7 @@ export const nl = {
 		fit: 'Alles in beeld',
 		zoomToLane: 'Inzoomen op {{lane}}',
 		skipTo: 'Naar {{lane}}',
-		lanes: 'Naar een baan',
+		lanes: 'Snel naar',
 		movedTo: '{{lane}}, rij {{row}}, kolom {{column}}',
 		minimap: 'Overzichtskaart: klik om daarheen te gaan'
 	},

@@ -6,6 +6,9 @@ import { t } from '$lib/i18n/index.svelte.ts';
 import { Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 
+/** Boards with at most this many notes are drawn whole (see `culling`). */
+export const DRAW_ALL_UP_TO = 300;
+
 /**
  * The board drawn as one surface: which lanes are regions, where they are,
  * the view onto them, and which notes must stay rendered wherever the view is
@@ -37,6 +40,13 @@ export class CanvasState {
 	});
 
 	readonly regions: Region[] = $derived(regionsFor(this.lanes));
+	/**
+	 * Whether only the notes near the view are drawn. A board of a few hundred
+	 * notes is drawn whole: panning never waits for a note to appear, and
+	 * find-in-page, Tab and screen readers reach every note; a large board
+	 * draws what is near the view.
+	 */
+	readonly culling: boolean = $derived(this.lanes.reduce((n, l) => n + l.notes.length, 0) > DRAW_ALL_UP_TO);
 	readonly bounds: Rect = $derived(surfaceBounds(this.regions));
 	readonly keep: ReadonlySet<string> = $derived.by(
 		() => new Set([this.focused, this.dragging, this.ui.editing?.noteId].filter((id): id is NoteId => id !== null && id !== undefined))
