@@ -137,9 +137,9 @@ describe('a phone reads a big board as a list', () => {
 		const query = page.getByRole('searchbox', { name: 'Zoeken in notities' });
 		await query.fill('DIJK');
 		await expect.poll(() => page.locator('.lane-list [role="search"] .status').innerText()).toBe('1 notitie gevonden');
-		const dike = page.locator('.card').filter({ hasText: 'Fietsen langs de dijk' });
+		const dike = page.locator('.lane-list .item').filter({ hasText: 'Fietsen langs de dijk' });
 		expect(await dike.getAttribute('class')).toContain('match');
-		expect(await page.locator('.card.dimmed').count()).toBe(105);
+		expect(await page.locator('.item.dimmed').count()).toBe(105);
 		await query.press('Enter');
 		const inView = async (card: typeof dike) => {
 			const box = await card.boundingBox();
@@ -154,12 +154,15 @@ describe('a phone reads a big board as a list', () => {
 		// Find by person: Anna's forty notes, jumped to one by one.
 		await query.fill('');
 		await page.getByRole('button', { name: 'Filters' }).tap();
+		// Open, the filters fit the phone too, with targets a finger can hit.
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		expect(await smallTargets(page, '.lane-list [role="search"]')).toEqual([]);
 		await page.getByLabel('Persoon').selectOption({ label: 'Anna' });
 		await expect.poll(() => page.locator('.lane-list [role="search"] .status').innerText()).toBe('40 notities gevonden');
 		await query.press('Enter');
 		await query.press('Enter');
 		await expect.poll(() => page.locator('.lane-list [role="search"] .status').innerText()).toBe('2 van 40');
-		const second = page.locator('.card.current');
+		const second = page.locator('.item.current');
 		expect(await second.innerText()).toContain('Anna notitie 2 over de buurt');
 		await expect.poll(() => inView(second)).toBe(true);
 		// The sticky bar stays at the top of the screen while the page is scrolled.
