@@ -182,4 +182,40 @@ describe('a phone reads a big board as a list', () => {
 		await context.close();
 		await bo.context.close();
 	});
+
+	it('keeps a running silent round and collection window in view at the top while the list scrolls', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Wijkteam Oost', facilitatorName: 'Fenna' });
+		const p = practice.id as PracticeId;
+		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
+		await seed(collectiveDoc(p, BOARD), practice.facilitator.token, practice.facilitator.id as MemberId, Array.from({ length: 30 }, (_, i) => `Notitie ${i + 1}`));
+		const post = (path: string, body: unknown) => fetch(`${app.url}/api/practices/${p}/boards/${BOARD}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+		expect((await post('/window', { deadline: Date.now() + 3 * 86_400_000, question: 'Wat nemen we mee?' })).status).toBe(201);
+		expect((await post('/round', { minutes: 30 })).status).toBe(201);
+
+		const context = await browser.newContext(PHONE);
+		const page = await context.newPage();
+		const errors: string[] = [];
+		page.on('pageerror', (e) => errors.push(e.message));
+		await joinOn(page, practice.links.participant, 'Eva');
+		await page.goto(`${app.url}/p/${p}/b/${BOARD}`);
+		await expect.poll(() => page.locator('.lane-list article.note').count(), { timeout: 20000 }).toBe(30);
+		const bar = page.locator('.lane-list .sticky');
+		// At the top the full banners are there, and the bar does not repeat them.
+		expect(await bar.getByText('Stille ronde').count()).toBe(0);
+
+		await page.locator('.lane-list article.note').last().scrollIntoViewIfNeeded();
+		await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
+		// Scrolled far down: the bar is at the top of the screen with the round's clock, a ready button, and the window's deadline.
+		await expect.poll(() => bar.getByText('Stille ronde').isVisible()).toBe(true);
+		expect((await bar.boundingBox())!.y).toBe(0);
+		expect(await bar.innerText()).toMatch(/nog \d+:\d\d/);
+		expect(await bar.innerText()).toContain('Open voor bijdragen tot');
+		const ready = bar.getByRole('button', { name: 'Ik ben klaar' });
+		const box = (await ready.boundingBox())!;
+		expect(box.height).toBeGreaterThanOrEqual(44);
+		await ready.tap();
+		await expect.poll(() => bar.getByRole('button', { name: /niet klaar/i }).count()).toBe(1);
+		expect(errors).toEqual([]);
+		await context.close();
+	});
 });
