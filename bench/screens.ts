@@ -7,6 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
 import { launchBrowser } from '../tests/helpers/browser.ts';
+import { connect } from '../tests/helpers/clients.ts';
+import { collectiveDoc, laneDoc } from '../src/lib/domain/docnames.ts';
+import { createNote } from '../src/lib/domain/notes.ts';
+import { NOTE_COLORS } from '../src/lib/domain/palette.ts';
+import type { BoardId, MemberId, PracticeId } from '../src/lib/domain/ids.ts';
 
 const out = process.argv[2] ?? 'screens';
 mkdirSync(out, { recursive: true });
@@ -32,6 +37,8 @@ try {
 		await page.locator('.leave-what').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `overview-leave-${size.name}.png`) });
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		// These screens show the canvas; the list (the phone's default) has its own below.
+		await page.getByRole('button', { name: 'Bord', exact: true }).click();
 		await page.locator('section.lane.anonymous').waitFor();
 		await page.locator('section.lane.anonymous').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `board-anonymous-${size.name}.png`) });
@@ -66,8 +73,75 @@ try {
 		await page.keyboard.press('Escape');
 		await context.close();
 	}
+	await listScreens();
 } finally {
 	await browser.close();
 	await app.stop();
 }
 console.log(`screenshots in ${out}`);
+
+/** The list view: a board with notes in three lanes and a running silent round; find and the sheet editor. */
+async function listScreens() {
+	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Zuid', facilitatorName: 'Fenna' });
+	const p = practice.id as PracticeId;
+	const board = 'intentie' as BoardId;
+	const auth = { authorization: `Bearer ${practice.facilitator.token}` };
+	const tokens = new Map<string, string>();
+	for (const name of ['Anna', 'Bo', 'Cas']) {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await page.goto(practice.links.participant);
+		await page.getByLabel('Jouw naam').fill(name);
+		await page.getByRole('button', { name: 'Meedoen' }).click();
+		await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
+		tokens.set(name, (await context.cookies()).find((c) => c.name === `zw_${p}`)!.value);
+		await context.close();
+	}
+	const members = ((await fetch(`${app.url}/api/practices/${p}/export`, { headers: auth }).then((r) => r.json())) as { members: { id: MemberId; name: string }[] }).members;
+	const idOf = (name: string) => members.find((m) => m.name === name)!.id;
+	const write = async (doc: string, token: string, by: MemberId, texts: string[]) => {
+		const client = connect(`${app.url.replace('http', 'ws')}/collab`, doc, token);
+		texts.forEach((text, i) =>
+			createNote(client.doc, { createdBy: by, at: Date.now(), text, x: (i % 5) / 4, y: Math.floor(i / 5) / 6, color: NOTE_COLORS[i % NOTE_COLORS.length].id })
+		);
+		await client.saved();
+		client.destroy();
+	};
+	const lines = ['Wat we van de wijk leerden', 'Bewoners willen eerder gehoord worden', 'Regels volgen, of de bedoeling?', 'Fietsen langs de dijk met de bewoners', 'Een gedeelde taal voor ons werk'];
+	await write(collectiveDoc(p, board), practice.facilitator.token, idOf('Fenna'), lines.map((l, i) => `${l} (${i + 1})`));
+	await write(laneDoc(p, board, idOf('Anna')), tokens.get('Anna')!, idOf('Anna'), Array.from({ length: 12 }, (_, i) => `${lines[i % 5]}: Anna ${i + 1}`));
+	await write(laneDoc(p, board, idOf('Bo')), tokens.get('Bo')!, idOf('Bo'), Array.from({ length: 6 }, (_, i) => `${lines[(i + 2) % 5]}: Bo ${i + 1}`));
+	await fetch(`${app.url}/api/practices/${p}/boards/${board}/round`, {
+		method: 'POST',
+		headers: { ...auth, origin: app.url, 'content-type': 'application/json' },
+		body: JSON.stringify({ minutes: 10 })
+	});
+	for (const size of SIZES) {
+		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const page = await context.newPage();
+		await page.goto(practice.links.participant);
+		await page.getByLabel('Jouw naam').fill(`Dirk ${size.name}`);
+		await page.getByRole('button', { name: 'Meedoen' }).click();
+		await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
+		await page.goto(`${app.url}/p/${p}/b/${board}`);
+		await page.getByRole('button', { name: 'Lijst', exact: true }).click();
+		await page.locator('.lane-list article.note').nth(20).waitFor();
+		await page.screenshot({ path: join(out, `list-${size.name}.png`) });
+		await page.mouse.wheel(0, 1400);
+		await page.waitForFunction(() => window.scrollY > 600);
+		await page.screenshot({ path: join(out, `list-scrolled-${size.name}.png`) });
+		await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
+		await page.getByRole('searchbox').fill('bewoners');
+		await page.getByRole('button', { name: 'Filters' }).click();
+		await page.getByRole('searchbox').press('Enter');
+		await page.getByRole('searchbox').press('Enter');
+		await page.locator('.item.current').waitFor();
+		await page.screenshot({ path: join(out, `list-find-${size.name}.png`) });
+		await page.getByRole('button', { name: 'Zoeken sluiten' }).click();
+		await page.locator('.lane-list article.note .note-text').first().click();
+		await page.getByRole('dialog', { name: 'Notitie bewerken' }).waitFor();
+		await page.keyboard.type(' — en wat nu?');
+		await page.screenshot({ path: join(out, `list-sheet-${size.name}.png`) });
+		await context.close();
+	}
+}

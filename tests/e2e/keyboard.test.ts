@@ -119,7 +119,7 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('stacks lanes on a phone and opens a note full-width to edit', async () => {
+	it('stacks lanes on a phone and opens a note full screen to edit', async () => {
 		const practice = await createPractice('lerende-praktijken');
 		const { page, errors } = await newPage(browser, { viewport: { width: 390, height: 844 } });
 		await signIn(page, practice);
@@ -136,7 +136,8 @@ describe('keyboard alone, on a paradox board', () => {
 		await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
 		await editorFocused(page);
 		await page.keyboard.type('Op de trein');
-		const editing = page.locator('article.note.editing');
+		// The list view (the phone's default) edits in a sheet over the whole screen.
+		const editing = page.getByRole('dialog', { name: 'Notitie bewerken' });
 		await expect.poll(async () => (await editing.boundingBox())?.width).toBe(390);
 		expect(errors).toEqual([]);
 	});

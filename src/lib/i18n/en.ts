@@ -395,5 +395,34 @@ export const en: Messages = {
 		invalidTitle: 'This link does not work (any more)',
 		invalid:
 			'A link to continue on another device works once and only briefly. Make a new one on your other device: Your profile → Continue on another device.'
+	},
+	list: {
+		view: 'View',
+		canvas: 'Board',
+		list: 'List',
+		count_one: '{{count}} note',
+		count_other: '{{count}} notes',
+		editTitle: 'Edit note',
+		done: 'Done'
+	},
+	find: {
+		open: 'Find',
+		label: 'Find in notes',
+		placeholder: 'Find a word…',
+		previous: 'Previous match',
+		next: 'Next match',
+		close: 'Close find',
+		filters: 'Filters',
+		person: 'Person',
+		anyone: 'Anyone',
+		me: '{{name}} (you)',
+		anyColor: 'All colours',
+		anyLoop: 'All learning loops',
+		fresh: 'Only new or changed',
+		none: 'No notes found',
+		count_one: '{{count}} note found',
+		count_other: '{{count}} notes found',
+		position_one: '{{n}} of {{count}}',
+		position_other: '{{n}} of {{count}}'
 	}
 };

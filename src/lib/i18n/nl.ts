@@ -395,6 +395,35 @@ export const nl = {
 		invalidTitle: 'Deze link werkt niet (meer)',
 		invalid:
 			'Een link om op een ander apparaat verder te gaan werkt één keer en maar kort. Maak op je andere apparaat een nieuwe: Jouw profiel → Op een ander apparaat verder.'
+	},
+	list: {
+		view: 'Weergave',
+		canvas: 'Bord',
+		list: 'Lijst',
+		count_one: '{{count}} notitie',
+		count_other: '{{count}} notities',
+		editTitle: 'Notitie bewerken',
+		done: 'Gereed'
+	},
+	find: {
+		open: 'Zoeken',
+		label: 'Zoeken in notities',
+		placeholder: 'Zoek een woord…',
+		previous: 'Vorige treffer',
+		next: 'Volgende treffer',
+		close: 'Zoeken sluiten',
+		filters: 'Filters',
+		person: 'Persoon',
+		anyone: 'Iedereen',
+		me: '{{name}} (jij)',
+		anyColor: 'Alle kleuren',
+		anyLoop: 'Alle leerlussen',
+		fresh: 'Alleen nieuw of gewijzigd',
+		none: 'Geen notities gevonden',
+		count_one: '{{count}} notitie gevonden',
+		count_other: '{{count}} notities gevonden',
+		position_one: '{{n}} van {{count}}',
+		position_other: '{{n}} van {{count}}'
 	}
 };
 
