@@ -106,7 +106,7 @@ describe('a phone reads a big board as a list', () => {
 		expect(await smallTargets(page, '.bar')).toEqual([]);
 
 		// A new note of Dirk's opens in a sheet that fills the screen.
-		await page.getByRole('button', { name: 'Notitie toevoegen aan Mijn baan' }).tap();
+		await page.getByRole('button', { name: 'Notitie toevoegen aan Mijn notities' }).tap();
 		const sheet = page.getByRole('dialog', { name: 'Notitie bewerken' });
 		await sheet.waitFor();
 		expect(await sheet.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
