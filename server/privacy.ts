@@ -109,6 +109,12 @@ export class Privacy {
 		if (changed.size === 0) this.dirty.delete(board);
 		try {
 			if (ready.length) await this.mirror(...ready);
+		} catch (error) {
+			// Not mirrored (storage busy, say): these documents wait for the next tick, not for their next change.
+			let again = this.dirty.get(board);
+			if (!again) this.dirty.set(board, (again = new Map()));
+			for (const name of ready) if (!again.has(name)) again.set(name, 0);
+			throw error;
 		} finally {
 			if (this.dirty.has(board)) this.scheduleMirror(board);
 		}
