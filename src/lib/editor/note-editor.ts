@@ -3,7 +3,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
-import { noteExtensions } from './extensions.ts';
+import { SAFE_HREF, noteExtensions } from './extensions.ts';
 
 export interface NoteEditorOptions {
 	readonly fragment: Y.XmlFragment;
@@ -40,4 +40,23 @@ export function mountNoteEditor(element: HTMLElement, options: NoteEditorOptions
 	});
 	options.onReady?.(editor);
 	return () => editor.destroy();
+}
+
+/**
+ * Asks for a link's address and sets it on the selection (empty removes it).
+ * Only http(s) and mailto addresses are taken; a bare host gets https://.
+ */
+export function promptForLink(editor: Editor, question: string): void {
+	const previous = editor.getAttributes('link').href ?? '';
+	const href = prompt(question, previous);
+	if (href === null) return;
+	if (href === '') editor.chain().focus().unsetLink().run();
+	else if (SAFE_HREF.test(href) || !/^[a-z]+:/i.test(href)) {
+		editor
+			.chain()
+			.focus()
+			.extendMarkRange('link')
+			.setLink({ href: SAFE_HREF.test(href) ? href : `https://${href}` })
+			.run();
+	}
 }

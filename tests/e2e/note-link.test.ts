@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
+
+/** A link in a note: asked for, made https when bare, refused when it is not http(s) or mailto. */
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+	app = await startApp();
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+});
+
+describe('a link in a note', () => {
+	it('is set on the selected words, made https when bare, and refused for other schemes', async () => {
+		const practice = await createPracticeViaApi(app, { name: 'Links', facilitatorName: 'Fem' });
+		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+		await signIn(page, practice);
+		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		const samen = page.locator('section[data-lane-key="collective"]');
+		await samen.getByRole('button', { name: /Notitie toevoegen/ }).click();
+		await editorFocused(page);
+		await page.keyboard.type('Zie de site');
+		const answers = ['example.org', 'javascript:alert(1)'];
+		page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
+		await page.keyboard.press('ControlOrMeta+A');
+		await page.getByRole('toolbar').getByRole('button', { name: 'Link' }).click();
+		await expect.poll(() => samen.locator('.ProseMirror a').getAttribute('href')).toBe('https://example.org');
+		// Asked again with another scheme: nothing changes.
+		await page.keyboard.press('ControlOrMeta+A');
+		await page.getByRole('toolbar').getByRole('button', { name: 'Link' }).click();
+		await expect.poll(() => answers.length).toBe(0);
+		expect(await samen.locator('.ProseMirror a').getAttribute('href')).toBe('https://example.org');
+		expect(await samen.locator('a[href^="javascript"]').count()).toBe(0);
+		expect(errors).toEqual([]);
+	});
+});
