@@ -502,7 +502,11 @@ export class History {
 		m: { kind: MarkKind; name: string; boardId: string | null; meetingId: string | null; createdBy: MemberId | null }
 	): Promise<MarkRecord> {
 		await this.deps.whenStored();
-		const mark: MarkRecord = { id: randomId(12), practiceId, seq: await this.deps.storage.headSeq(), at: Date.now(), ...m };
+		// Marks are read in (seq, at) order: a mark made in the same millisecond as
+		// the one before it (a meeting ended right after it started) must still come after it.
+		const last = (await this.deps.storage.listMarks(practiceId)).at(-1);
+		const at = Math.max(Date.now(), (last?.at ?? 0) + 1);
+		const mark: MarkRecord = { id: randomId(12), practiceId, seq: await this.deps.storage.headSeq(), at, ...m };
 		await this.deps.storage.addMark(mark);
 		return mark;
 	}
