@@ -21,6 +21,16 @@ export default ts.config(
 		}
 	},
 	{
+		// Storage speaks plain strings and bytes (docs/SPEC.md): it imports no domain or app module.
+		files: ['server/storage/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ group: ['**/src/**', '$lib/**', '$server/**'], message: 'Storage imports no domain or app code: plain strings at the boundary; server/records.ts converts.' }] }
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
 	}

@@ -31,8 +31,8 @@ try {
 	const id = createNote(doc, { createdBy: anna, at: Date.now(), text: 'a'.repeat(mib * 1024 * 1024) });
 	const text = (noteContent(doc, id).get(0) as Y.XmlElement).get(0) as Y.XmlText;
 	for (let i = 0; i < edits; i++) text.insert(i * 997, String(i % 10));
-	await server.zwerm.storage.appendUpdates(log);
-	const head = await server.zwerm.storage.headSeq();
+	await server.zwerm.storage.log.append(log);
+	const head = await server.zwerm.storage.log.headSeq();
 
 	/** One member's whole replay, page by page as the browser asks (old code: one answer). */
 	const replayAll = async () => {

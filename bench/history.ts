@@ -65,7 +65,7 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 		capture(collective.doc, collective.name);
 		for (const w of writers) capture(w.lane, w.name);
 		const flush = async () => {
-			await server.zwerm.storage.appendUpdates(pending);
+			await server.zwerm.storage.log.append(pending);
 			pending = [];
 			for (const [name, n] of since) {
 				if (n >= 500) {
@@ -119,7 +119,7 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 		const entries = timeline.entries;
 		const docs = [collective.name, ...writers.map((w) => w.name)];
 		let checkpoints = 0;
-		for (const name of docs) checkpoints += (await server.zwerm.storage.historyOf([name])).length > 0 ? Math.floor((await server.zwerm.storage.historyOf([name])).length / 500) : 0;
+		for (const name of docs) checkpoints += (await server.zwerm.storage.log.history([name])).length > 0 ? Math.floor((await server.zwerm.storage.log.history([name])).length / 500) : 0;
 		log(`history: ${entries.length} changes in ${docs.length} documents, ${timeline.marks.length} meetings, written in ${ms(performance.now() - started)} ms`);
 
 		// --- Show any moment ---------------------------------------------------
@@ -137,7 +137,7 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 		const late = entries[Math.floor(entries.length * 0.9)].seq;
 		for (let i = 0; i < plan.naiveSamples; i++) {
 			const t0 = performance.now();
-			const updates = await server.zwerm.storage.updatesBetween(docs, 0, late);
+			const updates = await server.zwerm.storage.log.updatesBetween(docs, 0, late);
 			const byDoc = new Map<string, Y.Doc>();
 			for (const u of updates) {
 				let d = byDoc.get(u.doc);
@@ -147,7 +147,7 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 			for (const d of byDoc.values()) listNotes(d);
 			naive.push(performance.now() - t0);
 		}
-		const updates = await server.zwerm.storage.updatesBetween([collective.name], 0, late);
+		const updates = await server.zwerm.storage.log.updatesBetween([collective.name], 0, late);
 		const m0 = performance.now();
 		Y.mergeUpdates(updates.map((u) => u.data));
 		const mergeMs = performance.now() - m0;

@@ -53,9 +53,9 @@ export interface StorageActivity {
 
 export function instrument(server: TestServer): StorageActivity {
 	const activity: StorageActivity = { commits: [], batchSizes: [], checkpoints: [], recording: false };
-	const storage = server.zwerm.storage;
-	const append = storage.appendUpdates.bind(storage);
-	storage.appendUpdates = async (batch) => {
+	const log = server.zwerm.storage.log;
+	const append = log.append.bind(log);
+	log.append = async (batch) => {
 		const t0 = performance.now();
 		try {
 			await append(batch);

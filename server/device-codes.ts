@@ -1,4 +1,5 @@
-import type { MemberRecord, Storage } from './storage/types.ts';
+import type { Storage } from './storage/types.ts';
+import { memberOf, type MemberRecord } from './records.ts';
 import type { Session } from './practices.ts';
 import { TOKEN_SHAPE, hashToken, newToken } from './tokens.ts';
 
@@ -33,25 +34,26 @@ export class DeviceCodes {
 	async issue(member: MemberRecord, now = Date.now(), ttlMs = this.ttlMs): Promise<DeviceCode> {
 		const code = newToken();
 		const expiresAt = now + ttlMs;
-		await this.storage.saveDeviceCode({ codeHash: hashToken(code), memberId: member.id, createdAt: now, expiresAt });
+		await this.storage.records.deviceCodes.save({ codeHash: hashToken(code), memberId: member.id, createdAt: now, expiresAt });
 		return { code, link: deviceLink(code), expiresAt };
 	}
 
 	/** Who a code signs in as, without using it up (what the confirmation page shows). */
 	async peek(code: string, now = Date.now()): Promise<{ member: MemberRecord; expiresAt: number } | null> {
 		if (!TOKEN_SHAPE.test(code)) return null;
-		return this.storage.findDeviceCode(hashToken(code), now);
+		const found = await this.storage.records.deviceCodes.find(hashToken(code), now);
+		return found && { member: memberOf(found.member), expiresAt: found.expiresAt };
 	}
 
 	/** Uses a code up and makes this device's session; null when it is unknown, expired, used or its member gone. */
 	async redeem(code: string, now = Date.now()): Promise<Session | null> {
 		if (!TOKEN_SHAPE.test(code)) return null;
 		const token = newToken();
-		const member = await this.storage.redeemDeviceCode(hashToken(code), now, hashToken(token));
+		const member = memberOf(await this.storage.records.deviceCodes.redeem(hashToken(code), now, hashToken(token)));
 		return member ? { member, token } : null;
 	}
 
 	revoke(member: MemberRecord): Promise<void> {
-		return this.storage.revokeDeviceCodes(member.id);
+		return this.storage.records.deviceCodes.revoke(member.id);
 	}
 }

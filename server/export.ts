@@ -1,5 +1,5 @@
 import type { Zwerm } from './zwerm.ts';
-import type { PracticeRecord } from './storage/types.ts';
+import type { PracticeRecord } from './records.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import type { BoardId } from '../src/lib/domain/ids.ts';
 import { listNotes, noteContent, notesMap, plainText, parseCitationRef, type NoteData } from '../src/lib/domain/notes.ts';

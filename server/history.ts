@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
-import type { HistoryEntry, Storage, MarkRecord, MeetingRecord, MarkKind } from './storage/types.ts';
+import type { HistoryEntry, Storage } from './storage/types.ts';
+import { marksOf, meetingOf, meetingsOf, type MarkRecord, type MeetingRecord, type MarkKind } from './records.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
 import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
 import { NOTES_KEY, createNote, notesMap, noteContent, parseCitationRef, plainText, toNoteData } from '../src/lib/domain/notes.ts';
@@ -135,7 +136,7 @@ export class History {
 
 	/** The ids of a member's private notes now, read again only when their document has changed. */
 	private async privateNoteIds(name: string): Promise<ReadonlySet<string>> {
-		const version = await this.deps.storage.versionAt(name, Number.MAX_SAFE_INTEGER);
+		const version = await this.deps.storage.log.versionAt(name, Number.MAX_SAFE_INTEGER);
 		const key = `${version.seq}:${version.count}`;
 		const known = this.privateIds.get(name);
 		if (known?.key === key) return known.ids;
@@ -172,9 +173,9 @@ export class History {
 
 	private async idsEverCreated(name: string): Promise<ReadonlySet<string>> {
 		const known = this.createdIds.get(name) ?? { seq: 0, ids: new Set<string>() };
-		const head = await this.deps.storage.headSeq();
+		const head = await this.deps.storage.log.headSeq();
 		if (known.seq >= head) return known.ids;
-		for (const entry of await this.deps.storage.updatesBetween([name], known.seq, head)) {
+		for (const entry of await this.deps.storage.log.updatesBetween([name], known.seq, head)) {
 			for (const struct of Y.decodeUpdate(entry.data).structs) {
 				// A note's first write names the root map (decoded updates carry its name, not the type) and its key; later ones point at earlier items.
 				if (struct instanceof Y.Item && (struct.parent as unknown) === NOTES_KEY && typeof struct.parentSub === 'string') known.ids.add(struct.parentSub);
@@ -187,13 +188,13 @@ export class History {
 
 	private async notesTouched(name: string): Promise<Map<number, readonly string[]>> {
 		const known = this.touched.get(name) ?? new Map<number, readonly string[]>();
-		const entries = await this.deps.storage.historyOf([name]);
+		const entries = await this.deps.storage.log.history([name]);
 		const first = entries.find((e) => !known.has(e.seq));
 		if (first) {
 			const doc = await this.docAt(name, first.seq - 1);
 			// Define the root map before the first update does: else Yjs makes a plain type that notesMap replaces later.
 			notesMap(doc);
-			for (const entry of await this.deps.storage.updatesBetween([name], first.seq - 1, entries.at(-1)!.seq)) {
+			for (const entry of await this.deps.storage.log.updatesBetween([name], first.seq - 1, entries.at(-1)!.seq)) {
 				const ids = new Set<string>();
 				const collect = (tr: Y.Transaction) => {
 					for (const type of tr.changed.keys()) for (const id of noteIdsOf(doc, type, tr.changed.get(type)!)) ids.add(id);
@@ -216,14 +217,14 @@ export class History {
 		const board = await this.boardDocs(practiceId, boardId);
 		const names = new Map(board.members.map((m) => [m.id as string, m.name]));
 		const onlyHidden = await this.entriesOfHiddenNotes(board);
-		const logged = (await this.deps.storage.historyOf([...board.lanes.keys()])).filter((e) => !onlyHidden.has(e.seq));
+		const logged = (await this.deps.storage.log.history([...board.lanes.keys()])).filter((e) => !onlyHidden.has(e.seq));
 		const entries = logged.map((e): TimelineEntry => {
 			const lane = board.lanes.get(e.doc)!;
 			if (lane === 'anonymous') return { seq: e.seq, at: null, lane, by: 'anonymous' };
 			const by: ChangeAuthor = e.memberId ? { memberId: e.memberId, name: names.get(e.memberId) ?? '' } : null;
 			return { seq: e.seq, at: e.at, lane, by };
 		});
-		const marks = await this.deps.storage.listMarks(practiceId, boardId);
+		const marks = marksOf(await this.deps.storage.records.marks.list(practiceId, boardId));
 		return { entries, marks, head: entries.at(-1)?.seq ?? 0 };
 	}
 
@@ -244,7 +245,7 @@ export class History {
 		const breathe = breather();
 		for (const [name, lane] of board.lanes) {
 			await breathe();
-			const version = await this.deps.storage.versionAt(name, seq);
+			const version = await this.deps.storage.log.versionAt(name, seq);
 			const key = `${name}\u0000${version.seq}\u0000${version.count}`;
 			let laneNotes = this.cache.get(key);
 			if (laneNotes) {
@@ -294,10 +295,10 @@ export class History {
 		const names = [...board.lanes.keys()];
 		let upTo = to;
 		if (to > from) {
-			const listed = await this.deps.storage.historyOf(names, { after: from, upTo: to });
+			const listed = await this.deps.storage.log.history(names, { after: from, upTo: to });
 			if (listed.length > MAX_STEPS) upTo = listed[MAX_STEPS - 1].seq;
 		}
-		const entries = upTo > from ? await this.deps.storage.updatesBetween(names, from, upTo) : [];
+		const entries = upTo > from ? await this.deps.storage.log.updatesBetween(names, from, upTo) : [];
 		const page = await this.replayOf(board, from, entries, withView ? 'view' : 'steps', REPLAY_PAGE_BYTES);
 		return { view: withView ? page.view : null, steps: page.steps, to: page.last ?? upTo };
 	}
@@ -401,14 +402,14 @@ export class History {
 	 */
 	async news(practiceId: PracticeId, boardId: BoardId, memberId: MemberId): Promise<News> {
 		const board = await this.boardDocs(practiceId, boardId);
-		const since = (await this.deps.storage.visits(memberId)).get(boardId) ?? 0;
+		const since = (await this.deps.storage.records.visits.of(memberId)).get(boardId) ?? 0;
 		return this.newsOf(board, since, memberId);
 	}
 
 	/** For the overview: per board, how many notes are new or changed for this member. */
 	async newsCounts(practiceId: PracticeId, memberId: MemberId): Promise<Record<string, number>> {
 		const practice = readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
-		const visits = await this.deps.storage.visits(memberId);
+		const visits = await this.deps.storage.records.visits.of(memberId);
 		const counts: Record<string, number> = {};
 		for (const aspect of practice.framework ? boardsOf(practice.framework) : []) {
 			const board = await this.boardDocs(practiceId, aspect.id as BoardId, practice);
@@ -421,8 +422,8 @@ export class History {
 	async markSeen(practiceId: PracticeId, boardId: BoardId, memberId: MemberId): Promise<number> {
 		await this.boardDocs(practiceId, boardId);
 		await this.deps.whenStored();
-		const head = await this.deps.storage.headSeq();
-		await this.deps.storage.markVisit(memberId, boardId, head, Date.now());
+		const head = await this.deps.storage.log.headSeq();
+		await this.deps.storage.records.visits.mark(memberId, boardId, head, Date.now());
 		return head;
 	}
 
@@ -432,13 +433,13 @@ export class History {
 	 * is at most MAX_STEPS changes; beyond that every change counts).
 	 */
 	private async newsOf(board: BoardDocs, since: number, memberId: MemberId): Promise<News> {
-		const head = await this.deps.storage.headSeq();
-		const entries = await this.deps.storage.historyOf([...board.lanes.keys()], { after: since, upTo: head });
+		const head = await this.deps.storage.log.headSeq();
+		const entries = await this.deps.storage.log.history([...board.lanes.keys()], { after: since, upTo: head });
 		const byOthers = entries.filter((e) => e.memberId !== memberId);
 		if (byOthers.length === 0) return { since, head, notes: [] };
 		let touchedByOthers: Set<string> | null = null;
 		if (entries.length <= MAX_STEPS) {
-			const withData = await this.deps.storage.updatesBetween([...board.lanes.keys()], since, head);
+			const withData = await this.deps.storage.log.updatesBetween([...board.lanes.keys()], since, head);
 			const others = new Set(byOthers.map((e) => e.seq));
 			const { steps } = await this.replayOf(board, since, withData);
 			touchedByOthers = new Set();
@@ -465,21 +466,21 @@ export class History {
 		input: { title: string; date: string; agenda: readonly string[] },
 		by: MemberId
 	): Promise<{ meeting: MeetingRecord; mark: MarkRecord }> {
-		const meetings = await this.deps.storage.listMeetings(practiceId);
+		const meetings = await this.deps.storage.records.meetings.list(practiceId);
 		if (meetings.some((m) => m.endedAt === null)) throw new HistoryError('meeting-running', 'A meeting is already running: end it first.');
 		const meeting: MeetingRecord = { id: randomId(12), practiceId, ...input, agenda: [...input.agenda], startedAt: Date.now(), endedAt: null };
-		await this.deps.storage.createMeeting(meeting);
+		await this.deps.storage.records.meetings.create(meeting);
 		const mark = await this.mark(practiceId, { kind: 'meeting-start', name: input.title, boardId: null, meetingId: meeting.id, createdBy: by });
 		return { meeting, mark };
 	}
 
 	/** Ends a meeting: a named snapshot of every board. */
 	async endMeeting(practiceId: PracticeId, meetingId: string, by: MemberId): Promise<{ meeting: MeetingRecord; mark: MarkRecord }> {
-		const meeting = await this.deps.storage.getMeeting(meetingId);
+		const meeting = meetingOf(await this.deps.storage.records.meetings.get(meetingId));
 		if (!meeting || meeting.practiceId !== practiceId) throw new HistoryError('not-found', 'No such meeting.');
 		if (meeting.endedAt !== null) throw new HistoryError('no-meeting', 'This meeting has ended already.');
 		const mark = await this.mark(practiceId, { kind: 'meeting-end', name: meeting.title, boardId: null, meetingId, createdBy: by });
-		await this.deps.storage.endMeeting(meetingId, mark.at);
+		await this.deps.storage.records.meetings.end(meetingId, mark.at);
 		return { meeting: { ...meeting, endedAt: mark.at }, mark };
 	}
 
@@ -488,12 +489,12 @@ export class History {
 		return this.mark(practiceId, { kind: 'snapshot', name, boardId, meetingId: null, createdBy: by });
 	}
 
-	listMeetings(practiceId: PracticeId): Promise<MeetingRecord[]> {
-		return this.deps.storage.listMeetings(practiceId);
+	async listMeetings(practiceId: PracticeId): Promise<MeetingRecord[]> {
+		return meetingsOf(await this.deps.storage.records.meetings.list(practiceId));
 	}
 
-	listMarks(practiceId: PracticeId): Promise<MarkRecord[]> {
-		return this.deps.storage.listMarks(practiceId);
+	async listMarks(practiceId: PracticeId): Promise<MarkRecord[]> {
+		return marksOf(await this.deps.storage.records.marks.list(practiceId));
 	}
 
 	/** A mark at the log's head, once everything applied so far is in the log. */
@@ -504,10 +505,10 @@ export class History {
 		await this.deps.whenStored();
 		// Marks are read in (seq, at) order: a mark made in the same millisecond as
 		// the one before it (a meeting ended right after it started) must still come after it.
-		const last = (await this.deps.storage.listMarks(practiceId)).at(-1);
+		const last = (await this.deps.storage.records.marks.list(practiceId)).at(-1);
 		const at = Math.max(Date.now(), (last?.at ?? 0) + 1);
-		const mark: MarkRecord = { id: randomId(12), practiceId, seq: await this.deps.storage.headSeq(), at, ...m };
-		await this.deps.storage.addMark(mark);
+		const mark: MarkRecord = { id: randomId(12), practiceId, seq: await this.deps.storage.log.headSeq(), at, ...m };
+		await this.deps.storage.records.marks.add(mark);
 		return mark;
 	}
 
@@ -525,7 +526,7 @@ export class History {
 
 	/** A document exactly as the log had it at `seq`: nearest checkpoint, then the log forward. */
 	private async docAt(name: string, seq: number): Promise<Y.Doc> {
-		const state = await this.deps.storage.stateAt(name, seq);
+		const state = await this.deps.storage.log.stateAt(name, seq);
 		const doc = new Y.Doc();
 		doc.transact(() => {
 			if (state.checkpoint) Y.applyUpdateV2(doc, state.checkpoint);

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Storage } from './storage/types.ts';
+import type { DocumentLog } from './storage/log.ts';
 
 /**
  * Zwerm's metrics on prom-client, served at `GET /metrics` in the Prometheus
@@ -128,10 +128,11 @@ export class ZwermMetrics {
 }
 
 /**
- * The storage, with commits to the log and checkpoint writes timed and
- * counted. Every other member passes through to the storage itself.
+ * The document log, with commits and checkpoint writes timed and counted.
+ * Every other member passes through to the log itself, looked up at each
+ * call (a benchmark may wrap the log's own methods afterwards).
  */
-export function instrumentStorage(storage: Storage, metrics: ZwermMetrics): Storage {
+export function instrumentLog(log: DocumentLog, metrics: ZwermMetrics): DocumentLog {
 	const timed = async <T>(run: () => Promise<T>, histogram: Histogram, failures: Counter): Promise<T> => {
 		const end = histogram.startTimer();
 		try {
@@ -143,15 +144,14 @@ export function instrumentStorage(storage: Storage, metrics: ZwermMetrics): Stor
 			end();
 		}
 	};
-	const overrides: Partial<Storage> = {
-		appendUpdates: async (updates) => {
-			await timed(() => storage.appendUpdates(updates), metrics.logWriteSeconds, metrics.logWriteFailures);
+	const overrides: Partial<DocumentLog> = {
+		append: async (updates) => {
+			await timed(() => log.append(updates), metrics.logWriteSeconds, metrics.logWriteFailures);
 			metrics.updatesLogged.inc(updates.length);
 		},
-		writeCheckpoint: (doc, seq, state) =>
-			timed(() => storage.writeCheckpoint(doc, seq, state), metrics.checkpointSeconds, metrics.checkpointFailures)
+		checkpoint: (doc, seq, state) => timed(() => log.checkpoint(doc, seq, state), metrics.checkpointSeconds, metrics.checkpointFailures)
 	};
-	return new Proxy(storage, {
+	return new Proxy(log, {
 		get(target, property) {
 			if (property in overrides) return overrides[property as keyof typeof overrides];
 			const value: unknown = Reflect.get(target, property, target);

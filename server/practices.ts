@@ -7,7 +7,8 @@ import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/
 import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
 import type { Privacy } from './privacy.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
-import type { MemberRecord, PracticeRecord, Storage } from './storage/types.ts';
+import type { Storage } from './storage/types.ts';
+import { inviteOf, memberOf, membersOf, practiceOf, storedPractice, type MemberRecord, type PracticeRecord } from './records.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
@@ -97,7 +98,7 @@ export class Practices {
 			observerInvite: newToken(),
 			defaultVisibility: 'shared'
 		};
-		await this.storage.createPractice(practice, {
+		await this.storage.records.practices.create(storedPractice(practice), {
 			participant: hashToken(practice.participantInvite),
 			observer: hashToken(practice.observerInvite)
 		});
@@ -123,25 +124,25 @@ export class Practices {
 
 	async findInvite(inviteToken: string) {
 		if (!TOKEN_SHAPE.test(inviteToken)) return null;
-		return this.storage.findInvite(hashToken(inviteToken));
+		return inviteOf(await this.storage.records.practices.findInvite(hashToken(inviteToken)));
 	}
 
-	get(id: PracticeId): Promise<PracticeRecord | null> {
-		return this.storage.getPractice(id);
+	async get(id: PracticeId): Promise<PracticeRecord | null> {
+		return practiceOf(await this.storage.records.practices.get(id));
 	}
 
-	member(id: MemberId): Promise<MemberRecord | null> {
-		return this.storage.getMember(id);
+	async member(id: MemberId): Promise<MemberRecord | null> {
+		return memberOf(await this.storage.records.members.get(id));
 	}
 
-	listMembers(id: PracticeId): Promise<MemberRecord[]> {
-		return this.storage.listMembers(id);
+	async listMembers(id: PracticeId): Promise<MemberRecord[]> {
+		return membersOf(await this.storage.records.members.list(id));
 	}
 
 	/** The member behind a session token, if it belongs to this practice. */
 	async sessionMember(practiceId: PracticeId, token: string | null | undefined): Promise<MemberRecord | null> {
 		if (!token || !TOKEN_SHAPE.test(token)) return null;
-		const member = await this.storage.findSession(hashToken(token));
+		const member = memberOf(await this.storage.records.members.findSession(hashToken(token)));
 		return member && member.practiceId === practiceId ? member : null;
 	}
 
@@ -171,7 +172,7 @@ export class Practices {
 	private async claimName<T>(practiceId: PracticeId, name: string, self: MemberId | null, write: () => Promise<T>): Promise<T> {
 		const previous = this.nameClaims.get(practiceId) ?? Promise.resolve();
 		const run = previous.then(async () => {
-			const others = (await this.storage.listMembers(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
+			const others = (await this.storage.records.members.list(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
 			if (looksLike(name, others)) throw new PracticeError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
 			return write();
 		});
@@ -188,7 +189,7 @@ export class Practices {
 	private async applyChange(practiceId: PracticeId, memberId: MemberId, change: z.infer<typeof MemberChangeInput>): Promise<MemberRecord> {
 		const member = await this.activeMember(practiceId, memberId);
 		if (change.role && change.role !== 'facilitator' && member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
-		await this.storage.updateMember(memberId, change);
+		await this.storage.records.members.update(memberId, change);
 		const updated = { ...member, ...change } as MemberRecord;
 		await this.writePracticeDoc(practiceId, (doc) =>
 			writeMember(doc, {
@@ -207,7 +208,7 @@ export class Practices {
 	async removeMember(practiceId: PracticeId, memberId: MemberId, now = Date.now()): Promise<void> {
 		const member = await this.activeMember(practiceId, memberId);
 		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
-		await this.storage.removeMember(memberId, now);
+		await this.storage.records.members.remove(memberId, now);
 		this.closeMember(memberId);
 		await this.writePracticeDoc(practiceId, (doc) =>
 			writeMember(doc, {
@@ -226,7 +227,7 @@ export class Practices {
 		const { shared } = LeaveInput.parse(raw);
 		const member = await this.activeMember(practiceId, memberId);
 		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
-		await this.storage.removeMember(memberId, now);
+		await this.storage.records.members.remove(memberId, now);
 		this.closeMember(memberId);
 		await this.privacy?.erase(practiceId, memberId, shared, now);
 	}
@@ -234,7 +235,7 @@ export class Practices {
 	/** New invite links; the old ones stop working. */
 	async renewInvites(practiceId: PracticeId): Promise<{ participant: string; observer: string }> {
 		const tokens = { participant: newToken(), observer: newToken() };
-		await this.storage.renewInvites(practiceId, tokens, {
+		await this.storage.records.practices.renewInvites(practiceId, tokens, {
 			participant: hashToken(tokens.participant),
 			observer: hashToken(tokens.observer)
 		});
@@ -243,18 +244,18 @@ export class Practices {
 
 	async setDefaultVisibility(practiceId: PracticeId, raw: unknown): Promise<Visibility> {
 		const { defaultVisibility } = SettingsInput.parse(raw);
-		await this.storage.setDefaultVisibility(practiceId, defaultVisibility);
+		await this.storage.records.practices.setDefaultVisibility(practiceId, defaultVisibility);
 		return defaultVisibility;
 	}
 
 	private async activeMember(practiceId: PracticeId, memberId: MemberId): Promise<MemberRecord> {
-		const member = await this.storage.getMember(memberId);
+		const member = memberOf(await this.storage.records.members.get(memberId));
 		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new PracticeError('not-found', 'No such member.');
 		return member;
 	}
 
 	private async keepAFacilitator(practiceId: PracticeId, leaving: MemberId): Promise<void> {
-		const others = (await this.storage.listMembers(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
+		const others = (await this.storage.records.members.list(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
 		if (others.length === 0) throw new PracticeError('last-facilitator', 'A practice needs at least one facilitator.');
 	}
 
@@ -269,7 +270,7 @@ export class Practices {
 			removedAt: null,
 			hadLane: role !== 'observer'
 		};
-		await this.storage.addMember(member, hashToken(token));
+		await this.storage.records.members.add(member, hashToken(token));
 		await this.writePracticeDoc(practiceId, (doc) =>
 			writeMember(doc, { id: member.id, name, role, joinedAt: now })
 		);

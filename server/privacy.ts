@@ -7,7 +7,8 @@ import { bringIn, createNote, deleteNote, listNotes, noteContent, notesMap, occu
 import { dayOf, readPrivateState } from '../src/lib/domain/visibility.ts';
 import { SERVER_ORIGIN, applyMirrors, type MirrorChange, type MirrorSource } from './mirror.ts';
 import { boardsOf, readPractice, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
-import type { RoundRecord, Storage } from './storage/types.ts';
+import type { Storage } from './storage/types.ts';
+import { membersOf, practiceOf, roundsOf, type RoundRecord } from './records.ts';
 import type { Logger } from './logger.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
@@ -203,7 +204,7 @@ export class Privacy {
 			for (const name of names) {
 				const source = await this.deps.openDirect(name);
 				opened.push(source);
-				sources.push({ name, doc: source.document!, links: await this.deps.storage.anonymousLinks(name) });
+				sources.push({ name, doc: source.document!, links: await this.deps.storage.records.anonymousLinks.of(name) });
 			}
 			const openRounds = await this.openRoundIds(practiceId, boardId);
 			const changes = applyMirrors(sources, anon.document!, openRounds);
@@ -215,15 +216,15 @@ export class Privacy {
 	}
 
 	private async persistLinks(privateName: string, change: MirrorChange) {
-		for (const { anonId, noteId } of change.added) await this.deps.storage.linkAnonymous(anonId, privateName, noteId);
-		if (change.removed.length) await this.deps.storage.unlinkAnonymous(change.removed);
+		for (const { anonId, noteId } of change.added) await this.deps.storage.records.anonymousLinks.link(anonId, privateName, noteId);
+		if (change.removed.length) await this.deps.storage.records.anonymousLinks.unlink(change.removed);
 	}
 
 	// --- Silent rounds -------------------------------------------------------
 
 	/** After a restart: rounds still running get their timers back; overdue ones are revealed. */
 	async restoreRounds(): Promise<void> {
-		for (const round of await this.deps.storage.openRounds()) this.track(round);
+		for (const round of roundsOf(await this.deps.storage.records.rounds.open())) this.track(round);
 	}
 
 	private track(round: RoundRecord) {
@@ -273,7 +274,7 @@ export class Privacy {
 		const open = this.rounds.get(roundKey(practiceId, boardId));
 		if (!open || !this.deps.readDocument) return;
 		let changed = false;
-		for (const m of await this.deps.storage.listMembers(practiceId)) {
+		for (const m of membersOf(await this.deps.storage.records.members.list(practiceId))) {
 			if (m.role === 'observer') continue;
 			const doc = await this.deps.readDocument(privateDoc(practiceId, boardId, m.id));
 			let n = 0;
@@ -293,7 +294,7 @@ export class Privacy {
 			throw new PrivacyError('round-running', 'A silent round is already running on this board.');
 		}
 		const round: RoundRecord = { id: randomId(12), practiceId, boardId, startedAt: now, endsAt: now + durationMs, revealedAt: null };
-		await this.deps.storage.createRound(round);
+		await this.deps.storage.records.rounds.create(round);
 		this.track(round);
 		await this.publishRound(practiceId, boardId);
 		return round;
@@ -366,7 +367,7 @@ export class Privacy {
 		clearTimeout(open.timer);
 		if (open.ticker) clearInterval(open.ticker);
 		this.revealing.add(key);
-		const members = (await this.deps.storage.listMembers(practiceId)).filter((m) => m.role !== 'observer');
+		const members = membersOf(await this.deps.storage.records.members.list(practiceId)).filter((m) => m.role !== 'observer');
 		try {
 			await this.withLocks(
 				members.map((m) => privateDoc(practiceId, boardId, m.id)),
@@ -393,7 +394,7 @@ export class Privacy {
 				const name = privateDoc(practiceId, boardId, m.id);
 				const [priv, lane] = await Promise.all([this.deps.openDirect(name), this.deps.openDirect(laneDoc(practiceId, boardId, m.id))]);
 				opened.push(priv, lane);
-				lanes.push({ member: m.id, name, priv: priv.document!, lane: lane.document!, links: await this.deps.storage.anonymousLinks(name) });
+				lanes.push({ member: m.id, name, priv: priv.document!, lane: lane.document!, links: await this.deps.storage.records.anonymousLinks.of(name) });
 			}
 			// From here on nothing awaits: all notes of the round change in the same turn.
 			// Until now the round was still open, so mirrors kept its notes back.
@@ -421,7 +422,7 @@ export class Privacy {
 			const sources: MirrorSource[] = lanes.map((l) => ({ name: l.name, doc: l.priv, links: l.links }));
 			const changes = applyMirrors(sources, anon.document!, new Set());
 			for (const l of lanes) this.dirty.get(key)?.delete(l.name);
-			await this.deps.storage.revealRound(open.round.id, now);
+			await this.deps.storage.records.rounds.reveal(open.round.id, now);
 			for (const [name, change] of changes) await this.persistLinks(name, change);
 			await this.publishRound(practiceId, boardId, now, open);
 			await this.deps.whenStored();
@@ -463,7 +464,7 @@ export class Privacy {
 	 * to the leaver. The anonymous document's history (everyone's) is untouched.
 	 */
 	async erase(practiceId: PracticeId, memberId: MemberId, shared: 'erase' | 'anonymize', now = Date.now()): Promise<void> {
-		const practice = await this.deps.storage.getPractice(practiceId);
+		const practice = practiceOf(await this.deps.storage.records.practices.get(practiceId));
 		if (!practice) throw new PrivacyError('not-found', 'No such practice.');
 		const names = boardsOf(practice.framework).map((a) => privateDoc(practiceId, a.id as BoardId, memberId));
 		return this.withLocks(names, () => this.eraseUnlocked(practice, memberId, shared, now));
@@ -488,7 +489,7 @@ export class Privacy {
 				// moment the name leaves the member list would name their author. The link
 				// from each to its private source is forgotten first (so the mirror leaves
 				// them alone when the sources go), and nothing else ties them to the leaver.
-				await this.deps.storage.unlinkAnonymousSources([names[0]]);
+				await this.deps.storage.records.anonymousLinks.unlinkSources([names[0]]);
 				if (shared === 'anonymize') {
 					// Everyone saw these with the leaver's name; kept, they go in one write, each at a free place.
 					const laneDocument = lane.document!;
@@ -514,8 +515,9 @@ export class Privacy {
 			practiceConn.document!.transact(() => removeMemberInfo(practiceConn.document!, memberId), SERVER_ORIGIN);
 			erased.push({ doc: practiceDoc(practiceId), ydoc: practiceConn.document! });
 			await this.deps.whenStored();
-			await this.deps.storage.forgetMember(memberId);
-			await this.deps.storage.eraseHistory(erased.map(({ doc, ydoc }) => ({ doc, state: Y.encodeStateAsUpdateV2(ydoc) })));
+			await this.deps.storage.records.members.forget(memberId);
+			await this.deps.storage.log.forgetAuthor(memberId);
+			await this.deps.storage.log.erase(erased.map(({ doc, ydoc }) => ({ doc, state: Y.encodeStateAsUpdateV2(ydoc) })));
 		} finally {
 			await Promise.all(opened.map((c) => c.disconnect()));
 		}

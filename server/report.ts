@@ -1,6 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 import type { History } from './history.ts';
-import type { MarkRecord } from './storage/types.ts';
+import type { MarkRecord } from './records.ts';
 import type { BoardId, PracticeId } from '../src/lib/domain/ids.ts';
 import { boardsOf } from '../src/lib/domain/practice.ts';
 import type { Framework, Localized } from '../src/lib/domain/frameworks.ts';

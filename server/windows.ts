@@ -14,6 +14,7 @@ import {
 	type CollectionWindow
 } from '../src/lib/domain/windows.ts';
 import type { Storage } from './storage/types.ts';
+import { membersOf } from './records.ts';
 import { SERVER_ORIGIN } from './privacy.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
@@ -116,7 +117,7 @@ export class Windows {
 	async contributions(practiceId: PracticeId, boardId: BoardId, now = Date.now()): Promise<Contributions> {
 		const window = await this.read(practiceId, boardId);
 		if (!window) throw new WindowError('not-found', 'This board has no collection window.');
-		const members = (await this.deps.storage.listMembers(practiceId)).filter((m) => m.role !== 'observer' && m.removedAt === null);
+		const members = membersOf(await this.deps.storage.records.members.list(practiceId)).filter((m) => m.role !== 'observer' && m.removedAt === null);
 		const from = window.opensAt;
 		const to = windowEnd(window);
 		const collective = await this.deps.readDocument(collectiveDoc(practiceId, boardId));

@@ -1,4 +1,4 @@
-import type { LoggedUpdate, Storage } from './storage/types.ts';
+import type { DocumentLog, LoggedUpdate } from './storage/log.ts';
 
 interface Entry {
 	readonly update: LoggedUpdate;
@@ -26,11 +26,11 @@ export class WriteBatcher {
 	onStored: (counts: Map<string, number>) => void = () => {};
 	onError: (error: unknown) => void = () => {};
 
-	private readonly storage: Storage;
+	private readonly log: DocumentLog;
 	private readonly maxBackoffMs: number;
 
-	constructor(storage: Storage, maxBackoffMs = 5000) {
-		this.storage = storage;
+	constructor(log: DocumentLog, maxBackoffMs = 5000) {
+		this.log = log;
 		this.maxBackoffMs = maxBackoffMs;
 	}
 
@@ -83,7 +83,7 @@ export class WriteBatcher {
 		this.inFlightCount = batch.length;
 		this.writing = (async () => {
 			try {
-				await this.storage.appendUpdates(batch.map((e) => e.update));
+				await this.log.append(batch.map((e) => e.update));
 				this.backoffMs = 0;
 				const counts = new Map<string, number>();
 				for (const e of batch) {

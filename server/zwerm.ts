@@ -17,7 +17,7 @@ import { Windows } from './windows.ts';
 import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, StrangerLimits, TokenBucket, clientAddress, limitFailedSignIns, resolveLimits, type Limits } from './limits.ts';
-import { ZwermMetrics, instrumentStorage } from './metrics.ts';
+import { ZwermMetrics, instrumentLog } from './metrics.ts';
 import { createControlChannel, createRedisExtension, type RedisSettings } from './redis.ts';
 import { AwarenessThrottle, crowdInterval } from './awareness-throttle.ts';
 import type { MemberId } from '../src/lib/domain/ids.ts';
@@ -72,11 +72,11 @@ export function createZwerm(options: ZwermOptions) {
 	const limitStats = new LimitStats();
 	/** Each connection's address, by the request Hocuspocus hands to its hooks. */
 	const upgrades = new WeakMap<Request, { address: string; refused: boolean; close: () => void }>();
-	const durable = new DurableLog(instrumentStorage(storage, metrics), {
+	const durable = new DurableLog(instrumentLog(storage.log, metrics), {
 		checkpointEvery: options.checkpointEvery ?? 500,
 		log: (event, fields) => logger.warn(event, fields)
 	});
-	const quota = new Quota(storage, options.quota);
+	const quota = new Quota(storage.log, options.quota);
 	const openDirect = (name: string) => hocuspocus.openDirectConnection(name, {});
 	const whenStored = () => durable.batcher.idle();
 	const privacy = new Privacy({ storage, openDirect, whenStored, logger, readDocument: (name) => readDocument(name) });
@@ -254,7 +254,7 @@ export function createZwerm(options: ZwermOptions) {
 	async function readDocument(name: string): Promise<Y.Doc> {
 		const live = hocuspocus.documents.get(name);
 		if (live) return live;
-		const stored = await storage.loadDocument(name);
+		const stored = await storage.log.load(name);
 		const doc = new Y.Doc();
 		if (stored.checkpoint) Y.applyUpdateV2(doc, stored.checkpoint);
 		for (const update of stored.updates) Y.applyUpdate(doc, update);

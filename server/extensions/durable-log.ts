@@ -9,7 +9,7 @@ import type {
 	onStoreDocumentPayload
 } from '@hocuspocus/server';
 import type { MemberId } from '../../src/lib/domain/ids.ts';
-import type { Storage } from '../storage/types.ts';
+import type { DocumentLog } from '../storage/log.ts';
 import { WriteBatcher } from '../write-batcher.ts';
 import { GatedSocket } from '../gated-socket.ts';
 import { CloseError } from '../close-reasons.ts';
@@ -52,12 +52,12 @@ export class DurableLog implements Extension {
 	private readonly sinceCheckpoint = new Map<string, number>();
 	private readonly compacting = new Map<string, Promise<void>>();
 
-	private readonly storage: Storage;
+	private readonly log: DocumentLog;
 
-	constructor(storage: Storage, options: Partial<DurableLogOptions> = {}) {
-		this.storage = storage;
+	constructor(log: DocumentLog, options: Partial<DurableLogOptions> = {}) {
+		this.log = log;
 		this.options = { checkpointEvery: 500, log: () => {}, ...options };
-		this.batcher = new WriteBatcher(storage);
+		this.batcher = new WriteBatcher(log);
 		this.batcher.onError = (error) => this.options.log('log-write-failed', { error: String(error) });
 		this.batcher.onStored = (counts) => {
 			for (const [doc, n] of counts) {
@@ -71,7 +71,7 @@ export class DurableLog implements Extension {
 	async onLoadDocument({ document, documentName }: onLoadDocumentPayload): Promise<void> {
 		// A document unloaded a moment ago may still have updates on their way to disk.
 		await this.batcher.stored(documentName);
-		const stored = await this.storage.loadDocument(documentName);
+		const stored = await this.log.load(documentName);
 		document.transact(() => {
 			if (stored.checkpoint) Y.applyUpdateV2(document, stored.checkpoint);
 			for (const update of stored.updates) Y.applyUpdate(document, update);
@@ -193,12 +193,12 @@ export class DurableLog implements Extension {
 		if (running) return running;
 		const task = (async () => {
 			try {
-				const stored = await this.storage.loadDocument(doc);
+				const stored = await this.log.load(doc);
 				if (stored.updates.length === 0) return;
 				const ydoc = new Y.Doc();
 				if (stored.checkpoint) Y.applyUpdateV2(ydoc, stored.checkpoint);
 				for (const update of stored.updates) Y.applyUpdate(ydoc, update);
-				await this.storage.writeCheckpoint(doc, stored.lastSeq, Y.encodeStateAsUpdateV2(ydoc));
+				await this.log.checkpoint(doc, stored.lastSeq, Y.encodeStateAsUpdateV2(ydoc));
 				ydoc.destroy();
 				this.sinceCheckpoint.set(doc, Math.max(0, (this.sinceCheckpoint.get(doc) ?? 0) - stored.updates.length));
 			} catch (error) {

@@ -1,6 +1,6 @@
 import { OutgoingMessage } from '@hocuspocus/server';
 import type { Extension, beforeSyncPayload, onChangePayload } from '@hocuspocus/server';
-import type { Storage } from '../storage/types.ts';
+import type { DocumentLog } from '../storage/log.ts';
 import { GatedSocket } from '../gated-socket.ts';
 import { CloseError, type CloseReasonName } from '../close-reasons.ts';
 import { noteGrowth } from '../note-weight.ts';
@@ -44,12 +44,12 @@ export class Quota implements Extension {
 	// Before the schema check (1010) and the log (1000): an honest note that grew too large is told so by name.
 	readonly priority = 1020;
 	readonly limits: QuotaLimits;
-	private readonly storage: Storage;
+	private readonly log: DocumentLog;
 	private readonly members = new Map<string, { minute: ByteBucket; hour: ByteBucket }>();
 	private readonly documents = new Map<string, { bytes: number; countedAt: number }>();
 
-	constructor(storage: Storage, limits: Partial<QuotaLimits> = {}) {
-		this.storage = storage;
+	constructor(log: DocumentLog, limits: Partial<QuotaLimits> = {}) {
+		this.log = log;
 		this.limits = { ...QUOTA, ...limits };
 	}
 
@@ -93,7 +93,7 @@ export class Quota implements Extension {
 		const known = this.documents.get(name);
 		const now = Date.now();
 		if (known && (known.bytes + incoming <= this.limits.documentBytes || now - known.countedAt < RECOUNT_MS)) return known.bytes;
-		const size = await this.storage.documentSize(name);
+		const size = await this.log.size(name);
 		const counted = { bytes: size.checkpointBytes + size.logBytesSinceCheckpoint, countedAt: now };
 		this.documents.set(name, counted);
 		if (this.documents.size > 50_000) this.documents.delete(this.documents.keys().next().value!);

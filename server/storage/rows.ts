@@ -1,8 +1,5 @@
-import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-import type { Role } from '../../src/lib/domain/practice.ts';
-import type { Framework } from '../../src/lib/domain/frameworks.ts';
-import type { Visibility } from '../../src/lib/domain/visibility.ts';
-import type { MarkKind, MarkRecord, MeetingRecord, MemberRecord, PracticeRecord, RoundRecord } from './types.ts';
+import type { HistoryEntry } from './log.ts';
+import type { StoredMark, StoredMeeting, StoredMember, StoredPractice, StoredRound } from './records.ts';
 
 /**
  * Table rows to records, for every adapter: the schemas share column names.
@@ -12,35 +9,35 @@ export type Row = Record<string, unknown>;
 
 const optionalNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export function toPractice(row: Row): PracticeRecord {
+export function toPractice(row: Row): StoredPractice {
 	return {
-		id: row.id as PracticeId,
+		id: row.id as string,
 		name: row.name as string,
-		framework: JSON.parse(row.framework as string) as Framework,
+		framework: row.framework as string,
 		createdAt: Number(row.created_at),
 		participantInvite: row.participant_invite as string,
 		observerInvite: row.observer_invite as string,
-		defaultVisibility: row.default_visibility as Visibility
+		defaultVisibility: row.default_visibility as string
 	};
 }
 
-export function toMember(row: Row | undefined): MemberRecord | null {
+export function toMember(row: Row | undefined): StoredMember | null {
 	if (!row) return null;
 	return {
-		id: row.id as MemberId,
-		practiceId: row.practice_id as PracticeId,
+		id: row.id as string,
+		practiceId: row.practice_id as string,
 		name: row.name as string,
-		role: row.role as Role,
+		role: row.role as string,
 		createdAt: Number(row.created_at),
 		removedAt: optionalNumber(row.removed_at),
 		hadLane: row.had_lane === true || Number(row.had_lane) === 1
 	};
 }
 
-export function toRound(row: Row): RoundRecord {
+export function toRound(row: Row): StoredRound {
 	return {
 		id: row.id as string,
-		practiceId: row.practice_id as PracticeId,
+		practiceId: row.practice_id as string,
 		boardId: row.board_id as string,
 		startedAt: Number(row.started_at),
 		endsAt: Number(row.ends_at),
@@ -48,10 +45,10 @@ export function toRound(row: Row): RoundRecord {
 	};
 }
 
-export function toMeeting(row: Row): MeetingRecord {
+export function toMeeting(row: Row): StoredMeeting {
 	return {
 		id: row.id as string,
-		practiceId: row.practice_id as PracticeId,
+		practiceId: row.practice_id as string,
 		title: row.title as string,
 		date: row.date as string,
 		agenda: JSON.parse(row.agenda as string) as string[],
@@ -60,20 +57,25 @@ export function toMeeting(row: Row): MeetingRecord {
 	};
 }
 
-export function toMark(row: Row): MarkRecord {
+export function toMark(row: Row): StoredMark {
 	return {
 		id: row.id as string,
-		practiceId: row.practice_id as PracticeId,
+		practiceId: row.practice_id as string,
 		boardId: (row.board_id as string | null) ?? null,
-		kind: row.kind as MarkKind,
+		kind: row.kind as string,
 		name: row.name as string,
 		seq: Number(row.seq),
 		at: Number(row.at),
 		meetingId: (row.meeting_id as string | null) ?? null,
-		createdBy: (row.created_by as MemberId | null) ?? null
+		createdBy: (row.created_by as string | null) ?? null
 	};
 }
 
-export function toHistoryEntry(row: Row) {
-	return { seq: Number(row.seq), doc: row.doc as string, at: Number(row.at), memberId: (row.member_id as MemberId | null) ?? null };
+export function toHistoryEntry(row: Row): HistoryEntry {
+	return { seq: Number(row.seq), doc: row.doc as string, at: Number(row.at), memberId: (row.member_id as string | null) ?? null };
+}
+
+/** An invite row, or null. */
+export function toInvite(row: Row | undefined) {
+	return row ? { practiceId: row.practice_id as string, role: row.role as 'participant' | 'observer' } : null;
 }

@@ -14,7 +14,7 @@ import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
 import { dayOf, setAnonymous } from '../../src/lib/domain/visibility.ts';
 import type { BoardId } from '../../src/lib/domain/ids.ts';
 import type { Session } from '../../server/practices.ts';
-import type { PracticeRecord } from '../../server/storage/types.ts';
+import type { PracticeRecord } from '../../server/records.ts';
 import { exportPractice } from '../../server/export.ts';
 
 /**

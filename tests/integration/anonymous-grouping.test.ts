@@ -60,7 +60,7 @@ function notesIn(update: Uint8Array): string[] {
 async function authors(p: PracticeId, writers: readonly Session[]): Promise<Map<string, string>> {
 	const out = new Map<string, string>();
 	for (const w of writers) {
-		for (const { anonId } of await server.zwerm.storage.anonymousLinks(privateDoc(p, board, w.member.id))) out.set(anonId, w.member.id);
+		for (const { anonId } of await server.zwerm.storage.records.anonymousLinks.of(privateDoc(p, board, w.member.id))) out.set(anonId, w.member.id);
 	}
 	return out;
 }

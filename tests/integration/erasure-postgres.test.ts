@@ -83,7 +83,7 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		const source = createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: anonymousText });
 		setAnonymous(priv.doc, source, true);
 		await Promise.all([priv.saved(), lane.saved()]);
-		await expect.poll(async () => (await server!.zwerm.storage.anonymousLinks(privateDoc(p, board, leaver.member.id))).length).toBe(1);
+		await expect.poll(async () => (await server!.zwerm.storage.records.anonymousLinks.of(privateDoc(p, board, leaver.member.id))).length).toBe(1);
 		await server.zwerm.durable.batcher.idle();
 
 		// Before: the search below can find them.
@@ -119,9 +119,9 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		server = await startTestServer({ storage: () => PostgresStorage.open(url) });
 		expect(listNotes(await server.zwerm.readDocument(privateDoc(p, board, leaver.member.id)))).toEqual([]);
 		expect(listNotes(await server.zwerm.readDocument(laneDoc(p, board, leaver.member.id)))).toEqual([]);
-		const members = await server.zwerm.storage.listMembers(p);
+		const members = await server.zwerm.storage.records.members.list(p);
 		expect(members.map((m) => m.id)).not.toContain(leaver.member.id);
-		expect((await server.zwerm.storage.getMember(leaver.member.id))?.name).toBe('');
+		expect((await server.zwerm.storage.records.members.get(leaver.member.id))?.name).toBe('');
 		const practiceMembers = (await server.zwerm.readDocument(practiceDoc(p))).getMap('members');
 		expect(practiceMembers.has(leaver.member.id)).toBe(false);
 	});

@@ -156,7 +156,7 @@ describe('leaving', () => {
 		expect(storedBytes(privateDoc(p, boards[0], leaver.member.id)).some((b) => b.includes(secret))).toBe(true);
 		expect(linksTo(leaver.member.id)).toBe(1);
 		const anonName = anonymousDoc(p, boards[1]);
-		const anonHistory = async () => (await server.zwerm.storage.historyOf([anonName])).map((e) => e.seq);
+		const anonHistory = async () => (await server.zwerm.storage.log.history([anonName])).map((e) => e.seq);
 		const anonBefore = await anonHistory();
 		let anonFrames = 0;
 		watching.anon[1].doc.on('update', () => anonFrames++);

@@ -36,7 +36,7 @@ async function logged(name: string, by: MemberId, write: (doc: Y.Doc) => void): 
 	const updates: LoggedUpdate[] = [];
 	doc.on('update', (update: Uint8Array) => updates.push({ doc: name, update, at: Date.now(), memberId: by }));
 	write(doc);
-	await server.zwerm.storage.appendUpdates(updates);
+	await server.zwerm.storage.log.append(updates);
 	doc.destroy();
 }
 
@@ -57,7 +57,7 @@ describe('replay of a long note edited many times', () => {
 			const id = createNote(doc, { createdBy: anna, at: Date.now(), text: 'Samen' });
 			for (let i = 0; i < 20; i++) moveNote(doc, id, i / 20, 0.5);
 		});
-		const head = await server.zwerm.storage.headSeq();
+		const head = await server.zwerm.storage.log.headSeq();
 
 		let from = 0;
 		let start: BoardView | null = null;
@@ -98,7 +98,7 @@ describe('replay of a long note edited many times', () => {
 		await logged(laneDoc(p, board, anna), anna, (doc) => {
 			for (let i = 0; i < 40; i++) createNote(doc, { createdBy: anna, at: Date.now(), text: `${i}`.padEnd(30_000, 'x') });
 		});
-		const head = await server.zwerm.storage.headSeq();
+		const head = await server.zwerm.storage.log.headSeq();
 		const first = await server.zwerm.history.replay(p, board, 0, head);
 		expect(first.to).toBeLessThan(head);
 		expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThanOrEqual(REPLAY_PAGE_BYTES);

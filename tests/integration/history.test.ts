@@ -20,7 +20,7 @@ import { changeVisibility } from '../../src/lib/domain/visibility.ts';
 import { applySteps, type BoardView, type LaneKey } from '../../src/lib/domain/history.ts';
 import { NOTE_COLORS } from '../../src/lib/domain/palette.ts';
 import type { BoardId } from '../../src/lib/domain/ids.ts';
-import type { MarkRecord } from '../../server/storage/types.ts';
+import type { MarkRecord } from '../../server/records.ts';
 
 /**
  * The timeline replays the durable log: a board at any moment, steps between

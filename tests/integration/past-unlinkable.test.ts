@@ -142,7 +142,7 @@ describe('making a note anonymous', () => {
 		expect(mirrored.id).not.toBe(shared);
 		expect(mirrored.id).not.toBe(copy);
 		expect([mirrored.px, mirrored.py]).toEqual([NOTE_GAP, NOTE_GAP]);
-		const links = await server.zwerm.storage.anonymousLinks(privateDoc(p, board, anna.member.id));
+		const links = await server.zwerm.storage.records.anonymousLinks.of(privateDoc(p, board, anna.member.id));
 		expect(links.map((l) => l.noteId)).toEqual([copy]);
 	});
 });

@@ -2,7 +2,7 @@ import { error, type Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
 import { InvalidIdError, parseBoardId, parseMemberId, parseNoteId, type BoardId, type MemberId, type NoteId } from '$lib/domain/ids.ts';
 import { findBoard } from '$lib/domain/practice.ts';
-import type { MemberRecord, PracticeRecord } from '$server/storage/types.ts';
+import type { MemberRecord, PracticeRecord } from '$server/records.ts';
 import { practiceIdParam, requireMember } from './session.ts';
 
 /** Parses a JSON body (16 KiB at most); refuses anything else with a clear 4xx. */

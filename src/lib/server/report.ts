@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { Zwerm } from '$server/zwerm.ts';
-import type { PracticeRecord } from '$server/storage/types.ts';
+import type { PracticeRecord } from '$server/records.ts';
 import { buildReport, meetingRange, type Report, type ReportLanguage, type ReportMoment } from '$server/report.ts';
 import { readPractice } from '$lib/domain/practice.ts';
 import { practiceDoc } from '$lib/domain/docnames.ts';
@@ -16,7 +16,7 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 		language === 'en'
 			? { start: 'the beginning', now: 'now', opened: (m: string) => `the start of ${m}`, ended: (m: string) => `the end of ${m}` }
 			: { start: 'het begin', now: 'nu', opened: (m: string) => `het begin van ${m}`, ended: (m: string) => `het einde van ${m}` };
-	const head = await zwerm.storage.headSeq();
+	const head = await zwerm.storage.log.headSeq();
 	const now: ReportMoment = { seq: head, label: labels.now, at: Date.now() };
 	const moment = (raw: string | null, fallback: ReportMoment): ReportMoment => {
 		if (raw === null || raw === '') return fallback;

@@ -14,7 +14,7 @@ export const GET: RequestHandler = async () => {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	try {
 		await Promise.race([
-			zwerm.storage.lastSeq('healthz'),
+			zwerm.storage.log.lastSeq('healthz'),
 			new Promise((_, reject) => {
 				timer = setTimeout(() => reject(new Error('storage check timed out')), STORAGE_CHECK_MS);
 			})

@@ -1,0 +1,171 @@
+/**
+ * The records: practices, members, device codes, anonymous links, rounds,
+ * meetings, marks and visits, one small interface each. The rules they keep
+ * are REC-1… in docs/SPEC.md; the contract suite
+ * (tests/integration/storage-records.contract.test.ts) cites them. Ids, roles,
+ * visibilities and kinds are plain strings here; the server's typed views
+ * and conversions are in server/records.ts.
+ */
+
+export interface StoredPractice {
+	readonly id: string;
+	readonly name: string;
+	/** The practice's framework as JSON text, kept as given. */
+	readonly framework: string;
+	readonly createdAt: number;
+	/** Invite tokens in the clear: the facilitator is shown them again. Looked up by hash. */
+	readonly participantInvite: string;
+	readonly observerInvite: string;
+	/** Visibility of new individual notes. */
+	readonly defaultVisibility: string;
+}
+
+export interface StoredInvite {
+	readonly practiceId: string;
+	readonly role: 'participant' | 'observer';
+}
+
+export interface StoredMember {
+	readonly id: string;
+	readonly practiceId: string;
+	readonly name: string;
+	/** 'facilitator', 'participant' or 'observer'; only 'observer' has no lane. */
+	readonly role: string;
+	readonly createdAt: number;
+	readonly removedAt: number | null;
+	/** Had an individual lane (was not an observer); false again after being forgotten. */
+	readonly hadLane: boolean;
+}
+
+/** A one-time code that signs another device in as a member (see server/device-codes.ts). Stored by hash. */
+export interface StoredDeviceCode {
+	readonly codeHash: string;
+	readonly memberId: string;
+	readonly createdAt: number;
+	readonly expiresAt: number;
+}
+
+export interface StoredRound {
+	readonly id: string;
+	readonly practiceId: string;
+	readonly boardId: string;
+	readonly startedAt: number;
+	readonly endsAt: number;
+	readonly revealedAt: number | null;
+}
+
+export interface StoredMeeting {
+	readonly id: string;
+	readonly practiceId: string;
+	readonly title: string;
+	/** The meeting's date as the facilitator gave it (YYYY-MM-DD). */
+	readonly date: string;
+	/** Board ids on the agenda. */
+	readonly agenda: readonly string[];
+	readonly startedAt: number;
+	readonly endedAt: number | null;
+}
+
+/** A named moment on the timeline: a position in the log (all boards unless `boardId`). */
+export interface StoredMark {
+	readonly id: string;
+	readonly practiceId: string;
+	readonly boardId: string | null;
+	readonly kind: string;
+	readonly name: string;
+	readonly seq: number;
+	readonly at: number;
+	readonly meetingId: string | null;
+	readonly createdBy: string | null;
+}
+
+export interface InviteHashes {
+	readonly participant: string;
+	readonly observer: string;
+}
+
+export interface PracticeRecords {
+	/** A practice and its two invites, or nothing (REC-1). */
+	create(practice: StoredPractice, inviteHashes: InviteHashes): Promise<void>;
+	get(id: string): Promise<StoredPractice | null>;
+	findInvite(tokenHash: string): Promise<StoredInvite | null>;
+	/** New invite tokens and hashes; the old hashes stop working (REC-2). */
+	renewInvites(practiceId: string, tokens: InviteHashes, hashes: InviteHashes): Promise<void>;
+	setDefaultVisibility(practiceId: string, visibility: string): Promise<void>;
+}
+
+export interface MemberRecords {
+	/** A member and the session made on joining (REC-3, REC-4). */
+	add(member: StoredMember, sessionHash: string): Promise<void>;
+	/** The active member behind a session: the one made on joining, or another device's. */
+	findSession(sessionHash: string): Promise<StoredMember | null>;
+	get(id: string): Promise<StoredMember | null>;
+	/** Members who have not been removed, in order of joining (REC-5). */
+	list(practiceId: string): Promise<StoredMember[]>;
+	update(id: string, change: { name?: string; role?: string }): Promise<void>;
+	/** Removes a member: their sessions (every device's) and device codes stop working at once (REC-6). */
+	remove(id: string, at: number): Promise<void>;
+	/** A member who left: name blank, no lane, no marks attributed, no visits (REC-7). */
+	forget(id: string): Promise<void>;
+}
+
+export interface DeviceCodeRecords {
+	/** Keeps a device code; the member's earlier codes (and every expired one) are dropped (REC-8). */
+	save(code: StoredDeviceCode): Promise<void>;
+	/** The active member an unexpired code signs in as, without using it up. */
+	find(codeHash: string, now: number): Promise<{ member: StoredMember; expiresAt: number } | null>;
+	/**
+	 * Uses a code up: if it is unexpired and its member active, it is deleted and
+	 * a new session (another device's) is added for that member, in one
+	 * transaction. Of two concurrent redemptions at most one succeeds (REC-9).
+	 */
+	redeem(codeHash: string, now: number, sessionHash: string): Promise<StoredMember | null>;
+	revoke(memberId: string): Promise<void>;
+}
+
+/** Which anonymous note mirrors which private note: known to the server only (REC-10). */
+export interface AnonymousLinks {
+	of(sourceDoc: string): Promise<{ anonId: string; noteId: string }[]>;
+	link(anonId: string, sourceDoc: string, noteId: string): Promise<void>;
+	unlink(anonIds: readonly string[]): Promise<void>;
+	unlinkSources(sourceDocs: readonly string[]): Promise<void>;
+}
+
+export interface RoundRecords {
+	create(round: StoredRound): Promise<void>;
+	/** Reveals an open round; a revealed or unknown one is left alone (REC-11). */
+	reveal(id: string, at: number): Promise<void>;
+	open(): Promise<StoredRound[]>;
+}
+
+export interface MeetingRecords {
+	create(meeting: StoredMeeting): Promise<void>;
+	/** Ends an open meeting; an ended one keeps its end (REC-12). */
+	end(id: string, at: number): Promise<void>;
+	get(id: string): Promise<StoredMeeting | null>;
+	list(practiceId: string): Promise<StoredMeeting[]>;
+}
+
+export interface MarkRecords {
+	add(mark: StoredMark): Promise<void>;
+	/** Marks of a practice in timeline order; with `boardId`, the practice-wide ones and that board's (REC-13). */
+	list(practiceId: string, boardId?: string): Promise<StoredMark[]>;
+}
+
+export interface VisitRecords {
+	/** Per board, the log position up to which a member has seen it. */
+	of(memberId: string): Promise<Map<string, number>>;
+	/** Records a visit; a position lower than the one recorded is ignored (REC-14). */
+	mark(memberId: string, boardId: string, seq: number, at: number): Promise<void>;
+}
+
+export interface Records {
+	readonly practices: PracticeRecords;
+	readonly members: MemberRecords;
+	readonly deviceCodes: DeviceCodeRecords;
+	readonly anonymousLinks: AnonymousLinks;
+	readonly rounds: RoundRecords;
+	readonly meetings: MeetingRecords;
+	readonly marks: MarkRecords;
+	readonly visits: VisitRecords;
+}

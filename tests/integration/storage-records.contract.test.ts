@@ -1,0 +1,367 @@
+/**
+ * The records' contract (server/storage/records.ts): the rules REC-1… of
+ * docs/SPEC.md, each `it` naming the ones it checks, run against SQLite and
+ * PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage, StoredRound } from '../../server/storage/types.ts';
+import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { randomId } from '../../src/lib/domain/ids.ts';
+import { postgresAvailable } from '../helpers/postgres.ts';
+import {
+	againstEachAdapter,
+	docName,
+	givenMember,
+	givenPractice,
+	inviteHashes,
+	lazyTestDatabase,
+	memberRecord,
+	practiceRecord,
+	T0
+} from '../helpers/storage-contract.ts';
+
+againstEachAdapter('records contract', ({ open }) => {
+	describe('the records', () => {
+		let storage: Storage;
+		beforeAll(async () => {
+			storage = await open();
+		});
+		afterAll(async () => {
+			await storage?.close();
+		});
+
+		describe('practices and invites', () => {
+			it('REC-2, REC-3: stores a practice, framework and all, and finds its invites by hash', async () => {
+				const { practice, invites } = await givenPractice(storage);
+				expect(await storage.records.practices.get(practice.id)).toEqual(practice);
+				expect(await storage.records.practices.findInvite(invites.participant)).toEqual({ practiceId: practice.id, role: 'participant' });
+				expect(await storage.records.practices.findInvite(invites.observer)).toEqual({ practiceId: practice.id, role: 'observer' });
+				expect(await storage.records.practices.findInvite(randomId(43))).toBeNull();
+				expect(await storage.records.practices.get(randomId(16))).toBeNull();
+			});
+
+			it('REC-1: creates a practice with its invites or not at all', async () => {
+				const { practice } = await givenPractice(storage);
+				const again = inviteHashes();
+				await expect(storage.records.practices.create(practiceRecord({ id: practice.id }), again)).rejects.toThrow();
+				expect(await storage.records.practices.findInvite(again.participant)).toBeNull();
+				expect(await storage.records.practices.get(practice.id)).toEqual(practice);
+			});
+
+			it('REC-4: keeps the default visibility it is given, and changes it', async () => {
+				const { practice } = await givenPractice(storage, { defaultVisibility: 'private' });
+				expect((await storage.records.practices.get(practice.id))?.defaultVisibility).toBe('private');
+				await storage.records.practices.setDefaultVisibility(practice.id, 'anonymous');
+				expect((await storage.records.practices.get(practice.id))?.defaultVisibility).toBe('anonymous');
+			});
+
+			it('REC-3: renews invites: old hashes stop working, other practices keep theirs', async () => {
+				const { practice, invites } = await givenPractice(storage);
+				const other = await givenPractice(storage);
+				const tokens = { participant: randomId(32), observer: randomId(32) };
+				const renewed = inviteHashes();
+				await storage.records.practices.renewInvites(practice.id, tokens, renewed);
+				expect(await storage.records.practices.findInvite(invites.participant)).toBeNull();
+				expect(await storage.records.practices.findInvite(invites.observer)).toBeNull();
+				expect(await storage.records.practices.findInvite(renewed.participant)).toEqual({ practiceId: practice.id, role: 'participant' });
+				expect(await storage.records.practices.findInvite(renewed.observer)).toEqual({ practiceId: practice.id, role: 'observer' });
+				expect(await storage.records.practices.get(practice.id)).toMatchObject({ participantInvite: tokens.participant, observerInvite: tokens.observer });
+				expect(await storage.records.practices.findInvite(other.invites.participant)).toEqual({ practiceId: other.practice.id, role: 'participant' });
+			});
+		});
+
+		describe('members and sessions', () => {
+			it('REC-5, REC-6: finds members by session and by id; a lane comes with every role but observer', async () => {
+				const { practice } = await givenPractice(storage);
+				const fac = await givenMember(storage, practice.id, 'facilitator');
+				const part = await givenMember(storage, practice.id, 'participant');
+				const obs = await givenMember(storage, practice.id, 'observer', { hadLane: true });
+				expect(await storage.records.members.findSession(fac.session)).toEqual({ ...fac.member, hadLane: true });
+				expect(await storage.records.members.findSession(part.session)).toEqual({ ...part.member, hadLane: true });
+				// The lane follows from the role, not from the record handed in.
+				expect(await storage.records.members.findSession(obs.session)).toEqual({ ...obs.member, hadLane: false });
+				expect(await storage.records.members.get(part.member.id)).toEqual(part.member);
+				expect(await storage.records.members.findSession(randomId(43))).toBeNull();
+				expect(await storage.records.members.get(randomId(16))).toBeNull();
+			});
+
+			it('REC-5: refuses a second member with the same session hash', async () => {
+				const { practice } = await givenPractice(storage);
+				const { session } = await givenMember(storage, practice.id, 'participant');
+				await expect(storage.records.members.add(memberRecord(practice.id, 'participant'), session)).rejects.toThrow();
+			});
+
+			it('REC-7, REC-9: lists members in order of joining, then by id byte by byte, without removed ones', async () => {
+				const { practice } = await givenPractice(storage);
+				const other = await givenPractice(storage);
+				await givenMember(storage, other.practice.id, 'participant');
+				// Ids that sort differently by byte and by a language's collation.
+				const suffix = randomId(12);
+				const ids = ['bob', 'Bob', 'Zed', 'apple', '_x', '-y'].map((p) => (p + suffix));
+				const joined = [];
+				for (const [i, id] of ids.entries()) joined.push((await givenMember(storage, practice.id, 'participant', { id, createdAt: T0 + (i < 5 ? 1 : 0) })).member);
+				const expected = [joined[5], ...joined.slice(0, 5).sort((a, b) => (a.id < b.id ? -1 : 1))];
+				expect((await storage.records.members.list(practice.id)).map((m) => m.id)).toEqual(expected.map((m) => m.id));
+
+				await storage.records.members.remove(ids[1], T0 + 5000);
+				expect((await storage.records.members.list(practice.id)).map((m) => m.id)).toEqual(expected.filter((m) => m.id !== ids[1]).map((m) => m.id));
+				expect(await storage.records.members.get(ids[1])).toEqual({ ...joined[1], removedAt: T0 + 5000 });
+			});
+
+			it('REC-9: a removed member’s session stops working at once', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member, session } = await givenMember(storage, practice.id, 'participant');
+				await storage.records.members.remove(member.id, T0 + 9000);
+				expect(await storage.records.members.findSession(session)).toBeNull();
+				expect((await storage.records.members.get(member.id))?.removedAt).toBe(T0 + 9000);
+			});
+
+			it('REC-11, REC-12: a device code signs in once, before it expires, as its member; a newer code replaces it', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member } = await givenMember(storage, practice.id, 'participant');
+				const other = await givenMember(storage, practice.id, 'observer');
+				const code = { codeHash: randomId(43), memberId: member.id, createdAt: T0, expiresAt: T0 + 600_000 };
+				await storage.records.deviceCodes.save(code);
+				await storage.records.deviceCodes.save({ codeHash: randomId(43), memberId: other.member.id, createdAt: T0, expiresAt: T0 + 600_000 });
+				// Looking does not use it up.
+				expect(await storage.records.deviceCodes.find(code.codeHash, T0 + 1)).toEqual({ member: { ...member, hadLane: true }, expiresAt: T0 + 600_000 });
+				expect(await storage.records.deviceCodes.find(code.codeHash, T0 + 1)).not.toBeNull();
+				expect(await storage.records.deviceCodes.find(code.codeHash, T0 + 600_000)).toBeNull();
+				expect(await storage.records.deviceCodes.redeem(code.codeHash, T0 + 600_000, randomId(43))).toBeNull();
+
+				// Redeemed: a second session for the member, the first still works; the code is gone.
+				const device = randomId(43);
+				const racing = await Promise.all([
+					storage.records.deviceCodes.redeem(code.codeHash, T0 + 2, device),
+					storage.records.deviceCodes.redeem(code.codeHash, T0 + 2, randomId(43))
+				]);
+				expect(racing.filter((m) => m !== null)).toEqual([{ ...member, hadLane: true }]);
+				expect(racing[0]).not.toBeNull();
+				expect(await storage.records.members.findSession(device)).toEqual({ ...member, hadLane: true });
+				expect(await storage.records.deviceCodes.find(code.codeHash, T0 + 3)).toBeNull();
+				expect(await storage.records.deviceCodes.redeem(code.codeHash, T0 + 3, randomId(43))).toBeNull();
+
+				// A new code replaces the member's earlier one; revoking drops it; another member's stays.
+				const first = { codeHash: randomId(43), memberId: member.id, createdAt: T0 + 10, expiresAt: T0 + 600_010 };
+				const second = { ...first, codeHash: randomId(43), createdAt: T0 + 20 };
+				await storage.records.deviceCodes.save(first);
+				await storage.records.deviceCodes.save(second);
+				expect(await storage.records.deviceCodes.find(first.codeHash, T0 + 30)).toBeNull();
+				expect(await storage.records.deviceCodes.find(second.codeHash, T0 + 30)).not.toBeNull();
+				await storage.records.deviceCodes.revoke(member.id);
+				expect(await storage.records.deviceCodes.find(second.codeHash, T0 + 30)).toBeNull();
+			});
+
+			it('REC-9, REC-12: a removed member’s device codes and other devices’ sessions die with them', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member, session } = await givenMember(storage, practice.id, 'participant');
+				const used = randomId(43);
+				await storage.records.deviceCodes.save({ codeHash: used, memberId: member.id, createdAt: T0, expiresAt: T0 + 600_000 });
+				const device = randomId(43);
+				expect(await storage.records.deviceCodes.redeem(used, T0 + 1, device)).not.toBeNull();
+				const pending = randomId(43);
+				await storage.records.deviceCodes.save({ codeHash: pending, memberId: member.id, createdAt: T0 + 2, expiresAt: T0 + 600_000 });
+
+				await storage.records.members.remove(member.id, T0 + 5);
+				expect(await storage.records.members.findSession(session)).toBeNull();
+				expect(await storage.records.members.findSession(device)).toBeNull();
+				expect(await storage.records.deviceCodes.find(pending, T0 + 6)).toBeNull();
+				expect(await storage.records.deviceCodes.redeem(pending, T0 + 6, randomId(43))).toBeNull();
+			});
+
+			it('REC-8: renames and changes roles; a lane once had is remembered, also after becoming an observer', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member, session } = await givenMember(storage, practice.id, 'observer');
+				await storage.records.members.update(member.id, { name: 'Olga Waarnemer' });
+				expect(await storage.records.members.findSession(session)).toEqual({ ...member, name: 'Olga Waarnemer', hadLane: false });
+
+				await storage.records.members.update(member.id, { role: 'observer' });
+				expect((await storage.records.members.get(member.id))?.hadLane).toBe(false);
+
+				await storage.records.members.update(member.id, { role: 'participant' });
+				expect(await storage.records.members.get(member.id)).toMatchObject({ role: 'participant', hadLane: true, name: 'Olga Waarnemer' });
+
+				await storage.records.members.update(member.id, { role: 'observer', name: 'Olga' });
+				expect(await storage.records.members.get(member.id)).toMatchObject({ role: 'observer', hadLane: true, name: 'Olga' });
+
+				await storage.records.members.update(member.id, {});
+				expect(await storage.records.members.get(member.id)).toMatchObject({ role: 'observer', hadLane: true, name: 'Olga' });
+
+				await storage.records.members.update(member.id, { role: 'facilitator' });
+				expect(await storage.records.members.get(member.id)).toMatchObject({ role: 'facilitator', hadLane: true });
+			});
+
+			it('REC-10: forgets a member: name blank, no lane; other members keep theirs; forgetting again changes nothing', async () => {
+				const { practice } = await givenPractice(storage);
+				const leaving = await givenMember(storage, practice.id, 'participant', { name: 'Piet Vertrekker' });
+				const staying = await givenMember(storage, practice.id, 'participant');
+				await storage.records.members.forget(leaving.member.id);
+				expect(await storage.records.members.get(leaving.member.id)).toEqual({ ...leaving.member, name: '', hadLane: false });
+				expect(await storage.records.members.get(staying.member.id)).toEqual(staying.member);
+				await storage.records.members.forget(leaving.member.id);
+				expect(await storage.records.members.get(leaving.member.id)).toEqual({ ...leaving.member, name: '', hadLane: false });
+			});
+		});
+
+		describe('silent rounds', () => {
+			it('REC-14: creates rounds, reveals each once, and lists the open ones', async () => {
+				const { practice } = await givenPractice(storage);
+				const round = (boardId: string, revealedAt: number | null = null): StoredRound => ({
+					id: randomId(12),
+					practiceId: practice.id,
+					boardId,
+					startedAt: T0 + 123_456,
+					endsAt: T0 + 123_456 + 5 * 60_000,
+					revealedAt
+				});
+				const a = round('normativiteit');
+				const b = round('ruimte');
+				const done = round('doel', T0);
+				for (const r of [a, b, done]) await storage.records.rounds.create(r);
+				const open = async () =>
+					(await storage.records.rounds.open()).filter((r) => r.practiceId === practice.id).sort((x, y) => (x.id < y.id ? -1 : 1));
+				expect(await open()).toEqual([a, b].sort((x, y) => (x.id < y.id ? -1 : 1)));
+
+				await storage.records.rounds.reveal(a.id, T0 + 200_000);
+				expect(await open()).toEqual([b]);
+				// Revealing again (or an unknown round) changes nothing.
+				await storage.records.rounds.reveal(a.id, T0 + 300_000);
+				await storage.records.rounds.reveal(randomId(12), T0);
+				expect(await open()).toEqual([b]);
+				await expect(storage.records.rounds.create(a)).rejects.toThrow();
+			});
+		});
+
+		describe('anonymous links', () => {
+			const sorted = (links: { anonId: string; noteId: string }[]) => [...links].sort((x, y) => (x.anonId < y.anonId ? -1 : 1));
+
+			it('REC-13: links, lists, replaces, unlinks by anonymous id and by source', async () => {
+				const src1 = docName('private-1');
+				const src2 = docName('private-2');
+				const [a1, a2, a3, a4] = [randomId(16), randomId(16), randomId(16), randomId(16)];
+				const [n1, n2, n3] = [randomId(16), randomId(16), randomId(16)];
+				await storage.records.anonymousLinks.link(a1, src1, n1);
+				await storage.records.anonymousLinks.link(a2, src1, n2);
+				await storage.records.anonymousLinks.link(a3, src2, n3);
+				expect(sorted(await storage.records.anonymousLinks.of(src1))).toEqual(sorted([{ anonId: a1, noteId: n1 }, { anonId: a2, noteId: n2 }]));
+				expect(await storage.records.anonymousLinks.of(src2)).toEqual([{ anonId: a3, noteId: n3 }]);
+				expect(await storage.records.anonymousLinks.of(docName('none'))).toEqual([]);
+
+				// One anonymous copy per source note, one source per anonymous note: a new link replaces a clashing one.
+				await storage.records.anonymousLinks.link(a4, src1, n1);
+				expect(sorted(await storage.records.anonymousLinks.of(src1))).toEqual(sorted([{ anonId: a4, noteId: n1 }, { anonId: a2, noteId: n2 }]));
+				await storage.records.anonymousLinks.link(a2, src2, n2);
+				expect(await storage.records.anonymousLinks.of(src1)).toEqual([{ anonId: a4, noteId: n1 }]);
+				expect(sorted(await storage.records.anonymousLinks.of(src2))).toEqual(sorted([{ anonId: a3, noteId: n3 }, { anonId: a2, noteId: n2 }]));
+
+				await storage.records.anonymousLinks.unlink([a3, randomId(16)]);
+				await storage.records.anonymousLinks.unlink([]);
+				expect(await storage.records.anonymousLinks.of(src2)).toEqual([{ anonId: a2, noteId: n2 }]);
+				await storage.records.anonymousLinks.unlinkSources([src1, docName('none')]);
+				await storage.records.anonymousLinks.unlinkSources([]);
+				expect(await storage.records.anonymousLinks.of(src1)).toEqual([]);
+				expect(await storage.records.anonymousLinks.of(src2)).toEqual([{ anonId: a2, noteId: n2 }]);
+			});
+		});
+
+		describe('records on the timeline', () => {
+			it('REC-17, REC-10: remembers how far a member has seen each board, never going back, and forgets it with the member', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member } = await givenMember(storage, practice.id, 'participant');
+				const { member: other } = await givenMember(storage, practice.id, 'participant');
+				expect(await storage.records.visits.of(member.id)).toEqual(new Map());
+				await storage.records.visits.mark(member.id, 'intentie', 10, T0);
+				await storage.records.visits.mark(member.id, 'doelen', 5, T0);
+				await storage.records.visits.mark(member.id, 'intentie', 7, T0 + 1);
+				await storage.records.visits.mark(other.id, 'intentie', 99, T0);
+				expect(await storage.records.visits.of(member.id)).toEqual(new Map([['intentie', 10], ['doelen', 5]]));
+				await storage.records.visits.mark(member.id, 'intentie', 12, T0 + 2);
+				expect((await storage.records.visits.of(member.id)).get('intentie')).toBe(12);
+				await storage.records.members.forget(member.id);
+				expect(await storage.records.visits.of(member.id)).toEqual(new Map());
+				expect((await storage.records.visits.of(other.id)).get('intentie')).toBe(99);
+			});
+
+			it('REC-15, REC-16, REC-10: keeps meetings and marks per practice, and forgets who made a mark when they leave', async () => {
+				const { practice } = await givenPractice(storage);
+				const { practice: elsewhere } = await givenPractice(storage);
+				const { member } = await givenMember(storage, practice.id, 'facilitator');
+				await storage.records.meetings.create({ id: randomId(12), practiceId: elsewhere.id, title: 'Elders', date: '2026-01-01', agenda: [], startedAt: T0, endedAt: null });
+				const meeting = { id: randomId(12), practiceId: practice.id, title: 'Bijeenkomst 1', date: '2026-11-22', agenda: ['intentie', 'doelen'], startedAt: T0 + 10, endedAt: null };
+				await storage.records.meetings.create(meeting);
+				await storage.records.meetings.end(meeting.id, T0 + 20);
+				await storage.records.meetings.end(meeting.id, T0 + 99);
+				expect(await storage.records.meetings.get(meeting.id)).toEqual({ ...meeting, endedAt: T0 + 20 });
+				expect(await storage.records.meetings.list(practice.id)).toEqual([{ ...meeting, endedAt: T0 + 20 }]);
+				expect(await storage.records.meetings.get('nope')).toBeNull();
+
+				const mark = (seq: number, boardId: string | null, kind: string = 'snapshot') => ({
+					id: randomId(12),
+					practiceId: practice.id,
+					boardId,
+					kind,
+					name: `mark ${seq}`,
+					seq,
+					at: T0 + seq,
+					meetingId: kind === 'meeting-end' ? meeting.id : null,
+					createdBy: member.id
+				});
+				const marks = [mark(30, 'intentie', 'restore'), mark(10, null, 'meeting-end'), mark(20, 'doelen')];
+				for (const m of marks) await storage.records.marks.add(m);
+				expect((await storage.records.marks.list(practice.id)).map((m) => m.seq)).toEqual([10, 20, 30]);
+				expect(await storage.records.marks.list(practice.id, 'intentie')).toEqual([marks[1], marks[0]]);
+				expect(await storage.records.marks.list(elsewhere.id)).toEqual([]);
+
+				await storage.records.members.forget(member.id);
+				expect((await storage.records.marks.list(practice.id)).map((m) => m.createdBy)).toEqual([null, null, null]);
+			});
+		});
+
+		describe('opening again', () => {
+			it('REC-18: a second handle on the same store sees every record and migrates nothing twice', async () => {
+				const { practice, invites } = await givenPractice(storage);
+				const { member, session } = await givenMember(storage, practice.id, 'facilitator');
+				const again = await open();
+				try {
+					expect(await again.records.practices.get(practice.id)).toEqual(practice);
+					expect(await again.records.practices.findInvite(invites.observer)).toEqual({ practiceId: practice.id, role: 'observer' });
+					expect(await again.records.members.findSession(session)).toEqual(member);
+					await again.records.members.update(member.id, { name: 'Na herstart' });
+				} finally {
+					await again.close();
+				}
+				expect((await storage.records.members.get(member.id))?.name).toBe('Na herstart');
+			});
+		});
+	});
+});
+
+describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () => {
+	const db = lazyTestDatabase();
+	afterAll(db.drop);
+
+	it('REC-18: migrates a new database once, also when several instances start at the same moment', async () => {
+		const { url, query } = await db();
+		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
+		await Promise.all(stores.map((s) => s.close()));
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
+		const tables = await query<{ table_name: string }>(
+			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
+		);
+		expect(tables.map((t) => t.table_name)).toEqual([
+			'anonymous_notes',
+			'checkpoints',
+			'device_codes',
+			'device_sessions',
+			'invites',
+			'marks',
+			'meetings',
+			'members',
+			'practices',
+			'rounds',
+			'schema_migrations',
+			'updates',
+			'visits'
+		]);
+	});
+});
