@@ -9,6 +9,7 @@ import type { Privacy } from './privacy.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
 import type { MemberRecord, PracticeRecord, Storage } from './storage/types.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
+import { ServiceError } from './errors.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
@@ -38,14 +39,6 @@ export const MemberChangeInput = z.strictObject({
 });
 export const SettingsInput = z.strictObject({ defaultVisibility: z.enum(VISIBILITIES) });
 export const LeaveInput = z.strictObject({ shared: z.enum(['erase', 'anonymize']) });
-
-export class PracticeError extends Error {
-	readonly code: 'not-found' | 'last-facilitator' | 'name-taken';
-	constructor(code: PracticeError['code'], message: string) {
-		super(message);
-		this.code = code;
-	}
-}
 
 export interface Session {
 	readonly member: MemberRecord;
@@ -172,7 +165,7 @@ export class Practices {
 		const previous = this.nameClaims.get(practiceId) ?? Promise.resolve();
 		const run = previous.then(async () => {
 			const others = (await this.storage.listMembers(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
-			if (looksLike(name, others)) throw new PracticeError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
+			if (looksLike(name, others)) throw new ServiceError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
 			return write();
 		});
 		const settled = run.then(() => {}, () => {});
@@ -249,13 +242,13 @@ export class Practices {
 
 	private async activeMember(practiceId: PracticeId, memberId: MemberId): Promise<MemberRecord> {
 		const member = await this.storage.getMember(memberId);
-		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new PracticeError('not-found', 'No such member.');
+		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new ServiceError('not-found', 'No such member.');
 		return member;
 	}
 
 	private async keepAFacilitator(practiceId: PracticeId, leaving: MemberId): Promise<void> {
 		const others = (await this.storage.listMembers(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
-		if (others.length === 0) throw new PracticeError('last-facilitator', 'A practice needs at least one facilitator.');
+		if (others.length === 0) throw new ServiceError('last-facilitator', 'A practice needs at least one facilitator.');
 	}
 
 	private async addMember(practiceId: PracticeId, name: string, role: Role, now: number): Promise<Session> {

@@ -9,18 +9,11 @@ import { SERVER_ORIGIN, applyMirrors, type MirrorChange, type MirrorSource } fro
 import { boardsOf, readPractice, removeMemberInfo, writeRound, type RoundInfo } from '../src/lib/domain/practice.ts';
 import type { RoundRecord, Storage } from './storage/types.ts';
 import type { Logger } from './logger.ts';
+import { ServiceError } from './errors.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
 export { SERVER_ORIGIN } from './mirror.ts';
-
-export class PrivacyError extends Error {
-	readonly code: 'not-found' | 'no-round' | 'round-running';
-	constructor(code: PrivacyError['code'], message: string) {
-		super(message);
-		this.code = code;
-	}
-}
 
 interface Deps {
 	readonly storage: Storage;
@@ -290,7 +283,7 @@ export class Privacy {
 
 	async startRound(practiceId: PracticeId, boardId: BoardId, durationMs: number, now = Date.now()): Promise<RoundRecord> {
 		if (this.rounds.has(roundKey(practiceId, boardId)) || (await this.sharedRound(practiceId, boardId))) {
-			throw new PrivacyError('round-running', 'A silent round is already running on this board.');
+			throw new ServiceError('round-running', 'A silent round is already running on this board.');
 		}
 		const round: RoundRecord = { id: randomId(12), practiceId, boardId, startedAt: now, endsAt: now + durationMs, revealedAt: null };
 		await this.deps.storage.createRound(round);
@@ -304,7 +297,7 @@ export class Privacy {
 		if (!open && this.forwardOrders && (await this.sharedRound(practiceId, boardId))) {
 			return this.forwardOrders({ kind: 'ready', practiceId, boardId, memberId, ready });
 		}
-		if (!open) throw new PrivacyError('no-round', 'No silent round is running on this board.');
+		if (!open) throw new ServiceError('no-round', 'No silent round is running on this board.');
 		if (ready) open.ready.add(memberId);
 		else open.ready.delete(memberId);
 		await this.publishRound(practiceId, boardId);
@@ -362,7 +355,7 @@ export class Privacy {
 		if (!open && this.forwardOrders && (await this.sharedRound(practiceId, boardId))) {
 			return this.forwardOrders({ kind: 'reveal', practiceId, boardId });
 		}
-		if (!open || this.revealing.has(key)) throw new PrivacyError('no-round', 'No silent round is running on this board.');
+		if (!open || this.revealing.has(key)) throw new ServiceError('no-round', 'No silent round is running on this board.');
 		clearTimeout(open.timer);
 		if (open.ticker) clearInterval(open.ticker);
 		this.revealing.add(key);
@@ -443,8 +436,8 @@ export class Privacy {
 			this.deps.openDirect(collectiveDoc(practiceId, boardId))
 		]);
 		try {
-			if (!readNote(anon.document!, anonId)) throw new PrivacyError('not-found', 'No such anonymous note.');
-			if (into && !readNote(collective.document!, into)) throw new PrivacyError('not-found', 'No such collective note.');
+			if (!readNote(anon.document!, anonId)) throw new ServiceError('not-found', 'No such anonymous note.');
+			if (into && !readNote(collective.document!, into)) throw new ServiceError('not-found', 'No such collective note.');
 			const id = bringIn(collective.document!, { doc: anon.document!, memberId: null, noteId: anonId }, { createdBy: null, at: dayOf(Date.now()), into }, SERVER_ORIGIN);
 			await this.deps.whenStored();
 			return id;
@@ -464,7 +457,7 @@ export class Privacy {
 	 */
 	async erase(practiceId: PracticeId, memberId: MemberId, shared: 'erase' | 'anonymize', now = Date.now()): Promise<void> {
 		const practice = await this.deps.storage.getPractice(practiceId);
-		if (!practice) throw new PrivacyError('not-found', 'No such practice.');
+		if (!practice) throw new ServiceError('not-found', 'No such practice.');
 		const names = boardsOf(practice.framework).map((a) => privateDoc(practiceId, a.id as BoardId, memberId));
 		return this.withLocks(names, () => this.eraseUnlocked(practice, memberId, shared, now));
 	}

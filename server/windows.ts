@@ -15,20 +15,13 @@ import {
 } from '../src/lib/domain/windows.ts';
 import type { Storage } from './storage/types.ts';
 import { SERVER_ORIGIN } from './privacy.ts';
+import { ServiceError } from './errors.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
 const DAY = 86_400_000;
 /** A deadline further away than this is a typo, not a plan. */
 export const MAX_WINDOW_MS = 366 * DAY;
-
-export class WindowError extends Error {
-	readonly code: 'not-found';
-	constructor(code: WindowError['code'], message: string) {
-		super(message);
-		this.code = code;
-	}
-}
 
 /** `{ deadline, question? }`: a deadline in ms since the epoch or an ISO time with offset, in the future. */
 export const windowInput = (now: number) =>
@@ -115,7 +108,7 @@ export class Windows {
 	 */
 	async contributions(practiceId: PracticeId, boardId: BoardId, now = Date.now()): Promise<Contributions> {
 		const window = await this.read(practiceId, boardId);
-		if (!window) throw new WindowError('not-found', 'This board has no collection window.');
+		if (!window) throw new ServiceError('not-found', 'This board has no collection window.');
 		const members = (await this.deps.storage.listMembers(practiceId)).filter((m) => m.role !== 'observer' && m.removedAt === null);
 		const from = window.opensAt;
 		const to = windowEnd(window);

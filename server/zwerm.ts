@@ -14,6 +14,7 @@ import { GatedSocket } from './gated-socket.ts';
 import { EventDigest, createLogger, type Logger } from './logger.ts';
 import { Privacy } from './privacy.ts';
 import { Windows } from './windows.ts';
+import { BoardReader } from './board-reader.ts';
 import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, StrangerLimits, TokenBucket, clientAddress, limitFailedSignIns, resolveLimits, type Limits } from './limits.ts';
@@ -148,8 +149,10 @@ export function createZwerm(options: ZwermOptions) {
 			}
 		]
 	});
+	const reader = new BoardReader({ storage, readDocument: (name) => readDocument(name) });
 	const history = new History({
 		storage,
+		reader,
 		readDocument: (name) => readDocument(name),
 		openDirect: (name, context) => hocuspocus.openDirectConnection(name, context),
 		whenStored
@@ -288,7 +291,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	const deviceCodes = new DeviceCodes(storage, options.deviceCodeTtlMs);
-	return { hocuspocus, practices, deviceCodes, privacy, windows, history, storage, durable, quota, logger, digest, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses, strangers } };
+	return { hocuspocus, practices, deviceCodes, privacy, windows, history, reader, storage, durable, quota, logger, digest, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses, strangers } };
 }
 
 /**

@@ -11,7 +11,7 @@ import { readPractice, type RoundInfo } from '../../src/lib/domain/practice.ts';
 import { privateState, setAnonymous, setRound, type Visibility } from '../../src/lib/domain/visibility.ts';
 import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
 import type { Session } from '../../server/practices.ts';
-import { PrivacyError } from '../../server/privacy.ts';
+import { ServiceError, type ServiceErrorCode } from '../../server/errors.ts';
 
 /**
  * A silent round: everyone writes on their own, nobody sees anything but how
@@ -179,10 +179,10 @@ describe('a silent round', () => {
 		expect(watching.arrived.size).toBe(0);
 
 		// The things one cannot do meanwhile.
-		const refused = async (what: Promise<unknown>, code: PrivacyError['code']) => {
+		const refused = async (what: Promise<unknown>, code: ServiceErrorCode) => {
 			const error = await what.then(() => null, (e: unknown) => e);
-			expect(error).toBeInstanceOf(PrivacyError);
-			expect((error as PrivacyError).code).toBe(code);
+			expect(error).toBeInstanceOf(ServiceError);
+			expect((error as ServiceError).code).toBe(code);
 		};
 		await refused(server.zwerm.privacy.startRound(p, board, 60_000), 'round-running');
 		await refused(server.zwerm.privacy.reveal(p, 'intentie' as BoardId), 'no-round');
