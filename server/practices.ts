@@ -5,7 +5,7 @@ import { practiceDoc } from '../src/lib/domain/docnames.ts';
 import { hiddenCharacter, looksLike, normalizeName } from '../src/lib/domain/names.ts';
 import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/lib/domain/practice.ts';
 import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
-import type { Privacy } from './privacy.ts';
+import type { Erasure } from './erasure.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
 import type { MemberRecord, PracticeRecord, Storage } from './storage/types.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
@@ -62,19 +62,19 @@ export class Practices {
 	private readonly openDirect: (documentName: string) => Promise<DirectConnection>;
 	/** Resolves once every change made so far is durable. */
 	private readonly whenStored: () => Promise<void>;
-	private readonly privacy: Privacy | null;
+	private readonly erasure: Erasure | null;
 	private readonly closeMember: (memberId: MemberId) => number;
 
 	constructor(
 		storage: Storage,
 		openDirect: (documentName: string) => Promise<DirectConnection>,
 		whenStored: () => Promise<void>,
-		more: { privacy?: Privacy; closeMember?: (memberId: MemberId) => number } = {}
+		more: { erasure?: Erasure; closeMember?: (memberId: MemberId) => number } = {}
 	) {
 		this.storage = storage;
 		this.openDirect = openDirect;
 		this.whenStored = whenStored;
-		this.privacy = more.privacy ?? null;
+		this.erasure = more.erasure ?? null;
 		this.closeMember = more.closeMember ?? (() => 0);
 	}
 
@@ -214,14 +214,14 @@ export class Practices {
 		);
 	}
 
-	/** A member leaves and takes their data (see Privacy.erase). */
+	/** A member leaves and takes their data (see Erasure.erase). */
 	async leave(practiceId: PracticeId, memberId: MemberId, raw: unknown, now = Date.now()): Promise<void> {
 		const { shared } = LeaveInput.parse(raw);
 		const member = await this.activeMember(practiceId, memberId);
 		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
 		await this.storage.removeMember(memberId, now);
 		this.closeMember(memberId);
-		await this.privacy?.erase(practiceId, memberId, shared, now);
+		await this.erasure?.erase(practiceId, memberId, shared, now);
 	}
 
 	/** New invite links; the old ones stop working. */
