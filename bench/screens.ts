@@ -111,7 +111,7 @@ async function listScreens() {
 	await write(collectiveDoc(p, board), practice.facilitator.token, idOf('Fenna'), lines.map((l, i) => `${l} (${i + 1})`));
 	await write(laneDoc(p, board, idOf('Anna')), tokens.get('Anna')!, idOf('Anna'), Array.from({ length: 12 }, (_, i) => `${lines[i % 5]}: Anna ${i + 1}`));
 	await write(laneDoc(p, board, idOf('Bo')), tokens.get('Bo')!, idOf('Bo'), Array.from({ length: 6 }, (_, i) => `${lines[(i + 2) % 5]}: Bo ${i + 1}`));
-	await fetch(`${app.url}/api/practices/${p}/boards/${board}/round`, {
+	await fetch(`${app.url}/api/practices/${p}/boards/${board}/activities/silent-round`, {
 		method: 'POST',
 		headers: { ...auth, origin: app.url, 'content-type': 'application/json' },
 		body: JSON.stringify({ minutes: 10 })

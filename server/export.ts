@@ -1,9 +1,10 @@
 import type { Zwerm } from './zwerm.ts';
 import type { PracticeRecord } from './records.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
+import type { HiddenNotes } from '../src/lib/domain/board-docs.ts';
+import { practiceDoc } from '../src/lib/domain/docnames.ts';
 import type { BoardId } from '../src/lib/domain/ids.ts';
-import { listNotes, noteContent, notesMap, plainText, parseCitationRef, type NoteData } from '../src/lib/domain/notes.ts';
-import { boardsOf, laneOwners, readPractice } from '../src/lib/domain/practice.ts';
+import { listNotes, noteContent, plainText, parseCitationRef, type NoteData } from '../src/lib/domain/notes.ts';
+import { boardsOf, readPractice } from '../src/lib/domain/practice.ts';
 import { fragmentToHtml } from '../src/lib/editor/render.ts';
 import type * as Y from 'yjs';
 
@@ -16,9 +17,7 @@ export const EXPORT_FORMAT = 'zwerm-practice-export/1';
 export async function exportPractice(zwerm: Zwerm, practice: PracticeRecord) {
 	const members = await zwerm.practices.listMembers(practice.id);
 	const names = new Map(members.map((m) => [m.id as string, m.name]));
-	/** Per board: `<member>:<note>` of individual notes that are private or anonymous now; citations of them are left out. */
-	let hidden = new Set<string>();
-	const noteJson = (doc: Y.Doc, n: NoteData) => ({
+	const noteJson = (doc: Y.Doc, n: NoteData, hidden: HiddenNotes) => ({
 		id: n.id,
 		text: plainText(noteContent(doc, n.id)),
 		html: fragmentToHtml(noteContent(doc, n.id)),
@@ -28,39 +27,41 @@ export async function exportPractice(zwerm: Zwerm, practice: PracticeRecord) {
 		loop: n.loop,
 		createdAt: new Date(n.createdAt).toISOString(),
 		createdBy: n.createdBy ? (names.get(n.createdBy) ?? null) : null,
-		cites: n.cites.flatMap((ref) => {
-			const c = parseCitationRef(ref)!;
-			if (c.memberId && hidden.has(`${c.memberId}:${c.noteId}`)) return [];
+		// Citations of notes that are private or anonymous now are left out (the board reader's rule).
+		cites: hidden.visibleCites(n.cites).flatMap((ref) => {
+			const c = parseCitationRef(ref);
+			if (!c) return [];
 			return c.memberId
 				? { member: names.get(c.memberId) ?? null, memberId: c.memberId, noteId: c.noteId }
 				: { member: null, memberId: null, anonymous: true, noteId: c.noteId };
 		}) as ({ member: string | null; memberId: string; noteId: string } | { member: null; memberId: null; anonymous: true; noteId: string })[]
 	});
-	const practiceMembers = readPractice(await zwerm.readDocument(practiceDoc(practice.id))).members;
-	for (const m of practiceMembers) if (!names.has(m.id)) names.set(m.id, m.name);
+	const info = readPractice(await zwerm.readDocument(practiceDoc(practice.id)));
+	for (const m of info.members) if (!names.has(m.id)) names.set(m.id, m.name);
 	const boards = [];
 	for (const aspect of boardsOf(practice.framework)) {
-		const boardId = aspect.id as BoardId;
-		hidden = new Set();
-		for (const owner of laneOwners(practiceMembers)) {
-			for (const id of notesMap(await zwerm.readDocument(privateDoc(practice.id, boardId, owner.id))).keys()) hidden.add(`${owner.id}:${id}`);
-		}
-		const collective = await zwerm.readDocument(collectiveDoc(practice.id, boardId));
-		const anonymous = await zwerm.readDocument(anonymousDoc(practice.id, boardId));
+		const board = await zwerm.reader.board(practice.id, aspect.id as BoardId, info);
+		const notesOf = async (name: string) => {
+			const doc = await zwerm.readDocument(name);
+			return listNotes(doc).map((n) => noteJson(doc, n, board.hidden));
+		};
+		let collective: ReturnType<typeof noteJson>[] = [];
+		let anonymous: ReturnType<typeof noteJson>[] = [];
 		const lanes = [];
 		// Lanes as the board shows them: also of members who became observers or were removed.
-		for (const owner of laneOwners(practiceMembers)) {
-			const doc = await zwerm.readDocument(laneDoc(practice.id, boardId, owner.id));
-			lanes.push({ memberId: owner.id, member: owner.name, notes: listNotes(doc).map((n) => noteJson(doc, n)) });
+		for (const d of board.documents) {
+			if (d.kind === 'collective') collective = await notesOf(d.name);
+			else if (d.kind === 'anonymous') anonymous = await notesOf(d.name);
+			else lanes.push({ memberId: d.owner.id, member: d.owner.name, notes: await notesOf(d.name) });
 		}
 		boards.push({
 			id: aspect.id,
 			name: aspect.name,
 			questions: aspect.questions,
 			poles: aspect.poles ?? null,
-			collective: listNotes(collective).map((n) => noteJson(collective, n)),
+			collective,
 			// Without author: the server writes these, and the export does not know more.
-			anonymous: listNotes(anonymous).map((n) => noteJson(anonymous, n)),
+			anonymous,
 			lanes
 		});
 	}

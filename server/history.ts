@@ -3,10 +3,10 @@ import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { HistoryEntry, Storage } from './storage/types.ts';
 import { marksOf, meetingOf, meetingsOf, type MarkRecord, type MeetingRecord, type MarkKind } from './records.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
+import { collectiveDoc, practiceDoc } from '../src/lib/domain/docnames.ts';
 import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
-import { NOTES_KEY, createNote, notesMap, noteContent, parseCitationRef, plainText, toNoteData } from '../src/lib/domain/notes.ts';
-import { boardsOf, laneOwners, readPractice, type MemberInfo, type PracticeInfo } from '../src/lib/domain/practice.ts';
+import { NOTES_KEY, createNote, notesMap, noteContent, plainText, toNoteData } from '../src/lib/domain/notes.ts';
+import { boardsOf, readPractice, type PracticeInfo } from '../src/lib/domain/practice.ts';
 import {
 	compareViews,
 	memberLane,
@@ -23,14 +23,8 @@ import {
 } from '../src/lib/domain/history.ts';
 import { diff } from '../src/lib/domain/patch.ts';
 import { WorkGate } from './work-gate.ts';
-
-export class HistoryError extends Error {
-	readonly code: 'not-found' | 'meeting-running' | 'no-meeting' | 'too-many-steps';
-	constructor(code: HistoryError['code'], message: string) {
-		super(message);
-		this.code = code;
-	}
-}
+import type { BoardReader, GroupBoard } from './board-reader.ts';
+import { ServiceError } from './errors.ts';
 
 export interface NewNote {
 	readonly lane: LaneKey;
@@ -63,36 +57,20 @@ const CACHED_NOTES = 50_000;
 
 interface HistoryDeps {
 	readonly storage: Storage;
+	readonly reader: BoardReader;
 	readonly readDocument: (name: string) => Promise<Y.Doc>;
 	readonly openDirect: (name: string, context: { memberId: MemberId }) => Promise<{ transact(fn: (doc: Y.Doc) => void): Promise<void>; disconnect(): Promise<void> }>;
 	/** Resolves once every update applied so far is in the log. */
 	readonly whenStored: () => Promise<void>;
 }
 
-interface BoardDocs {
-	readonly practiceId: PracticeId;
-	readonly boardId: BoardId;
-	readonly members: readonly MemberInfo[];
-	/** Document name → lane. Private documents are never part of history. */
-	readonly lanes: ReadonlyMap<string, LaneKey>;
-	/** Per lane, notes left out: individual notes that are private or anonymous now. */
-	readonly hidden: ReadonlyMap<LaneKey, ReadonlySet<string>>;
-}
-
-/** Whether a note is left out of the board's past: an individual note that is private or anonymous now. */
-const isHidden = (board: BoardDocs, lane: LaneKey, id: string) => board.hidden.get(lane)?.has(id) === true;
-
 /**
  * A note as the past may show it: without citations of notes that are private
  * or anonymous now, which would name their author beside their text.
  */
-function withoutHiddenCites(board: BoardDocs, note: NoteView): NoteView {
-	if (note.cites.length === 0) return note;
-	const cites = note.cites.filter((ref) => {
-		const c = parseCitationRef(ref);
-		return !c?.memberId || !isHidden(board, memberLane(c.memberId), c.noteId);
-	});
-	return cites.length === note.cites.length ? note : { ...note, cites };
+function withoutHiddenCites(board: GroupBoard, note: NoteView): NoteView {
+	const cites = board.hidden.visibleCites(note.cites);
+	return cites === note.cites ? note : { ...note, cites };
 }
 
 /**
@@ -114,37 +92,8 @@ export class History {
 		this.deps = deps;
 	}
 
-	private async boardDocs(practiceId: PracticeId, boardId: BoardId, known?: PracticeInfo): Promise<BoardDocs> {
-		const practice = known ?? readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
-		if (!practice.framework || !boardsOf(practice.framework).some((a) => a.id === boardId)) {
-			throw new HistoryError('not-found', 'No such board.');
-		}
-		const lanes = new Map<string, LaneKey>([
-			[collectiveDoc(practiceId, boardId), 'collective'],
-			[anonymousDoc(practiceId, boardId), 'anonymous']
-		]);
-		const hidden = new Map<LaneKey, ReadonlySet<string>>();
-		for (const owner of laneOwners(practice.members)) {
-			const lane = memberLane(owner.id);
-			lanes.set(laneDoc(practiceId, boardId, owner.id), lane);
-			hidden.set(lane, await this.privateNoteIds(privateDoc(practiceId, boardId, owner.id)));
-		}
-		return { practiceId, boardId, members: practice.members, lanes, hidden };
-	}
-
-	private readonly privateIds = new Map<string, { key: string; ids: ReadonlySet<string> }>();
-
-	/** The ids of a member's private notes now, read again only when their document has changed. */
-	private async privateNoteIds(name: string): Promise<ReadonlySet<string>> {
-		const version = await this.deps.storage.log.versionAt(name, Number.MAX_SAFE_INTEGER);
-		const key = `${version.seq}:${version.count}`;
-		const known = this.privateIds.get(name);
-		if (known?.key === key) return known.ids;
-		const ids = new Set(notesMap(await this.deps.readDocument(name)).keys());
-		this.privateIds.delete(name);
-		this.privateIds.set(name, { key, ids });
-		if (this.privateIds.size > 10_000) this.privateIds.delete(this.privateIds.keys().next().value!);
-		return ids;
+	private boardDocs(practiceId: PracticeId, boardId: BoardId, known?: PracticeInfo): Promise<GroupBoard> {
+		return this.deps.reader.board(practiceId, boardId, known);
 	}
 
 	/** Per lane document: every note id ever created in it, up to which log position (found by decoding, not replaying). */
@@ -159,11 +108,11 @@ export class History {
 	 * and author, would sit in the timeline right before the note's next life.
 	 * Only lanes that ever held a note hidden now are replayed to find them.
 	 */
-	private async entriesOfHiddenNotes(board: BoardDocs): Promise<Set<number>> {
+	private async entriesOfHiddenNotes(board: GroupBoard): Promise<Set<number>> {
 		const out = new Set<number>();
 		for (const [name, lane] of board.lanes) {
-			const hidden = board.hidden.get(lane);
-			if (!hidden?.size) continue;
+			const hidden = board.hidden.ofLane(lane);
+			if (!hidden.size) continue;
 			const ever = await this.idsEverCreated(name);
 			if (![...hidden].some((id) => ever.has(id))) continue;
 			for (const [seq, ids] of await this.notesTouched(name)) if (ids.length > 0 && ids.every((id) => hidden.has(id))) out.add(seq);
@@ -240,7 +189,7 @@ export class History {
 	 * moments is not rebuilt, and a version after an erasure never matches one
 	 * from before it. Notes hidden now are left out after the cache.
 	 */
-	private async viewOf(board: BoardDocs, seq: number): Promise<BoardView> {
+	private async viewOf(board: GroupBoard, seq: number): Promise<BoardView> {
 		const notes: NoteView[] = [];
 		const breathe = breather();
 		for (const [name, lane] of board.lanes) {
@@ -259,7 +208,7 @@ export class History {
 				doc.destroy();
 			}
 			this.remember(key, laneNotes);
-			for (const n of laneNotes) if (!isHidden(board, lane, n.id)) notes.push(withoutHiddenCites(board, n));
+			for (const n of laneNotes) if (!board.hidden.has(lane, n.id)) notes.push(withoutHiddenCites(board, n));
 		}
 		return { seq, notes };
 	}
@@ -309,7 +258,7 @@ export class History {
 	 * 'view') past it, and says after which step (`last`).
 	 */
 	private async replayOf(
-		board: BoardDocs,
+		board: GroupBoard,
 		from: number,
 		entries: readonly (HistoryEntry & { readonly data: Uint8Array })[],
 		count: 'view' | 'steps' = 'steps',
@@ -334,7 +283,7 @@ export class History {
 			doc.on('afterTransaction', collect);
 			Y.applyUpdate(doc, entry.data);
 			doc.off('afterTransaction', collect);
-			const hidden = board.hidden.get(lane);
+			const hidden = board.hidden.ofLane(lane);
 			const changed: NotePatch[] = [];
 			const removed: { lane: LaneKey; id: string }[] = [];
 			for (const id of touched) {
@@ -432,7 +381,7 @@ export class History {
 	 * notes nobody else touched since (found by replaying what happened, when it
 	 * is at most MAX_STEPS changes; beyond that every change counts).
 	 */
-	private async newsOf(board: BoardDocs, since: number, memberId: MemberId): Promise<News> {
+	private async newsOf(board: GroupBoard, since: number, memberId: MemberId): Promise<News> {
 		const head = await this.deps.storage.log.headSeq();
 		const entries = await this.deps.storage.log.history([...board.lanes.keys()], { after: since, upTo: head });
 		const byOthers = entries.filter((e) => e.memberId !== memberId);
@@ -467,7 +416,7 @@ export class History {
 		by: MemberId
 	): Promise<{ meeting: MeetingRecord; mark: MarkRecord }> {
 		const meetings = await this.deps.storage.records.meetings.list(practiceId);
-		if (meetings.some((m) => m.endedAt === null)) throw new HistoryError('meeting-running', 'A meeting is already running: end it first.');
+		if (meetings.some((m) => m.endedAt === null)) throw new ServiceError('meeting-running', 'A meeting is already running: end it first.');
 		const meeting: MeetingRecord = { id: randomId(12), practiceId, ...input, agenda: [...input.agenda], startedAt: Date.now(), endedAt: null };
 		await this.deps.storage.records.meetings.create(meeting);
 		const mark = await this.mark(practiceId, { kind: 'meeting-start', name: input.title, boardId: null, meetingId: meeting.id, createdBy: by });
@@ -477,8 +426,8 @@ export class History {
 	/** Ends a meeting: a named snapshot of every board. */
 	async endMeeting(practiceId: PracticeId, meetingId: string, by: MemberId): Promise<{ meeting: MeetingRecord; mark: MarkRecord }> {
 		const meeting = meetingOf(await this.deps.storage.records.meetings.get(meetingId));
-		if (!meeting || meeting.practiceId !== practiceId) throw new HistoryError('not-found', 'No such meeting.');
-		if (meeting.endedAt !== null) throw new HistoryError('no-meeting', 'This meeting has ended already.');
+		if (!meeting || meeting.practiceId !== practiceId) throw new ServiceError('not-found', 'No such meeting.');
+		if (meeting.endedAt !== null) throw new ServiceError('no-meeting', 'This meeting has ended already.');
 		const mark = await this.mark(practiceId, { kind: 'meeting-end', name: meeting.title, boardId: null, meetingId, createdBy: by });
 		await this.deps.storage.records.meetings.end(meetingId, mark.at);
 		return { meeting: { ...meeting, endedAt: mark.at }, mark };
@@ -505,7 +454,7 @@ export class History {
 		await this.deps.whenStored();
 		// Marks are read in (seq, at) order: a mark made in the same millisecond as
 		// the one before it (a meeting ended right after it started) must still come after it.
-		const last = (await this.deps.storage.records.marks.list(practiceId)).at(-1);
+		const last = marksOf(await this.deps.storage.records.marks.list(practiceId)).at(-1);
 		const at = Math.max(Date.now(), (last?.at ?? 0) + 1);
 		const mark: MarkRecord = { id: randomId(12), practiceId, seq: await this.deps.storage.log.headSeq(), at, ...m };
 		await this.deps.storage.records.marks.add(mark);
@@ -514,7 +463,7 @@ export class History {
 
 	// --- Building past states ------------------------------------------------
 
-	private async docsAt(board: BoardDocs, seq: number): Promise<Map<string, Y.Doc>> {
+	private async docsAt(board: GroupBoard, seq: number): Promise<Map<string, Y.Doc>> {
 		const docs = new Map<string, Y.Doc>();
 		const breathe = breather();
 		for (const name of board.lanes.keys()) {
@@ -536,8 +485,8 @@ export class History {
 	}
 
 	/** A lane's notes; with `board`, without the ones hidden now. */
-	private notesOf(board: BoardDocs | null, lane: LaneKey, doc: Y.Doc): NoteView[] {
-		const hidden = board?.hidden.get(lane);
+	private notesOf(board: GroupBoard | null, lane: LaneKey, doc: Y.Doc): NoteView[] {
+		const hidden = board?.hidden.ofLane(lane);
 		const out: NoteView[] = [];
 		notesMap(doc).forEach((note, id) => {
 			if (note instanceof Y.Map && !hidden?.has(id)) out.push(this.noteView(lane, doc, id, note));

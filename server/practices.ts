@@ -5,11 +5,12 @@ import { practiceDoc } from '../src/lib/domain/docnames.ts';
 import { hiddenCharacter, looksLike, normalizeName } from '../src/lib/domain/names.ts';
 import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/lib/domain/practice.ts';
 import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
-import type { Privacy } from './privacy.ts';
+import type { Erasure } from './erasure.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
 import type { Storage } from './storage/types.ts';
 import { inviteOf, memberOf, membersOf, practiceOf, storedPractice, type MemberRecord, type PracticeRecord } from './records.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
+import { ServiceError } from './errors.ts';
 
 type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
@@ -40,14 +41,6 @@ export const MemberChangeInput = z.strictObject({
 export const SettingsInput = z.strictObject({ defaultVisibility: z.enum(VISIBILITIES) });
 export const LeaveInput = z.strictObject({ shared: z.enum(['erase', 'anonymize']) });
 
-export class PracticeError extends Error {
-	readonly code: 'not-found' | 'last-facilitator' | 'name-taken';
-	constructor(code: PracticeError['code'], message: string) {
-		super(message);
-		this.code = code;
-	}
-}
-
 export interface Session {
 	readonly member: MemberRecord;
 	/** The secret the browser keeps (cookie) or a script sends (bearer). Shown once, never put in a URL. */
@@ -70,19 +63,19 @@ export class Practices {
 	private readonly openDirect: (documentName: string) => Promise<DirectConnection>;
 	/** Resolves once every change made so far is durable. */
 	private readonly whenStored: () => Promise<void>;
-	private readonly privacy: Privacy | null;
+	private readonly erasure: Erasure | null;
 	private readonly closeMember: (memberId: MemberId) => number;
 
 	constructor(
 		storage: Storage,
 		openDirect: (documentName: string) => Promise<DirectConnection>,
 		whenStored: () => Promise<void>,
-		more: { privacy?: Privacy; closeMember?: (memberId: MemberId) => number } = {}
+		more: { erasure?: Erasure; closeMember?: (memberId: MemberId) => number } = {}
 	) {
 		this.storage = storage;
 		this.openDirect = openDirect;
 		this.whenStored = whenStored;
-		this.privacy = more.privacy ?? null;
+		this.erasure = more.erasure ?? null;
 		this.closeMember = more.closeMember ?? (() => 0);
 	}
 
@@ -173,7 +166,7 @@ export class Practices {
 		const previous = this.nameClaims.get(practiceId) ?? Promise.resolve();
 		const run = previous.then(async () => {
 			const others = (await this.storage.records.members.list(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
-			if (looksLike(name, others)) throw new PracticeError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
+			if (looksLike(name, others)) throw new ServiceError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
 			return write();
 		});
 		const settled = run.then(() => {}, () => {});
@@ -222,14 +215,14 @@ export class Practices {
 		);
 	}
 
-	/** A member leaves and takes their data (see Privacy.erase). */
+	/** A member leaves and takes their data (see Erasure.erase). */
 	async leave(practiceId: PracticeId, memberId: MemberId, raw: unknown, now = Date.now()): Promise<void> {
 		const { shared } = LeaveInput.parse(raw);
 		const member = await this.activeMember(practiceId, memberId);
 		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
 		await this.storage.records.members.remove(memberId, now);
 		this.closeMember(memberId);
-		await this.privacy?.erase(practiceId, memberId, shared, now);
+		await this.erasure?.erase(practiceId, memberId, shared, now);
 	}
 
 	/** New invite links; the old ones stop working. */
@@ -250,13 +243,13 @@ export class Practices {
 
 	private async activeMember(practiceId: PracticeId, memberId: MemberId): Promise<MemberRecord> {
 		const member = memberOf(await this.storage.records.members.get(memberId));
-		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new PracticeError('not-found', 'No such member.');
+		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new ServiceError('not-found', 'No such member.');
 		return member;
 	}
 
 	private async keepAFacilitator(practiceId: PracticeId, leaving: MemberId): Promise<void> {
 		const others = (await this.storage.records.members.list(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
-		if (others.length === 0) throw new PracticeError('last-facilitator', 'A practice needs at least one facilitator.');
+		if (others.length === 0) throw new ServiceError('last-facilitator', 'A practice needs at least one facilitator.');
 	}
 
 	private async addMember(practiceId: PracticeId, name: string, role: Role, now: number): Promise<Session> {

@@ -6,7 +6,7 @@ import IORedis from 'ioredis';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { Logger } from './logger.ts';
-import type { RoundOrder } from './privacy.ts';
+import type { ActivityOrder } from './service-context.ts';
 
 export interface RedisSettings {
 	/** `redis://[user:password@]host:6379[/db]` or `rediss://…` (TLS). */
@@ -209,18 +209,19 @@ export function describeRedis(url: string): Record<string, unknown> {
 /**
  * Instance-to-instance orders that are not about one document: "close every
  * connection of this member" (removed, role changed, left), which must reach
- * the instances their other devices are connected to; and a silent round's
- * "ready" and "reveal", which must reach the instance that runs the round.
+ * the instances their other devices are connected to; and an activity's
+ * orders (a silent round's "ready" and early end), which must reach the
+ * instance that runs it.
  * Each instance carries out what concerns it, also its own orders; all are idempotent.
  */
 export function createControlChannel(
 	settings: RedisSettings,
 	deps: {
 		readonly closeMember: (memberId: string) => void;
-		readonly roundOrder: (order: RoundOrder) => Promise<void>;
+		readonly activityOrder: (order: ActivityOrder) => Promise<void>;
 		readonly logger: Logger;
 	}
-): { closeMember(memberId: string): Promise<void>; forwardRound(order: RoundOrder): Promise<void>; close(): Promise<void> } {
+): { closeMember(memberId: string): Promise<void>; forwardActivity(order: ActivityOrder): Promise<void>; close(): Promise<void> } {
 	const channel = `${settings.prefix ?? 'zwerm'}:zwerm:control`;
 	const pub = new IORedis(settings.url, { connectionName: 'zwerm-control' });
 	const sub = new IORedis(settings.url, { connectionName: 'zwerm-control' });
@@ -232,15 +233,16 @@ export function createControlChannel(
 	sub.on('message', (from: string, raw: string) => {
 		if (from !== channel) return;
 		try {
-			const message = JSON.parse(raw) as { kind?: unknown; memberId?: unknown; order?: Partial<RoundOrder> };
+			const message = JSON.parse(raw) as { kind?: unknown; memberId?: unknown; order?: Partial<ActivityOrder> };
 			if (message.kind === 'close-member' && typeof message.memberId === 'string' && ID.test(message.memberId)) {
 				deps.closeMember(message.memberId);
-			} else if (message.kind === 'round' && message.order) {
+			} else if (message.kind === 'activity' && message.order) {
+				// The handler parses the body; here only the addressing is checked.
 				const o = message.order as Record<string, unknown>;
 				if (typeof o.practiceId !== 'string' || !ID.test(o.practiceId) || typeof o.boardId !== 'string' || !SLUG.test(o.boardId)) return;
-				if (o.kind === 'reveal' || (o.kind === 'ready' && typeof o.memberId === 'string' && ID.test(o.memberId) && typeof o.ready === 'boolean')) {
-					deps.roundOrder(o as unknown as RoundOrder).catch(warn);
-				}
+				if (typeof o.activity !== 'string' || !SLUG.test(o.activity) || typeof o.action !== 'string' || !SLUG.test(o.action)) return;
+				if (o.memberId !== null && (typeof o.memberId !== 'string' || !ID.test(o.memberId))) return;
+				deps.activityOrder(o as unknown as ActivityOrder).catch(warn);
 			}
 		} catch (error) {
 			warn(error);
@@ -252,7 +254,7 @@ export function createControlChannel(
 	};
 	return {
 		closeMember: (memberId) => send({ kind: 'close-member', memberId }),
-		forwardRound: (order) => send({ kind: 'round', order }),
+		forwardActivity: (order) => send({ kind: 'activity', order }),
 		async close() {
 			pub.disconnect();
 			sub.disconnect();

@@ -1,18 +1,10 @@
-/** Refused: too much history work waits already. `retryAfter` in seconds. */
-export class BusyError extends Error {
-	readonly code = 'busy';
-	readonly retryAfter: number;
-	constructor(message: string, retryAfter = 2) {
-		super(message);
-		this.retryAfter = retryAfter;
-	}
-}
+import { ServiceError } from './errors.ts';
 
 export interface WorkGateLimits {
 	/** Running at once, per member and in all. */
 	readonly perMember: number;
 	readonly total: number;
-	/** Waiting at most, per member and in all; beyond that a request is refused (BusyError). */
+	/** Waiting at most, per member and in all; beyond that a request is refused (ServiceError `busy`). */
 	readonly queuePerMember: number;
 	readonly queueTotal: number;
 }
@@ -43,8 +35,8 @@ export class WorkGate {
 	async run<T>(member: string, work: () => Promise<T>): Promise<T> {
 		if (!this.mayStart(member)) {
 			const mine = this.waiting.filter((w) => w.member === member).length;
-			if (mine >= this.limits.queuePerMember) throw new BusyError('You have several history requests running already: try again in a moment.');
-			if (this.waiting.length >= this.limits.queueTotal) throw new BusyError('The server is busy rebuilding history: try again in a moment.');
+			if (mine >= this.limits.queuePerMember) throw new ServiceError('busy', 'You have several history requests running already: try again in a moment.', { retryAfter: 2 });
+			if (this.waiting.length >= this.limits.queueTotal) throw new ServiceError('busy', 'The server is busy rebuilding history: try again in a moment.', { retryAfter: 2 });
 			await new Promise<void>((start) => this.waiting.push({ member, start }));
 		} else {
 			this.take(member);

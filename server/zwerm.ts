@@ -12,8 +12,11 @@ import { Practices } from './practices.ts';
 import { DeviceCodes } from './device-codes.ts';
 import { GatedSocket } from './gated-socket.ts';
 import { EventDigest, createLogger, type Logger } from './logger.ts';
-import { Privacy } from './privacy.ts';
-import { Windows } from './windows.ts';
+import { Activities } from './activities/index.ts';
+import { AnonymousMirror } from './anonymous-mirror.ts';
+import { Erasure } from './erasure.ts';
+import type { ServiceContext } from './service-context.ts';
+import { BoardReader } from './board-reader.ts';
 import { History } from './history.ts';
 import { CloseReason } from './close-reasons.ts';
 import { AddressCounter, LimitStats, StrangerLimits, TokenBucket, clientAddress, limitFailedSignIns, resolveLimits, type Limits } from './limits.ts';
@@ -79,8 +82,6 @@ export function createZwerm(options: ZwermOptions) {
 	const quota = new Quota(storage.log, options.quota);
 	const openDirect = (name: string) => hocuspocus.openDirectConnection(name, {});
 	const whenStored = () => durable.batcher.idle();
-	const privacy = new Privacy({ storage, openDirect, whenStored, logger, readDocument: (name) => readDocument(name) });
-	const windows = new Windows({ storage, openDirect, whenStored, readDocument: (name) => readDocument(name) });
 
 	/** Closes every connection of a member at once (removed, role changed, left). */
 	function closeMember(memberId: MemberId): number {
@@ -99,14 +100,22 @@ export function createZwerm(options: ZwermOptions) {
 
 	// With several instances, a member's other devices may be connected elsewhere: tell every instance.
 	const control = options.redis
-		? createControlChannel(options.redis, { closeMember: (id) => closeMember(id as MemberId), roundOrder: (order) => privacy.handleOrder(order), logger })
+		? createControlChannel(options.redis, { closeMember: (id) => closeMember(id as MemberId), activityOrder: (order) => activities.handleOrder(order), logger })
 		: null;
-	if (control) privacy.forwardOrders = (order) => control.forwardRound(order);
+	const ctx: ServiceContext = {
+		storage,
+		documents: { open: openDirect, read: (name) => readDocument(name), whenStored },
+		bus: control,
+		logger
+	};
+	const mirror = new AnonymousMirror(ctx);
+	const erasure = new Erasure(ctx, mirror);
+	const activities = new Activities(ctx, mirror);
 	const closeEverywhere = (memberId: MemberId): number => {
 		if (control) void control.closeMember(memberId);
 		return closeMember(memberId);
 	};
-	const practices: Practices = new Practices(storage, openDirect, whenStored, { privacy, closeMember: closeEverywhere });
+	const practices: Practices = new Practices(storage, openDirect, whenStored, { erasure, closeMember: closeEverywhere });
 	const redis = options.redis ? createRedisExtension(options.redis, { whenLogged: (name) => durable.logged(name), logger }) : null;
 	const hocuspocus: Hocuspocus = new Hocuspocus({
 		name: 'zwerm',
@@ -140,7 +149,8 @@ export function createZwerm(options: ZwermOptions) {
 					// Another instance's change is mirrored by that instance.
 					if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'redis') return;
 					try {
-						privacy.onDocumentChange(documentName);
+						mirror.onDocumentChange(documentName);
+						activities.onDocumentChange(documentName);
 					} catch (error) {
 						logger.warn('privacy-on-change-failed', { error: String(error) });
 					}
@@ -148,13 +158,15 @@ export function createZwerm(options: ZwermOptions) {
 			}
 		]
 	});
+	const reader = new BoardReader({ storage, readDocument: (name) => readDocument(name) });
 	const history = new History({
 		storage,
+		reader,
 		readDocument: (name) => readDocument(name),
 		openDirect: (name, context) => hocuspocus.openDirectConnection(name, context),
 		whenStored
 	});
-	privacy.restoreRounds().catch((error) => logger.warn('restore-rounds-failed', { error: String(error) }));
+	activities.restore().catch((error) => logger.warn('restore-rounds-failed', { error: String(error) }));
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 8 * 1024 * 1024 });
 	const refuse = (socket: Duplex, status: string, retryAfter: number) =>
@@ -267,7 +279,8 @@ export function createZwerm(options: ZwermOptions) {
 	 * updates were not stored (their clients were never told they were saved).
 	 */
 	async function close(drainMs = 15000): Promise<void> {
-		await privacy.stop();
+		await activities.stop();
+		await mirror.stop();
 		for (const ws of wss.clients) ws.close(1001, 'server-shutting-down');
 		hocuspocus.closeConnections();
 		hocuspocus.flushPendingStores();
@@ -288,7 +301,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	const deviceCodes = new DeviceCodes(storage, options.deviceCodeTtlMs);
-	return { hocuspocus, practices, deviceCodes, privacy, windows, history, storage, durable, quota, logger, digest, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses, strangers } };
+	return { hocuspocus, practices, deviceCodes, mirror, activities, history, reader, storage, durable, quota, logger, digest, metrics, handleUpgrade, readDocument, close, closeMember, limits: { ...limits, stats: limitStats, addresses, strangers } };
 }
 
 /**

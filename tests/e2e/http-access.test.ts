@@ -50,9 +50,9 @@ describe('HTTP endpoints × callers', () => {
 			{ name: 'settings', method: 'PATCH', path: `${base}/settings`, body: { defaultVisibility: 'shared' }, allowed: ['facilitator'] },
 			{ name: 'rename', method: 'PATCH', path: `${base}/members/${practice.facilitator.id}`, body: { name: 'Fenna' }, allowed: ['facilitator'] },
 			{ name: 'remove', method: 'DELETE', path: `${base}/members/NoSuchMember0001`, allowed: ['facilitator'] },
-			{ name: 'start round', method: 'POST', path: `${base}/boards/intentie/round`, body: { minutes: 60 }, allowed: ['facilitator'] },
-			{ name: 'ready', method: 'POST', path: `${base}/boards/intentie/round/ready`, body: { ready: true }, allowed: ['facilitator', 'participant'] },
-			{ name: 'reveal', method: 'POST', path: `${base}/boards/intentie/round/reveal`, allowed: ['facilitator'] },
+			{ name: 'start round', method: 'POST', path: `${base}/boards/intentie/activities/silent-round`, body: { minutes: 60 }, allowed: ['facilitator'] },
+			{ name: 'ready', method: 'POST', path: `${base}/boards/intentie/activities/silent-round/ready`, body: { ready: true }, allowed: ['facilitator', 'participant'] },
+			{ name: 'reveal', method: 'DELETE', path: `${base}/boards/intentie/activities/silent-round`, allowed: ['facilitator'] },
 			{ name: 'bring in anonymous', method: 'POST', path: `${base}/boards/intentie/anonymous/NoSuchNote00001/bring-in`, body: {}, allowed: ['facilitator', 'participant'] },
 			{ name: 'renew invites', method: 'POST', path: `${base}/invites`, allowed: ['facilitator'] },
 			{ name: 'timeline', method: 'GET', path: `${base}/boards/intentie/history`, allowed: ['facilitator', 'participant', 'observer'] },
@@ -71,12 +71,12 @@ describe('HTTP endpoints × callers', () => {
 			{
 				name: 'open window',
 				method: 'POST',
-				path: `${base}/boards/intentie/window`,
+				path: `${base}/boards/intentie/activities/collection-window`,
 				body: { deadline: new Date(Date.now() + 86_400_000).toISOString() },
 				allowed: ['facilitator']
 			},
-			{ name: 'contributions', method: 'GET', path: `${base}/boards/intentie/window/contributions`, allowed: ['facilitator'] },
-			{ name: 'close window', method: 'DELETE', path: `${base}/boards/intentie/window`, allowed: ['facilitator'] },
+			{ name: 'contributions', method: 'GET', path: `${base}/boards/intentie/activities/collection-window/contributions`, allowed: ['facilitator'] },
+			{ name: 'close window', method: 'DELETE', path: `${base}/boards/intentie/activities/collection-window`, allowed: ['facilitator'] },
 			{ name: 'device code', method: 'POST', path: `${base}/device-code`, body: {}, allowed: ['facilitator', 'participant', 'observer'] },
 			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] }
 		];
@@ -155,8 +155,11 @@ describe('HTTP endpoints × callers', () => {
 		const practice = await createPractice('Namen');
 		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
 		for (const path of [
-			`/api/practices/${practice.id}/boards/../round`,
-			`/api/practices/${practice.id}/boards/onbekend/round`,
+			`/api/practices/${practice.id}/boards/../activities/silent-round`,
+			`/api/practices/${practice.id}/boards/onbekend/activities/silent-round`,
+			`/api/practices/${practice.id}/boards/intentie/activities/onbekend`,
+			`/api/practices/${practice.id}/boards/intentie/activities/silent-round/onbekend`,
+			`/api/practices/${practice.id}/boards/intentie/activities/collection-window/contributions`,
 			`/api/practices/${practice.id}/members/..%2F..%2Fetc`,
 			`/api/practices/not-an-id/export`
 		]) {

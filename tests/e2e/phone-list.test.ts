@@ -189,8 +189,8 @@ describe('a phone reads a big board as a list', () => {
 		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
 		await seed(collectiveDoc(p, BOARD), practice.facilitator.token, practice.facilitator.id as MemberId, Array.from({ length: 30 }, (_, i) => `Notitie ${i + 1}`));
 		const post = (path: string, body: unknown) => fetch(`${app.url}/api/practices/${p}/boards/${BOARD}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
-		expect((await post('/window', { deadline: Date.now() + 3 * 86_400_000, question: 'Wat nemen we mee?' })).status).toBe(201);
-		expect((await post('/round', { minutes: 30 })).status).toBe(201);
+		expect((await post('/activities/collection-window', { deadline: Date.now() + 3 * 86_400_000, question: 'Wat nemen we mee?' })).status).toBe(201);
+		expect((await post('/activities/silent-round', { minutes: 30 })).status).toBe(201);
 
 		const context = await browser.newContext(PHONE);
 		const page = await context.newPage();

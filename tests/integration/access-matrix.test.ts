@@ -163,7 +163,7 @@ beforeAll(async () => {
 	// Hundreds of refused sign-ins from one address on purpose: without the per-address budget
 	// for failed sign-ins (tested in stranger-limits.test.ts) each refusal keeps its own reason.
 	server = await startTestServer({ limits: { authFailuresPerMinute: Infinity } });
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 3 });
 	stranger = await setUpPractice(server.zwerm.practices, { name: 'Andere praktijk' });
 	removed = fx.participants[2];

@@ -152,7 +152,7 @@ const textOf = (doc: Y.Doc) => laneView(doc).map((n) => n.text);
 
 beforeEach(async () => {
 	server = await startTestServer();
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	const created = await server.zwerm.practices.create({ name: 'Buurtteam Zuid', facilitatorName: 'Fenna' });
 	practice = created.practice;
 	facilitator = created.facilitator;
@@ -198,7 +198,7 @@ describe('an anonymous note', () => {
 
 		// F brings it into the collective lane; the server writes that note.
 		const anonId = listNotes(b.docs.anonymous.document)[0].id;
-		const collectiveId = await server.zwerm.privacy.bringInAnonymous(practice.id, board, anonId);
+		const collectiveId = await server.zwerm.mirror.bringIn(practice.id, board, anonId);
 		for (const w of [b, f]) await waitFor(() => readNote(w.docs.collective.document, collectiveId) !== null, 'the collective note');
 
 		// What the group sees: the text, without an author, at the day only.

@@ -24,7 +24,7 @@ const clients: TestClient[] = [];
 
 beforeEach(async () => {
 	server = await startTestServer();
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 4 });
 });
 
@@ -87,7 +87,7 @@ describe('anonymous notes of several authors', () => {
 		const p = fx.practice.id;
 		const writers = fx.participants;
 		const watching = await curious(p);
-		const round = await server.zwerm.privacy.startRound(p, board, 60_000);
+		const round = await server.zwerm.activities.rounds.startRound(p, board, 60_000);
 		const perAuthor = 5;
 		for (const w of writers) {
 			const priv = open(privateDoc(p, board, w.member.id), w.token);
@@ -98,7 +98,7 @@ describe('anonymous notes of several authors', () => {
 			}
 			await priv.saved();
 		}
-		await server.zwerm.privacy.reveal(p, board);
+		await server.zwerm.activities.rounds.reveal(p, board);
 		await expect.poll(() => laneView(watching.anon.doc).length).toBe(writers.length * perAuthor);
 
 		// One update carried them all: nothing groups one author's notes apart from another's.
@@ -124,7 +124,7 @@ describe('anonymous notes of several authors', () => {
 		const p = fx.practice.id;
 		const [anna, bert] = fx.participants;
 		// A wider window than the other tests use, so both authors' changes fall into it on a busy machine.
-		server.zwerm.privacy.mirrorDelayMs = 600;
+		server.zwerm.mirror.mirrorDelayMs = 600;
 		const watching = await curious(p);
 		const writers = [anna, bert].map((w) => ({ w, priv: open(privateDoc(p, board, w.member.id), w.token) }));
 		await Promise.all(writers.map(({ priv }) => priv.saved()));

@@ -27,7 +27,7 @@ describe('counting contributions (the server module)', () => {
 
 	beforeEach(async () => {
 		server = await startTestServer();
-		server.zwerm.privacy.mirrorDelayMs = 20;
+		server.zwerm.mirror.mirrorDelayMs = 20;
 		fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 	});
 	afterEach(async () => {
@@ -49,7 +49,7 @@ describe('counting contributions (the server module)', () => {
 		const now = Date.now();
 		// Opened two days ago (09:00 UTC), open until the day after tomorrow.
 		const opensAt = dayOf(now) - 2 * DAY + 9 * HOUR;
-		const { window } = await server.zwerm.windows.open(p, board, { deadline: now + 2 * DAY }, opensAt);
+		const { window } = await server.zwerm.activities.windows.open(p, board, { deadline: now + 2 * DAY }, opensAt);
 		expect(window).toEqual({ question: null, opensAt, deadline: now + 2 * DAY, closedAt: null });
 
 		const note = (c: TestClient, by: Session, at: number, text: string) => createNote(c.doc, { createdBy: by.member.id, at, text });
@@ -71,7 +71,7 @@ describe('counting contributions (the server module)', () => {
 		await waitFor(() => listNotes(anonymousLane.doc).length === 1, 'the anonymous note mirrored');
 
 		const counts = async (at: number) => {
-			const { members } = await server.zwerm.windows.contributions(p, board, at);
+			const { members } = await server.zwerm.activities.windows.contributions(p, board, at);
 			return Object.fromEntries(members.map((m) => [m.id, m.count]));
 		};
 		// Piet: 1 shared + 2 private/anonymous of past days + 1 collective; today's private note waits for tomorrow.
@@ -79,7 +79,7 @@ describe('counting contributions (the server module)', () => {
 		expect(await counts(now)).toEqual({ [fx.facilitator.member.id]: 0, [piet.member.id]: 4, [kim.member.id]: 1 });
 
 		// Nothing in the answer but member ids and numbers: no text, no note ids.
-		const answer = JSON.stringify(await server.zwerm.windows.contributions(p, board, now));
+		const answer = JSON.stringify(await server.zwerm.activities.windows.contributions(p, board, now));
 		for (const text of ['gedeeld', 'privé', 'anoniem', 'samen']) expect(answer).not.toContain(text);
 		for (const c of [pietLane, pietPrivate, kimCollective, anonymousLane]) {
 			for (const id of notesMap(c.doc).keys()) expect(answer).not.toContain(id);
@@ -107,19 +107,19 @@ describe('counting contributions (the server module)', () => {
 		const p = fx.practice.id;
 		const [piet] = fx.participants;
 		const opensAt = Date.now() - HOUR;
-		await server.zwerm.windows.open(p, board, { deadline: opensAt + DAY }, opensAt);
-		const changed = await server.zwerm.windows.open(p, board, { deadline: opensAt + 2 * DAY, question: '  Wie helpt ons?  ' }, opensAt + 1000);
+		await server.zwerm.activities.windows.open(p, board, { deadline: opensAt + DAY }, opensAt);
+		const changed = await server.zwerm.activities.windows.open(p, board, { deadline: opensAt + 2 * DAY, question: '  Wie helpt ons?  ' }, opensAt + 1000);
 		expect(changed).toEqual({ opened: false, window: { question: 'Wie helpt ons?', opensAt, deadline: opensAt + 2 * DAY, closedAt: null } });
 		const lane = await open(laneDoc(p, board, piet.member.id), piet);
 		createNote(lane.doc, { createdBy: piet.member.id, at: opensAt + 10, text: 'op tijd' });
 		createNote(lane.doc, { createdBy: piet.member.id, at: opensAt + 30 * 60_000, text: 'na het sluiten' });
 		await lane.saved();
-		const closed = await server.zwerm.windows.close(p, board, opensAt + 20 * 60_000);
+		const closed = await server.zwerm.activities.windows.close(p, board, opensAt + 20 * 60_000);
 		expect(closed?.closedAt).toBe(opensAt + 20 * 60_000);
-		const { members } = await server.zwerm.windows.contributions(p, board);
+		const { members } = await server.zwerm.activities.windows.contributions(p, board);
 		expect(members.find((m) => m.id === piet.member.id)?.count).toBe(1);
 		// A board that never had a window has nothing to count.
-		await expect(server.zwerm.windows.contributions(p, 'intentie' as BoardId)).rejects.toMatchObject({ code: 'not-found' });
+		await expect(server.zwerm.activities.windows.contributions(p, 'intentie' as BoardId)).rejects.toMatchObject({ code: 'not-found' });
 	});
 });
 
@@ -148,7 +148,7 @@ describe('collection windows over HTTP (the built app)', () => {
 		const practice = await createPracticeViaApi(app, { name: 'Verzamelen', facilitatorName: 'Fenna' });
 		const piet = await join(practice.links.participant, 'Piet');
 		const olga = await join(practice.links.observer, 'Olga');
-		const base = `${app.url}/api/practices/${practice.id}/boards/${board}/window`;
+		const base = `${app.url}/api/practices/${practice.id}/boards/${board}/activities/collection-window`;
 		const as = (headers: Record<string, string>) => (method: string, path = '', body?: unknown) =>
 			fetch(`${base}${path}`, {
 				method,
@@ -236,7 +236,7 @@ describe('collection windows over HTTP (the built app)', () => {
 			await waitFor(() => readWindow(watching.doc, board)?.closedAt != null, 'the window closed in the practice document');
 			// Closing again is harmless; an unknown board is not found.
 			expect((await fenna('DELETE')).status).toBe(204);
-			const unknown = await fetch(`${app.url}/api/practices/${practice.id}/boards/onbekend/window`, {
+			const unknown = await fetch(`${app.url}/api/practices/${practice.id}/boards/onbekend/activities/collection-window`, {
 				method: 'DELETE',
 				headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url }
 			});

@@ -78,7 +78,7 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: secret });
 		createNote(lane.doc, { createdBy: leaver.member.id, at: Date.now(), text: shared });
 		// And an anonymous note: it stays, but nothing on disk may tie it to the leaver afterwards.
-		server.zwerm.privacy.mirrorDelayMs = 20;
+		server.zwerm.mirror.mirrorDelayMs = 20;
 		const anonymousText = `ANONIEM-${randomBytes(8).toString('hex')}`;
 		const source = createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: anonymousText });
 		setAnonymous(priv.doc, source, true);

@@ -34,7 +34,7 @@ let refusals: MockInstance<typeof console.error>;
 beforeEach(async () => {
 	refusals = vi.spyOn(console, 'error').mockImplementation(() => {});
 	server = await startTestServer();
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 	boards = boardsOf(fx.practice.framework).slice(0, 2).map((b) => b.id as BoardId);
 	secret = `GEHEIM-${randomBytes(8).toString('hex')}`;
@@ -177,7 +177,7 @@ describe('leaving', () => {
 		// leaves the member list: removing it then would name its author. The server forgets
 		// whose it was, and the anonymous lane's history (everyone's) keeps every entry.
 		expect(linksTo(leaver.member.id)).toBe(0);
-		await server.zwerm.privacy.mirror(privateDoc(p, boards[1], leaver.member.id));
+		await server.zwerm.mirror.mirror(privateDoc(p, boards[1], leaver.member.id));
 		await server.zwerm.durable.batcher.idle();
 		expect(laneView(await server.zwerm.readDocument(anonName)).map((n) => n.text)).toEqual([anonMarker]);
 		expect(laneView(watching.anon[1].doc).map((n) => n.text)).toEqual([anonMarker]);

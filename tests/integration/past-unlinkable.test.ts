@@ -26,7 +26,7 @@ const clients: TestClient[] = [];
 
 beforeEach(async () => {
 	server = await startTestServer({ checkpointEvery: 5 });
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 });
 
@@ -136,7 +136,7 @@ describe('making a note anonymous', () => {
 
 		const anonName = anonymousDoc(p, board);
 		await expect.poll(async () => laneView(await server.zwerm.readDocument(anonName)).map((n) => n.text)).toEqual(['met naam gezegd']);
-		await server.zwerm.privacy.mirror(privateDoc(p, board, anna.member.id));
+		await server.zwerm.mirror.mirror(privateDoc(p, board, anna.member.id));
 		const [mirrored] = laneView(await server.zwerm.readDocument(anonName));
 		// Only the copy is mirrored: new id, and a place the server chose (the anonymous lane's first free slot).
 		expect(mirrored.id).not.toBe(shared);

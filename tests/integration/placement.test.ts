@@ -21,7 +21,7 @@ const clients: TestClient[] = [];
 
 beforeEach(async () => {
 	server = await startTestServer();
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 });
 
@@ -53,7 +53,7 @@ describe('server-placed notes', () => {
 	it('a revealed round of 8 notes and 5 bring-ins overlap nothing, not even notes already where they were written', async () => {
 		const p = fx.practice.id;
 		const [anna, bert] = fx.participants;
-		const round = await server.zwerm.privacy.startRound(p, board, 60_000);
+		const round = await server.zwerm.activities.rounds.startRound(p, board, 60_000);
 		// Notes already on the board at the very place the new ones were written.
 		const lanes = new Map<MemberId, TestClient>();
 		for (const w of [anna, bert]) {
@@ -76,7 +76,7 @@ describe('server-placed notes', () => {
 		await Promise.all([...privs.values()].map((c) => c.saved()));
 		const anon = await open(anonymousDoc(p, board), fx.observer.token);
 
-		await server.zwerm.privacy.reveal(p, board);
+		await server.zwerm.activities.rounds.reveal(p, board);
 		for (const w of [anna, bert]) {
 			const lane = lanes.get(w.member.id)!;
 			await expect.poll(() => listNotes(lane.doc).length).toBe(3);
@@ -91,8 +91,8 @@ describe('server-placed notes', () => {
 		const existing = createNote(collective.doc, { createdBy: anna.member.id, at: Date.now(), text: 'samen', ...SPOT });
 		await collective.saved();
 		const anonIds = listNotes(anon.doc).map((n) => n.id);
-		await server.zwerm.privacy.bringInAnonymous(p, board, anonIds[0]);
-		await server.zwerm.privacy.bringInAnonymous(p, board, anonIds[1]);
+		await server.zwerm.mirror.bringIn(p, board, anonIds[0]);
+		await server.zwerm.mirror.bringIn(p, board, anonIds[1]);
 		await expect.poll(() => listNotes(collective.doc).length).toBe(3);
 		for (const w of [anna, bert]) {
 			const lane = lanes.get(w.member.id)!;

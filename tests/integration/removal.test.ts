@@ -10,7 +10,8 @@ import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/d
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
 import { readPractice } from '../../src/lib/domain/practice.ts';
 import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
-import { PracticeError, type Session } from '../../server/practices.ts';
+import type { Session } from '../../server/practices.ts';
+import { ServiceError } from '../../server/errors.ts';
 
 /**
  * What a facilitator does to members takes effect on open connections at
@@ -288,8 +289,8 @@ describe('the last facilitator', () => {
 
 		const refused = async (what: Promise<unknown>) => {
 			const error = await what.then(() => null, (e: unknown) => e);
-			expect(error).toBeInstanceOf(PracticeError);
-			expect((error as PracticeError).code).toBe('last-facilitator');
+			expect(error).toBeInstanceOf(ServiceError);
+			expect((error as ServiceError).code).toBe('last-facilitator');
 		};
 		await refused(practices.removeMember(p, fennaId));
 		await refused(practices.changeMember(p, fennaId, { role: 'participant' }));

@@ -10,7 +10,7 @@ import { laneView } from '../helpers/lane.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { checkRedis } from '../../server/redis.ts';
 import { anonymousDoc, collectiveDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
+import { readRound } from '../../src/lib/domain/activities.ts';
 import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
 import { openWatched } from '../helpers/watch.ts';
 import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -164,13 +164,13 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 	it('keeps silent rounds and removals whole across instances: a round on A counts and holds back what is written on B, takes B’s ready and reveal; a removal on A cuts off B', async () => {
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 		const [a, b] = await twoInstances();
-		b.zwerm.privacy.mirrorDelayMs = 20;
+		b.zwerm.mirror.mirrorDelayMs = 20;
 		const { practice, participants } = await setUpPractice(a.zwerm.practices, { participants: 2 });
 		const [anna, bert] = participants;
 		const p = practice.id;
 
 		// A runs the round; Anna writes on B, anonymously, during it.
-		const round = await a.zwerm.privacy.startRound(p, board, 60_000);
+		const round = await a.zwerm.activities.rounds.startRound(p, board, 60_000);
 		const privateName = privateDoc(p, board, anna.member.id);
 		const writer = connect(b.wsUrl, privateName, anna.token, new Y.Doc());
 		clients.push(writer);
@@ -180,7 +180,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		setRound(writer.doc, id, round.id, 'anonymous');
 		await writer.saved();
 		// B mirrors Anna's private document (as it does after every change): the round is open on A, so nothing shows.
-		await b.zwerm.privacy.mirror(privateName);
+		await b.zwerm.mirror.mirror(privateName);
 		const anonymousTexts = async (server: TestServer) => {
 			const doc = await server.zwerm.readDocument(anonymousDoc(p, board));
 			return listNotes(doc).map((n) => plainText(noteContent(doc, n.id)));
@@ -188,13 +188,13 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		expect(await anonymousTexts(b)).toEqual([]);
 		expect(await anonymousTexts(a)).toEqual([]);
 		// The round's counts include what was written on B; Bert, on B, says he is ready; B cannot start a second round.
-		const roundOn = async (server: TestServer) => readPractice(await server.zwerm.readDocument(practiceDoc(p))).rounds.get(board);
+		const roundOn = async (server: TestServer) => readRound(await server.zwerm.readDocument(practiceDoc(p)), board);
 		await expect.poll(async () => (await roundOn(b))?.notes, { timeout: 15000 }).toBe(1);
-		await b.zwerm.privacy.markReady(p, board, bert.member.id, true);
+		await b.zwerm.activities.rounds.markReady(p, board, bert.member.id, true);
 		await expect.poll(async () => (await roundOn(a))?.ready).toEqual([bert.member.id]);
-		await expect(b.zwerm.privacy.startRound(p, board, 60_000)).rejects.toMatchObject({ code: 'round-running' });
+		await expect(b.zwerm.activities.rounds.startRound(p, board, 60_000)).rejects.toMatchObject({ code: 'round-running' });
 		// The facilitator's "reveal" lands on B: A, which runs the round, reveals. Now it is there, on both.
-		await b.zwerm.privacy.reveal(p, board);
+		await b.zwerm.activities.rounds.reveal(p, board);
 		await expect.poll(() => anonymousTexts(a)).toEqual(['pas na de onthulling']);
 		await expect.poll(() => anonymousTexts(b)).toEqual(['pas na de onthulling']);
 

@@ -7,11 +7,12 @@ import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, notesMap } from '../../src/lib/domain/notes.ts';
-import { readPractice, type RoundInfo } from '../../src/lib/domain/practice.ts';
+import type { RoundInfo } from '../../src/lib/domain/practice.ts';
+import { readRound } from '../../src/lib/domain/activities.ts';
 import { privateState, setAnonymous, setRound, type Visibility } from '../../src/lib/domain/visibility.ts';
 import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
 import type { Session } from '../../server/practices.ts';
-import { PrivacyError } from '../../server/privacy.ts';
+import { ServiceError, type ServiceErrorCode } from '../../server/errors.ts';
 
 /**
  * A silent round: everyone writes on their own, nobody sees anything but how
@@ -25,7 +26,7 @@ const cleanup: (() => void)[] = [];
 
 beforeEach(async () => {
 	server = await startTestServer();
-	server.zwerm.privacy.mirrorDelayMs = 20;
+	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 });
 
@@ -85,7 +86,7 @@ async function observer() {
 		});
 	}
 	await waitFor(() => [practice, ...lanes, anon].every((x) => x.isSynced), 'observer synced');
-	const round = () => readPractice(practice.document).rounds.get(board);
+	const round = () => readRound(practice.document, board);
 	const texts = () => [...arrived.values()].map((a) => a.text).sort();
 	return { practice, lanes, anon, arrived, frames, round, texts };
 }
@@ -100,7 +101,7 @@ describe('a silent round', () => {
 		const p = fx.practice.id;
 		const [piet, kim] = fx.participants;
 		const watching = await observer();
-		const round = await server.zwerm.privacy.startRound(p, board, 60_000);
+		const round = await server.zwerm.activities.rounds.startRound(p, board, 60_000);
 		await waitFor(() => watching.round()?.id === round.id, 'the round in the practice document');
 		expect(watching.round()).toEqual({ id: round.id, startedAt: round.startedAt, endsAt: round.endsAt, revealedAt: null, notes: 0, people: 0, ready: [] } satisfies RoundInfo);
 
@@ -116,9 +117,9 @@ describe('a silent round', () => {
 		await Promise.all([a.saved(), b.saved()]);
 
 		await waitFor(() => watching.round()?.notes === 5 && watching.round()?.people === 2, 'the counts');
-		await server.zwerm.privacy.markReady(p, board, piet.member.id, true);
-		await server.zwerm.privacy.markReady(p, board, kim.member.id, true);
-		await server.zwerm.privacy.markReady(p, board, kim.member.id, false);
+		await server.zwerm.activities.rounds.markReady(p, board, piet.member.id, true);
+		await server.zwerm.activities.rounds.markReady(p, board, kim.member.id, true);
+		await server.zwerm.activities.rounds.markReady(p, board, kim.member.id, false);
 		await waitFor(() => watching.round()?.ready.length === 1, 'the ready list');
 		expect(watching.round()).toMatchObject({ id: round.id, revealedAt: null, notes: 5, people: 2, ready: [piet.member.id] });
 
@@ -134,7 +135,7 @@ describe('a silent round', () => {
 		expect(watching.frames.length).toBeGreaterThan(0);
 
 		const revealing = performance.now();
-		await server.zwerm.privacy.reveal(p, board);
+		await server.zwerm.activities.rounds.reveal(p, board);
 		await waitFor(() => watching.arrived.size === 4, 'the four revealed notes');
 		expect(watching.texts()).toEqual(['Kim anoniem', 'Kim deelt dit', 'Piet anoniem', 'Piet deelt dit']);
 		const times = [...watching.arrived.values()].map((x) => x.at);
@@ -148,7 +149,7 @@ describe('a silent round', () => {
 		expect(laneView(watching.anon.document).map((n) => [n.text, n.createdBy]).sort()).toEqual([['Kim anoniem', null], ['Piet anoniem', null]]);
 		await waitFor(() => watching.round()?.revealedAt != null, 'the round marked revealed');
 		expect(watching.round()?.id).toBe(round.id);
-		expect(server.zwerm.privacy.roundOf(p, board)).toBeNull();
+		expect(server.zwerm.activities.rounds.roundOf(p, board)).toBeNull();
 
 		// In the private lanes: the shared note moved out, the rest is no longer held by the round.
 		await waitFor(() => !notesMap(a.doc).has(pietShared), "Piet's shared note gone from his private lane");
@@ -170,7 +171,7 @@ describe('a silent round', () => {
 		const p = fx.practice.id;
 		const [piet, kim] = fx.participants;
 		const watching = await observer();
-		const round = await server.zwerm.privacy.startRound(p, board, 1000);
+		const round = await server.zwerm.activities.rounds.startRound(p, board, 1000);
 		const a = await writer(piet);
 		const b = await writer(kim);
 		a.note('op tijd gedeeld', round.id, 'shared');
@@ -179,14 +180,14 @@ describe('a silent round', () => {
 		expect(watching.arrived.size).toBe(0);
 
 		// The things one cannot do meanwhile.
-		const refused = async (what: Promise<unknown>, code: PrivacyError['code']) => {
+		const refused = async (what: Promise<unknown>, code: ServiceErrorCode) => {
 			const error = await what.then(() => null, (e: unknown) => e);
-			expect(error).toBeInstanceOf(PrivacyError);
-			expect((error as PrivacyError).code).toBe(code);
+			expect(error).toBeInstanceOf(ServiceError);
+			expect((error as ServiceError).code).toBe(code);
 		};
-		await refused(server.zwerm.privacy.startRound(p, board, 60_000), 'round-running');
-		await refused(server.zwerm.privacy.reveal(p, 'intentie' as BoardId), 'no-round');
-		await refused(server.zwerm.privacy.markReady(p, 'intentie' as BoardId, piet.member.id, true), 'no-round');
+		await refused(server.zwerm.activities.rounds.startRound(p, board, 60_000), 'round-running');
+		await refused(server.zwerm.activities.rounds.reveal(p, 'intentie' as BoardId), 'no-round');
+		await refused(server.zwerm.activities.rounds.markReady(p, 'intentie' as BoardId, piet.member.id, true), 'no-round');
 
 		await waitFor(() => watching.arrived.size === 2, 'the notes to appear without a reveal', 5000);
 		const times = [...watching.arrived.values()].map((x) => x.at);
@@ -195,8 +196,8 @@ describe('a silent round', () => {
 		expect(watching.texts()).toEqual(['op tijd anoniem', 'op tijd gedeeld']);
 		await waitFor(() => watching.round()?.revealedAt != null, 'the round marked revealed');
 		expect(watching.round()!.revealedAt!).toBeGreaterThanOrEqual(round.endsAt);
-		expect(server.zwerm.privacy.roundOf(p, board)).toBeNull();
+		expect(server.zwerm.activities.rounds.roundOf(p, board)).toBeNull();
 		// A new round can start now.
-		await expect(server.zwerm.privacy.startRound(p, board, 60_000)).resolves.toMatchObject({ boardId: board });
+		await expect(server.zwerm.activities.rounds.startRound(p, board, 60_000)).resolves.toMatchObject({ boardId: board });
 	});
 });

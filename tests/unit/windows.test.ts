@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createNote } from '../../src/lib/domain/notes.ts';
 import { readPractice } from '../../src/lib/domain/practice.ts';
+import { toWindow } from '../../src/lib/domain/activities.ts';
 import type { MemberId } from '../../src/lib/domain/ids.ts';
 import {
 	closeWindow,
@@ -12,7 +13,6 @@ import {
 	openWindow,
 	readWindow,
 	toDateTimeLocal,
-	toWindow,
 	windowEnd,
 	writeWindow
 } from '../../src/lib/domain/windows.ts';
@@ -44,7 +44,7 @@ describe('collection windows in the practice document', () => {
 
 		// Other boards are untouched; readPractice carries the map.
 		expect(readWindow(doc, 'context')).toBeNull();
-		expect([...readPractice(doc).windows!.keys()]).toEqual(['intentie']);
+		expect(readPractice(doc).activities.map((a) => [a.kind, a.boardId])).toEqual([['collection-window', 'intentie']]);
 	});
 
 	it('a window past its deadline is closed without anyone closing it', () => {

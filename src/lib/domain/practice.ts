@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
 import type { BoardId, MemberId } from './ids.ts';
 import { GOALS_ASPECT, type Aspect, type Framework } from './frameworks.ts';
-import { readWindows, type CollectionWindow } from './windows.ts';
+import { readActivities, type Activity } from './activities.ts';
+
+export type { RoundInfo } from './activities.ts';
 
 /**
  * The practice document (`practice/<id>`): written only by the server,
@@ -9,8 +11,7 @@ import { readWindows, type CollectionWindow } from './windows.ts';
  * members, so lanes appear live as people join.
  *   info: Y.Map { name, framework (JSON) }
  *   members: Y.Map memberId → { name, role, joinedAt, removed? }
- *   rounds: Y.Map boardId → RoundInfo (the latest silent round per board)
- *   windows: Y.Map boardId → CollectionWindow (see windows.ts)
+ *   activities: Y.Map `<kind>/<boardId>` → Activity (silent rounds, collection windows: see activities.ts)
  */
 export const ROLES = ['facilitator', 'participant', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,33 +30,16 @@ export interface MemberInfo {
 	readonly hadLane?: boolean;
 }
 
-/** What everyone may know of a silent round: times, counts and who is ready; never content. */
-export interface RoundInfo {
-	readonly id: string;
-	readonly startedAt: number;
-	readonly endsAt: number;
-	readonly revealedAt: number | null;
-	readonly notes: number;
-	readonly people: number;
-	readonly ready: readonly string[];
-}
-
 export interface PracticeInfo {
 	readonly name: string;
 	readonly framework: Framework | null;
 	readonly members: readonly MemberInfo[];
-	readonly rounds: ReadonlyMap<string, RoundInfo>;
-	/** Collection windows by board (windows.ts). */
-	readonly windows?: ReadonlyMap<string, CollectionWindow>;
+	/** The latest activity of each kind on each board (activities.ts). */
+	readonly activities: readonly Activity[];
 }
 
 const info = (doc: Y.Doc) => doc.getMap<unknown>('info');
 const members = (doc: Y.Doc) => doc.getMap<unknown>('members');
-const rounds = (doc: Y.Doc) => doc.getMap<unknown>('rounds');
-
-export function writeRound(doc: Y.Doc, boardId: string, round: RoundInfo, origin: unknown = null): void {
-	doc.transact(() => rounds(doc).set(boardId, { ...round, ready: [...round.ready] }), origin);
-}
 
 export function removeMemberInfo(doc: Y.Doc, id: MemberId, origin: unknown = null): void {
 	doc.transact(() => members(doc).delete(id), origin);
@@ -98,27 +82,11 @@ export function readPractice(doc: Y.Doc): PracticeInfo {
 		}
 	});
 	list.sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));
-	const roundMap = new Map<string, RoundInfo>();
-	rounds(doc).forEach((value, boardId) => {
-		const r = value as Partial<RoundInfo> | null;
-		if (r && typeof r.id === 'string' && typeof r.endsAt === 'number') {
-			roundMap.set(boardId, {
-				id: r.id,
-				startedAt: Number(r.startedAt) || 0,
-				endsAt: r.endsAt,
-				revealedAt: typeof r.revealedAt === 'number' ? r.revealedAt : null,
-				notes: Number(r.notes) || 0,
-				people: Number(r.people) || 0,
-				ready: Array.isArray(r.ready) ? r.ready.filter((x): x is string => typeof x === 'string') : []
-			});
-		}
-	});
 	return {
 		name: typeof name === 'string' ? name : '',
 		framework: framework && typeof framework === 'object' ? (framework as Framework) : null,
 		members: list,
-		rounds: roundMap,
-		windows: readWindows(doc)
+		activities: readActivities(doc)
 	};
 }
 

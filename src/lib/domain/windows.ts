@@ -1,54 +1,33 @@
 import * as Y from 'yjs';
 import type { MemberId } from './ids.ts';
 import { notesMap, toNoteData } from './notes.ts';
+import { readActivities, readActivity, writeActivity, type CollectionWindow } from './activities.ts';
 
 /**
- * Collection windows: a facilitator opens a board for contributions until a
- * deadline, with a question shown prominently. They live in the practice
- * document (written by the server only, read by every member):
- *   windows: Y.Map boardId → CollectionWindow (the latest window per board)
- * No timer closes a window: it is open while `now` is before its deadline.
+ * Collection windows, one kind of activity (activities.ts): a facilitator
+ * opens a board for contributions until a deadline, with a question shown
+ * prominently. No timer closes a window: it is open while `now` is before its
+ * deadline.
  */
-export interface CollectionWindow {
-	/** The facilitator's own question; null shows the board's first dialogue question. */
-	readonly question: string | null;
-	readonly opensAt: number;
-	readonly deadline: number;
-	/** Closed early by a facilitator. */
-	readonly closedAt: number | null;
-}
+export type { CollectionWindow } from './activities.ts';
 
 export const QUESTION_MAX = 500;
 
-const windows = (doc: Y.Doc) => doc.getMap<unknown>('windows');
-
-/** Reads a window defensively; anything malformed is no window. */
-export function toWindow(value: unknown): CollectionWindow | null {
-	const w = value as Partial<Record<keyof CollectionWindow, unknown>> | null;
-	if (!w || typeof w !== 'object' || typeof w.opensAt !== 'number' || typeof w.deadline !== 'number') return null;
-	return {
-		question: typeof w.question === 'string' && w.question !== '' ? w.question : null,
-		opensAt: w.opensAt,
-		deadline: w.deadline,
-		closedAt: typeof w.closedAt === 'number' ? w.closedAt : null
-	};
+/** The board's latest window, or null. */
+export function readWindow(doc: Y.Doc, boardId: string): CollectionWindow | null {
+	const a = readActivity(doc, 'collection-window', boardId);
+	return a && { question: a.question, opensAt: a.opensAt, deadline: a.deadline, closedAt: a.closedAt };
 }
 
+/** Every board's latest window, by board. */
 export function readWindows(doc: Y.Doc): Map<string, CollectionWindow> {
 	const out = new Map<string, CollectionWindow>();
-	windows(doc).forEach((value, boardId) => {
-		const w = toWindow(value);
-		if (w) out.set(boardId, w);
-	});
+	for (const a of readActivities(doc)) if (a.kind === 'collection-window') out.set(a.boardId, readWindow(doc, a.boardId)!);
 	return out;
 }
 
-export function readWindow(doc: Y.Doc, boardId: string): CollectionWindow | null {
-	return toWindow(windows(doc).get(boardId));
-}
-
 export function writeWindow(doc: Y.Doc, boardId: string, w: CollectionWindow, origin: unknown = null): void {
-	doc.transact(() => windows(doc).set(boardId, { ...w }), origin);
+	writeActivity(doc, { kind: 'collection-window', boardId, ...w }, origin);
 }
 
 /** Open from when it is written (so a client clock behind the server's does not hide it) until its deadline. */

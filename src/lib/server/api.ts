@@ -2,6 +2,7 @@ import { error, type Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
 import { InvalidIdError, parseBoardId, parseMemberId, parseNoteId, type BoardId, type MemberId, type NoteId } from '$lib/domain/ids.ts';
 import { findBoard } from '$lib/domain/practice.ts';
+import { isServiceError } from '$server/errors.ts';
 import type { MemberRecord, PracticeRecord } from '$server/records.ts';
 import { practiceIdParam, requireMember } from './session.ts';
 
@@ -20,12 +21,7 @@ export async function readJson(request: Request, max = 16 * 1024): Promise<unkno
 	}
 }
 
-/** Failures of the server's services, by their code (the classes live in a separately loaded module). */
-const CONFLICTS = new Set(['last-facilitator', 'name-taken', 'round-running', 'no-round', 'meeting-running', 'no-meeting']);
-const INVALID = new Set(['too-many-steps']);
-const MISSING = new Set(['not-found', 'invalid-id']);
-
-/** Runs an action and turns known failures into 4xx answers. */
+/** Runs an action and turns a refusal of the server's services (ServiceError) into its 4xx answer. */
 export async function handled<T>(action: () => Promise<T>): Promise<T> {
 	try {
 		return await action();
@@ -33,11 +29,9 @@ export async function handled<T>(action: () => Promise<T>): Promise<T> {
 		if (e instanceof z.ZodError) {
 			error(400, { message: e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), code: 'invalid-request' });
 		}
-		const code = (e as { code?: unknown } | null)?.code;
-		const message = e instanceof Error ? e.message : String(e);
-		if (typeof code === 'string' && MISSING.has(code)) error(404, { message, code: 'not-found' });
-		if (typeof code === 'string' && CONFLICTS.has(code)) error(409, { message, code });
-		if (typeof code === 'string' && INVALID.has(code)) error(400, { message, code });
+		if (isServiceError(e)) error(e.status, { message: e.message, code: e.code });
+		// An id the domain refused (InvalidIdError, by its code: the server loads its own copy of the domain).
+		if ((e as { code?: unknown } | null)?.code === 'invalid-id') error(404, { message: (e as Error).message, code: 'not-found' });
 		throw e;
 	}
 }

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { getZwerm } from '$server/context.ts';
+import { isServiceError } from '$server/errors.ts';
 
 const br = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -50,12 +51,10 @@ export async function historyAnswer(request: Request, memberId: string, work: ()
 	try {
 		value = await getZwerm().history.gate.run(memberId, work);
 	} catch (e) {
-		// By its code: the server's classes live in a separately loaded module (see api.ts).
-		const busy = e as { code?: unknown; message?: string; retryAfter?: number } | null;
-		if (busy?.code !== 'busy') throw e;
-		return new Response(JSON.stringify({ message: busy.message, code: 'busy' }), {
-			status: 429,
-			headers: { 'content-type': 'application/json', 'retry-after': String(busy.retryAfter ?? 2) }
+		if (!isServiceError(e) || e.code !== 'busy') throw e;
+		return new Response(JSON.stringify({ message: e.message, code: e.code }), {
+			status: e.status,
+			headers: { 'content-type': 'application/json', 'retry-after': String(e.retryAfter ?? 2) }
 		});
 	}
 	return compressedJson(request, value);

@@ -291,7 +291,7 @@ export class BoardState {
 
 	/** The silent round on this board, while it is running. */
 	get round(): RoundInfo | null {
-		const round = this.practice.info.rounds.get(this.boardId);
+		const round = this.practice.activity('silent-round', this.boardId);
 		return round && round.revealedAt === null ? round : null;
 	}
 

@@ -2,15 +2,13 @@ import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocu
 import { practiceDoc } from '$lib/domain/docnames.ts';
 import type { PracticeId } from '$lib/domain/ids.ts';
 import { readPractice, type MemberInfo, type PracticeInfo } from '$lib/domain/practice.ts';
-import type { CollectionWindow } from '$lib/domain/windows.ts';
+import { activityOn, type ActivityKind, type ActivityOf } from '$lib/domain/activities.ts';
 import { openDocument } from './socket.ts';
 import { coalesce } from './coalesce.ts';
 
-const NO_WINDOWS: ReadonlyMap<string, CollectionWindow> = new Map();
-
 /** The live practice document: its members appear as they join. */
 export class PracticeState {
-	info = $state<PracticeInfo>({ name: '', framework: null, members: [], rounds: new Map() });
+	info = $state<PracticeInfo>({ name: '', framework: null, members: [], activities: [] });
 	readonly provider: HocuspocusProvider;
 
 	constructor(socket: HocuspocusProviderWebsocket, practiceId: PracticeId, initialMembers: readonly MemberInfo[] = []) {
@@ -21,9 +19,9 @@ export class PracticeState {
 		this.info = { ...readPractice(doc), members: initialMembers };
 	}
 
-	/** Collection windows by board; empty until the document has synced. */
-	get windows(): ReadonlyMap<string, CollectionWindow> {
-		return this.info.windows ?? NO_WINDOWS;
+	/** The latest activity of a kind on a board (a silent round, a collection window); null until the document has synced. */
+	activity<K extends ActivityKind>(kind: K, boardId: string): ActivityOf<K> | null {
+		return activityOn(this.info.activities, kind, boardId);
 	}
 
 	memberName(id: string | null): string | null {

@@ -18,7 +18,7 @@ export const POST: RequestHandler = async ({ params, cookies, request }) => {
 	const body = await readJson(request);
 	const id = await handled(async () => {
 		const { into } = BringIn.parse(body);
-		return getZwerm().privacy.bringInAnonymous(practice.id, boardId, noteParam(params.note), into as NoteId | undefined);
+		return getZwerm().mirror.bringIn(practice.id, boardId, noteParam(params.note), into as NoteId | undefined);
 	});
 	return json({ id }, { status: 201 });
 };

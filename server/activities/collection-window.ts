@@ -1,9 +1,8 @@
-import type { Hocuspocus } from '@hocuspocus/server';
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, PracticeId } from '../src/lib/domain/ids.ts';
-import { dayOf } from '../src/lib/domain/visibility.ts';
+import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { dayOf } from '../../src/lib/domain/visibility.ts';
 import {
 	QUESTION_MAX,
 	closeWindow,
@@ -12,24 +11,19 @@ import {
 	readWindow,
 	windowEnd,
 	type CollectionWindow
-} from '../src/lib/domain/windows.ts';
-import type { Storage } from './storage/types.ts';
-import { membersOf } from './records.ts';
-import { SERVER_ORIGIN } from './privacy.ts';
-
-type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
+} from '../../src/lib/domain/windows.ts';
+import { SERVER_ORIGIN } from '../mirror.ts';
+import { ServiceError } from '../errors.ts';
+import type { ServiceContext } from '../service-context.ts';
+import { type ActivityHandler, type Where } from './types.ts';
+import { membersOf } from '../records.ts';
 
 const DAY = 86_400_000;
 /** A deadline further away than this is a typo, not a plan. */
 export const MAX_WINDOW_MS = 366 * DAY;
 
-export class WindowError extends Error {
-	readonly code: 'not-found';
-	constructor(code: WindowError['code'], message: string) {
-		super(message);
-		this.code = code;
-	}
-}
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const windowJson = (w: CollectionWindow) => ({ question: w.question, opensAt: iso(w.opensAt), deadline: iso(w.deadline), closedAt: iso(w.closedAt) });
 
 /** `{ deadline, question? }`: a deadline in ms since the epoch or an ISO time with offset, in the future. */
 export const windowInput = (now: number) =>
@@ -53,27 +47,44 @@ export interface Contributions {
 	readonly members: readonly { readonly id: MemberId; readonly count: number }[];
 }
 
-interface Deps {
-	readonly storage: Storage;
-	readonly openDirect: (name: string) => Promise<DirectConnection>;
-	/** Reads a document without loading it into Hocuspocus: counting never writes. */
-	readonly readDocument: (name: string) => Promise<Y.Doc>;
-	readonly whenStored: () => Promise<void>;
-}
-
 /**
  * Collection windows: the facilitator opens a board for contributions until a
  * deadline. The window lives in the practice document (server-written); the
  * facilitator may see per member how many notes they contributed since it
  * opened — counts only.
  */
-export class Windows {
-	private readonly deps: Deps;
+export class CollectionWindows implements ActivityHandler {
+	readonly kind = 'collection-window' as const;
+	private readonly ctx: ServiceContext;
 	/** Private-document counts, taken once per day per window (see `privateCounts`). */
 	private readonly daily = new Map<string, { day: number; counts: Map<MemberId, number> }>();
 
-	constructor(deps: Deps) {
-		this.deps = deps;
+	readonly actions = {
+		/** Per member, how many notes they contributed since the window opened: counts only, no content, no note ids. */
+		contributions: {
+			method: 'GET' as const,
+			roles: ['facilitator'] as const,
+			run: async ({ practiceId, boardId }: Where) => {
+				const { window, members } = await this.contributions(practiceId, boardId);
+				return { body: { opensAt: new Date(window.opensAt).toISOString(), members } };
+			}
+		}
+	};
+
+	constructor(ctx: ServiceContext) {
+		this.ctx = ctx;
+	}
+
+	/** Opens the board for contributions, or changes the open window's deadline and question: 201 when it opened. */
+	async start({ practiceId, boardId }: Where, _caller: unknown, body: unknown) {
+		const { window, opened } = await this.open(practiceId, boardId, body);
+		return { status: opened ? 201 : 200, body: windowJson(window) };
+	}
+
+	/** Closes the open window now (closing a closed one changes nothing). */
+	async end({ practiceId, boardId }: Where) {
+		await this.close(practiceId, boardId);
+		return { status: 204, body: null };
 	}
 
 	/** Opens a window on a board, or changes the deadline and question of the open one. */
@@ -88,14 +99,14 @@ export class Windows {
 	}
 
 	async read(practiceId: PracticeId, boardId: BoardId): Promise<CollectionWindow | null> {
-		return readWindow(await this.deps.readDocument(practiceDoc(practiceId)), boardId);
+		return readWindow(await this.ctx.documents.read(practiceDoc(practiceId)), boardId);
 	}
 
 	private async writePractice<T>(practiceId: PracticeId, write: (doc: Y.Doc) => T): Promise<T> {
-		const connection = await this.deps.openDirect(practiceDoc(practiceId));
+		const connection = await this.ctx.documents.open(practiceDoc(practiceId));
 		try {
 			const result = write(connection.document!);
-			await this.deps.whenStored();
+			await this.ctx.documents.whenStored();
 			return result;
 		} finally {
 			await connection.disconnect();
@@ -116,15 +127,15 @@ export class Windows {
 	 */
 	async contributions(practiceId: PracticeId, boardId: BoardId, now = Date.now()): Promise<Contributions> {
 		const window = await this.read(practiceId, boardId);
-		if (!window) throw new WindowError('not-found', 'This board has no collection window.');
-		const members = membersOf(await this.deps.storage.records.members.list(practiceId)).filter((m) => m.role !== 'observer' && m.removedAt === null);
+		if (!window) throw new ServiceError('not-found', 'This board has no collection window.');
+		const members = membersOf(await this.ctx.storage.records.members.list(practiceId)).filter((m) => m.role !== 'observer' && m.removedAt === null);
 		const from = window.opensAt;
 		const to = windowEnd(window);
-		const collective = await this.deps.readDocument(collectiveDoc(practiceId, boardId));
+		const collective = await this.ctx.documents.read(collectiveDoc(practiceId, boardId));
 		const hidden = await this.privateCounts(practiceId, boardId, window, members.map((m) => m.id), now);
 		const out: { id: MemberId; count: number }[] = [];
 		for (const m of members) {
-			const lane = await this.deps.readDocument(laneDoc(practiceId, boardId, m.id));
+			const lane = await this.ctx.documents.read(laneDoc(practiceId, boardId, m.id));
 			const count = countCreated(lane, m.id, from, to) + countCreated(collective, m.id, from, to) + (hidden.get(m.id) ?? 0);
 			out.push({ id: m.id, count });
 		}
@@ -153,7 +164,7 @@ export class Windows {
 		if (!entry) this.daily.set(key, (entry = { day: today, counts: new Map() }));
 		for (const member of members) {
 			if (entry.counts.has(member)) continue;
-			const doc = from < to ? await this.deps.readDocument(privateDoc(practiceId, boardId, member)) : null;
+			const doc = from < to ? await this.ctx.documents.read(privateDoc(practiceId, boardId, member)) : null;
 			entry.counts.set(member, doc ? countCreated(doc, member, from, to) : 0);
 		}
 		return entry.counts;
