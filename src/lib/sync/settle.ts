@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { RegionKind } from '$lib/domain/board-space.ts';
-import { notesMap, occupancyOf, placeNote, readNote } from '$lib/domain/notes.ts';
+import { notesMap, occupancyOf, placeNote, readNote, type NoteData } from '$lib/domain/notes.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
 
 /** Origin of settling moves: not a person's edit (an undo manager should leave them out). */
@@ -19,6 +19,12 @@ export const SETTLE_ORIGIN = { zwerm: 'settle' } as const;
  * the merged state, so it needs no order of arrival. A note a person placed or
  * moved is never moved, and never makes one move: notes overlap where a person
  * put them so.
+ *
+ * The server places notes too (an anonymous note brought in, written with
+ * `createdBy: null`, which no client may write). No client watches those, so
+ * they never move: they rank before every client's note, and a client's note
+ * that clashes with one yields whatever its id. The order (server first, then
+ * by id) is the same on every replica, so one note of each pair moves.
  */
 export class PlacementSettler {
 	private readonly doc: Y.Doc;
@@ -66,7 +72,10 @@ export class PlacementSettler {
 			}
 			space ??= occupancyOf(this.doc, this.kind);
 			const at = { x: data.px, y: data.py };
-			const yields = space.overlapping(at, id).some((other) => other < id && readNote(this.doc, other)?.auto === true);
+			const yields = space.overlapping(at, id).some((other) => {
+				const them = readNote(this.doc, other);
+				return them?.auto === true && ranksBefore(them, data);
+			});
 			if (!yields) continue;
 			const p = space.place({ near: at, except: id });
 			placeNote(this.doc, id as NoteId, p, this.kind, SETTLE_ORIGIN, { auto: true });
@@ -80,4 +89,10 @@ export class PlacementSettler {
 		this.doc.off('afterTransaction', this.onTransaction);
 		this.mine.clear();
 	}
+}
+
+/** Which of two clashing automatic notes keeps its place: the server's (it never moves), else the smaller id. */
+function ranksBefore(a: NoteData, b: NoteData): boolean {
+	const [sa, sb] = [a.createdBy === null, b.createdBy === null];
+	return sa !== sb ? sa : a.id < b.id;
 }
