@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
-import { NOTE_GAP, NOTE_H, NOTE_W, regionWidth, type Point, type RegionKind } from './board-space.ts';
+import { NOTE_GAP, NOTE_H, NOTE_W, notePosition, regionWidth, type Point, type Rect, type RegionKind } from './board-space.ts';
 import { newNoteId, type NoteId } from './ids.ts';
-import { listNotes, notesMap, placeNote, type NoteData } from './notes.ts';
+import { listNotes, notesMap, occupancyOf, placeNote, type NoteData } from './notes.ts';
 
 /**
  * Tidying a lane, and affinity clusters in the collective lane. The
@@ -84,6 +84,65 @@ export const clusterOf = (doc: Y.Doc, noteId: string): string | null => {
 	return typeof v === 'string' && clustersMap(doc).has(v) ? v : null;
 };
 
+/** A cluster's frame reaches this far past its notes (half the gap arranged blocks keep). */
+export const FRAME_PAD = NOTE_GAP / 2;
+
+export interface ClusterFrame {
+	readonly cluster: Cluster;
+	/** Its notes, in reading order. */
+	readonly members: readonly NoteData[];
+	/** Where it is drawn in the collective region (board units): round its notes with room above for its name. */
+	readonly rect: Rect;
+}
+
+/**
+ * The frames the clusters are drawn as: each around its notes, wherever people
+ * moved them, with its name above them (an empty cluster is one note's place
+ * at its corner). Notes read as data, so it works on any lane's notes.
+ */
+export function clusterFrames(clusters: readonly Cluster[], notes: readonly NoteData[]): ClusterFrame[] {
+	const byCluster = new Map<string, NoteData[]>(clusters.map((c) => [c.id, []]));
+	for (const n of notes) if (n.cluster !== null) byCluster.get(n.cluster)?.push(n);
+	return clusters.map((cluster) => {
+		const members = byCluster.get(cluster.id)!;
+		if (members.length === 0) return { cluster, members, rect: { x: cluster.x, y: cluster.y, w: NOTE_W, h: NOTE_H } };
+		const at = members.map((n) => notePosition(n, 'collective'));
+		const x0 = Math.min(...at.map((p) => p.x)) - FRAME_PAD;
+		const y0 = Math.min(...at.map((p) => p.y)) - CLUSTER_HEADER;
+		const x1 = Math.max(...at.map((p) => p.x)) + NOTE_W + FRAME_PAD;
+		const y1 = Math.max(...at.map((p) => p.y)) + NOTE_H + FRAME_PAD;
+		return { cluster, members, rect: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } };
+	});
+}
+
+/** The cluster whose frame holds a point (the smallest, where frames overlap). */
+export function frameAt(frames: readonly ClusterFrame[], p: Point): ClusterFrame | undefined {
+	return frames
+		.filter((f) => p.x >= f.rect.x && p.x < f.rect.x + f.rect.w && p.y >= f.rect.y && p.y < f.rect.y + f.rect.h)
+		.sort((a, b) => a.rect.w * a.rect.h - b.rect.w * b.rect.h)[0];
+}
+
+/** Where a new, empty cluster goes in the collective lane: a note's place that covers no note and no other cluster's frame. */
+export function placeForCluster(doc: Y.Doc): Point {
+	const space = occupancyOf(doc, 'collective');
+	const frames = clusterFrames(listClusters(doc), listNotes(doc));
+	// A frame is kept free as note-sized blocks that tile it.
+	frames.forEach((f, i) => {
+		for (let dx = 0; dx < f.rect.w; dx += NOTE_W)
+			for (let dy = 0; dy < f.rect.h; dy += NOTE_H)
+				space.add(`frame-${i}-${dx}-${dy}`, { x: f.rect.x + Math.min(dx, f.rect.w - NOTE_W), y: f.rect.y + Math.min(dy, f.rect.h - NOTE_H) });
+	});
+	return space.place();
+}
+
+/** The collective lane's notes with each cluster's together (clusters in order, then the rest): for a plain grid that keeps them near. */
+export function clusteredOrder(doc: Y.Doc): string[] {
+	const rank = new Map(listClusters(doc).map((c, i) => [c.id, i]));
+	const notes = listNotes(doc);
+	const r = (n: NoteData) => (n.cluster !== null && rank.has(n.cluster) ? rank.get(n.cluster)! : rank.size);
+	return notes.map((n, i) => ({ n, i })).sort((a, b) => r(a.n) - r(b.n) || a.i - b.i).map(({ n }) => n.id);
+}
+
 /** Notes in `order` first (those that exist), then the rest in reading order. */
 function ordered(doc: Y.Doc, order: readonly string[]): NoteData[] {
 	const all = listNotes(doc);
@@ -91,6 +150,12 @@ function ordered(doc: Y.Doc, order: readonly string[]): NoteData[] {
 	const first = [...new Set(order)].flatMap((id) => byId.get(id) ?? []);
 	const taken = new Set(first.map((n) => n.id));
 	return [...first, ...all.filter((n) => !taken.has(n.id))];
+}
+
+/** Places a note for arranging; one already there (and placed by a person) is not written again, so a tidy lane stays unchanged. */
+function put(doc: Y.Doc, n: NoteData, p: Point, kind: RegionKind, origin: unknown): void {
+	if (n.px === p.x && n.py === p.y && !n.auto && notePosition(n, kind).x === p.x && notePosition(n, kind).y === p.y) return;
+	placeNote(doc, n.id, p, kind, origin);
 }
 
 /**
@@ -101,7 +166,7 @@ export function arrange(doc: Y.Doc, kind: RegionKind, order: readonly string[] =
 	const cols = columnsOf(kind);
 	const notes = ordered(doc, order);
 	doc.transact(() => {
-		notes.forEach((n, i) => placeNote(doc, n.id, { x: NOTE_GAP + (i % cols) * PITCH_X, y: NOTE_GAP + Math.floor(i / cols) * PITCH_Y }, kind, origin));
+		notes.forEach((n, i) => put(doc, n, { x: NOTE_GAP + (i % cols) * PITCH_X, y: NOTE_GAP + Math.floor(i / cols) * PITCH_Y }, kind, origin));
 	}, origin);
 }
 
@@ -138,7 +203,7 @@ export function arrangeByCluster(doc: Y.Doc, origin: unknown = null): void {
 				if (c.get('y') !== cursor.y) c.set('y', cursor.y);
 			}
 			list.forEach((n, i) =>
-				placeNote(doc, n.id, { x: cursor.x + (i % cols) * PITCH_X, y: cursor.y + CLUSTER_HEADER + Math.floor(i / cols) * PITCH_Y }, kind, origin)
+				put(doc, n, { x: cursor.x + (i % cols) * PITCH_X, y: cursor.y + CLUSTER_HEADER + Math.floor(i / cols) * PITCH_Y }, kind, origin)
 			);
 			shelf = Math.max(shelf, h);
 			cursor = { x: cursor.x + w + NOTE_GAP, y: cursor.y };

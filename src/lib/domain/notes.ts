@@ -57,6 +57,8 @@ export interface NoteData {
 	readonly reveal: 'private' | 'shared' | 'anonymous' | null;
 	/** Placed by placement, not moved by a person since (see `placeNote`). */
 	readonly auto: boolean;
+	/** Collective notes: the affinity cluster it is in (arrange.ts), if any; the cluster may since have gone. */
+	readonly cluster: string | null;
 }
 
 export interface NewNote {
@@ -205,6 +207,7 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 	const cites = note.get('cites');
 	const round = note.get('round');
 	const reveal = note.get('reveal');
+	const cluster = note.get('cluster');
 	return {
 		id: id as NoteId,
 		color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
@@ -224,7 +227,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 		named: note.get('named') === true,
 		round: typeof round === 'string' ? round : null,
 		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null,
-		auto: note.get('auto') === true
+		auto: note.get('auto') === true,
+		cluster: typeof cluster === 'string' ? cluster : null
 	};
 }
 
