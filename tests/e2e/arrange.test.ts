@@ -145,6 +145,21 @@ describe('arranging Samen by group, by keyboard alone', () => {
 		// The group stays, with its notes.
 		await expect.poll(() => frame.getByRole('heading').textContent()).toMatch(/Tijd\s*\(2 notities\)/);
 
+		// Dragged into the frame, a note joins the group; dragged out of it, it leaves.
+		const drag = async (text: string, to: { x: number; y: number }) => {
+			const from = await noteBox(text);
+			await page.mouse.move(from.x + from.width / 2, from.y + 20);
+			await page.mouse.down();
+			await page.mouse.move(to.x, to.y - from.height / 2 + 20, { steps: 8 });
+			await page.mouse.up();
+		};
+		const f = await box(page, '.cluster-frame');
+		await drag('Los zand', { x: f.x + f.width / 2, y: f.y + f.height / 2 });
+		await expect.poll(() => frame.getByRole('heading').textContent()).toMatch(/Tijd\s*\(3 notities\)/);
+		const g = await box(page, '.cluster-frame');
+		await drag('Los zand', { x: g.x + g.width + 200, y: g.y + g.height / 2 });
+		await expect.poll(() => frame.getByRole('heading').textContent()).toMatch(/Tijd\s*\(2 notities\)/);
+
 		expect(errors).toEqual([]);
 		expect(ann.errors).toEqual([]);
 	});
