@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { arrange, arrangeByCluster, clusterFrames, clustersMap, createCluster, listClusters, placeForCluster, setNoteCluster } from '../../src/lib/domain/arrange.ts';
+import {
+	CLUSTER_HEADER,
+	arrange,
+	arrangeByCluster,
+	arrangeCollectiveGrid,
+	clusterFrames,
+	clustersMap,
+	createCluster,
+	deleteCluster,
+	listClusters,
+	placeForCluster,
+	renameCluster,
+	setNoteCluster
+} from '../../src/lib/domain/arrange.ts';
+import { checkUpdate } from '../../server/schema-check.ts';
 import { createNote, listNotes, notesMap, placeNote, readNote } from '../../src/lib/domain/notes.ts';
 import { NOTE_H, NOTE_W, intersects, notePosition } from '../../src/lib/domain/board-space.ts';
 import { undoable } from '../../src/lib/sync/undoable.ts';
@@ -111,5 +125,47 @@ describe('cluster frames', () => {
 		for (const f of frames) expect(intersects(slot, f.rect)).toBe(false);
 		for (const n of listNotes(doc)) expect(intersects(slot, { ...notePosition(n, 'collective'), w: NOTE_W, h: NOTE_H })).toBe(false);
 		expect(frames.find((f) => f.cluster.id === leeg)!.members).toEqual([]);
+	});
+});
+
+describe('the collective lane as a grid, with groups', () => {
+	it('keeps each group’s notes together below room for its name, moves an empty group off the notes, and one undo takes it all back', () => {
+		const doc = new Y.Doc();
+		const ids = heap(doc, 8);
+		const a = createCluster(doc, { name: 'A', x: 0, y: 0 });
+		const empty = createCluster(doc, { name: 'Leeg', x: 16, y: 16 });
+		[ids[7], ids[2]].forEach((id) => setNoteCluster(doc, id, a));
+		const before = places(doc);
+		const change = undoable(scope(doc), (origin) => arrangeCollectiveGrid(doc, origin));
+		const notes = listNotes(doc);
+		// Group A first, side by side, the first row low enough for the frame's name.
+		expect(notes.slice(0, 2).map((n) => n.id).sort()).toEqual([ids[7], ids[2]].sort());
+		expect(notes[0].py).toBe(CLUSTER_HEADER);
+		const frames = clusterFrames(listClusters(doc), notes);
+		for (const f of frames) expect(f.rect.y).toBeGreaterThanOrEqual(0);
+		const leeg = frames.find((f) => f.cluster.id === empty)!;
+		for (const n of notes) expect(intersects(leeg.rect, { ...notePosition(n, 'collective'), w: NOTE_W, h: NOTE_H })).toBe(false);
+		change.undo();
+		expect(places(doc)).toEqual(before);
+		expect(listClusters(doc).find((c) => c.id === empty)).toMatchObject({ x: 16, y: 16 });
+	});
+
+	it('the server takes renaming and removing a group', () => {
+		const server = new Y.Doc();
+		const client = new Y.Doc();
+		const problems: (string | null)[] = [];
+		client.on('update', (u: Uint8Array) => {
+			const problem = checkUpdate(server, u, { kind: 'collective', memberId: me });
+			problems.push(problem);
+			if (!problem) Y.applyUpdate(server, u);
+		});
+		const c = createCluster(client, { name: 'Tijd', x: 16, y: 16 });
+		const n = createNote(client, { createdBy: me, at: 1, text: 'x' });
+		setNoteCluster(client, n, c);
+		renameCluster(client, c, 'Tijd en ruimte');
+		deleteCluster(client, c);
+		expect(problems).toEqual([null, null, null, null, null]);
+		expect(readNote(server, n)?.cluster).toBeNull();
+		expect(listClusters(server)).toEqual([]);
 	});
 });

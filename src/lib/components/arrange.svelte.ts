@@ -1,5 +1,5 @@
 import type { LaneKey, LaneState } from '$lib/sync/board.svelte.ts';
-import { arrange, arrangeByCluster, clusteredOrder, clustersMap, createCluster, deleteCluster, placeForCluster, renameCluster } from '$lib/domain/arrange.ts';
+import { arrange, arrangeByCluster, arrangeCollectiveGrid, clustersMap, createCluster, deleteCluster, placeForCluster, renameCluster } from '$lib/domain/arrange.ts';
 import { notesMap } from '$lib/domain/notes.ts';
 import type { RegionKind } from '$lib/domain/board-space.ts';
 import { undoable, type Undoable } from '$lib/sync/undoable.ts';
@@ -40,7 +40,8 @@ export class ArrangeUi {
 		const scope = collective ? [notesMap(doc), clustersMap(doc)] : [notesMap(doc)];
 		const change = undoable(scope as never, (origin) => {
 			if (how === 'clusters' && collective) arrangeByCluster(doc, origin);
-			else arrange(doc, kindOf(lane.key), collective ? clusteredOrder(doc) : [], origin);
+			else if (collective) arrangeCollectiveGrid(doc, origin);
+			else arrange(doc, kindOf(lane.key), [], origin);
 		});
 		if (!change.changed) {
 			change.dispose();

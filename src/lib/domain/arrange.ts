@@ -105,7 +105,7 @@ export function clusterFrames(clusters: readonly Cluster[], notes: readonly Note
 	for (const n of notes) if (n.cluster !== null) byCluster.get(n.cluster)?.push(n);
 	return clusters.map((cluster) => {
 		const members = byCluster.get(cluster.id)!;
-		if (members.length === 0) return { cluster, members, rect: { x: cluster.x, y: cluster.y, w: NOTE_W, h: NOTE_H } };
+		if (members.length === 0) return { cluster, members, rect: { x: cluster.x - FRAME_PAD, y: cluster.y, w: NOTE_W + 2 * FRAME_PAD, h: NOTE_H } };
 		const at = members.map((n) => notePosition(n, 'collective'));
 		const x0 = Math.min(...at.map((p) => p.x)) - FRAME_PAD;
 		const y0 = Math.min(...at.map((p) => p.y)) - CLUSTER_HEADER;
@@ -122,10 +122,13 @@ export function frameAt(frames: readonly ClusterFrame[], p: Point): ClusterFrame
 		.sort((a, b) => a.rect.w * a.rect.h - b.rect.w * b.rect.h)[0];
 }
 
-/** Where a new, empty cluster goes in the collective lane: a note's place that covers no note and no other cluster's frame. */
-export function placeForCluster(doc: Y.Doc): Point {
+/** Where a new, empty cluster (or `except`, placed again) goes in the collective lane: a note's place that covers no note and no other cluster's frame. */
+export function placeForCluster(doc: Y.Doc, except?: string): Point {
 	const space = occupancyOf(doc, 'collective');
-	const frames = clusterFrames(listClusters(doc), listNotes(doc));
+	const frames = clusterFrames(
+		listClusters(doc).filter((c) => c.id !== except),
+		listNotes(doc)
+	);
 	// A frame is kept free as note-sized blocks that tile it.
 	frames.forEach((f, i) => {
 		for (let dx = 0; dx < f.rect.w; dx += NOTE_W)
@@ -162,11 +165,31 @@ function put(doc: Y.Doc, n: NoteData, p: Point, kind: RegionKind, origin: unknow
  * Tidies a lane into a grid in reading order (or `order` first): row after
  * row, as wide as the lane. One transaction: one undo restores the old layout.
  */
-export function arrange(doc: Y.Doc, kind: RegionKind, order: readonly string[] = [], origin: unknown = null): void {
+export function arrange(doc: Y.Doc, kind: RegionKind, order: readonly string[] = [], origin: unknown = null, top: number = NOTE_GAP): void {
 	const cols = columnsOf(kind);
 	const notes = ordered(doc, order);
 	doc.transact(() => {
-		notes.forEach((n, i) => put(doc, n, { x: NOTE_GAP + (i % cols) * PITCH_X, y: NOTE_GAP + Math.floor(i / cols) * PITCH_Y }, kind, origin));
+		notes.forEach((n, i) => put(doc, n, { x: NOTE_GAP + (i % cols) * PITCH_X, y: top + Math.floor(i / cols) * PITCH_Y }, kind, origin));
+	}, origin);
+}
+
+/**
+ * The collective lane as one grid, each cluster's notes next to each other,
+ * the first row low enough for the names of their frames; empty clusters then
+ * go where they cover nothing. One transaction.
+ */
+export function arrangeCollectiveGrid(doc: Y.Doc, origin: unknown = null): void {
+	const clusters = listClusters(doc);
+	doc.transact(() => {
+		arrange(doc, 'collective', clusteredOrder(doc), origin, clusters.length ? CLUSTER_HEADER : NOTE_GAP);
+		const used = new Set(listNotes(doc).flatMap((n) => (n.cluster === null ? [] : [n.cluster])));
+		for (const c of clusters) {
+			if (used.has(c.id)) continue;
+			const p = placeForCluster(doc, c.id);
+			const cluster = clustersMap(doc).get(c.id)!;
+			if (c.x !== p.x) cluster.set('x', p.x);
+			if (c.y !== p.y) cluster.set('y', p.y);
+		}
 	}, origin);
 }
 

@@ -133,6 +133,7 @@ export const en: Messages = {
 		menu: 'Group',
 		none: 'No group',
 		empty: 'Empty. Choose “Group” in a note’s menu, or drag a note here.',
+		emptyList: 'Empty. Choose “Group” in a note’s menu.',
 		ungrouped: 'Not in a group',
 		joined: 'In group {{name}}',
 		left: 'No longer in group {{name}}'

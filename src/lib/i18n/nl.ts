@@ -132,6 +132,7 @@ export const nl = {
 		menu: 'Groep',
 		none: 'Geen groep',
 		empty: 'Nog leeg. Kies „Groep” in het menu van een notitie, of sleep er een heen.',
+		emptyList: 'Nog leeg. Kies „Groep” in het menu van een notitie.',
 		ungrouped: 'Zonder groep',
 		joined: 'In groep {{name}}',
 		left: 'Niet meer in groep {{name}}'
