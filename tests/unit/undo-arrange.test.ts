@@ -15,7 +15,7 @@ import {
 	setNoteCluster
 } from '../../src/lib/domain/arrange.ts';
 import { checkUpdate } from '../../server/schema-check.ts';
-import { createNote, listNotes, notesMap, placeNote, readNote } from '../../src/lib/domain/notes.ts';
+import { createNote, listNotes, notesMap, placeFor, placeNote, readNote } from '../../src/lib/domain/notes.ts';
 import { NOTE_H, NOTE_W, intersects, notePosition } from '../../src/lib/domain/board-space.ts';
 import { undoable } from '../../src/lib/sync/undoable.ts';
 import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
@@ -167,5 +167,26 @@ describe('the collective lane as a grid, with groups', () => {
 		expect(problems).toEqual([null, null, null, null, null]);
 		expect(readNote(server, n)?.cluster).toBeNull();
 		expect(listClusters(server)).toEqual([]);
+	});
+});
+
+describe('placement keeps groups free', () => {
+	it('a note placed in Samen lands in no group’s frame: not in the gap of a block, not in an empty group', () => {
+		const doc = new Y.Doc();
+		const ids = heap(doc, 3);
+		const a = createCluster(doc, { name: 'A', x: 0, y: 0 });
+		ids.forEach((id) => setNoteCluster(doc, id, a));
+		arrangeByCluster(doc);
+		createCluster(doc, { name: 'Leeg', ...placeForCluster(doc) });
+		const frames = () => clusterFrames(listClusters(doc), listNotes(doc)).map((f) => f.rect);
+		// Three notes in a 2×2 block leave a slot inside the frame; the empty group holds one note's place.
+		const taken = frames();
+		for (let i = 0; i < 25; i++) {
+			const p = placeFor(doc, 'collective');
+			for (const f of taken) expect(intersects({ ...p, w: NOTE_W, h: NOTE_H }, f)).toBe(false);
+			createNote(doc, { createdBy: me, at: 100 + i, place: { ...p, kind: 'collective' } });
+		}
+		// Nothing placed moved the frames.
+		expect(frames()).toEqual(taken);
 	});
 });

@@ -1,7 +1,11 @@
 import * as Y from 'yjs';
 import { NOTE_GAP, NOTE_H, NOTE_W, notePosition, regionWidth, type Point, type Rect, type RegionKind } from './board-space.ts';
 import { newNoteId, type NoteId } from './ids.ts';
-import { listNotes, notesMap, occupancyOf, placeNote, type NoteData } from './notes.ts';
+import { listNotes, notesMap, placeNote, type NoteData } from './notes.ts';
+import { Occupancy } from './placement.ts';
+import { CLUSTER_HEADER, FRAME_PAD, frameRect, reserveFrames } from './cluster-frames.ts';
+
+export { CLUSTER_HEADER, FRAME_PAD };
 
 /**
  * Tidying a lane, and affinity clusters in the collective lane. The
@@ -11,8 +15,6 @@ import { listNotes, notesMap, occupancyOf, placeNote, type NoteData } from './no
  * transaction, so it is one change that one undo takes back.
  */
 export const CLUSTERS_KEY = 'clusters';
-/** Room above a cluster's notes for its name. */
-export const CLUSTER_HEADER = 48;
 export const CLUSTER_NAME_MAX = 80;
 
 const PITCH_X = NOTE_W + NOTE_GAP;
@@ -84,34 +86,21 @@ export const clusterOf = (doc: Y.Doc, noteId: string): string | null => {
 	return typeof v === 'string' && clustersMap(doc).has(v) ? v : null;
 };
 
-/** A cluster's frame reaches this far past its notes (half the gap arranged blocks keep). */
-export const FRAME_PAD = NOTE_GAP / 2;
-
 export interface ClusterFrame {
 	readonly cluster: Cluster;
 	/** Its notes, in reading order. */
 	readonly members: readonly NoteData[];
-	/** Where it is drawn in the collective region (board units): round its notes with room above for its name. */
+	/** Where it is drawn in the collective region (board units): round its notes with room above for its name (cluster-frames.ts). */
 	readonly rect: Rect;
 }
 
-/**
- * The frames the clusters are drawn as: each around its notes, wherever people
- * moved them, with its name above them (an empty cluster is one note's place
- * at its corner). Notes read as data, so it works on any lane's notes.
- */
+/** The frames the clusters are drawn as. Notes read as data, so it works on any lane's notes. */
 export function clusterFrames(clusters: readonly Cluster[], notes: readonly NoteData[]): ClusterFrame[] {
 	const byCluster = new Map<string, NoteData[]>(clusters.map((c) => [c.id, []]));
 	for (const n of notes) if (n.cluster !== null) byCluster.get(n.cluster)?.push(n);
 	return clusters.map((cluster) => {
 		const members = byCluster.get(cluster.id)!;
-		if (members.length === 0) return { cluster, members, rect: { x: cluster.x - FRAME_PAD, y: cluster.y, w: NOTE_W + 2 * FRAME_PAD, h: NOTE_H } };
-		const at = members.map((n) => notePosition(n, 'collective'));
-		const x0 = Math.min(...at.map((p) => p.x)) - FRAME_PAD;
-		const y0 = Math.min(...at.map((p) => p.y)) - CLUSTER_HEADER;
-		const x1 = Math.max(...at.map((p) => p.x)) + NOTE_W + FRAME_PAD;
-		const y1 = Math.max(...at.map((p) => p.y)) + NOTE_H + FRAME_PAD;
-		return { cluster, members, rect: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } };
+		return { cluster, members, rect: frameRect(cluster, members.map((n) => notePosition(n, 'collective'))) };
 	});
 }
 
@@ -124,17 +113,15 @@ export function frameAt(frames: readonly ClusterFrame[], p: Point): ClusterFrame
 
 /** Where a new, empty cluster (or `except`, placed again) goes in the collective lane: a note's place that covers no note and no other cluster's frame. */
 export function placeForCluster(doc: Y.Doc, except?: string): Point {
-	const space = occupancyOf(doc, 'collective');
-	const frames = clusterFrames(
-		listClusters(doc).filter((c) => c.id !== except),
-		listNotes(doc)
+	const notes = listNotes(doc);
+	const space = new Occupancy('collective', notes.map((n) => ({ id: n.id, ...notePosition(n, 'collective') })));
+	reserveFrames(
+		space,
+		clusterFrames(
+			listClusters(doc).filter((c) => c.id !== except),
+			notes
+		).map((f) => f.rect)
 	);
-	// A frame is kept free as note-sized blocks that tile it.
-	frames.forEach((f, i) => {
-		for (let dx = 0; dx < f.rect.w; dx += NOTE_W)
-			for (let dy = 0; dy < f.rect.h; dy += NOTE_H)
-				space.add(`frame-${i}-${dx}-${dy}`, { x: f.rect.x + Math.min(dx, f.rect.w - NOTE_W), y: f.rect.y + Math.min(dy, f.rect.h - NOTE_H) });
-	});
 	return space.place();
 }
 
