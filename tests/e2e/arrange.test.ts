@@ -110,6 +110,11 @@ describe('arranging Samen by group, by keyboard alone', () => {
 		await expect.poll(() => live(page)).toContain('In groep Tijd');
 		await groupByKeyboard(page, 'Tijd om te oefenen', 'Tijd');
 		await expect.poll(() => frame.getByRole('heading').textContent()).toMatch(/Tijd\s*\(2 notities\)/);
+		// A screen reader hears it with the note.
+		const described = (text: string) =>
+			samen.locator('article.note', { hasText: text }).evaluate((el) => document.getElementById(el.getAttribute('aria-describedby')!)!.textContent ?? '');
+		expect(await described('Tijd om te oefenen')).toContain('In groep Tijd');
+		expect(await described('Los zand')).not.toContain('In groep');
 		const before = await places(page);
 
 		// Ordenen → Per groep.
