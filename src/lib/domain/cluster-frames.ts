@@ -11,8 +11,8 @@ import type { Occupancy } from './placement.ts';
 
 /** Room above a cluster's notes for its name. */
 export const CLUSTER_HEADER = 48;
-/** A frame reaches this far past its notes (half the gap arranged blocks keep). */
-export const FRAME_PAD = NOTE_GAP / 2;
+/** A frame reaches this far past its notes: less than half the gap between notes, so groups side by side in a grid stay apart. */
+export const FRAME_PAD = NOTE_GAP / 2 - 3;
 
 /** A cluster's frame in its region, from its corner and its notes' places. */
 export function frameRect(corner: Point, members: readonly Point[]): Rect {
