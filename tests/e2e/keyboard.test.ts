@@ -104,6 +104,66 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
+	it('changes a note’s visibility through its confirmation dialog, and arranges a lane and undoes it, by keyboard alone', async () => {
+		const practice = await createPractice('lerende-praktijken');
+		const { page, errors } = await newPage(browser);
+		await signIn(page, practice);
+		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		const myLane = page.locator('section.lane.mine');
+		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).waitFor();
+		const places = () =>
+			myLane.locator('[data-note-frame]').evaluateAll((frames) => frames.map((f) => [f.textContent?.match(/Punt \d/)?.[0], f.getAttribute('data-x'), f.getAttribute('data-y')]).sort());
+
+		// Three notes with N (the board's shortcut), each typed and closed with Escape.
+		for (const text of ['Punt 1', 'Punt 2', 'Punt 3']) {
+			await page.locator('h1').focus();
+			await page.keyboard.press('n');
+			await editorFocused(page);
+			await page.keyboard.type(text);
+			await page.keyboard.press('Escape');
+			await expect.poll(() => myLane.locator('article.note', { hasText: text }).evaluate((el) => el === document.activeElement)).toBe(true);
+		}
+		// Out of line by hand: Punt 2 one step down and right.
+		await myLane.locator('article.note', { hasText: 'Punt 2' }).focus();
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('ArrowRight');
+		await expect.poll(places).not.toEqual([]);
+		const byHand = await places();
+
+		// Ordenen, then Ctrl+Z: the hand-made places come back; the live region says both.
+		const live = page.locator('#main > [aria-live="polite"]');
+		await myLane.getByRole('button', { name: 'Mijn notities ordenen' }).focus();
+		await page.keyboard.press('Enter');
+		await expect.poll(() => live.textContent()).toContain('Mijn notities geordend');
+		const tidy = await places();
+		expect(tidy).not.toEqual(byHand);
+		expect(new Set(tidy.map(([, , y]) => y)).size).toBe(1);
+		await page.keyboard.press('Control+z');
+		await expect.poll(places).toEqual(byHand);
+		await expect.poll(() => live.textContent()).toContain('Ordenen van Mijn notities ongedaan gemaakt');
+
+		// Visibility: the menu opens a dialog; arrow keys only choose, the confirm button applies.
+		const note = myLane.locator('article.note', { hasText: 'Punt 3' });
+		await note.focus();
+		await afterFrames(page);
+		await page.keyboard.press('Tab');
+		await menuItemByKeyboard(page, 'Zichtbaarheid…');
+		const dialog = page.getByRole('dialog', { name: 'Wie ziet deze notitie?' });
+		await dialog.waitFor();
+		await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('shared');
+		await page.keyboard.press('ArrowUp');
+		await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('private');
+		// Chosen, not yet applied.
+		expect(await note.count()).toBe(1);
+		for (let i = 0; i < 4 && (await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Bevestigen'; i++) await page.keyboard.press('Tab');
+		await page.keyboard.press('Enter');
+		await expect.poll(() => dialog.count()).toBe(0);
+		await expect.poll(() => page.locator('section.lane.private article.note', { hasText: 'Punt 3' }).count()).toBe(1);
+		await expect.poll(() => note.count()).toBe(0);
+		await expect.poll(() => live.textContent()).toContain('Nu alleen voor jou');
+		expect(errors).toEqual([]);
+	});
+
 	it('switches the interface to English and keeps it', async () => {
 		const practice = await createPractice('lerende-praktijken');
 		const { page, errors } = await newPage(browser);

@@ -49,7 +49,8 @@ describe('createNote', () => {
 			py: null,
 			round: null,
 			reveal: null,
-			auto: false
+			auto: false,
+			cluster: null
 		});
 		expect(textOf(doc, id)).toBe('Waarom zijn wij hier?');
 		expect(readNote(doc, plain)).toMatchObject({ color: 'yellow', x: 0.5, y: 0.5, createdBy: null, loop: null });
@@ -193,7 +194,8 @@ describe('readNote on malformed fields', () => {
 			py: null,
 			round: null,
 			reveal: null,
-			auto: false
+			auto: false,
+			cluster: null
 		});
 	});
 

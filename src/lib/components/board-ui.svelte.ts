@@ -1,6 +1,7 @@
 import type { LaneKey } from '$lib/sync/board.svelte.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
 import { EMPTY_QUERY, isActive, type FindQuery, type NoteRef } from '$lib/domain/find.ts';
+import { ArrangeUi } from './arrange.svelte.ts';
 
 export type NoteDialog =
 	| { readonly kind: 'bring-in'; readonly lane: LaneKey; readonly noteId: NoteId }
@@ -29,6 +30,8 @@ export class BoardUi {
 	dialog = $state<NoteDialog | null>(null);
 	/** Announced to screen readers after actions. */
 	announcement = $state('');
+	/** Arranging lanes (with undo) and the collective lane's groups. */
+	readonly arrange = new ArrangeUi((text) => this.announce(text));
 	/** Notes new or changed since my last visit, until I have looked at them. */
 	fresh = $state(new Map<string, 'added' | 'changed'>());
 	mode = $state<BoardMode>('canvas');

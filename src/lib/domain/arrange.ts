@@ -1,7 +1,11 @@
 import * as Y from 'yjs';
-import { NOTE_GAP, NOTE_H, NOTE_W, regionWidth, type Point, type RegionKind } from './board-space.ts';
+import { NOTE_GAP, NOTE_H, NOTE_W, notePosition, regionWidth, type Point, type Rect, type RegionKind } from './board-space.ts';
 import { newNoteId, type NoteId } from './ids.ts';
 import { listNotes, notesMap, placeNote, type NoteData } from './notes.ts';
+import { Occupancy } from './placement.ts';
+import { CLUSTER_HEADER, FRAME_PAD, frameRect, reserveFrames } from './cluster-frames.ts';
+
+export { CLUSTER_HEADER, FRAME_PAD };
 
 /**
  * Tidying a lane, and affinity clusters in the collective lane. The
@@ -11,8 +15,6 @@ import { listNotes, notesMap, placeNote, type NoteData } from './notes.ts';
  * transaction, so it is one change that one undo takes back.
  */
 export const CLUSTERS_KEY = 'clusters';
-/** Room above a cluster's notes for its name. */
-export const CLUSTER_HEADER = 48;
 export const CLUSTER_NAME_MAX = 80;
 
 const PITCH_X = NOTE_W + NOTE_GAP;
@@ -84,6 +86,53 @@ export const clusterOf = (doc: Y.Doc, noteId: string): string | null => {
 	return typeof v === 'string' && clustersMap(doc).has(v) ? v : null;
 };
 
+export interface ClusterFrame {
+	readonly cluster: Cluster;
+	/** Its notes, in reading order. */
+	readonly members: readonly NoteData[];
+	/** Where it is drawn in the collective region (board units): round its notes with room above for its name (cluster-frames.ts). */
+	readonly rect: Rect;
+}
+
+/** The frames the clusters are drawn as. Notes read as data, so it works on any lane's notes. */
+export function clusterFrames(clusters: readonly Cluster[], notes: readonly NoteData[]): ClusterFrame[] {
+	const byCluster = new Map<string, NoteData[]>(clusters.map((c) => [c.id, []]));
+	for (const n of notes) if (n.cluster !== null) byCluster.get(n.cluster)?.push(n);
+	return clusters.map((cluster) => {
+		const members = byCluster.get(cluster.id)!;
+		return { cluster, members, rect: frameRect(cluster, members.map((n) => notePosition(n, 'collective'))) };
+	});
+}
+
+/** The cluster whose frame holds a point (the smallest, where frames overlap). */
+export function frameAt(frames: readonly ClusterFrame[], p: Point): ClusterFrame | undefined {
+	return frames
+		.filter((f) => p.x >= f.rect.x && p.x < f.rect.x + f.rect.w && p.y >= f.rect.y && p.y < f.rect.y + f.rect.h)
+		.sort((a, b) => a.rect.w * a.rect.h - b.rect.w * b.rect.h)[0];
+}
+
+/** Where a new, empty cluster (or `except`, placed again) goes in the collective lane: a note's place that covers no note and no other cluster's frame. */
+export function placeForCluster(doc: Y.Doc, except?: string): Point {
+	const notes = listNotes(doc);
+	const space = new Occupancy('collective', notes.map((n) => ({ id: n.id, ...notePosition(n, 'collective') })));
+	reserveFrames(
+		space,
+		clusterFrames(
+			listClusters(doc).filter((c) => c.id !== except),
+			notes
+		).map((f) => f.rect)
+	);
+	return space.place();
+}
+
+/** The collective lane's notes with each cluster's together (clusters in order, then the rest): for a plain grid that keeps them near. */
+export function clusteredOrder(doc: Y.Doc): string[] {
+	const rank = new Map(listClusters(doc).map((c, i) => [c.id, i]));
+	const notes = listNotes(doc);
+	const r = (n: NoteData) => (n.cluster !== null && rank.has(n.cluster) ? rank.get(n.cluster)! : rank.size);
+	return notes.map((n, i) => ({ n, i })).sort((a, b) => r(a.n) - r(b.n) || a.i - b.i).map(({ n }) => n.id);
+}
+
 /** Notes in `order` first (those that exist), then the rest in reading order. */
 function ordered(doc: Y.Doc, order: readonly string[]): NoteData[] {
 	const all = listNotes(doc);
@@ -93,15 +142,41 @@ function ordered(doc: Y.Doc, order: readonly string[]): NoteData[] {
 	return [...first, ...all.filter((n) => !taken.has(n.id))];
 }
 
+/** Places a note for arranging; one already there (and placed by a person) is not written again, so a tidy lane stays unchanged. */
+function put(doc: Y.Doc, n: NoteData, p: Point, kind: RegionKind, origin: unknown): void {
+	if (n.px === p.x && n.py === p.y && !n.auto && notePosition(n, kind).x === p.x && notePosition(n, kind).y === p.y) return;
+	placeNote(doc, n.id, p, kind, origin);
+}
+
 /**
  * Tidies a lane into a grid in reading order (or `order` first): row after
  * row, as wide as the lane. One transaction: one undo restores the old layout.
  */
-export function arrange(doc: Y.Doc, kind: RegionKind, order: readonly string[] = [], origin: unknown = null): void {
+export function arrange(doc: Y.Doc, kind: RegionKind, order: readonly string[] = [], origin: unknown = null, top: number = NOTE_GAP): void {
 	const cols = columnsOf(kind);
 	const notes = ordered(doc, order);
 	doc.transact(() => {
-		notes.forEach((n, i) => placeNote(doc, n.id, { x: NOTE_GAP + (i % cols) * PITCH_X, y: NOTE_GAP + Math.floor(i / cols) * PITCH_Y }, kind, origin));
+		notes.forEach((n, i) => put(doc, n, { x: NOTE_GAP + (i % cols) * PITCH_X, y: top + Math.floor(i / cols) * PITCH_Y }, kind, origin));
+	}, origin);
+}
+
+/**
+ * The collective lane as one grid, each cluster's notes next to each other,
+ * the first row low enough for the names of their frames; empty clusters then
+ * go where they cover nothing. One transaction.
+ */
+export function arrangeCollectiveGrid(doc: Y.Doc, origin: unknown = null): void {
+	const clusters = listClusters(doc);
+	doc.transact(() => {
+		arrange(doc, 'collective', clusteredOrder(doc), origin, clusters.length ? CLUSTER_HEADER : NOTE_GAP);
+		const used = new Set(listNotes(doc).flatMap((n) => (n.cluster === null ? [] : [n.cluster])));
+		for (const c of clusters) {
+			if (used.has(c.id)) continue;
+			const p = placeForCluster(doc, c.id);
+			const cluster = clustersMap(doc).get(c.id)!;
+			if (c.x !== p.x) cluster.set('x', p.x);
+			if (c.y !== p.y) cluster.set('y', p.y);
+		}
 	}, origin);
 }
 
@@ -138,7 +213,7 @@ export function arrangeByCluster(doc: Y.Doc, origin: unknown = null): void {
 				if (c.get('y') !== cursor.y) c.set('y', cursor.y);
 			}
 			list.forEach((n, i) =>
-				placeNote(doc, n.id, { x: cursor.x + (i % cols) * PITCH_X, y: cursor.y + CLUSTER_HEADER + Math.floor(i / cols) * PITCH_Y }, kind, origin)
+				put(doc, n, { x: cursor.x + (i % cols) * PITCH_X, y: cursor.y + CLUSTER_HEADER + Math.floor(i / cols) * PITCH_Y }, kind, origin)
 			);
 			shelf = Math.max(shelf, h);
 			cursor = { x: cursor.x + w + NOTE_GAP, y: cursor.y };

@@ -4,6 +4,7 @@ import { newNoteId } from './ids.ts';
 import { DEFAULT_NOTE_COLOR, isNoteColor, type NoteColor } from './palette.ts';
 import { MAX_Y, clampToRegion, legacyFractions, notePosition, type Point, type RegionKind } from './board-space.ts';
 import { Occupancy } from './placement.ts';
+import { frameRect, reserveFrames } from './cluster-frames.ts';
 
 /**
  * Notes as pure functions over a lane document (an individual lane or the
@@ -57,6 +58,8 @@ export interface NoteData {
 	readonly reveal: 'private' | 'shared' | 'anonymous' | null;
 	/** Placed by placement, not moved by a person since (see `placeNote`). */
 	readonly auto: boolean;
+	/** Collective notes: the affinity cluster it is in (arrange.ts), if any; the cluster may since have gone. */
+	readonly cluster: string | null;
 }
 
 export interface NewNote {
@@ -205,6 +208,7 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 	const cites = note.get('cites');
 	const round = note.get('round');
 	const reveal = note.get('reveal');
+	const cluster = note.get('cluster');
 	return {
 		id: id as NoteId,
 		color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
@@ -224,7 +228,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 		named: note.get('named') === true,
 		round: typeof round === 'string' ? round : null,
 		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null,
-		auto: note.get('auto') === true
+		auto: note.get('auto') === true,
+		cluster: typeof cluster === 'string' ? cluster : null
 	};
 }
 
@@ -283,12 +288,38 @@ export function occupancyOf(doc: Y.Doc, kind: RegionKind, except?: string): Occu
 }
 
 /**
+ * Where placement may not put a note: the lane's notes and, in the collective
+ * lane, its clusters' frames (cluster-frames.ts), so a placed note never seems
+ * to be in a group it is not in.
+ */
+export function placementSpace(doc: Y.Doc, kind: RegionKind, except?: string): Occupancy {
+	const space = occupancyOf(doc, kind, except);
+	const clusters = doc.share.has('clusters') ? doc.getMap<Y.Map<unknown>>('clusters') : null;
+	if (!clusters?.size) return space;
+	const members = new Map<string, Point[]>();
+	notesMap(doc).forEach((note, id) => {
+		const cluster = note instanceof Y.Map && id !== except ? note.get('cluster') : undefined;
+		if (typeof cluster !== 'string') return;
+		const at = notePosition(placeOf(note), kind);
+		const list = members.get(cluster);
+		if (list) list.push(at);
+		else members.set(cluster, [at]);
+	});
+	const frames: ReturnType<typeof frameRect>[] = [];
+	clusters.forEach((c, id) => {
+		if (c instanceof Y.Map) frames.push(frameRect({ x: num(c.get('x'), 0), y: num(c.get('y'), 0) }, members.get(id) ?? []));
+	});
+	reserveFrames(space, frames);
+	return space;
+}
+
+/**
  * A free place for a new note in a lane of this kind, in board units: the free
  * slot nearest to `near` (a related note), else the first free one in reading
  * order. The canvas, the dialogs and the server all ask this.
  */
 export function placeFor(doc: Y.Doc, kind: RegionKind, options: { near?: Point } = {}): Point {
-	return occupancyOf(doc, kind).place(options);
+	return placementSpace(doc, kind).place(options);
 }
 
 const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -301,7 +332,7 @@ const placeOf = (note: Y.Map<unknown>) => ({
 
 /** `p` itself when nothing is there, else the free slot nearest to it. */
 function freePlaceAt(doc: Y.Doc, kind: RegionKind, p: Point, except?: string): Point {
-	const occupancy = occupancyOf(doc, kind, except);
+	const occupancy = placementSpace(doc, kind, except);
 	const at = clampToRegion(p, kind);
 	return occupancy.isFree(at) ? at : occupancy.place({ near: at });
 }

@@ -108,6 +108,36 @@ export const en: Messages = {
 		movedTo: '{{lane}}, row {{row}}, column {{column}}',
 		minimap: 'Overview map: click to go there'
 	},
+	arrange: {
+		button: 'Arrange',
+		buttonFor: 'Arrange {{lane}}',
+		grid: 'In a grid',
+		byGroup: 'By group',
+		done: '{{lane}} arranged. Ctrl+Z or “Undo” puts everything back.',
+		notice: '{{lane}} arranged',
+		undo: 'Undo',
+		undone: 'Arranging {{lane}} undone',
+		already: '{{lane}} was already arranged',
+		close: 'Close notice'
+	},
+	cluster: {
+		new: 'New group',
+		created: 'New group made. Type a name and press Enter.',
+		name: 'Group name',
+		label: 'Group {{name}}',
+		actionsFor: 'Actions for group {{name}}',
+		rename: 'Rename',
+		delete: 'Remove group',
+		confirmDelete: 'Remove the group “{{name}}”? Its notes stay.',
+		deleted: 'Group {{name}} removed; its notes stay',
+		menu: 'Group',
+		none: 'No group',
+		empty: 'Empty. Choose “Group” in a note’s menu, or drag a note here.',
+		emptyList: 'Empty. Choose “Group” in a note’s menu.',
+		ungrouped: 'Not in a group',
+		joined: 'In group {{name}}',
+		left: 'No longer in group {{name}}'
+	},
 	round: {
 		title: 'Silent round',
 		start: 'Start silent round',

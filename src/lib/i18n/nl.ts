@@ -107,6 +107,36 @@ export const nl = {
 		movedTo: '{{lane}}, rij {{row}}, kolom {{column}}',
 		minimap: 'Overzichtskaart: klik om daarheen te gaan'
 	},
+	arrange: {
+		button: 'Ordenen',
+		buttonFor: '{{lane}} ordenen',
+		grid: 'In een raster',
+		byGroup: 'Per groep',
+		done: '{{lane}} geordend. Ctrl+Z of „Ongedaan maken” zet alles terug.',
+		notice: '{{lane}} geordend',
+		undo: 'Ongedaan maken',
+		undone: 'Ordenen van {{lane}} ongedaan gemaakt',
+		already: '{{lane}} was al geordend',
+		close: 'Melding sluiten'
+	},
+	cluster: {
+		new: 'Nieuwe groep',
+		created: 'Nieuwe groep gemaakt. Typ een naam en druk op Enter.',
+		name: 'Naam van de groep',
+		label: 'Groep {{name}}',
+		actionsFor: 'Acties voor groep {{name}}',
+		rename: 'Naam wijzigen',
+		delete: 'Groep opheffen',
+		confirmDelete: 'Groep „{{name}}” opheffen? De notities blijven staan.',
+		deleted: 'Groep {{name}} opgeheven; de notities blijven staan',
+		menu: 'Groep',
+		none: 'Geen groep',
+		empty: 'Nog leeg. Kies „Groep” in het menu van een notitie, of sleep er een heen.',
+		emptyList: 'Nog leeg. Kies „Groep” in het menu van een notitie.',
+		ungrouped: 'Zonder groep',
+		joined: 'In groep {{name}}',
+		left: 'Niet meer in groep {{name}}'
+	},
 	round: {
 		title: 'Stille ronde',
 		start: 'Start stille ronde',

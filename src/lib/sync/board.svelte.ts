@@ -11,6 +11,7 @@ import { coalesce } from './coalesce.ts';
 import { PlacementSettler } from './settle.ts';
 import type { RegionKind } from '$lib/domain/board-space.ts';
 import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.ts';
+import { clustersMap, listClusters, type Cluster } from '$lib/domain/arrange.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
 export type LaneKey = 'collective' | 'anonymous' | 'private' | MemberId;
@@ -125,6 +126,8 @@ export class BoardState {
 	refusal = $state.raw<Refusal | null>(null);
 	peers = $state.raw<Peer[]>([]);
 	backlinks = $state.raw<Map<CitationRef, NoteId[]>>(new Map());
+	/** The collective lane's affinity clusters (groups), in reading order of their places. */
+	clusters = $state.raw<Cluster[]>([]);
 	readonly color: string;
 	private readonly socket = openSocket();
 
@@ -173,6 +176,10 @@ export class BoardState {
 		collectiveDocument.getMap(NOTES_KEY).observeDeep((events) => {
 			if (touchesLayout(events) || events.some((e) => e.target instanceof Y.Array)) refreshBacklinks();
 		});
+
+		const refreshClusters = coalesce(() => (this.clusters = listClusters(collectiveDocument)));
+		clustersMap(collectiveDocument).observeDeep(refreshClusters);
+		refreshClusters();
 
 		const awareness = this.collective.provider.awareness!;
 		awareness.setLocalStateField('user', { name: me.name, color: this.color, memberId: me.id });

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { RegionKind } from '$lib/domain/board-space.ts';
-import { notesMap, occupancyOf, placeNote, readNote, type NoteData } from '$lib/domain/notes.ts';
+import { notesMap, placementSpace, placeNote, readNote, type NoteData } from '$lib/domain/notes.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
 
 /** Origin of settling moves: not a person's edit (an undo manager should leave them out). */
@@ -62,7 +62,7 @@ export class PlacementSettler {
 
 	/** Moves my notes off concurrently placed ones (see the class comment). Returns those it moved. */
 	settle(): NoteId[] {
-		let space: ReturnType<typeof occupancyOf> | null = null;
+		let space: ReturnType<typeof placementSpace> | null = null;
 		const moved: NoteId[] = [];
 		for (const id of [...this.mine].sort()) {
 			const data = readNote(this.doc, id);
@@ -70,7 +70,7 @@ export class PlacementSettler {
 				this.mine.delete(id);
 				continue;
 			}
-			space ??= occupancyOf(this.doc, this.kind);
+			space ??= placementSpace(this.doc, this.kind);
 			const at = { x: data.px, y: data.py };
 			const yields = space.overlapping(at, id).some((other) => {
 				const them = readNote(this.doc, other);

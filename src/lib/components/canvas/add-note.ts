@@ -1,9 +1,8 @@
 import type { BoardState, LaneState } from '$lib/sync/board.svelte.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
-import { createNote } from '$lib/domain/notes.ts';
+import { createNote, placementSpace } from '$lib/domain/notes.ts';
 import { setAnonymous, setRound } from '$lib/domain/visibility.ts';
-import { Occupancy } from '$lib/domain/placement.ts';
-import { NOTE_H, NOTE_W, notePosition, type Point } from '$lib/domain/board-space.ts';
+import { NOTE_H, NOTE_W, type Point } from '$lib/domain/board-space.ts';
 import { regionKind } from './regions.ts';
 
 /**
@@ -13,10 +12,8 @@ import { regionKind } from './regions.ts';
  */
 export function freePlace(lane: LaneState, near?: Point): Point {
 	const kind = regionKind(lane.key);
-	const occupancy = new Occupancy(
-		kind,
-		lane.notes.map((n) => ({ id: n.id, ...notePosition(n, kind) }))
-	);
+	// From the document: in Samen its groups' frames count as taken too.
+	const occupancy = placementSpace(lane.doc, kind);
 	return occupancy.place(near ? { near: { x: Math.max(0, near.x - NOTE_W / 2), y: Math.max(0, near.y - NOTE_H / 2) } } : {});
 }
 

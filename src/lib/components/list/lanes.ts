@@ -1,8 +1,6 @@
 import type { BoardState, LaneState } from '$lib/sync/board.svelte.ts';
 import type { RegionKind } from '$lib/domain/board-space.ts';
-import { notePosition } from '$lib/domain/board-space.ts';
-import { createNote, noteContent, plainText } from '$lib/domain/notes.ts';
-import { Occupancy } from '$lib/domain/placement.ts';
+import { createNote, noteContent, placementSpace, plainText } from '$lib/domain/notes.ts';
 import { setAnonymous, setRound } from '$lib/domain/visibility.ts';
 import type { Findable } from '$lib/domain/find.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
@@ -61,7 +59,8 @@ export function* findables(board: BoardState): Generator<Findable> {
 /** A free place in a lane, in board units, so a note made in the list covers nothing on the canvas. */
 function freePlace(lane: LaneState) {
 	const kind = regionKind(lane);
-	const space = new Occupancy(kind, lane.notes.map((n) => ({ id: n.id, ...notePosition(n, kind) })));
+	// From the document: in Samen its groups' frames count as taken too.
+	const space = placementSpace(lane.doc, kind);
 	return { ...space.place(), kind };
 }
 
