@@ -8,6 +8,7 @@ import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '.
 import { createNote, listNotes, noteContent, placeFor, plainText, readNote } from '../../src/lib/domain/notes.ts';
 import { setRound } from '../../src/lib/domain/visibility.ts';
 import { readPractice } from '../../src/lib/domain/practice.ts';
+import { readRound } from '../../src/lib/domain/activities.ts';
 import { NOTE_H, NOTE_W, type RegionKind } from '../../src/lib/domain/board-space.ts';
 import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import { PlacementSettler } from '../../src/lib/sync/settle.ts';
@@ -192,8 +193,8 @@ describe('a full board', () => {
 		await page.getByLabel('Minuten').fill('5');
 		await page.getByRole('button', { name: 'Start stille ronde' }).click();
 		const practiceInfo = (await open(practiceDoc(p), practice.facilitator.token)).doc;
-		await expect.poll(() => readPractice(practiceInfo).rounds.get(BOARD)?.revealedAt).toBe(null);
-		const round = readPractice(practiceInfo).rounds.get(BOARD)!;
+		await expect.poll(() => readRound(practiceInfo, BOARD)?.revealedAt).toBe(null);
+		const round = readRound(practiceInfo, BOARD)!;
 		for (let i = 1; i <= 4; i++) {
 			for (const [m, name] of [[ahmed, 'A'], [bo, 'B']] as const) {
 				setRound(m.private.doc, addNote(m, 'private', `Anoniem ${name}${i}`), round.id, 'anonymous');

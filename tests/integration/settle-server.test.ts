@@ -59,7 +59,7 @@ async function anonymousNote(): Promise<NoteId> {
 	const priv = await open(name, anna.token);
 	setAnonymous(priv.doc, createNote(priv.doc, { createdBy: anna.member.id, at: Date.now(), text: 'alleen anoniem' }), true);
 	await priv.saved();
-	await server.zwerm.privacy.mirror(name);
+	await server.zwerm.mirror.mirror(name);
 	const anon = await server.zwerm.readDocument(anonymousDoc(fx.practice.id, board));
 	const [note] = listNotes(anon);
 	expect(note).toBeDefined();
@@ -89,7 +89,7 @@ describe('a note the server places and one a member places at the same moment', 
 		const slot = placeFor(collective.doc, 'collective');
 		const mine = createNote(collective.doc, { id: id as NoteId, createdBy: bert.member.id as MemberId, at: Date.now(), text: 'van Bert', place: { ...slot, kind: 'collective' }, auto: true });
 		expect(settler.watching).toEqual([mine]);
-		const theirs = await server.zwerm.privacy.bringInAnonymous(p, board, anonId);
+		const theirs = await server.zwerm.mirror.bringIn(p, board, anonId);
 		await expect.poll(() => listNotes(watcher.doc).length).toBe(2);
 		// Both picked the same free slot.
 		expect(notePosition(readNote(watcher.doc, theirs)!, 'collective')).toEqual(slot);
