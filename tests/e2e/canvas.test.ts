@@ -52,8 +52,11 @@ async function openBoard(practice: CreatedPractice, size: { width: number; heigh
 	page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
 	await signIn(page, practice);
 	await page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
-	// Narrow screens open in the list view; the board (the canvas) is one tap away.
-	if (size.width < 700) await page.getByRole('button', { name: 'Bord' }).click();
+	// Narrow screens open in the list view (once the page runs); the board (the canvas) is one tap away.
+	if (size.width < 700) {
+		await page.locator('.lane-list').waitFor();
+		await page.getByRole('button', { name: 'Bord' }).click();
+	}
 	await page.locator('.canvas').waitFor();
 	return { page, context, errors };
 }
