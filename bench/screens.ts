@@ -38,6 +38,7 @@ try {
 		await page.screenshot({ path: join(out, `overview-leave-${size.name}.png`) });
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		// These screens show the canvas; the list (the phone's default) has its own below.
+		await page.locator('.canvas, .lane-list').first().waitFor();
 		await page.getByRole('button', { name: 'Bord', exact: true }).click();
 		await page.locator('section.lane.anonymous').waitFor();
 		// The first view, then with the aspect's explanation and questions unfolded.
@@ -135,6 +136,7 @@ async function listScreens() {
 		await page.getByRole('button', { name: 'Meedoen' }).click();
 		await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
 		await page.goto(`${app.url}/p/${p}/b/${board}`);
+		await page.locator('.canvas, .lane-list').first().waitFor();
 		await page.getByRole('button', { name: 'Lijst', exact: true }).click();
 		await page.locator('.lane-list article.note').nth(20).waitFor();
 		await page.screenshot({ path: join(out, `list-${size.name}.png`) });
@@ -165,6 +167,7 @@ async function listScreens() {
 		const fenna = await host.newPage();
 		await signIn(fenna, practice);
 		await fenna.goto(`${app.url}/p/${p}/b/${board}`);
+		await fenna.locator('.canvas, .lane-list').first().waitFor();
 		await fenna.getByRole('button', { name: 'Bord', exact: true }).click();
 		await fenna.locator('[data-note-frame]').first().waitFor();
 		await fenna.screenshot({ path: join(out, `board-facilitator-${size.name}.png`) });

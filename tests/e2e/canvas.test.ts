@@ -118,9 +118,10 @@ describe('the board canvas', () => {
 		const box = (await canvas.boundingBox())!;
 		const headingAt = async () => (await samen.boundingBox())!;
 
-		// Drag on empty space pans by the distance dragged.
+		// Drag on empty space (Samen's, below its row of notes) pans by the distance dragged.
 		const before = await headingAt();
-		const empty = { x: box.x + box.width - 60, y: box.y + box.height - 120 };
+		const area = (await page.locator('section.lane.collective .area').boundingBox())!;
+		const empty = { x: box.x + box.width / 2, y: Math.min(area.y + area.height, box.y + box.height) - 40 };
 		await page.mouse.move(empty.x, empty.y);
 		await page.mouse.down();
 		await page.mouse.move(empty.x - 100, empty.y - 50, { steps: 5 });
