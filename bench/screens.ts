@@ -47,6 +47,12 @@ try {
 		await page.locator('#aspect-about').waitFor();
 		await page.screenshot({ path: join(out, `board-about-${size.name}.png`) });
 		await page.getByRole('button', { name: 'Uitleg en vragen' }).click();
+		// Find, open over the board.
+		await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
+		await page.getByRole('searchbox').fill('samen');
+		await page.getByRole('button', { name: 'Filters' }).click();
+		await page.screenshot({ path: join(out, `board-find-${size.name}.png`) });
+		await page.getByRole('button', { name: 'Zoeken sluiten' }).click();
 		await page.locator('section.lane.anonymous').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `board-anonymous-${size.name}.png`) });
 		// Notes of each kind, so their state lines show; then a note's menu and the visibility dialog.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
 import { launchBrowser, signIn } from '../helpers/browser.ts';
@@ -81,6 +82,12 @@ function drawnText(note: Locator) {
 
 const box = async (locator: Locator) => (await locator.boundingBox())!;
 
+/** Axe's findings (WCAG 2.1 AA, 2.2 target size) on the page as it is now. */
+async function violations(page: Page): Promise<string[]> {
+	const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+	return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
 /** Where Samen's top-left corner is drawn, relative to the canvas's. */
 async function samenCorner(page: Page) {
 	const canvas = await box(page.locator('.canvas'));
@@ -151,6 +158,7 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 		await expect.poll(async () => (await box(canvas)).y).toBeGreaterThan(folded.y);
 		const open = await box(canvas);
 		expect(open.y + open.height).toBeGreaterThanOrEqual(LAPTOP.height - 2);
+		expect(await violations(page)).toEqual([]);
 
 		// Remembered on this device.
 		await page.reload();
@@ -166,7 +174,7 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 		await context.close();
 	});
 
-	it('keeps the note menu, its colour submenu and the visibility dialog inside a phone’s screen', async () => {
+	it('keeps find, the note menu, its colour submenu and the visibility dialog inside a phone’s screen', async () => {
 		const practice = await createPracticeViaApi(app, { name: 'Telefoonmenu', facilitatorName: 'Kim' });
 		await seed(practice);
 		const { page, context, errors } = await openBoard(practice, PHONE);
@@ -175,6 +183,14 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 			const r = await box(locator);
 			return r.x >= MARGIN && r.y >= MARGIN && r.x + r.width <= PHONE.width - MARGIN && r.y + r.height <= PHONE.height - MARGIN;
 		};
+		// Find, opened above the canvas, fits the phone too.
+		await page.getByRole('button', { name: 'Zoeken', exact: true }).tap();
+		const find = page.getByRole('search', { name: 'Zoeken in notities' });
+		await find.waitFor();
+		expect(await inside(find)).toBe(true);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+		await page.getByRole('button', { name: 'Zoeken sluiten' }).tap();
+
 		// The note in my lane: the one with every item (visibility too).
 		const note = page.locator('section.lane.mine article.note', { hasText: 'Wat ik meeneem' });
 		const colour = () => note.evaluate((el) => getComputedStyle(el).backgroundColor);
@@ -189,6 +205,7 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 		expect(await colours.getByRole('menuitemradio').count()).toBe(7);
 		expect(await inside(menu)).toBe(true);
 		expect(await inside(colours)).toBe(true);
+		expect(await violations(page)).toEqual([]);
 		// The submenu works by touch: a colour is chosen.
 		await page.getByRole('menuitemradio', { name: 'oranje' }).tap();
 		await expect.poll(() => page.getByRole('menu').count()).toBe(0);
