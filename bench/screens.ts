@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
-import { launchBrowser } from '../tests/helpers/browser.ts';
+import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
 import { connect } from '../tests/helpers/clients.ts';
 import { collectiveDoc, laneDoc } from '../src/lib/domain/docnames.ts';
 import { createNote } from '../src/lib/domain/notes.ts';
@@ -38,8 +38,21 @@ try {
 		await page.screenshot({ path: join(out, `overview-leave-${size.name}.png`) });
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		// These screens show the canvas; the list (the phone's default) has its own below.
+		await page.locator('.canvas, .lane-list').first().waitFor();
 		await page.getByRole('button', { name: 'Bord', exact: true }).click();
 		await page.locator('section.lane.anonymous').waitFor();
+		// The first view, then with the aspect's explanation and questions unfolded.
+		await page.screenshot({ path: join(out, `board-open-${size.name}.png`) });
+		await page.getByRole('button', { name: 'Uitleg en vragen' }).click();
+		await page.locator('#aspect-about').waitFor();
+		await page.screenshot({ path: join(out, `board-about-${size.name}.png`) });
+		await page.getByRole('button', { name: 'Uitleg en vragen' }).click();
+		// Find, open over the board.
+		await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
+		await page.getByRole('searchbox').fill('samen');
+		await page.getByRole('button', { name: 'Filters' }).click();
+		await page.screenshot({ path: join(out, `board-find-${size.name}.png`) });
+		await page.getByRole('button', { name: 'Zoeken sluiten' }).click();
 		await page.locator('section.lane.anonymous').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `board-anonymous-${size.name}.png`) });
 		// Notes of each kind, so their state lines show; then a note's menu and the visibility dialog.
@@ -61,7 +74,9 @@ try {
 		await page.locator('section.lane.mine').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `board-shared-note-${size.name}.png`) });
 		await note.getByRole('button', { name: /^Acties voor/ }).click();
-		await page.getByRole('menuitem', { name: 'Kleur' }).hover();
+		// A finger taps the submenu open; a mouse opens it by pointing.
+		if (size.touch) await page.getByRole('menuitem', { name: 'Kleur' }).tap();
+		else await page.getByRole('menuitem', { name: 'Kleur' }).hover();
 		await page.getByRole('menuitemradio').first().waitFor();
 		await page.screenshot({ path: join(out, `board-note-menu-${size.name}.png`) });
 		await page.keyboard.press('Escape');
@@ -111,11 +126,14 @@ async function listScreens() {
 	await write(collectiveDoc(p, board), practice.facilitator.token, idOf('Fenna'), lines.map((l, i) => `${l} (${i + 1})`));
 	await write(laneDoc(p, board, idOf('Anna')), tokens.get('Anna')!, idOf('Anna'), Array.from({ length: 12 }, (_, i) => `${lines[i % 5]}: Anna ${i + 1}`));
 	await write(laneDoc(p, board, idOf('Bo')), tokens.get('Bo')!, idOf('Bo'), Array.from({ length: 6 }, (_, i) => `${lines[(i + 2) % 5]}: Bo ${i + 1}`));
-	await fetch(`${app.url}/api/practices/${p}/boards/${board}/activities/silent-round`, {
-		method: 'POST',
-		headers: { ...auth, origin: app.url, 'content-type': 'application/json' },
-		body: JSON.stringify({ minutes: 10 })
-	});
+	const post = (path: string, body: unknown) =>
+		fetch(`${app.url}/api/practices/${p}/boards/${board}${path}`, {
+			method: 'POST',
+			headers: { ...auth, origin: app.url, 'content-type': 'application/json' },
+			body: JSON.stringify(body)
+		});
+	await post('/activities/collection-window', { deadline: Date.now() + 3 * 86_400_000, question: 'Wat nemen we mee uit dit jaar?' });
+	await post('/activities/silent-round', { minutes: 10 });
 	for (const size of SIZES) {
 		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
 		const page = await context.newPage();
@@ -124,6 +142,7 @@ async function listScreens() {
 		await page.getByRole('button', { name: 'Meedoen' }).click();
 		await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
 		await page.goto(`${app.url}/p/${p}/b/${board}`);
+		await page.locator('.canvas, .lane-list').first().waitFor();
 		await page.getByRole('button', { name: 'Lijst', exact: true }).click();
 		await page.locator('.lane-list article.note').nth(20).waitFor();
 		await page.screenshot({ path: join(out, `list-${size.name}.png`) });
@@ -142,6 +161,25 @@ async function listScreens() {
 		await page.getByRole('dialog', { name: 'Notitie bewerken' }).waitFor();
 		await page.keyboard.type(' — en wat nu?');
 		await page.screenshot({ path: join(out, `list-sheet-${size.name}.png`) });
+		await page.keyboard.press('Escape');
+		// The same board as a canvas, with the round and the window running above it.
+		await page.getByRole('button', { name: 'Bord', exact: true }).click();
+		await page.locator('[data-note-frame]').first().waitFor();
+		await page.screenshot({ path: join(out, `board-round-${size.name}.png`) });
 		await context.close();
+
+		// The facilitator's header: reveal, the window's form.
+		const host = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const fenna = await host.newPage();
+		await signIn(fenna, practice);
+		await fenna.goto(`${app.url}/p/${p}/b/${board}`);
+		await fenna.locator('.canvas, .lane-list').first().waitFor();
+		await fenna.getByRole('button', { name: 'Bord', exact: true }).click();
+		await fenna.locator('[data-note-frame]').first().waitFor();
+		await fenna.screenshot({ path: join(out, `board-facilitator-${size.name}.png`) });
+		await fenna.getByText('Verzamelperiode aanpassen').click();
+		await fenna.getByLabel('Open tot').waitFor();
+		await fenna.screenshot({ path: join(out, `board-window-form-${size.name}.png`) });
+		await host.close();
 	}
 }

@@ -52,8 +52,11 @@ async function openBoard(practice: CreatedPractice, size: { width: number; heigh
 	page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
 	await signIn(page, practice);
 	await page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
-	// Narrow screens open in the list view; the board (the canvas) is one tap away.
-	if (size.width < 700) await page.getByRole('button', { name: 'Bord' }).click();
+	// Narrow screens open in the list view (once the page runs); the board (the canvas) is one tap away.
+	if (size.width < 700) {
+		await page.locator('.lane-list').waitFor();
+		await page.getByRole('button', { name: 'Bord' }).click();
+	}
 	await page.locator('.canvas').waitFor();
 	return { page, context, errors };
 }
@@ -115,9 +118,10 @@ describe('the board canvas', () => {
 		const box = (await canvas.boundingBox())!;
 		const headingAt = async () => (await samen.boundingBox())!;
 
-		// Drag on empty space pans by the distance dragged.
+		// Drag on empty space (Samen's, below its row of notes) pans by the distance dragged.
 		const before = await headingAt();
-		const empty = { x: box.x + box.width - 60, y: box.y + box.height - 120 };
+		const area = (await page.locator('section.lane.collective .area').boundingBox())!;
+		const empty = { x: box.x + box.width / 2, y: Math.min(area.y + area.height, box.y + box.height) - 40 };
 		await page.mouse.move(empty.x, empty.y);
 		await page.mouse.down();
 		await page.mouse.move(empty.x - 100, empty.y - 50, { steps: 5 });

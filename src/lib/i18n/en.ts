@@ -73,6 +73,7 @@ export const en: Messages = {
 		saved: 'Saved'
 	},
 	board: {
+		about: 'Explanation and questions',
 		back: 'All boards',
 		questions: 'Dialogue questions',
 		collectiveLane: 'Together',

@@ -72,6 +72,7 @@ export const nl = {
 		saved: 'Opgeslagen'
 	},
 	board: {
+		about: 'Uitleg en vragen',
 		back: 'Alle borden',
 		questions: 'Dialoogvragen',
 		collectiveLane: 'Samen',

@@ -1,13 +1,20 @@
 import type { BoardState, LaneKey, LaneState } from '$lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
-import { noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
+import { LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
 import { t } from '$lib/i18n/index.svelte.ts';
 import { Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 
 /** Boards with at most this many notes are drawn whole (see `culling`). */
 export const DRAW_ALL_UP_TO = 300;
+/** A note's text size in board units (BoardCanvas.svelte: `.layer .note`). */
+export const NOTE_TEXT_PX = 15;
+/** From this scale up note text reads comfortably on a laptop (14 CSS px); editing and find bring the view up to it. */
+export const READABLE = 14 / NOTE_TEXT_PX;
+/** The first view shows note text at least at its full size, and at most this large (the room's screen). */
+const OPEN_MIN = 1;
+const OPEN_MAX = 1.6;
 
 /**
  * The board drawn as one surface: which lanes are regions, where they are,
@@ -97,6 +104,18 @@ export class CanvasState {
 	zoomToLane(key: LaneKey): void {
 		const region = this.region(key);
 		if (region) this.viewport.zoomTo(region);
+	}
+
+	/**
+	 * The first view: Samen's top-left corner at the top left, with one lane's
+	 * width (five notes) across the screen, so Samen comes first and my own lane,
+	 * the first below it, starts under it. The same board point on every screen
+	 * and for everyone; a wider screen shows it larger (the room's screen), a
+	 * narrower one shows less of it, never smaller than full size.
+	 */
+	open(): void {
+		const samen = this.region('collective');
+		if (samen) this.viewport.open(samen, LANE_W, OPEN_MIN, OPEN_MAX);
 	}
 
 	/** Everything on the board. */

@@ -155,6 +155,18 @@ export class Viewport {
 	}
 
 	/**
+	 * Puts a board point at the view's top-left corner (inside the padding),
+	 * scaled so that `span` board units fill the view's width, within
+	 * `minScale`..`maxScale`. The same point on every screen; only how much of
+	 * the board around it shows differs.
+	 */
+	open(corner: Point, span: number, minScale: number, maxScale: number): void {
+		if (!this.width || !this.height) return;
+		const k = Math.max(minScale, Math.min(maxScale, (this.width - 2 * PAD) / span));
+		this.set(PAD - corner.x * k, PAD - corner.y * k, k);
+	}
+
+	/**
 	 * Shows a rectangle (a lane) as wide as the view allows, its top at the
 	 * top; never smaller than `minScale`, where it starts at the left edge.
 	 */
