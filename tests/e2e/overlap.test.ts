@@ -236,7 +236,10 @@ describe('a full board', () => {
 			await signIn(screen, practice);
 			await screen.goto(`${app.url}/p/${p}/b/${BOARD}`);
 			// Narrow screens open in the list view; the board (the canvas) is one tap away.
-			if (size.width < 700) await screen.getByRole('button', { name: 'Bord' }).click();
+			if (size.width < 700) {
+				await screen.locator('.lane-list').waitFor();
+				await screen.getByRole('button', { name: 'Bord' }).click();
+			}
 			await screen.locator('.canvas').waitFor();
 			await screen.getByRole('button', { name: 'Alles in beeld' }).click();
 			await expect.poll(() => screen.locator('[data-note-frame]').count()).toBe(total);
