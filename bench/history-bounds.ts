@@ -42,7 +42,7 @@ try {
 		let largest = 0;
 		let compressed = 0;
 		while (from < head) {
-			const page = (await server.zwerm.history.replay(p, BOARD, from, head, from === 0)) as { to?: number };
+			const page = (await server.zwerm.timeline.replay(p, BOARD, from, head, from === 0)) as { to?: number };
 			const body = Buffer.from(JSON.stringify(page));
 			json += body.byteLength;
 			largest = Math.max(largest, body.byteLength);

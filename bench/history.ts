@@ -112,10 +112,10 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 				if (pending.length >= 200) await flush();
 			}
 			await flush();
-			await server.zwerm.history.snapshot(p, `Bijeenkomst ${meeting + 1}`, fx.facilitator.member.id);
+			await server.zwerm.meetings.snapshot(p, `Bijeenkomst ${meeting + 1}`, fx.facilitator.member.id);
 			at += 14 * 24 * 3600 * 1000;
 		}
-		const timeline = await server.zwerm.history.timeline(p, BOARD);
+		const timeline = await server.zwerm.timeline.timeline(p, BOARD);
 		const entries = timeline.entries;
 		const docs = [collective.name, ...writers.map((w) => w.name)];
 		let checkpoints = 0;
@@ -124,11 +124,11 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 
 		// --- Show any moment ---------------------------------------------------
 		const momentTimes: number[] = [];
-		await server.zwerm.history.view(p, BOARD, entries[0].seq); // warm-up
+		await server.zwerm.timeline.view(p, BOARD, entries[0].seq); // warm-up
 		for (let i = 0; i < plan.moments; i++) {
 			const seq = entries[Math.floor(rand() * entries.length)].seq;
 			const t0 = performance.now();
-			await server.zwerm.history.view(p, BOARD, seq);
+			await server.zwerm.timeline.view(p, BOARD, seq);
 			momentTimes.push(performance.now() - t0);
 		}
 
@@ -158,22 +158,22 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 		const coldCompareTimes: number[] = [];
 		for (let i = 1; i < marks.length; i++) {
 			for (const from of [marks[i - 1], marks[0]]) {
-				server.zwerm.history.clearCache();
+				server.zwerm.timeline.clearCache();
 				let t0 = performance.now();
-				await server.zwerm.history.compare(p, BOARD, from.seq, marks[i].seq);
+				await server.zwerm.timeline.compare(p, BOARD, from.seq, marks[i].seq);
 				coldCompareTimes.push(performance.now() - t0);
 				t0 = performance.now();
-				await server.zwerm.history.compare(p, BOARD, from.seq, marks[i].seq);
+				await server.zwerm.timeline.compare(p, BOARD, from.seq, marks[i].seq);
 				compareTimes.push(performance.now() - t0);
 			}
 		}
 		// Any moment again, with nothing cached (every lane rebuilt from its checkpoint).
 		const coldMoments: number[] = [];
 		for (let i = 0; i < 50; i++) {
-			server.zwerm.history.clearCache();
+			server.zwerm.timeline.clearCache();
 			const seq = entries[Math.floor(rand() * entries.length)].seq;
 			const t0 = performance.now();
-			await server.zwerm.history.view(p, BOARD, seq);
+			await server.zwerm.timeline.view(p, BOARD, seq);
 			coldMoments.push(performance.now() - t0);
 		}
 
@@ -182,7 +182,7 @@ export async function benchHistory(plan = HISTORY_PLAN, log: (line: string) => v
 		for (let i = 0; i < 3; i++) {
 			const start = Math.floor(rand() * (entries.length - 1001));
 			const t0 = performance.now();
-			await server.zwerm.history.replay(p, BOARD, entries[start].seq, entries[start + 1000].seq);
+			await server.zwerm.timeline.replay(p, BOARD, entries[start].seq, entries[start + 1000].seq);
 			replayTimes.push(performance.now() - t0);
 		}
 

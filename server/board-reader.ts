@@ -1,4 +1,3 @@
-import type * as Y from 'yjs';
 import { boardDocuments, groupDocuments, HiddenNotes, type BoardDocument } from '../src/lib/domain/board-docs.ts';
 import { practiceDoc } from '../src/lib/domain/docnames.ts';
 import type { BoardId, PracticeId } from '../src/lib/domain/ids.ts';
@@ -7,7 +6,7 @@ import { notesMap } from '../src/lib/domain/notes.ts';
 import { findBoard, readPractice, type MemberInfo, type PracticeInfo } from '../src/lib/domain/practice.ts';
 import type { Aspect } from '../src/lib/domain/frameworks.ts';
 import { ServiceError } from './errors.ts';
-import type { Storage } from './storage/types.ts';
+import type { ServiceContext } from './service-context.ts';
 
 /** A board as the group may read it: its group documents and the notes hidden from the group now. */
 export interface GroupBoard {
@@ -23,11 +22,6 @@ export interface GroupBoard {
 	readonly hidden: HiddenNotes;
 }
 
-interface ReaderDeps {
-	readonly storage: Storage;
-	readonly readDocument: (name: string) => Promise<Y.Doc>;
-}
-
 /**
  * The one way the server reads a board for the group: export, history,
  * report and news all start here, so the visibility rule (private never;
@@ -35,17 +29,17 @@ interface ReaderDeps {
  * everywhere, citations of it too) is applied in one place (HiddenNotes).
  */
 export class BoardReader {
-	private readonly deps: ReaderDeps;
+	private readonly ctx: ServiceContext;
 	/** Private document → its note ids, with the document version they were read at. */
 	private readonly privateIds = new Map<string, { key: string; ids: ReadonlySet<string> }>();
 
-	constructor(deps: ReaderDeps) {
-		this.deps = deps;
+	constructor(ctx: ServiceContext) {
+		this.ctx = ctx;
 	}
 
 	/** The board, or `not-found` when the practice's framework has no such board. */
 	async board(practiceId: PracticeId, boardId: BoardId, known?: PracticeInfo): Promise<GroupBoard> {
-		const practice = known ?? readPractice(await this.deps.readDocument(practiceDoc(practiceId)));
+		const practice = known ?? readPractice(await this.ctx.documents.read(practiceDoc(practiceId)));
 		const aspect = practice.framework ? findBoard(practice.framework, boardId) : undefined;
 		if (!aspect) throw new ServiceError('not-found', 'No such board.');
 		const all = boardDocuments(practiceId, boardId, practice.members);
@@ -65,11 +59,11 @@ export class BoardReader {
 
 	/** The ids of the notes in a private document now, read again only when it has changed. */
 	private async noteIds(name: string): Promise<ReadonlySet<string>> {
-		const version = await this.deps.storage.log.versionAt(name, Number.MAX_SAFE_INTEGER);
+		const version = await this.ctx.storage.log.versionAt(name, Number.MAX_SAFE_INTEGER);
 		const key = `${version.seq}:${version.count}`;
 		const known = this.privateIds.get(name);
 		if (known?.key === key) return known.ids;
-		const ids = new Set(notesMap(await this.deps.readDocument(name)).keys());
+		const ids = new Set(notesMap(await this.ctx.documents.read(name)).keys());
 		this.privateIds.delete(name);
 		this.privateIds.set(name, { key, ids });
 		if (this.privateIds.size > 10_000) this.privateIds.delete(this.privateIds.keys().next().value!);

@@ -1,4 +1,4 @@
-import type { Storage } from './storage/types.ts';
+import type { ServiceContext } from './service-context.ts';
 import { memberOf, type MemberRecord } from './records.ts';
 import type { Session } from './practices.ts';
 import { TOKEN_SHAPE, hashToken, newToken } from './tokens.ts';
@@ -23,25 +23,25 @@ export interface DeviceCode {
  * token ever travels in a URL.
  */
 export class DeviceCodes {
-	private readonly storage: Storage;
+	private readonly ctx: ServiceContext;
 	readonly ttlMs: number;
 
-	constructor(storage: Storage, ttlMs = DEVICE_CODE_TTL_MS) {
-		this.storage = storage;
+	constructor(ctx: ServiceContext, ttlMs = DEVICE_CODE_TTL_MS) {
+		this.ctx = ctx;
 		this.ttlMs = ttlMs;
 	}
 
 	async issue(member: MemberRecord, now = Date.now(), ttlMs = this.ttlMs): Promise<DeviceCode> {
 		const code = newToken();
 		const expiresAt = now + ttlMs;
-		await this.storage.records.deviceCodes.save({ codeHash: hashToken(code), memberId: member.id, createdAt: now, expiresAt });
+		await this.ctx.storage.records.deviceCodes.save({ codeHash: hashToken(code), memberId: member.id, createdAt: now, expiresAt });
 		return { code, link: deviceLink(code), expiresAt };
 	}
 
 	/** Who a code signs in as, without using it up (what the confirmation page shows). */
 	async peek(code: string, now = Date.now()): Promise<{ member: MemberRecord; expiresAt: number } | null> {
 		if (!TOKEN_SHAPE.test(code)) return null;
-		const found = await this.storage.records.deviceCodes.find(hashToken(code), now);
+		const found = await this.ctx.storage.records.deviceCodes.find(hashToken(code), now);
 		return found && { member: memberOf(found.member), expiresAt: found.expiresAt };
 	}
 
@@ -49,11 +49,11 @@ export class DeviceCodes {
 	async redeem(code: string, now = Date.now()): Promise<Session | null> {
 		if (!TOKEN_SHAPE.test(code)) return null;
 		const token = newToken();
-		const member = memberOf(await this.storage.records.deviceCodes.redeem(hashToken(code), now, hashToken(token)));
+		const member = memberOf(await this.ctx.storage.records.deviceCodes.redeem(hashToken(code), now, hashToken(token)));
 		return member ? { member, token } : null;
 	}
 
 	revoke(member: MemberRecord): Promise<void> {
-		return this.storage.records.deviceCodes.revoke(member.id);
+		return this.ctx.storage.records.deviceCodes.revoke(member.id);
 	}
 }

@@ -1,4 +1,5 @@
-import type { Zwerm } from './zwerm.ts';
+import type { Practices } from './practices.ts';
+import type { BoardReader } from './board-reader.ts';
 import type { PracticeRecord } from './records.ts';
 import type { HiddenNotes } from '../src/lib/domain/board-docs.ts';
 import { practiceDoc } from '../src/lib/domain/docnames.ts';
@@ -10,12 +11,19 @@ import type * as Y from 'yjs';
 
 export const EXPORT_FORMAT = 'zwerm-practice-export/1';
 
+/** What an export reads: the members, the boards through the board reader, and the documents. */
+export interface ExportSources {
+	readonly practices: Pick<Practices, 'listMembers'>;
+	readonly reader: Pick<BoardReader, 'board'>;
+	readonly readDocument: (name: string) => Promise<Y.Doc>;
+}
+
 /**
  * A practice as plain JSON: boards, lanes, notes as text and HTML, and which
  * individual notes each collective note grew from.
  */
-export async function exportPractice(zwerm: Zwerm, practice: PracticeRecord) {
-	const members = await zwerm.practices.listMembers(practice.id);
+export async function exportPractice(sources: ExportSources, practice: PracticeRecord) {
+	const members = await sources.practices.listMembers(practice.id);
 	const names = new Map(members.map((m) => [m.id as string, m.name]));
 	const noteJson = (doc: Y.Doc, n: NoteData, hidden: HiddenNotes) => ({
 		id: n.id,
@@ -36,13 +44,13 @@ export async function exportPractice(zwerm: Zwerm, practice: PracticeRecord) {
 				: { member: null, memberId: null, anonymous: true, noteId: c.noteId };
 		}) as ({ member: string | null; memberId: string; noteId: string } | { member: null; memberId: null; anonymous: true; noteId: string })[]
 	});
-	const info = readPractice(await zwerm.readDocument(practiceDoc(practice.id)));
+	const info = readPractice(await sources.readDocument(practiceDoc(practice.id)));
 	for (const m of info.members) if (!names.has(m.id)) names.set(m.id, m.name);
 	const boards = [];
 	for (const aspect of boardsOf(practice.framework)) {
-		const board = await zwerm.reader.board(practice.id, aspect.id as BoardId, info);
+		const board = await sources.reader.board(practice.id, aspect.id as BoardId, info);
 		const notesOf = async (name: string) => {
-			const doc = await zwerm.readDocument(name);
+			const doc = await sources.readDocument(name);
 			return listNotes(doc).map((n) => noteJson(doc, n, board.hidden));
 		};
 		let collective: ReturnType<typeof noteJson>[] = [];

@@ -1,4 +1,3 @@
-import type { Hocuspocus } from '@hocuspocus/server';
 import { z } from 'zod';
 import { randomId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
 import { practiceDoc } from '../src/lib/domain/docnames.ts';
@@ -7,12 +6,10 @@ import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/
 import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
 import type { Erasure } from './erasure.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
-import type { Storage } from './storage/types.ts';
+import type { ServiceContext } from './service-context.ts';
 import { inviteOf, memberOf, membersOf, practiceOf, storedPractice, type MemberRecord, type PracticeRecord } from './records.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
 import { ServiceError } from './errors.ts';
-
-type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
 // Control characters (NUL above all, which PostgreSQL refuses) have no place in a name.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -59,22 +56,13 @@ export const links = {
 
 /** Practices and their members: creation, invitations, sessions. */
 export class Practices {
-	private readonly storage: Storage;
-	private readonly openDirect: (documentName: string) => Promise<DirectConnection>;
-	/** Resolves once every change made so far is durable. */
-	private readonly whenStored: () => Promise<void>;
+	private readonly ctx: ServiceContext;
 	private readonly erasure: Erasure | null;
+	/** Closes every connection of a member, on every instance. */
 	private readonly closeMember: (memberId: MemberId) => number;
 
-	constructor(
-		storage: Storage,
-		openDirect: (documentName: string) => Promise<DirectConnection>,
-		whenStored: () => Promise<void>,
-		more: { erasure?: Erasure; closeMember?: (memberId: MemberId) => number } = {}
-	) {
-		this.storage = storage;
-		this.openDirect = openDirect;
-		this.whenStored = whenStored;
+	constructor(ctx: ServiceContext, more: { erasure?: Erasure; closeMember?: (memberId: MemberId) => number } = {}) {
+		this.ctx = ctx;
 		this.erasure = more.erasure ?? null;
 		this.closeMember = more.closeMember ?? (() => 0);
 	}
@@ -91,7 +79,7 @@ export class Practices {
 			observerInvite: newToken(),
 			defaultVisibility: 'shared'
 		};
-		await this.storage.records.practices.create(storedPractice(practice), {
+		await this.ctx.storage.records.practices.create(storedPractice(practice), {
 			participant: hashToken(practice.participantInvite),
 			observer: hashToken(practice.observerInvite)
 		});
@@ -117,25 +105,25 @@ export class Practices {
 
 	async findInvite(inviteToken: string) {
 		if (!TOKEN_SHAPE.test(inviteToken)) return null;
-		return inviteOf(await this.storage.records.practices.findInvite(hashToken(inviteToken)));
+		return inviteOf(await this.ctx.storage.records.practices.findInvite(hashToken(inviteToken)));
 	}
 
 	async get(id: PracticeId): Promise<PracticeRecord | null> {
-		return practiceOf(await this.storage.records.practices.get(id));
+		return practiceOf(await this.ctx.storage.records.practices.get(id));
 	}
 
 	async member(id: MemberId): Promise<MemberRecord | null> {
-		return memberOf(await this.storage.records.members.get(id));
+		return memberOf(await this.ctx.storage.records.members.get(id));
 	}
 
 	async listMembers(id: PracticeId): Promise<MemberRecord[]> {
-		return membersOf(await this.storage.records.members.list(id));
+		return membersOf(await this.ctx.storage.records.members.list(id));
 	}
 
 	/** The member behind a session token, if it belongs to this practice. */
 	async sessionMember(practiceId: PracticeId, token: string | null | undefined): Promise<MemberRecord | null> {
 		if (!token || !TOKEN_SHAPE.test(token)) return null;
-		const member = memberOf(await this.storage.records.members.findSession(hashToken(token)));
+		const member = memberOf(await this.ctx.storage.records.members.findSession(hashToken(token)));
 		return member && member.practiceId === practiceId ? member : null;
 	}
 
@@ -165,7 +153,7 @@ export class Practices {
 	private async claimName<T>(practiceId: PracticeId, name: string, self: MemberId | null, write: () => Promise<T>): Promise<T> {
 		const previous = this.nameClaims.get(practiceId) ?? Promise.resolve();
 		const run = previous.then(async () => {
-			const others = (await this.storage.records.members.list(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
+			const others = (await this.ctx.storage.records.members.list(practiceId)).filter((m) => m.id !== self).map((m) => m.name);
 			if (looksLike(name, others)) throw new ServiceError('name-taken', 'Another member of this practice already has this name, or one that looks the same.');
 			return write();
 		});
@@ -182,7 +170,7 @@ export class Practices {
 	private async applyChange(practiceId: PracticeId, memberId: MemberId, change: z.infer<typeof MemberChangeInput>): Promise<MemberRecord> {
 		const member = await this.activeMember(practiceId, memberId);
 		if (change.role && change.role !== 'facilitator' && member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
-		await this.storage.records.members.update(memberId, change);
+		await this.ctx.storage.records.members.update(memberId, change);
 		const updated = { ...member, ...change } as MemberRecord;
 		await this.writePracticeDoc(practiceId, (doc) =>
 			writeMember(doc, {
@@ -201,7 +189,7 @@ export class Practices {
 	async removeMember(practiceId: PracticeId, memberId: MemberId, now = Date.now()): Promise<void> {
 		const member = await this.activeMember(practiceId, memberId);
 		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
-		await this.storage.records.members.remove(memberId, now);
+		await this.ctx.storage.records.members.remove(memberId, now);
 		this.closeMember(memberId);
 		await this.writePracticeDoc(practiceId, (doc) =>
 			writeMember(doc, {
@@ -220,7 +208,7 @@ export class Practices {
 		const { shared } = LeaveInput.parse(raw);
 		const member = await this.activeMember(practiceId, memberId);
 		if (member.role === 'facilitator') await this.keepAFacilitator(practiceId, memberId);
-		await this.storage.records.members.remove(memberId, now);
+		await this.ctx.storage.records.members.remove(memberId, now);
 		this.closeMember(memberId);
 		await this.erasure?.erase(practiceId, memberId, shared, now);
 	}
@@ -228,7 +216,7 @@ export class Practices {
 	/** New invite links; the old ones stop working. */
 	async renewInvites(practiceId: PracticeId): Promise<{ participant: string; observer: string }> {
 		const tokens = { participant: newToken(), observer: newToken() };
-		await this.storage.records.practices.renewInvites(practiceId, tokens, {
+		await this.ctx.storage.records.practices.renewInvites(practiceId, tokens, {
 			participant: hashToken(tokens.participant),
 			observer: hashToken(tokens.observer)
 		});
@@ -237,18 +225,18 @@ export class Practices {
 
 	async setDefaultVisibility(practiceId: PracticeId, raw: unknown): Promise<Visibility> {
 		const { defaultVisibility } = SettingsInput.parse(raw);
-		await this.storage.records.practices.setDefaultVisibility(practiceId, defaultVisibility);
+		await this.ctx.storage.records.practices.setDefaultVisibility(practiceId, defaultVisibility);
 		return defaultVisibility;
 	}
 
 	private async activeMember(practiceId: PracticeId, memberId: MemberId): Promise<MemberRecord> {
-		const member = memberOf(await this.storage.records.members.get(memberId));
+		const member = memberOf(await this.ctx.storage.records.members.get(memberId));
 		if (!member || member.practiceId !== practiceId || member.removedAt !== null) throw new ServiceError('not-found', 'No such member.');
 		return member;
 	}
 
 	private async keepAFacilitator(practiceId: PracticeId, leaving: MemberId): Promise<void> {
-		const others = (await this.storage.records.members.list(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
+		const others = (await this.ctx.storage.records.members.list(practiceId)).filter((m) => m.role === 'facilitator' && m.id !== leaving);
 		if (others.length === 0) throw new ServiceError('last-facilitator', 'A practice needs at least one facilitator.');
 	}
 
@@ -263,7 +251,7 @@ export class Practices {
 			removedAt: null,
 			hadLane: role !== 'observer'
 		};
-		await this.storage.records.members.add(member, hashToken(token));
+		await this.ctx.storage.records.members.add(member, hashToken(token));
 		await this.writePracticeDoc(practiceId, (doc) =>
 			writeMember(doc, { id: member.id, name, role, joinedAt: now })
 		);
@@ -271,10 +259,10 @@ export class Practices {
 	}
 
 	private async writePracticeDoc(practiceId: PracticeId, write: (doc: import('yjs').Doc) => void): Promise<void> {
-		const connection = await this.openDirect(practiceDoc(practiceId));
+		const connection = await this.ctx.documents.open(practiceDoc(practiceId));
 		try {
 			await connection.transact((doc) => write(doc));
-			await this.whenStored();
+			await this.ctx.documents.whenStored();
 		} finally {
 			await connection.disconnect();
 		}

@@ -1,5 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
-import type { History } from './history.ts';
+import type { Timeline } from './timeline.ts';
 import type { MarkRecord } from './records.ts';
 import type { BoardId, PracticeId } from '../src/lib/domain/ids.ts';
 import { boardsOf } from '../src/lib/domain/practice.ts';
@@ -69,7 +69,7 @@ export function meetingRange(marks: readonly MarkRecord[], meetingId: string): {
  * every member may see (the timeline's rules).
  */
 export async function buildReport(
-	history: History,
+	timeline: Pick<Timeline, 'view'>,
 	practice: { id: PracticeId; name: string; framework: Framework },
 	from: ReportMoment,
 	to: ReportMoment,
@@ -80,8 +80,8 @@ export async function buildReport(
 	const boards: BoardReport[] = [];
 	for (const aspect of boardsOf(practice.framework)) {
 		const [a, b] = await Promise.all([
-			history.view(practice.id, aspect.id as BoardId, from.seq),
-			history.view(practice.id, aspect.id as BoardId, to.seq)
+			timeline.view(practice.id, aspect.id as BoardId, from.seq),
+			timeline.view(practice.id, aspect.id as BoardId, to.seq)
 		]);
 		const all = compareViews(a, b);
 		const collective = (n: NoteView) => n.lane === 'collective';

@@ -2,13 +2,18 @@ import type { Hocuspocus } from '@hocuspocus/server';
 import type * as Y from 'yjs';
 import type { Logger } from './logger.ts';
 import type { Storage } from './storage/types.ts';
+import type { MemberId } from '../src/lib/domain/ids.ts';
 
 export type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 
 /** The live documents, as services use them. */
 export interface Documents {
-	/** Opens a document for writing (loaded in Hocuspocus, so every client sees the write); disconnect when done. */
-	open(name: string): Promise<DirectConnection>;
+	/**
+	 * Opens a document for writing (loaded in Hocuspocus, so every client sees
+	 * the write); disconnect when done. The log names the server as the author,
+	 * or `on.memberId` for a change made on a member's behalf (a restore).
+	 */
+	open(name: string, on?: { readonly memberId: MemberId }): Promise<DirectConnection>;
 	/** Reads a document without loading it for clients: what is live if it is, else what is stored. */
 	read(name: string): Promise<Y.Doc>;
 	/** Resolves once every change applied so far is in the log. */

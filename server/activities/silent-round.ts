@@ -1,14 +1,15 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { readActivity, writeActivity, type RoundInfo } from '../../src/lib/domain/activities.ts';
-import { anonymousDoc, laneDoc, parseDocName, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { randomId, type BoardId, type MemberId, type NoteId, type PracticeId } from '../../src/lib/domain/ids.ts';
-import { notesMap, transferNote } from '../../src/lib/domain/notes.ts';
+import { parseDocName, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { randomId, type BoardId, type MemberId, type PracticeId } from '../../src/lib/domain/ids.ts';
+import { notesMap } from '../../src/lib/domain/notes.ts';
 import { readPrivateState } from '../../src/lib/domain/visibility.ts';
 import { boardKey, type AnonymousMirror } from '../anonymous-mirror.ts';
 import { ServiceError } from '../errors.ts';
-import { SERVER_ORIGIN, type MirrorSource } from '../mirror.ts';
-import type { ActivityOrder, DirectConnection, ServiceContext } from '../service-context.ts';
+import { SERVER_ORIGIN } from '../mirror.ts';
+import type { ActivityOrder, ServiceContext } from '../service-context.ts';
+import { openReveal, revealNotes } from './reveal.ts';
 import { membersOf, roundsOf, type RoundRecord } from '../records.ts';
 import { type ActivityHandler, type Caller, type Where } from './types.ts';
 
@@ -266,46 +267,19 @@ export class SilentRounds implements ActivityHandler {
 	}
 
 	private async revealUnlocked(practiceId: PracticeId, boardId: BoardId, key: string, open: OpenRound, members: readonly { id: MemberId }[], now: number): Promise<void> {
-		const anon = await this.ctx.documents.open(anonymousDoc(practiceId, boardId));
-		const opened: DirectConnection[] = [anon];
+		const docs = await openReveal(this.ctx, practiceId, boardId, members);
 		try {
-			const lanes = [];
-			for (const m of members) {
-				const name = privateDoc(practiceId, boardId, m.id);
-				const [priv, lane] = await Promise.all([this.ctx.documents.open(name), this.ctx.documents.open(laneDoc(practiceId, boardId, m.id))]);
-				opened.push(priv, lane);
-				lanes.push({ member: m.id, name, priv: priv.document!, lane: lane.document!, links: await this.ctx.storage.records.anonymousLinks.of(name) });
-			}
-			// From here on nothing awaits: all notes of the round change in the same turn.
+			// From here on nothing awaits until every note of the round has changed (revealNotes), in the same turn.
 			// Until now the round was still open, so mirrors kept its notes back.
 			this.rounds.delete(key);
-			for (const l of lanes) {
-				const inRound: NoteId[] = [];
-				notesMap(l.priv).forEach((note, id) => {
-					if (note instanceof Y.Map && readPrivateState(note).round === open.round.id) inRound.push(id as NoteId);
-				});
-				for (const id of inRound) {
-					const note = notesMap(l.priv).get(id) as Y.Map<unknown>;
-					const { reveal } = readPrivateState(note);
-					if (reveal === 'shared') {
-						// Where its author put it, if that is free in their lane; else the nearest free place.
-						transferNote(l.priv, l.lane, id, { createdBy: l.member, at: now, kind: 'member' }, SERVER_ORIGIN);
-					} else {
-						l.priv.transact(() => {
-							note.delete('round');
-							note.set('visibility', reveal === 'anonymous' ? 'anonymous' : 'private');
-						}, SERVER_ORIGIN);
-					}
-				}
-			}
+			revealNotes(docs.lanes, open.round.id, now);
 			// Every member's anonymous notes in one shuffled write: no order or grouping to read authors from.
-			const sources: MirrorSource[] = lanes.map((l) => ({ name: l.name, doc: l.priv, links: l.links }));
-			await this.mirror.write(sources, anon.document!, new Set(), true);
+			await this.mirror.write(docs.sources, docs.anon, new Set(), true);
 			await this.ctx.storage.records.rounds.reveal(open.round.id, now);
 			await this.publish(practiceId, boardId, now, open);
 			await this.ctx.documents.whenStored();
 		} finally {
-			await Promise.all(opened.map((c) => c.disconnect()));
+			await docs.close();
 		}
 	}
 

@@ -76,8 +76,8 @@ function authorRuns(notes: readonly string[], owner: Map<string, string>): numbe
 
 /** Everything the timeline gives any member about the anonymous lane. */
 async function anonymousHistory(p: PracticeId) {
-	const { entries, head } = await server.zwerm.history.timeline(p, board);
-	const { steps } = await server.zwerm.history.replay(p, board, 0, head);
+	const { entries, head } = await server.zwerm.timeline.timeline(p, board);
+	const { steps } = await server.zwerm.timeline.replay(p, board, 0, head);
 	const anonSteps = steps.filter((s) => s.changed.some((n) => n.lane === 'anonymous'));
 	return { entries: entries.filter((e) => e.lane === 'anonymous'), anonSteps };
 }

@@ -5,7 +5,7 @@ import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, moveNote, noteContent, plainText } from '../../src/lib/domain/notes.ts';
 import { applySteps, NOTE_VIEW_CHARS, type BoardView, type ReplayStep } from '../../src/lib/domain/history.ts';
-import { REPLAY_PAGE_BYTES } from '../../server/history.ts';
+import { REPLAY_PAGE_BYTES } from '../../server/timeline.ts';
 import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import type { LoggedUpdate } from '../../server/storage/types.ts';
 
@@ -64,7 +64,7 @@ describe('replay of a long note edited many times', () => {
 		const steps: ReplayStep[] = [];
 		let total = 0;
 		while (from < head) {
-			const page = await server.zwerm.history.replay(p, board, from, head, from === 0);
+			const page = await server.zwerm.timeline.replay(p, board, from, head, from === 0);
 			const bytes = Buffer.byteLength(JSON.stringify(page));
 			expect(bytes, `the page from ${from}`).toBeLessThanOrEqual(REPLAY_PAGE_BYTES);
 			total += bytes;
@@ -78,7 +78,7 @@ describe('replay of a long note edited many times', () => {
 		expect(total).toBeLessThan(REPLAY_PAGE_BYTES);
 
 		const replayed = applySteps(start!, steps);
-		const atHead = await server.zwerm.history.view(p, board, head);
+		const atHead = await server.zwerm.timeline.view(p, board, head);
 		expect(sorted(replayed)).toEqual(sorted(atHead));
 		const long = replayed.notes.find((n) => n.lane === `lane:${anna}`)!;
 		expect(long.truncated).toBe(true);
@@ -87,7 +87,7 @@ describe('replay of a long note edited many times', () => {
 
 		// Every moment on the way too: steps up to a position give the board there.
 		for (const seq of [steps[10].seq, steps[51].seq, steps[60].seq]) {
-			expect(sorted(applySteps(start!, steps.filter((s) => s.seq <= seq)))).toEqual(sorted(await server.zwerm.history.view(p, board, seq)));
+			expect(sorted(applySteps(start!, steps.filter((s) => s.seq <= seq)))).toEqual(sorted(await server.zwerm.timeline.view(p, board, seq)));
 		}
 	});
 
@@ -99,12 +99,12 @@ describe('replay of a long note edited many times', () => {
 			for (let i = 0; i < 40; i++) createNote(doc, { createdBy: anna, at: Date.now(), text: `${i}`.padEnd(30_000, 'x') });
 		});
 		const head = await server.zwerm.storage.log.headSeq();
-		const first = await server.zwerm.history.replay(p, board, 0, head);
+		const first = await server.zwerm.timeline.replay(p, board, 0, head);
 		expect(first.to).toBeLessThan(head);
 		expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThanOrEqual(REPLAY_PAGE_BYTES);
 		const steps = [...first.steps];
 		for (let from = first.to; from < head; ) {
-			const page = await server.zwerm.history.replay(p, board, from, head, false);
+			const page = await server.zwerm.timeline.replay(p, board, from, head, false);
 			expect(page.view).toBeNull();
 			expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(REPLAY_PAGE_BYTES);
 			expect(page.to).toBeGreaterThan(from);
@@ -112,6 +112,6 @@ describe('replay of a long note edited many times', () => {
 			from = page.to;
 		}
 		expect(steps).toHaveLength(40);
-		expect(sorted(applySteps(first.view!, steps))).toEqual(sorted(await server.zwerm.history.view(p, board, head)));
+		expect(sorted(applySteps(first.view!, steps))).toEqual(sorted(await server.zwerm.timeline.view(p, board, head)));
 	});
 });

@@ -104,18 +104,18 @@ describe('the timeline', () => {
 				else deleteNote(target.doc, note!);
 			}
 			await Promise.all(writers.flatMap((w) => [w.collective.saved(), w.lane.saved()]));
-			const mark = await server.zwerm.history.snapshot(p, `Bijeenkomst ${round + 1}`, fx.facilitator.member.id);
+			const mark = await server.zwerm.meetings.snapshot(p, `Bijeenkomst ${round + 1}`, fx.facilitator.member.id);
 			expected.push({ mark, state: await liveSummary(lanes) });
 		}
 
 		// Replaying any snapshot gives what the board was then, whatever came after.
 		for (const { mark, state } of expected) {
-			expect(summary(await server.zwerm.history.view(p, board, mark.seq)), mark.name).toEqual(state);
+			expect(summary(await server.zwerm.timeline.view(p, board, mark.seq)), mark.name).toEqual(state);
 		}
 		// Stepping from the first snapshot to the last gives the same as jumping there.
 		const first = expected[0].mark.seq;
 		const last = expected.at(-1)!.mark.seq;
-		const { view, steps } = await server.zwerm.history.replay(p, board, first, last);
+		const { view, steps } = await server.zwerm.timeline.replay(p, board, first, last);
 		expect(steps.length).toBeGreaterThan(20);
 		expect(summary(applySteps(view!, steps))).toEqual(expected.at(-1)!.state);
 		// And the steps pass through every snapshot on the way.
@@ -123,7 +123,7 @@ describe('the timeline', () => {
 			expect(summary(applySteps(view!, steps.filter((s) => s.seq <= mark.seq)))).toEqual(state);
 		}
 		// Checkpoints were written along the way, so replays did not fold the whole log.
-		const timeline = await server.zwerm.history.timeline(p, board);
+		const timeline = await server.zwerm.timeline.timeline(p, board);
 		expect(timeline.entries.length).toBe(steps.length + timeline.entries.filter((e) => e.seq <= first).length);
 		expect(timeline.marks.map((m) => m.name)).toEqual(expected.map((e) => e.mark.name));
 	});
@@ -139,15 +139,15 @@ describe('the timeline', () => {
 		const stays = createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'blijft gedeeld' });
 		createNote(collective.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van Bert' });
 		await Promise.all([lane.saved(), collective.saved(), waitFor(() => priv.provider.isSynced, 'private synced')]);
-		const before = await server.zwerm.history.snapshot(p, 'gedeeld', fx.facilitator.member.id);
+		const before = await server.zwerm.meetings.snapshot(p, 'gedeeld', fx.facilitator.member.id);
 		// Anna makes one note private, and one anonymous.
 		changeVisibility({ private: priv.doc, shared: lane.doc }, 'shared', shared, 'private', { createdBy: anna.member.id, at: Date.now() });
 		const secret = createNote(priv.doc, { createdBy: anna.member.id, at: Date.now(), text: 'anoniem bedoeld' });
 		changeVisibility({ private: priv.doc, shared: lane.doc }, 'private', secret, 'anonymous', { createdBy: anna.member.id, at: Date.now() });
 		await Promise.all([lane.saved(), priv.saved()]);
-		await expect.poll(async () => (await server.zwerm.history.timeline(p, board)).entries.some((e) => e.lane === 'anonymous')).toBe(true);
+		await expect.poll(async () => (await server.zwerm.timeline.timeline(p, board)).entries.some((e) => e.lane === 'anonymous')).toBe(true);
 
-		const { entries } = await server.zwerm.history.timeline(p, board);
+		const { entries } = await server.zwerm.timeline.timeline(p, board);
 		expect(new Set(entries.map((e) => e.lane))).toEqual(new Set(['collective', `lane:${anna.member.id}`, 'anonymous']));
 		for (const e of entries) {
 			if (e.lane === 'anonymous') expect(e).toMatchObject({ at: null, by: 'anonymous' });
@@ -156,12 +156,12 @@ describe('the timeline', () => {
 		}
 		// The note that is private now is not in the past either: not even when it was shared.
 		for (const seq of [before.seq, ...entries.map((e) => e.seq)]) {
-			const view = await server.zwerm.history.view(p, board, seq);
+			const view = await server.zwerm.timeline.view(p, board, seq);
 			expect(view.notes.map((n) => n.text)).not.toContain('eerst gedeeld, later privé');
 			expect(view.notes.find((n) => n.id === shared)).toBeUndefined();
 			for (const n of view.notes.filter((n) => n.lane === 'anonymous')) expect(n).toMatchObject({ createdBy: null, createdAt: null });
 		}
-		const now = await server.zwerm.history.view(p, board, entries.at(-1)!.seq);
+		const now = await server.zwerm.timeline.view(p, board, entries.at(-1)!.seq);
 		expect(now.notes.map((n) => n.text).sort()).toEqual(['anoniem bedoeld', 'blijft gedeeld', 'van Bert']);
 		expect(now.notes.find((n) => n.text === 'blijft gedeeld')?.id).toBe(stays);
 	});
@@ -177,7 +177,7 @@ describe('the timeline', () => {
 		const wandering = createNote(lane.doc, { ...by, text: 'ik verhuis' });
 		const source = createNote(lane.doc, { ...by, text: 'mijn inzicht' });
 		await Promise.all([lane.saved(), collective.saved()]);
-		const a = await server.zwerm.history.snapshot(p, 'A', fx.facilitator.member.id);
+		const a = await server.zwerm.meetings.snapshot(p, 'A', fx.facilitator.member.id);
 
 		setPlainText(noteContent(collective.doc, edited), 'we leren samen met de wijk');
 		deleteNote(collective.doc, gone);
@@ -185,9 +185,9 @@ describe('the timeline', () => {
 		const cited = bringIn(collective.doc, { doc: lane.doc, memberId: anna.member.id, noteId: source }, by);
 		const fresh = createNote(collective.doc, { ...by, text: 'nieuw' });
 		await Promise.all([lane.saved(), collective.saved()]);
-		const b = await server.zwerm.history.snapshot(p, 'B', fx.facilitator.member.id);
+		const b = await server.zwerm.meetings.snapshot(p, 'B', fx.facilitator.member.id);
 
-		const diff = await server.zwerm.history.compare(p, board, a.seq, b.seq);
+		const diff = await server.zwerm.timeline.compare(p, board, a.seq, b.seq);
 		expect(diff.added.map((n) => n.id).sort()).toEqual([cited, fresh].sort());
 		expect(diff.removed.map((n) => n.text)).toEqual(['weg ermee']);
 		const change = diff.changed.find((c) => c.after.id === edited)!;
@@ -207,7 +207,7 @@ describe('the timeline', () => {
 		const kept = createNote(live.doc, { ...by, text: 'het begin' });
 		const later = createNote(live.doc, { ...by, text: 'komt terug' });
 		await live.saved();
-		const past = await server.zwerm.history.snapshot(p, 'voor de verwarring', fx.facilitator.member.id);
+		const past = await server.zwerm.meetings.snapshot(p, 'voor de verwarring', fx.facilitator.member.id);
 		const pastState = await liveSummary([['collective', name]]);
 
 		setPlainText(noteContent(live.doc, kept), 'het begin, herschreven');
@@ -222,7 +222,7 @@ describe('the timeline', () => {
 		expect(listNotes(offline.doc)).toHaveLength(2);
 		offline.socket.disconnect();
 
-		const mark = await server.zwerm.history.restore(p, board, past.seq, fx.facilitator.member.id, 'terug naar het begin');
+		const mark = await server.zwerm.timeline.restore(p, board, past.seq, fx.facilitator.member.id, 'terug naar het begin');
 		expect(await liveSummary([['collective', name]])).toEqual(pastState);
 		await expect.poll(() => listNotes(live.doc).map((n) => plainText(noteContent(live.doc, n.id))).sort()).toEqual(['het begin', 'komt terug']);
 
@@ -233,11 +233,11 @@ describe('the timeline', () => {
 		expect(await liveSummary([['collective', name]])).toEqual(pastState);
 
 		// The restore is on the timeline, made by the facilitator; nothing before it was rewritten.
-		const { entries, marks } = await server.zwerm.history.timeline(p, board);
+		const { entries, marks } = await server.zwerm.timeline.timeline(p, board);
 		expect(marks.at(-1)).toMatchObject({ kind: 'restore', name: 'terug naar het begin', seq: mark.seq });
 		expect(entries.find((e) => e.seq === mark.seq)?.by).toEqual({ memberId: fx.facilitator.member.id, name: fx.facilitator.member.name });
-		expect(summary(await server.zwerm.history.view(p, board, mark.seq - 1)).some((s) => s.includes('een zijspoor'))).toBe(true);
-		expect(summary(await server.zwerm.history.view(p, board, past.seq))).toEqual(pastState);
+		expect(summary(await server.zwerm.timeline.view(p, board, mark.seq - 1)).some((s) => s.includes('een zijspoor'))).toBe(true);
+		expect(summary(await server.zwerm.timeline.view(p, board, past.seq))).toEqual(pastState);
 	});
 
 	it('tells a member what is new or changed since their last visit, per board, without their own lane', async () => {
@@ -250,9 +250,9 @@ describe('the timeline', () => {
 		const untouched = createNote(collective.doc, { createdBy: anna.member.id, at: Date.now(), text: 'blijft' });
 		await collective.saved();
 		// Never opened: everything is new.
-		expect((await server.zwerm.history.news(p, board, bert.member.id)).notes.map((n) => n.id).sort()).toEqual([old, untouched].sort());
-		await server.zwerm.history.markSeen(p, board, bert.member.id);
-		expect((await server.zwerm.history.news(p, board, bert.member.id)).notes).toEqual([]);
+		expect((await server.zwerm.news.news(p, board, bert.member.id)).notes.map((n) => n.id).sort()).toEqual([old, untouched].sort());
+		await server.zwerm.news.markSeen(p, board, bert.member.id);
+		expect((await server.zwerm.news.news(p, board, bert.member.id)).notes).toEqual([]);
 
 		setPlainText(noteContent(collective.doc, old), 'oud maar aangevuld');
 		const fresh = createNote(collective.doc, { createdBy: anna.member.id, at: Date.now(), text: 'nieuw' });
@@ -260,7 +260,7 @@ describe('the timeline', () => {
 		createNote(bertLane.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van Bert zelf' });
 		await Promise.all([collective.saved(), annaLane.saved(), bertLane.saved()]);
 
-		const news = await server.zwerm.history.news(p, board, bert.member.id);
+		const news = await server.zwerm.news.news(p, board, bert.member.id);
 		expect(news.notes).toEqual(
 			expect.arrayContaining([
 				{ lane: 'collective', id: old, kind: 'changed' },
@@ -269,23 +269,23 @@ describe('the timeline', () => {
 			])
 		);
 		expect(news.notes).toHaveLength(3);
-		const counts = await server.zwerm.history.newsCounts(p, bert.member.id);
+		const counts = await server.zwerm.news.newsCounts(p, bert.member.id);
 		expect(counts[board]).toBe(3);
 		expect(Object.entries(counts).filter(([b]) => b !== board).every(([, n]) => n === 0)).toBe(true);
 		// Anna never opened the board, but she wrote the collective notes: only Bert's note is news to her.
 		const bertsNote = { lane: `lane:${bert.member.id}`, id: listNotes(bertLane.doc)[0].id, kind: 'added' };
-		expect((await server.zwerm.history.news(p, board, anna.member.id)).notes).toEqual([bertsNote]);
+		expect((await server.zwerm.news.news(p, board, anna.member.id)).notes).toEqual([bertsNote]);
 		// Until Bert changes one of her notes.
 		const bertsView = open(collectiveDoc(p, board), bert.token);
 		await bertsView.saved();
 		setPlainText(noteContent(bertsView.doc, untouched), 'blijft, zegt Bert');
 		await bertsView.saved();
-		expect((await server.zwerm.history.news(p, board, anna.member.id)).notes).toEqual(
+		expect((await server.zwerm.news.news(p, board, anna.member.id)).notes).toEqual(
 			expect.arrayContaining([bertsNote, { lane: 'collective', id: untouched, kind: 'added' }])
 		);
 		// Bert's own edit is not news to Bert.
-		await server.zwerm.history.markSeen(p, board, bert.member.id);
-		expect((await server.zwerm.history.newsCounts(p, bert.member.id))[board]).toBe(0);
+		await server.zwerm.news.markSeen(p, board, bert.member.id);
+		expect((await server.zwerm.news.newsCounts(p, bert.member.id))[board]).toBe(0);
 	});
 
 	it('forgets erased notes from the past too, also after showing them', async () => {
@@ -296,32 +296,32 @@ describe('the timeline', () => {
 		createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'wat Anna deelde' });
 		createNote(collective.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van de groep' });
 		await Promise.all([lane.saved(), collective.saved()]);
-		const moment = await server.zwerm.history.snapshot(p, 'toen', fx.facilitator.member.id);
-		expect((await server.zwerm.history.view(p, board, moment.seq)).notes.map((n) => n.text).sort()).toEqual(['van de groep', 'wat Anna deelde']);
+		const moment = await server.zwerm.meetings.snapshot(p, 'toen', fx.facilitator.member.id);
+		expect((await server.zwerm.timeline.view(p, board, moment.seq)).notes.map((n) => n.text).sort()).toEqual(['van de groep', 'wat Anna deelde']);
 		lane.destroy();
 		await server.zwerm.practices.leave(p, anna.member.id, { shared: 'erase' });
-		for (const seq of [moment.seq, (await server.zwerm.history.timeline(p, board)).head]) {
-			expect((await server.zwerm.history.view(p, board, seq)).notes.map((n) => n.text)).toEqual(['van de groep']);
+		for (const seq of [moment.seq, (await server.zwerm.timeline.timeline(p, board)).head]) {
+			expect((await server.zwerm.timeline.view(p, board, seq)).notes.map((n) => n.text)).toEqual(['van de groep']);
 		}
-		const { entries } = await server.zwerm.history.timeline(p, board);
+		const { entries } = await server.zwerm.timeline.timeline(p, board);
 		expect(entries.every((e) => e.by === null || (e.by !== 'anonymous' && e.by.memberId !== anna.member.id))).toBe(true);
 	});
 
 	it('ends a meeting with a snapshot of every board, one meeting at a time', async () => {
 		const p = fx.practice.id;
 		const f = fx.facilitator.member.id;
-		const { meeting } = await server.zwerm.history.startMeeting(p, { title: 'Bijeenkomst 3', date: '2026-11-22', agenda: [board] }, f);
-		await expect(server.zwerm.history.startMeeting(p, { title: 'Nog een', date: '2026-11-22', agenda: [] }, f)).rejects.toMatchObject({
+		const { meeting } = await server.zwerm.meetings.startMeeting(p, { title: 'Bijeenkomst 3', date: '2026-11-22', agenda: [board] }, f);
+		await expect(server.zwerm.meetings.startMeeting(p, { title: 'Nog een', date: '2026-11-22', agenda: [] }, f)).rejects.toMatchObject({
 			code: 'meeting-running'
 		});
-		const ended = await server.zwerm.history.endMeeting(p, meeting.id, f);
+		const ended = await server.zwerm.meetings.endMeeting(p, meeting.id, f);
 		expect(ended.meeting.endedAt).not.toBeNull();
 		expect(ended.mark).toMatchObject({ kind: 'meeting-end', name: 'Bijeenkomst 3', boardId: null, meetingId: meeting.id });
 		// A snapshot of every board: the mark is on each board's timeline.
 		for (const other of ['intentie', 'normativiteit'] as BoardId[]) {
-			expect((await server.zwerm.history.timeline(p, other)).marks.map((m) => m.kind)).toEqual(['meeting-start', 'meeting-end']);
+			expect((await server.zwerm.timeline.timeline(p, other)).marks.map((m) => m.kind)).toEqual(['meeting-start', 'meeting-end']);
 		}
-		await expect(server.zwerm.history.endMeeting(p, meeting.id, f)).rejects.toMatchObject({ code: 'no-meeting' });
-		expect((await server.zwerm.history.listMeetings(p)).map((m) => m.title)).toEqual(['Bijeenkomst 3']);
+		await expect(server.zwerm.meetings.endMeeting(p, meeting.id, f)).rejects.toMatchObject({ code: 'no-meeting' });
+		expect((await server.zwerm.meetings.listMeetings(p)).map((m) => m.title)).toEqual(['Bijeenkomst 3']);
 	});
 });

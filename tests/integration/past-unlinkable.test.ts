@@ -78,7 +78,7 @@ describe('the past of a note that is anonymous now', () => {
 		await server.zwerm.durable.batcher.idle();
 
 		const ref = `lane:${anna.member.id}:${once}`;
-		const history = server.zwerm.history;
+		const history = server.zwerm.timeline;
 		const { entries, head } = await history.timeline(p, board);
 		const { view, steps } = await history.replay(p, board, 0, head);
 		// Every entry of Anna's lane that is left is about the note that stays shared.

@@ -43,13 +43,13 @@ function acceptedEncodings(header: string | null): Set<'br' | 'gzip'> {
 
 /**
  * A history answer: the work runs through the server's gate for history work
- * (server/work-gate.ts), then goes out compressed. Too much waiting already:
+ * (the timeline's, server/work-gate.ts), then goes out compressed. Too much waiting already:
  * 429 with Retry-After and a message the timeline shows.
  */
 export async function historyAnswer(request: Request, memberId: string, work: () => Promise<unknown>): Promise<Response> {
 	let value: unknown;
 	try {
-		value = await getZwerm().history.gate.run(memberId, work);
+		value = await getZwerm().timeline.gate.run(memberId, work);
 	} catch (e) {
 		if (!isServiceError(e) || e.code !== 'busy') throw e;
 		return new Response(JSON.stringify({ message: e.message, code: e.code }), {

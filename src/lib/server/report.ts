@@ -11,7 +11,7 @@ import { isRandomId } from '$lib/domain/ids.ts';
  * `?from=&to=` as mark ids or log positions (default: the beginning to now).
  */
 export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL, language: ReportLanguage): Promise<Report> {
-	const marks = await zwerm.history.listMarks(practice.id);
+	const marks = await zwerm.meetings.listMarks(practice.id);
 	const labels =
 		language === 'en'
 			? { start: 'the beginning', now: 'now', opened: (m: string) => `the start of ${m}`, ended: (m: string) => `the end of ${m}` }
@@ -44,5 +44,5 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 	if (to.seq < from.seq) error(400, { message: 'The end of the range is before its start.', code: 'invalid-request' });
 	const members = readPractice(await zwerm.readDocument(practiceDoc(practice.id))).members;
 	const names = new Map(members.map((m) => [m.id as string, m.name]));
-	return buildReport(zwerm.history, practice, from, to, names, language);
+	return buildReport(zwerm.timeline, practice, from, to, names, language);
 }

@@ -8,7 +8,7 @@ import type { RequestHandler } from './$types';
 /** GET: the practice's meetings, oldest first; any member. */
 export const GET: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
-	return json(await getZwerm().history.listMeetings(practice.id));
+	return json(await getZwerm().meetings.listMeetings(practice.id));
 };
 
 /** POST { title, date, agenda }: start a meeting (facilitators). One at a time. */
@@ -21,6 +21,6 @@ export const POST: RequestHandler = async ({ params, cookies, request }) => {
 		agenda: z.array(z.enum(boards as [string, ...string[]])).max(boards.length).default([])
 	});
 	const body = await readJson(request);
-	const started = await handled(async () => getZwerm().history.startMeeting(practice.id, StartMeeting.parse(body), member.id));
+	const started = await handled(async () => getZwerm().meetings.startMeeting(practice.id, StartMeeting.parse(body), member.id));
 	return json(started, { status: 201 });
 };

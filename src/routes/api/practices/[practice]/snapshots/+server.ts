@@ -9,7 +9,7 @@ const Snapshot = z.strictObject({ name: z.string().trim().min(1).max(200), board
 /** GET: every mark of the practice (meetings, snapshots, restores) in timeline order; any member. */
 export const GET: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
-	return json(await getZwerm().history.listMarks(practice.id));
+	return json(await getZwerm().meetings.listMarks(practice.id));
 };
 
 /** POST { name, board? }: a named snapshot of every board, or of one (facilitators). */
@@ -18,7 +18,7 @@ export const POST: RequestHandler = async ({ params, cookies, request }) => {
 	const body = await readJson(request);
 	const mark = await handled(async () => {
 		const { name, board } = Snapshot.parse(body);
-		return getZwerm().history.snapshot(practice.id, name, member.id, board === undefined ? null : boardParam(practice, board));
+		return getZwerm().meetings.snapshot(practice.id, name, member.id, board === undefined ? null : boardParam(practice, board));
 	});
 	return json(mark, { status: 201 });
 };

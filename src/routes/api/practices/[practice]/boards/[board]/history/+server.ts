@@ -7,5 +7,5 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
-	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.timeline(practice.id, boardId)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().timeline.timeline(practice.id, boardId)));
 };

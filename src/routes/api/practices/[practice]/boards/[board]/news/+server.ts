@@ -8,13 +8,13 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
-	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.news(practice.id, boardId, member.id)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().news.news(practice.id, boardId, member.id)));
 };
 
 /** POST: I have seen this board as it is now. */
 export const POST: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
-	const seq = await handled(() => getZwerm().history.markSeen(practice.id, boardId, member.id));
+	const seq = await handled(() => getZwerm().news.markSeen(practice.id, boardId, member.id));
 	return json({ seen: seq });
 };

@@ -8,5 +8,5 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ params, cookies, request }) => {
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator']);
 	if (!isRandomId(params.meeting)) error(404, { message: 'No such meeting.', code: 'not-found' });
-	return json(await handled(() => getZwerm().history.endMeeting(practice.id, params.meeting, member.id)));
+	return json(await handled(() => getZwerm().meetings.endMeeting(practice.id, params.meeting, member.id)));
 };

@@ -9,5 +9,5 @@ export const GET: RequestHandler = async ({ params, cookies, request, url }) => 
 	const boardId = boardParam(practice, params.board);
 	const from = seqParam(url, 'from');
 	const to = seqParam(url, 'to');
-	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.compare(practice.id, boardId, from, to)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().timeline.compare(practice.id, boardId, from, to)));
 };

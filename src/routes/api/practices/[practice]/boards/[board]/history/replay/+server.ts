@@ -16,5 +16,5 @@ export const GET: RequestHandler = async ({ params, cookies, request, url }) => 
 	const to = seqParam(url, 'to');
 	if (to < from) error(400, { message: 'to must not be before from.', code: 'invalid-request' });
 	const withView = url.searchParams.get('view') !== '0';
-	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.replay(practice.id, boardId, from, to, withView)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().timeline.replay(practice.id, boardId, from, to, withView)));
 };

@@ -13,7 +13,7 @@ export const POST: RequestHandler = async ({ params, cookies, request }) => {
 	const body = await readJson(request);
 	const mark = await handled(async () => {
 		const { seq, name } = Restore.parse(body);
-		return getZwerm().history.restore(practice.id, boardId, seq, member.id, name);
+		return getZwerm().timeline.restore(practice.id, boardId, seq, member.id, name);
 	});
 	return json(mark, { status: 201 });
 };

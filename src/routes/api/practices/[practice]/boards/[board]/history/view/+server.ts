@@ -8,5 +8,5 @@ export const GET: RequestHandler = async ({ params, cookies, request, url }) => 
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
 	const boardId = boardParam(practice, params.board);
 	const seq = seqParam(url, 'seq');
-	return historyAnswer(request, member.id, () => handled(() => getZwerm().history.view(practice.id, boardId, seq)));
+	return historyAnswer(request, member.id, () => handled(() => getZwerm().timeline.view(practice.id, boardId, seq)));
 };
