@@ -26,7 +26,7 @@ export interface PanZoomResult {
 	readonly phases: Record<Phase, FrameSummary>;
 	readonly all: FrameSummary;
 	/** Chromium's accounting over the whole session (CDP Performance.getMetrics), ms per frame that moved the view. */
-	readonly perFrame: { task: number; script: number; style: number; layout: number };
+	readonly perFrame: { task: number; script: number; style: number; layout: number; mainThreadCpu: number; rendererCpu: number };
 	readonly sessionMs: number;
 	readonly lowestScale: number;
 	readonly pageErrors: readonly string[];
@@ -185,7 +185,7 @@ export async function benchPanZoom(browser: Browser, app: RunningApp, board: See
 			open: opened.run,
 			phases,
 			all: summarizeFrames(records),
-			perFrame: { task: perMoved('TaskDuration'), script: perMoved('ScriptDuration'), style: perMoved('RecalcStyleDuration'), layout: perMoved('LayoutDuration') },
+			perFrame: { task: perMoved('TaskDuration'), script: perMoved('ScriptDuration'), style: perMoved('RecalcStyleDuration'), layout: perMoved('LayoutDuration'), mainThreadCpu: perMoved('ThreadTime'), rendererCpu: perMoved('ProcessTime') },
 			sessionMs,
 			lowestScale,
 			pageErrors: errors
@@ -241,7 +241,10 @@ export function printPanZoom(r: PanZoomResult, notes: number, log: (line?: strin
 		)
 	);
 	log(
-		`Chromium's accounting over the session, per frame that moved: tasks ${ms(r.perFrame.task)}, JS ${ms(r.perFrame.script)}, style ${ms(r.perFrame.style)}, layout ${ms(r.perFrame.layout)} ms.`
+		`Chromium's accounting over the session, per frame that moved: tasks ${ms(r.perFrame.task)}, JS ${ms(r.perFrame.script)}, style ${ms(r.perFrame.style)}, layout ${ms(r.perFrame.layout)} ms;`
+	);
+	log(
+		`CPU time (not wall time, so less skewed by other work on the machine): main thread ${ms(r.perFrame.mainThreadCpu)}, whole renderer process ${ms(r.perFrame.rendererCpu)} ms per frame that moved.`
 	);
 	log(`Page errors: ${r.pageErrors.length ? r.pageErrors.join(' | ') : 'none'}.`);
 }
