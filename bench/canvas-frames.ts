@@ -29,6 +29,8 @@ export interface PanZoomResult {
 	readonly perFrame: { task: number; script: number; style: number; layout: number; mainThreadCpu: number; rendererCpu: number };
 	readonly sessionMs: number;
 	readonly lowestScale: number;
+	/** The scale before the zoom buttons, after eight − and after eight +. */
+	readonly buttonScales: readonly number[];
 	readonly pageErrors: readonly string[];
 }
 
@@ -168,7 +170,11 @@ export async function benchPanZoom(browser: Browser, app: RunningApp, board: See
 		await setPhase(page, 'zoom buttons');
 		const out = (await page.getByRole('button', { name: 'Uitzoomen', exact: true }).boundingBox())!;
 		const into = (await page.getByRole('button', { name: 'Inzoomen', exact: true }).boundingBox())!;
-		for (const b of [out, into]) await paced(8, () => page.mouse.click(b.x + b.width / 2, b.y + b.height / 2));
+		const buttonScales = [await scale(page)];
+		for (const b of [out, into]) {
+			await paced(8, () => page.mouse.click(b.x + b.width / 2, b.y + b.height / 2));
+			buttonScales.push(await scale(page));
+		}
 
 		await setPhase(page, '');
 		const sessionMs = performance.now() - started;
@@ -188,6 +194,7 @@ export async function benchPanZoom(browser: Browser, app: RunningApp, board: See
 			perFrame: { task: perMoved('TaskDuration'), script: perMoved('ScriptDuration'), style: perMoved('RecalcStyleDuration'), layout: perMoved('LayoutDuration'), mainThreadCpu: perMoved('ThreadTime'), rendererCpu: perMoved('ProcessTime') },
 			sessionMs,
 			lowestScale,
+			buttonScales,
 			pageErrors: errors
 		};
 	} finally {
@@ -218,7 +225,8 @@ function summarizeFrames(records: readonly FrameRecord[]): FrameSummary {
 
 export function printPanZoom(r: PanZoomResult, notes: number, log: (line?: string) => void): void {
 	log(`Opened: every note in view rendered ${ms(r.open.wallMs)} ms after goto (page clock ${ms(r.open.pageMs)} ms); ${r.open.inView} notes in view, ${r.open.inDom} in the DOM.`);
-	log(`Session: ${ms(r.sessionMs)} ms of scripted input, about one event per 60 Hz frame; zoomed out to ${Math.round(r.lowestScale * 100)} %.`);
+	log(`Session: ${ms(r.sessionMs)} ms of scripted input, about one event per 60 Hz frame; zoomed out to ${Math.round(r.lowestScale * 100)} %;`);
+	log(`zoom buttons: ${r.buttonScales.map((k) => `${Math.round(k * 100)} %`).join(' → ')} (eight − then eight +).`);
 	log('Counted: frames in which the view moved. "work" = main-thread time of a frame, from its start (the requestAnimationFrame');
 	log('timestamp, before the frame\'s input events) until its style, layout and paint were done; target p95 ≤ 16 ms.');
 	log('"interval" = time since the previous frame (16.7 ms at 60 Hz; a longer one means frames were dropped); late = over 25 ms.');

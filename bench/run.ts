@@ -172,7 +172,7 @@ async function main() {
 	log(`Node ${facts.node}; yjs ${facts.versions.yjs}, @hocuspocus/server ${facts.versions.hocuspocusServer}, provider ${facts.versions.hocuspocusProvider}; commit ${facts.commit}`);
 	log(`Load average at start (1/5/15 min): ${facts.loadAverageAtStart.join(' / ')} on ${facts.cpuCount} CPUs: other work on the machine skews every figure.`);
 	log(`Data directories under ${facts.tmpdir} (${facts.tmpdirFs}); the benchmark, its servers and its clients share this one Node process,`);
-	log('except in 1b, where the app is a child process and Chromium renders.');
+	log('except in 1b and 1c, where the app is a child process and Chromium renders.');
 
 	// ---------------------------------------------------------------- 1a
 	heading(`1a. Open a ${BOARD_PLAN.collective + BOARD_PLAN.members * BOARD_PLAN.perMember}-note board over websockets (Node client)`);
