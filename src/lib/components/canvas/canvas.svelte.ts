@@ -3,7 +3,7 @@ import type { BoardUi } from '../board-ui.svelte.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
 import { intersects, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
 import { t } from '$lib/i18n/index.svelte.ts';
-import { flushSync } from 'svelte';
+import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { MOVING_MS, Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
@@ -86,12 +86,15 @@ export class CanvasState {
 	 * rests, one in view becomes a card at once: a board opens with its cards.
 	 */
 	want(noteId: string, rect: Rect): void {
-		if (!this.moving() && intersects(rect, this.viewport.visible)) {
-			this.cards.add(noteId);
-			return;
-		}
-		this.waiting.set(noteId, rect);
-		if (!this.frame && typeof requestAnimationFrame === 'function') this.frame = requestAnimationFrame(this.promote);
+		// Called from a frame's effect: the view is read, not followed (the effect must not rerun on every pan step).
+		untrack(() => {
+			if (!this.moving() && intersects(rect, this.viewport.visible)) {
+				this.cards.add(noteId);
+				return;
+			}
+			this.waiting.set(noteId, rect);
+			if (!this.frame && typeof requestAnimationFrame === 'function') this.frame = requestAnimationFrame(this.promote);
+		});
 	}
 
 	private moving(): boolean {
