@@ -61,7 +61,7 @@ export class CanvasState {
 	readonly keep: ReadonlySet<string> = $derived.by(
 		() => new Set([this.focused, this.dragging, this.ui.editing?.noteId].filter((id): id is NoteId => id !== null && id !== undefined))
 	);
-	/** Whether notes near the view become cards (with text and menu); below DETAIL_SCALE, on a large board, they stay blocks. */
+	/** Whether notes near the view become cards (with text and menu); below DETAIL_SCALE, on a large board, all are blocks. */
 	readonly detail: boolean = $derived(!this.culling || this.viewport.k >= DETAIL_SCALE);
 
 	/*
@@ -78,7 +78,7 @@ export class CanvasState {
 
 	/** Whether a note is drawn as its card rather than a block. */
 	isCard(noteId: string): boolean {
-		return !this.culling || this.keep.has(noteId) || this.cards.has(noteId);
+		return !this.culling || this.keep.has(noteId) || (this.detail && this.cards.has(noteId));
 	}
 
 	/**
