@@ -1,7 +1,9 @@
 /**
  * Zwerm's benchmark: `npm run bench`. Prints figures, no thresholds:
  *   1a. opening a 2,000-note board over websockets (cold from SQLite / warm)
- *   1b. opening the same board in Chromium against the production app
+ *   1b. opening the same board in Chromium against the production app, until
+ *       every note in view is rendered
+ *   1c. panning and zooming a 10,000-note board in Chromium: frame times
  *   2.  time until the server acknowledges an update, with and without the
  *       durable log, sequential and concurrent
  *   3.  the timeline: any moment, comparing meetings, on 50,000 changes
@@ -17,9 +19,10 @@ import type { Browser } from 'playwright-core';
 import { startTestServer, removeDir, tempDir, type TestServer } from '../tests/helpers/server.ts';
 import { startApp, type RunningApp } from '../tests/helpers/app.ts';
 import { launchBrowser, CHROMIUM_PATH } from '../tests/helpers/browser.ts';
-import { seedBoard, BOARD_PLAN } from './seed.ts';
+import { seedBoard, BOARD_PLAN, LARGE_BOARD_PLAN, type SeedPlan } from './seed.ts';
 import { benchOpenBoard } from './open-board.ts';
-import { benchBrowser, ensureBuild, type BrowserRun } from './browser-board.ts';
+import { benchBrowser, ensureBuild, printBrowser } from './browser-board.ts';
+import { benchPanZoom, printPanZoom } from './canvas-frames.ts';
 import { EditingCrowd, sequentialEdits, setupAck, type AckSetup, type ConcurrentResult } from './ack.ts';
 import { CONFIG_LABEL, startConfig, type ServerConfig, type StorageActivity } from './servers.ts';
 import { bytes, median, ms, ratio, round3, summarize, table, type Summary } from './stats.ts';
@@ -169,7 +172,7 @@ async function main() {
 	log(`Node ${facts.node}; yjs ${facts.versions.yjs}, @hocuspocus/server ${facts.versions.hocuspocusServer}, provider ${facts.versions.hocuspocusProvider}; commit ${facts.commit}`);
 	log(`Load average at start (1/5/15 min): ${facts.loadAverageAtStart.join(' / ')} on ${facts.cpuCount} CPUs: other work on the machine skews every figure.`);
 	log(`Data directories under ${facts.tmpdir} (${facts.tmpdirFs}); the benchmark, its servers and its clients share this one Node process,`);
-	log('except in 1b, where the app is a child process and Chromium renders.');
+	log('except in 1b and 1c, where the app is a child process and Chromium renders.');
 
 	// ---------------------------------------------------------------- 1a
 	heading(`1a. Open a ${BOARD_PLAN.collective + BOARD_PLAN.members * BOARD_PLAN.perMember}-note board over websockets (Node client)`);
@@ -215,6 +218,13 @@ async function main() {
 
 	// ---------------------------------------------------------------- 1b
 	heading('1b. Open the same board in Chromium (production build, app in a child process)');
+	// The large board of 1c goes into the same data directory (another practice), so one app serves both.
+	const notesOf = (plan: SeedPlan) => plan.collective + plan.members * plan.perMember;
+	current = await startTestServer({ dataDir: boardDir });
+	const largeStart = performance.now();
+	const large = await seedBoard(current, LARGE_BOARD_PLAN);
+	const largeSeedMs = performance.now() - largeStart;
+	await current.stop();
 	const buildMs = ensureBuild(ROOT);
 	const appStart = performance.now();
 	const app: RunningApp = await startApp({ dataDir: boardDir });
@@ -227,34 +237,15 @@ async function main() {
 	facts.chromium = browser.version();
 	const chrome = await benchBrowser(browser, app, board, SETTINGS.browserRuns);
 	log(`Chromium ${facts.chromium} (${CHROMIUM_PATH}), headless, 1400×1000; entered through the facilitator's one-time sign-in link.`);
-	log(`Timed from page.goto(board) until ${board.totalNotes} article.note elements are in the DOM, each with its text (a MutationObserver`);
-	log('installed before any page script records the moment). "page" times are the page\'s own clock from navigation start.');
-	log('First visit: nothing cached in the browser. Repeat: a fresh tab in the same profile (assets cached), 1 s after the previous');
-	log('tab closed. Every visit finds the documents unloaded (Hocuspocus unloads a document when its last connection leaves),');
-	log('so the server reads them from SQLite each time. JS and style+layout: main-thread time Chromium accounts to them (CDP metrics),');
-	log('up to the moment all notes were there (and a few ms after).');
-	const row = (name: string, r: BrowserRun) => [
-		name,
-		ms(r.wallMs),
-		ms(r.pageMs),
-		ms(r.domContentLoadedMs),
-		ms(r.firstNoteMs),
-		ms(r.collectiveMs),
-		ms(r.scriptMs),
-		ms(r.styleLayoutMs)
-	];
-	log(
-		table(
-			['Chromium: board rendered (ms)', 'goto→all notes', 'page: all notes', 'page: DOMContentLoaded', 'page: first note', `page: ${BOARD_PLAN.collective} collective`, 'JS', 'style+layout'],
-			[
-				row('first visit', chrome.firstVisit),
-				...chrome.runs.map((r, i) => row(`repeat ${i + 1}`, r)),
-				row(`repeat, median of ${chrome.runs.length}`, chrome.median)
-			]
-		)
-	);
-	log(`Check: ${chrome.notesInDom} notes in the DOM, ${chrome.collectiveNotes} in the collective lane; page errors: ${chrome.pageErrors.length ? chrome.pageErrors.join(' | ') : 'none'}.`);
+	printBrowser(chrome, log);
 	log(`(app started in ${ms(appStartMs)} ms${buildMs === null ? '' : `; production build made first in ${ms(buildMs)} ms`})`);
+
+	// ---------------------------------------------------------------- 1c
+	heading(`1c. Pan and zoom a ${notesOf(LARGE_BOARD_PLAN).toLocaleString('en')}-note board in Chromium`);
+	log(`Seeded into the same data directory: another practice, ${LARGE_BOARD_PLAN.collective} collective notes and ${LARGE_BOARD_PLAN.members} lanes of ${LARGE_BOARD_PLAN.perMember},`);
+	log(`${LARGE_BOARD_PLAN.perTransaction} notes per transaction (${ms(largeSeedMs)} ms). Same app and Chromium as 1b, a new browser context.`);
+	const panZoom = await benchPanZoom(browser, app, large);
+	printPanZoom(panZoom, notesOf(LARGE_BOARD_PLAN), log);
 	await browser.close();
 	await app.stop();
 
@@ -398,6 +389,7 @@ async function main() {
 			sqliteBytes: open.sqliteBytes
 		},
 		browser: { ...chrome, appStartMs, buildMs },
+		panZoom: { notes: notesOf(LARGE_BOARD_PLAN), seedMs: largeSeedMs, ...panZoom },
 		ack: {
 			sequential: Object.fromEntries(configs.map((c) => [c, { ...sequential.get(c)!, p50Ratio: sequential.get(c)!.p50 / base.p50, p99Ratio: sequential.get(c)!.p99 / base.p99, meanRatio: sequential.get(c)!.mean / base.mean }])),
 			concurrent: Object.fromEntries(configs.map((c) => [c, { ...concurrent.get(c)!, p50Ratio: concurrent.get(c)!.p50 / cbase.p50, p99Ratio: concurrent.get(c)!.p99 / cbase.p99 }])),

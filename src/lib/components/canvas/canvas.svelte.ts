@@ -1,9 +1,11 @@
 import type { BoardState, LaneKey, LaneState } from '$lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
-import { LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
+import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
 import { t } from '$lib/i18n/index.svelte.ts';
-import { Viewport } from './viewport.svelte.ts';
+import { flushSync, untrack } from 'svelte';
+import { SvelteSet } from 'svelte/reactivity';
+import { MOVING_MS, Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 
 /** Boards with at most this many notes are drawn whole (see `culling`). */
@@ -15,6 +17,14 @@ export const READABLE = 14 / NOTE_TEXT_PX;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
+/** On a large board, below this scale notes stay coloured blocks: their 15 px text would be under 5 px. */
+export const DETAIL_SCALE = 0.3;
+/**
+ * Main-thread time per frame spent turning blocks into cards (ms): small while
+ * the view moves, so a pan or zoom keeps its frames; larger once it rests.
+ */
+const CARD_BUDGET_MOVING = 5;
+const CARD_BUDGET_RESTING = 40;
 
 /**
  * The board drawn as one surface: which lanes are regions, where they are,
@@ -58,6 +68,72 @@ export class CanvasState {
 	readonly keep: ReadonlySet<string> = $derived.by(
 		() => new Set([this.focused, this.dragging, this.ui.editing?.noteId].filter((id): id is NoteId => id !== null && id !== undefined))
 	);
+	/** Whether notes near the view become cards (with text and menu); below DETAIL_SCALE, on a large board, all are blocks. */
+	readonly detail: boolean = $derived(!this.culling || this.viewport.k >= DETAIL_SCALE);
+
+	/*
+	 * Cards on a large board. A card (Note.svelte: text, state line, menu) takes
+	 * far longer to mount than its frame. On a large board a note near the view
+	 * first appears as a coloured block (NoteFrame.svelte), and blocks become
+	 * cards a few per frame, nearest the middle of the view first, within a
+	 * time budget: a pan that brings a hundred notes into view does not stall
+	 * a frame on mounting them all. Small boards are cards throughout.
+	 */
+	private readonly cards = new SvelteSet<string>();
+	private readonly waiting = new Map<string, Rect>();
+	private frame = 0;
+
+	/** Whether a note is drawn as its card rather than a block. */
+	isCard(noteId: string): boolean {
+		return !this.culling || this.keep.has(noteId) || (this.detail && this.cards.has(noteId));
+	}
+
+	/**
+	 * A block near the view asks to become a card (see `cards`). While the view
+	 * rests, one in view becomes a card at once: a board opens with its cards.
+	 */
+	want(noteId: string, rect: Rect): void {
+		// Called from a frame's effect: the view is read, not followed (the effect must not rerun on every pan step).
+		untrack(() => {
+			if (!this.moving() && intersects(rect, this.viewport.visible)) {
+				this.cards.add(noteId);
+				return;
+			}
+			this.waiting.set(noteId, rect);
+			if (!this.frame && typeof requestAnimationFrame === 'function') this.frame = requestAnimationFrame(this.promote);
+		});
+	}
+
+	private moving(): boolean {
+		return performance.now() - this.viewport.movedAt < MOVING_MS;
+	}
+
+	/** A note left the rendered area (or the board): it is a block again when it comes back. */
+	forget(noteId: string): void {
+		this.waiting.delete(noteId);
+		this.cards.delete(noteId);
+	}
+
+	private readonly promote = (): void => {
+		this.frame = 0;
+		if (!this.detail) return;
+		const start = performance.now();
+		const budget = this.moving() ? CARD_BUDGET_MOVING : CARD_BUDGET_RESTING;
+		const v = this.viewport.visible;
+		const cx = v.x + v.w / 2;
+		const cy = v.y + v.h / 2;
+		const distance = (r: Rect) => Math.hypot(r.x + r.w / 2 - cx, r.y + r.h / 2 - cy);
+		const order = [...this.waiting].sort((a, b) => distance(a[1]) - distance(b[1]));
+		// Two at a time: each flush mounts them, so the clock sees what they cost.
+		for (let i = 0; i < order.length && performance.now() - start < budget; i += 2) {
+			for (const [id] of order.slice(i, i + 2)) {
+				this.waiting.delete(id);
+				this.cards.add(id);
+			}
+			flushSync();
+		}
+		if (this.waiting.size) this.frame = requestAnimationFrame(this.promote);
+	};
 
 	region(key: LaneKey): Region | undefined {
 		return this.regions.find((r) => r.key === key);

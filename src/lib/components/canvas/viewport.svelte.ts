@@ -16,6 +16,8 @@ const PAD = 24;
  * back to rest: so reaching a note off screen works as on any page.
  */
 export const SLACK = 100_000;
+/** The view counts as moving this long after the last step of a pan or zoom (ms). */
+export const MOVING_MS = 200;
 
 /** A rectangle grown by a fraction of its size on every side. */
 export const grow = (r: Rect, by: number): Rect => ({ x: r.x - r.w * by, y: r.y - r.h * by, w: r.w * (1 + 2 * by), h: r.h * (1 + 2 * by) });
@@ -38,6 +40,8 @@ export class Viewport {
 	width = $state(0);
 	height = $state(0);
 	area = $state.raw<Rect>({ x: 0, y: 0, w: 0, h: 0 });
+	/** performance.now() of the last pan or zoom by a person (not fit, zoomTo): while it is recent, the view is moving. */
+	movedAt = -Infinity;
 
 	/** The part of the board in view, in board units. */
 	get visible(): Rect {
@@ -59,7 +63,10 @@ export class Viewport {
 				if ((event as MouseEvent).button) return false;
 				return !(event.target as Element).closest(ignore);
 			})
-			.on('zoom', (event: D3ZoomEvent<HTMLElement, unknown>) => this.apply(event.transform));
+			.on('zoom', (event: D3ZoomEvent<HTMLElement, unknown>) => {
+				if (event.sourceEvent) this.movedAt = performance.now(); // a drag, pinch or Ctrl+wheel
+				this.apply(event.transform);
+			});
 		const selection = select(element);
 		selection.call(behaviour).on('dblclick.zoom', null);
 		this.behaviour = behaviour;
@@ -118,8 +125,9 @@ export class Viewport {
 		if (!contains(area, view) || area.w * area.h > 9 * view.w * view.h) this.area = grow(view, 0.5);
 	}
 
-	/** Sets the view: screen = board × k + (x, y). */
-	set(x: number, y: number, k: number): void {
+	/** Sets the view: screen = board × k + (x, y). `moving`: a step of a pan or zoom, more may follow. */
+	set(x: number, y: number, k: number, moving = true): void {
+		if (moving) this.movedAt = performance.now();
 		const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
 		if (this.behaviour && this.selection) this.behaviour.transform(this.selection, zoomIdentity.translate(x, y).scale(scale));
 		else this.apply({ x, y, k: scale });
@@ -151,7 +159,7 @@ export class Viewport {
 	fit(rect: Rect, maxScale = 1): void {
 		if (!this.width || !this.height) return;
 		const k = Math.min(maxScale, (this.width - 2 * PAD) / rect.w, (this.height - 2 * PAD) / rect.h);
-		this.set(this.width / 2 - (rect.x + rect.w / 2) * k, this.height / 2 - (rect.y + rect.h / 2) * k, k);
+		this.set(this.width / 2 - (rect.x + rect.w / 2) * k, this.height / 2 - (rect.y + rect.h / 2) * k, k, false);
 	}
 
 	/**
@@ -175,7 +183,7 @@ export class Viewport {
 		const k = Math.max(Math.min(minScale, maxScale), Math.min(maxScale, (this.width - 2 * PAD) / rect.w));
 		const wide = rect.w * k;
 		const left = wide <= this.width - 2 * PAD ? (this.width - wide) / 2 : PAD;
-		this.set(left - rect.x * k, PAD - rect.y * k, k);
+		this.set(left - rect.x * k, PAD - rect.y * k, k, false);
 	}
 
 	/** Pans as little as needed for a rectangle to be in view (its top-left first when it is larger than the view). */
