@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { bringIn, createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
 import { changeVisibility } from '../../src/lib/domain/visibility.ts';
@@ -58,7 +58,7 @@ describe('history over HTTP', () => {
 		const lane = open(laneDoc(p, board, fenna));
 		const priv = open(privateDoc(p, board, fenna));
 		const collective = open(collectiveDoc(p, board));
-		await waitFor(() => lane.provider.isSynced && priv.provider.isSynced && collective.provider.isSynced, 'documents synced');
+		await expect.poll(() => lane.provider.isSynced && priv.provider.isSynced && collective.provider.isSynced, { message: 'documents synced' }).toBe(true);
 
 		const { meeting } = await post('/meetings', { title: 'Eerste bijeenkomst', date: '2026-11-22', agenda: [board] });
 		const by = { createdBy: fenna, at: Date.now() };

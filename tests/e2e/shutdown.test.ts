@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { readStored } from '../helpers/db.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -50,7 +50,7 @@ describe('graceful shutdown', () => {
 				);
 			}
 		})();
-		await waitFor(() => acknowledged.length >= 20, 'some acknowledged edits', 20000);
+		await expect.poll(() => acknowledged.length >= 20, { message: 'some acknowledged edits', timeout: 20000 }).toBe(true);
 
 		const exited = new Promise<number | null>((resolve) => app.child.once('exit', (code) => resolve(code)));
 		app.child.kill('SIGTERM');
@@ -60,7 +60,7 @@ describe('graceful shutdown', () => {
 		clients.forEach((c) => c.destroy());
 
 		// Every client was told why.
-		await waitFor(() => closes.length >= names.length, 'both connections closed');
+		await expect.poll(() => closes.length >= names.length, { message: 'both connections closed' }).toBe(true);
 		expect(closes.some((c) => c.code === 1001 && c.reason === 'server-shutting-down')).toBe(true);
 
 		// On disk: each document folded into a checkpoint covering its whole log, holding every acknowledged edit.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { waitFor, type TestClient } from '../helpers/clients.ts';
+import { type TestClient } from '../helpers/clients.ts';
 import { closeRawClients, rawConnect } from '../helpers/raw-client.ts';
 import { authFrame, syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
@@ -247,7 +247,7 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 			const token2 = permitted.get(name);
 			if (token2) {
 				const witness = await attempt(name, token2);
-				await waitFor(() => hasContent(name, witness.client.doc), `the content of ${name}`);
+				await expect.poll(() => hasContent(name, witness.client.doc), { message: `the content of ${name}` }).toBe(true);
 				expect(listNotes(witness.client.doc).map((n) => n.id)).not.toContain(attempted);
 				witness.client.destroy();
 			}
@@ -257,7 +257,7 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 		// Read allowed: the content arrives, with the right scope.
 		expect(reader.log.denied).toEqual([]);
 		expect(reader.log.scope).toBe(outcome === 'read-write' ? 'read-write' : 'readonly');
-		await waitFor(() => hasContent(name, reader.client.doc), `the content of ${name}`);
+		await expect.poll(() => hasContent(name, reader.client.doc), { message: `the content of ${name}` }).toBe(true);
 
 		const refusedBefore = reader.log.refused;
 		const attempted = createNote(reader.client.doc, { createdBy: memberId, at: 2, text: `van ${kind}` });
@@ -268,14 +268,14 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 			expect(kept.live).toContain(attempted);
 			expect(kept.stored).toContain(attempted);
 		} else {
-			await waitFor(() => reader.log.refused > refusedBefore, 'the server to refuse the write');
+			await expect.poll(() => reader.log.refused > refusedBefore, { message: 'the server to refuse the write' }).toBe(true);
 			const kept = await held(name);
 			expect(kept.live).not.toContain(attempted);
 			expect(kept.stored).not.toContain(attempted);
 		}
 		// A second client, connecting now, gets exactly what the server kept.
 		const second = await attempt(name, token);
-		await waitFor(() => hasContent(name, second.client.doc), `the content of ${name} again`);
+		await expect.poll(() => hasContent(name, second.client.doc), { message: `the content of ${name} again` }).toBe(true);
 		expect(listNotes(second.client.doc).some((n) => n.id === attempted)).toBe(outcome === 'read-write');
 		reader.client.destroy();
 		second.client.destroy();

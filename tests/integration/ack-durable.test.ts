@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, tempDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { killChildServers, spawnServer } from '../helpers/child.ts';
 import { watch } from '../helpers/watch.ts';
 import { setUpPractice } from '../helpers/practice.ts';
@@ -162,7 +162,7 @@ describe('an acknowledged change is already durable', () => {
 		locks.push(lock);
 		lock.exec('BEGIN IMMEDIATE');
 		const id = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 1, text: 'mislukt' });
-		await waitFor(() => log.closed.includes('storage-failed'), 'the failed write to close the socket', 15000);
+		await expect.poll(() => log.closed.includes('storage-failed'), { message: 'the failed write to close the socket', timeout: 15000 }).toBe(true);
 
 		const saved = () => client.provider.isSynced && client.provider.unsyncedChanges === 0;
 		// Long enough for the provider to reconnect and sync while the disk still refuses writes.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { createRandom } from '../helpers/random.ts';
 import { collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
@@ -138,7 +138,7 @@ describe('the timeline', () => {
 		const shared = createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'eerst gedeeld, later privé' });
 		const stays = createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'blijft gedeeld' });
 		createNote(collective.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van Bert' });
-		await Promise.all([lane.saved(), collective.saved(), waitFor(() => priv.provider.isSynced, 'private synced')]);
+		await Promise.all([lane.saved(), collective.saved(), expect.poll(() => priv.provider.isSynced, { message: 'private synced' }).toBe(true)]);
 		const before = await server.zwerm.history.snapshot(p, 'gedeeld', fx.facilitator.member.id);
 		// Anna makes one note private, and one anonymous.
 		changeVisibility({ private: priv.doc, shared: lane.doc }, 'shared', shared, 'private', { createdBy: anna.member.id, at: Date.now() });

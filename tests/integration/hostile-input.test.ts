@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { closeRawClients, rawConnect } from '../helpers/raw-client.ts';
 import { updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
@@ -73,7 +73,7 @@ async function pair(name: string) {
 			const id = createNote(writer.doc, { createdBy: fx.facilitator.member.id, at: ++n, text: `eerlijk ${n}` });
 			this.ids.push(id);
 			await writer.saved();
-			await waitFor(() => listNotes(reader.doc).some((note) => note.id === id), `${name}: the reader to see note ${n}`);
+			await expect.poll(() => listNotes(reader.doc).some((note) => note.id === id), { message: `${name}: the reader to see note ${n}` }).toBe(true);
 			return performance.now() - t0;
 		}
 	};
@@ -216,7 +216,7 @@ describe('hostile input', () => {
 			flood.send(frame);
 			if (i % 50 === 49) await new Promise((r) => setImmediate(r));
 		}
-		await waitFor(() => flood.closed !== null, 'the flood to be closed', 5000);
+		await expect.poll(() => flood.closed !== null, { message: 'the flood to be closed', timeout: 5000 }).toBe(true);
 		expect(flood.closed).toEqual({ code: 4429, reason: 'rate-limited' });
 		expect(server.zwerm.limits.stats.closed.rateLimited).toBe(1);
 		await p.edit();
@@ -262,7 +262,7 @@ describe('hostile input', () => {
 		expect(spoofedStatus).toBe(429);
 
 		open[0].close();
-		await waitFor(() => server.zwerm.limits.addresses.count('127.0.0.1') === 4, 'the closed connection to be released');
+		await expect.poll(() => server.zwerm.limits.addresses.count('127.0.0.1') === 4, { message: 'the closed connection to be released' }).toBe(true);
 		const again = new WebSocket(server.wsUrl);
 		await new Promise<void>((resolve, reject) => {
 			again.once('open', () => resolve());
@@ -270,7 +270,7 @@ describe('hostile input', () => {
 		});
 		open.push(again);
 		for (const ws of open.slice(1)) ws.terminate();
-		await waitFor(() => server.zwerm.limits.addresses.count('127.0.0.1') === 0, 'every connection to be released');
+		await expect.poll(() => server.zwerm.limits.addresses.count('127.0.0.1') === 0, { message: 'every connection to be released' }).toBe(true);
 	});
 
 	it('counts by the peer address, and by X-Forwarded-For only behind a trusted proxy', () => {
@@ -321,7 +321,7 @@ describe('hostile input', () => {
 
 		// Once it reads again, it learns why it was closed; everyone else kept going.
 		(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-		await waitFor(() => slow.closed !== null, 'the slow reader to see its close', 10000);
+		await expect.poll(() => slow.closed !== null, { message: 'the slow reader to see its close', timeout: 10000 }).toBe(true);
 		expect(slow.closed).toEqual({ code: 4408, reason: 'slow-reader' });
 		await p.edit();
 	});

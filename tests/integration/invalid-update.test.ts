@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { closeRawClients, rawConnect, type RawClient } from '../helpers/raw-client.ts';
 import { syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
@@ -62,7 +62,7 @@ async function answerTo(raw: RawClient, from: number) {
 async function stillServing(text: string): Promise<NoteId> {
 	const id = createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 9, text });
 	await honest.saved();
-	await waitFor(() => listNotes(witness.doc).some((n) => n.id === id), 'the witness to see the honest note');
+	await expect.poll(() => listNotes(witness.doc).some((n) => n.id === id), { message: 'the witness to see the honest note' }).toBe(true);
 	return id;
 }
 
@@ -159,7 +159,7 @@ describe('invalid updates', () => {
 		const from = raw.received.length;
 		raw.send(updateFrame(name, update));
 		expect(await answerTo(raw, from)).toMatchObject({ type: 'sync-status', applied: true });
-		await waitFor(() => listNotes(witness.doc).some((n) => n.id === noteId), 'the witness to see it');
+		await expect.poll(() => listNotes(witness.doc).some((n) => n.id === noteId), { message: 'the witness to see it' }).toBe(true);
 	});
 
 	/*
@@ -171,7 +171,7 @@ describe('invalid updates', () => {
 		await raw.open(name, fx.participants[0].token);
 		raw.send(updateFrame(name, new Uint8Array([1, 2, 3, 4, 5])));
 		await raw.next('close');
-		await waitFor(() => raw.closed !== null, 'the websocket to close', 1000).catch(() => {});
+		await expect.poll(() => raw.closed !== null, { message: 'the websocket to close', timeout: 1000 }).toBe(true).catch(() => {});
 		expect(raw.closed).toEqual({ code: 4400, reason: 'invalid-update' });
 	});
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { tempDir, removeDir } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { killChildServers, spawnServer, type ChildServer } from '../helpers/child.ts';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
 import { authFrame, decodeServerMessage, syncStep1Frame, updateFrame } from '../helpers/protocol.ts';
@@ -82,9 +82,9 @@ async function startEditor(wsUrl: string, name: string, token: string, memberId:
 		ws.once('error', reject);
 	});
 	ws.send(authFrame(name, token));
-	await waitFor(() => authenticated, `${label} authenticated`, 20000);
+	await expect.poll(() => authenticated, { message: `${label} authenticated`, timeout: 20000 }).toBe(true);
 	ws.send(syncStep1Frame(name, new Uint8Array([0])));
-	await waitFor(() => synced, `${label} synced`, 20000);
+	await expect.poll(() => synced, { message: `${label} synced`, timeout: 20000 }).toBe(true);
 	editor.doc.on('update', (update: Uint8Array) => {
 		if (ws.readyState === ws.OPEN) ws.send(updateFrame(name, update));
 	});
@@ -156,7 +156,7 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 		// number of edits (a loaded machine may lag).
 		const writeFor = random.int(800, 2000);
 		const started = Date.now();
-		await waitFor(() => acknowledged() >= 100 && Date.now() - started >= writeFor, 'a stream under way', 40000);
+		await expect.poll(() => acknowledged() >= 100 && Date.now() - started >= writeFor, { message: 'a stream under way', timeout: 40000 }).toBe(true);
 		await server.kill9();
 		const atKill = { sent: sent(), acknowledged: acknowledged() };
 		stopped = true;
@@ -176,7 +176,7 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 		for (const [name, notes] of expected) {
 			const reader = connect(server.wsUrl, name, setup.facilitator.token, new Y.Doc());
 			clients.push(reader);
-			await waitFor(() => reader.provider.isSynced, `${name} loaded after round ${round}`, 20000);
+			await expect.poll(() => reader.provider.isSynced, { message: `${name} loaded after round ${round}`, timeout: 20000 }).toBe(true);
 			const view = new Map(laneView(reader.doc).map((n) => [n.id, n.text]));
 			for (const [id, text] of notes) {
 				const found = view.get(id);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
 import { tempDir, removeDir } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { killChildServers, spawnServer } from '../helpers/child.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
@@ -116,7 +116,7 @@ async function round(seed: number) {
 	const total = () => writers.reduce((n, w) => n + w.log.length, 0);
 	const acknowledgedSoFar = () => writers.reduce((n, w) => n + w.acknowledged, 0);
 	// The kill comes at a random point of the stream, once the server has acknowledged something (a loaded machine may lag).
-	await waitFor(() => total() >= killAfter && acknowledgedSoFar() >= 10, `${killAfter} edits and some acknowledgements`, 30000);
+	await expect.poll(() => total() >= killAfter && acknowledgedSoFar() >= 10, { message: `${killAfter} edits and some acknowledgements`, timeout: 30000 }).toBe(true);
 	await first.kill9();
 	stopped = true;
 	await Promise.all(streams);
@@ -188,7 +188,7 @@ describe('kill -9 mid-stream', () => {
 		const offline = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 3, text: 'offline getypt' });
 		await spawnServer(dataDir, { port: first.port });
 		const isSaved = () => client.provider.isSynced && client.provider.unsyncedChanges === 0;
-		await waitFor(isSaved, 'the client to be saved', 20000);
+		await expect.poll(isSaved, { message: 'the client to be saved', timeout: 20000 }).toBe(true);
 		// At most one refusal on the way (the provider reports it twice: Hocuspocus' close
 		// message, then the socket's close): the resync after it is accepted, no reconnect loop.
 		expect(log.closed.filter((reason) => reason === 'invalid-update').length).toBeLessThanOrEqual(2);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { closeRawClients, rawConnect, type RawClient } from '../helpers/raw-client.ts';
 import { updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
@@ -67,7 +67,7 @@ async function othersStillSaved(text: string): Promise<void> {
 	await bert.saved();
 	const id = createNote(bert.doc, { createdBy: fx.participants[1].member.id, at: 1, text });
 	await bert.saved();
-	await waitFor(() => listNotes(fenna.doc).some((n) => n.id === id), 'the other member to see the note');
+	await expect.poll(() => listNotes(fenna.doc).some((n) => n.id === id), { message: 'the other member to see the note' }).toBe(true);
 }
 
 describe('quotas', () => {

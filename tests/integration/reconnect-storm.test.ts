@@ -3,7 +3,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import * as Y from 'yjs';
 import { killChildServers, spawnServer } from '../helpers/child.ts';
 import { removeDir, tempDir } from '../helpers/server.ts';
-import { waitFor } from '../helpers/clients.ts';
+
 import { RECONNECT, reconnectSettings } from '../../src/lib/sync/socket.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
@@ -39,17 +39,17 @@ describe('after a server restart', () => {
 			});
 			return client;
 		});
-		await waitFor(() => clients.every((c) => c.provider.isSynced), 'all clients synced', 30000);
+		await expect.poll(() => clients.every((c) => c.provider.isSynced), { message: 'all clients synced', timeout: 30000 }).toBe(true);
 
 		for (const c of clients) {
 			c.attempts.length = 0;
 			c.lostAt = 0;
 		}
 		await first.kill9();
-		await waitFor(() => clients.every((c) => c.socket.status !== 'connected'), 'all clients to notice', 10000);
+		await expect.poll(() => clients.every((c) => c.socket.status !== 'connected'), { message: 'all clients to notice', timeout: 10000 }).toBe(true);
 		for (const c of clients) c.socket.on('connect', () => (c.reconnectedAt ||= Date.now()));
 		await spawnServer(dataDir, { port: first.port });
-		await waitFor(() => clients.every((c) => c.reconnectedAt > 0 && c.provider.isSynced), 'all clients back and synced', 60000);
+		await expect.poll(() => clients.every((c) => c.reconnectedAt > 0 && c.provider.isSynced), { message: 'all clients back and synced', timeout: 60000 }).toBe(true);
 
 		// Backoff: while the server was down, nobody kept hammering it.
 		for (const c of clients) expect(c.attempts.length).toBeLessThanOrEqual(6);
@@ -63,8 +63,8 @@ describe('after a server restart', () => {
 
 		// Everyone writes once; everyone ends up with everyone's note.
 		clients.forEach((c, i) => createNote(c.provider.document, { createdBy: participants[0].memberId as MemberId, at: i, text: `na herstart ${i}` }));
-		await waitFor(() => clients.every((c) => listNotes(c.provider.document).length === CLIENTS), 'every client to have all notes', 60000);
-		await waitFor(() => clients.every((c) => c.provider.unsyncedChanges === 0), 'every note acknowledged', 30000);
+		await expect.poll(() => clients.every((c) => listNotes(c.provider.document).length === CLIENTS), { message: 'every client to have all notes', timeout: 60000 }).toBe(true);
+		await expect.poll(() => clients.every((c) => c.provider.unsyncedChanges === 0), { message: 'every note acknowledged', timeout: 30000 }).toBe(true);
 		const reference = JSON.stringify(listNotes(clients[0].provider.document));
 		for (const c of clients) expect(JSON.stringify(listNotes(c.provider.document))).toBe(reference);
 	});

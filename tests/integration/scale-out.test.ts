@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { setUpPractice } from '../helpers/practice.ts';
 import { createTestDatabase, postgresAvailable, stallLogWrites, type TestDatabase } from '../helpers/postgres.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
@@ -107,8 +107,8 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		const idB = onB.client.doc.clientID;
 		const statesOnA = () => onA.client.provider.awareness!.getStates() as StateMap;
 		const statesOnB = () => onB.client.provider.awareness!.getStates() as StateMap;
-		await waitFor(() => userOf(statesOnA(), idB)?.name === 'Deelnemer 1', 'B’s client in A’s awareness');
-		await waitFor(() => userOf(statesOnB(), idA)?.name === 'Fenna', 'A’s client in B’s awareness');
+		await expect.poll(() => userOf(statesOnA(), idB)?.name === 'Deelnemer 1', { message: 'B’s client in A’s awareness' }).toBe(true);
+		await expect.poll(() => userOf(statesOnB(), idA)?.name === 'Fenna', { message: 'A’s client in B’s awareness' }).toBe(true);
 		expect(userOf(statesOnA(), idB)).toMatchObject({ memberId: participants[0].member.id, color: '#445566' });
 		expect(userOf(statesOnB(), idA)).toMatchObject({ memberId: facilitator.member.id, color: '#112233' });
 		// A watcher on B, only there to leave again (below).
@@ -116,7 +116,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		clients.push(watcher);
 		await watcher.saved();
 		watcher.provider.setAwarenessField('user', { color: '#778899' });
-		await waitFor(() => userOf(statesOnA(), watcher.doc.clientID)?.name === 'Olga', 'the watcher in A’s awareness');
+		await expect.poll(() => userOf(statesOnA(), watcher.doc.clientID)?.name === 'Olga', { message: 'the watcher in A’s awareness' }).toBe(true);
 
 		// Both write at once: 50 edits each, in bursts, with pauses so the instances interleave.
 		const write = async (doc: Y.Doc, memberId: MemberId, label: string, seed: number) => {
@@ -132,7 +132,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		]);
 		await Promise.all([onA.client.saved(), onB.client.saved()]);
 		const same = () => JSON.stringify(laneView(onA.client.doc)) === JSON.stringify(laneView(onB.client.doc));
-		await waitFor(same, 'both clients to converge', 20000);
+		await expect.poll(same, { message: 'both clients to converge', timeout: 20000 }).toBe(true);
 		const converged = laneView(onA.client.doc);
 		expect(converged.filter((n) => n.createdBy === facilitator.member.id).length).toBeGreaterThan(5);
 		expect(converged.filter((n) => n.createdBy === participants[0].member.id).length).toBeGreaterThan(0);
@@ -155,10 +155,10 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		// Presence also leaves across instances, long before states time out (30 s): a client that
 		// is not B's last on the document, then B's last one.
 		watcher.destroy();
-		await waitFor(() => !statesOnA().has(watcher.doc.clientID), 'the watcher gone from A’s awareness', 8000);
+		await expect.poll(() => !statesOnA().has(watcher.doc.clientID), { message: 'the watcher gone from A’s awareness', timeout: 8000 }).toBe(true);
 		expect(statesOnA().has(idB)).toBe(true);
 		onB.client.destroy();
-		await waitFor(() => !statesOnA().has(idB), 'B’s client gone from A’s awareness', 8000);
+		await expect.poll(() => !statesOnA().has(idB), { message: 'B’s client gone from A’s awareness', timeout: 8000 }).toBe(true);
 	});
 
 	it('keeps silent rounds and removals whole across instances: a round on A counts and holds back what is written on B, takes B’s ready and reveal; a removal on A cuts off B', async () => {
@@ -202,8 +202,8 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		const onB = openWatched(b.wsUrl, collectiveDoc(p, board), bert.token, clients);
 		await onB.client.saved();
 		await a.zwerm.practices.removeMember(p, bert.member.id);
-		await waitFor(() => onB.log.closed.length > 0, 'Bert’s socket on B to close', 5000);
-		await waitFor(() => onB.log.denied.length > 0, 'Bert refused on reconnecting', 10000);
+		await expect.poll(() => onB.log.closed.length > 0, { message: 'Bert’s socket on B to close', timeout: 5000 }).toBe(true);
+		await expect.poll(() => onB.log.denied.length > 0, { message: 'Bert refused on reconnecting', timeout: 10000 }).toBe(true);
 	});
 
 	it('an instance learns of an update only once it is in the log', async () => {
@@ -215,13 +215,13 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		const onB = editor(b.wsUrl, name, participants[0].token);
 		await Promise.all([onA.client.saved(), onB.client.saved()]);
 		const first = createNote(onA.client.doc, { createdBy: facilitator.member.id, at: 1, text: 'eerst' });
-		await waitFor(() => listNotes(onB.client.doc).some((n) => n.id === first), 'the first note on B');
+		await expect.poll(() => listNotes(onB.client.doc).some((n) => n.id === first), { message: 'the first note on B' }).toBe(true);
 
 		// A cannot write its log: its client gets no "saved", and B (nor B's client) hears nothing.
 		const release = await stallLogWrites(db!);
 		releases.push(release);
 		const held: NoteId = createNote(onA.client.doc, { createdBy: facilitator.member.id, at: 2, text: 'vastgehouden' });
-		await waitFor(() => a.zwerm.durable.batcher.pending(name) > 0, 'A to be writing the note');
+		await expect.poll(() => a.zwerm.durable.batcher.pending(name) > 0, { message: 'A to be writing the note' }).toBe(true);
 		const until = Date.now() + 1500;
 		while (Date.now() < until) {
 			expect(b.zwerm.hocuspocus.documents.get(name)?.getMap('notes').has(held) ?? false, 'B holds the unlogged note').toBe(false);
@@ -232,7 +232,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 
 		await release();
 		await onA.client.saved();
-		await waitFor(() => listNotes(onB.client.doc).some((n) => n.id === held), 'the held note on B once logged');
+		await expect.poll(() => listNotes(onB.client.doc).some((n) => n.id === held), { message: 'the held note on B once logged' }).toBe(true);
 		const rows = await db!.query<{ n: string }>('SELECT COUNT(*) AS n FROM updates WHERE doc = $1', [name]);
 		expect(Number(rows[0].n)).toBe(onA.sent());
 	});

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { connect, type TestClient } from '../helpers/clients.ts';
 import { closeRawClients, rawConnect } from '../helpers/raw-client.ts';
 import { syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
@@ -42,7 +42,7 @@ beforeEach(async () => {
 	await Promise.all([honest.saved(), witness.saved()]);
 	existing = createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 1, text: 'van de facilitator' });
 	await honest.saved();
-	await waitFor(() => notesMap(witness.doc).has(existing), 'the witness to see the honest note');
+	await expect.poll(() => notesMap(witness.doc).has(existing), { message: 'the witness to see the honest note' }).toBe(true);
 });
 
 afterEach(async () => {
@@ -99,13 +99,13 @@ describe('updates that do not fit the lane schema', () => {
 		expect(answer.type).toBe('close');
 		expect((answer as { reason: string }).reason).toMatch(/^schema-violation: /);
 		expect((answer as { reason: string }).reason).toMatch(why);
-		await waitFor(() => raw.closed !== null, 'the websocket to close');
+		await expect.poll(() => raw.closed !== null, { message: 'the websocket to close' }).toBe(true);
 		expect(raw.closed).toEqual({ code: 4422, reason: 'schema-violation' });
 
 		// The honest clients go on; the witness sees their next note and nothing of the forger.
 		const after = createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 2, text: 'daarna' });
 		await honest.saved();
-		await waitFor(() => notesMap(witness.doc).has(after), 'the witness to see the next honest note');
+		await expect.poll(() => notesMap(witness.doc).has(after), { message: 'the witness to see the next honest note' }).toBe(true);
 		expect(Y.decodeStateVector(Y.encodeStateVector(witness.doc)).has(FORGER)).toBe(false);
 		expect(laneView(witness.doc).filter((n) => n.id !== after)).toEqual(before);
 		expect(witness.doc.share.has('votes')).toBe(false);
@@ -120,7 +120,7 @@ describe('updates that do not fit the lane schema', () => {
 		servers.push(server);
 		const fresh = connect(server.wsUrl, name, fx.observer.token, new Y.Doc());
 		extra.push(fresh);
-		await waitFor(() => fresh.provider.isSynced, 'the reloaded board');
+		await expect.poll(() => fresh.provider.isSynced, { message: 'the reloaded board' }).toBe(true);
 		expect(laneView(fresh.doc).filter((n) => n.id !== after)).toEqual(before);
 		expect(laneView(fresh.doc).map((n) => n.id)).toContain(after);
 		expect(fresh.doc.share.has('votes')).toBe(false);
@@ -133,7 +133,7 @@ describe('updates that do not fit the lane schema', () => {
 		const from = raw.received.length;
 		raw.send(updateFrame(name, update));
 		expect(await raw.next(['close', 'sync-status'], from)).toMatchObject({ type: 'sync-status', applied: true });
-		await waitFor(() => notesMap(witness.doc).has('Honest-note-0001'), 'the witness to see it');
+		await expect.poll(() => notesMap(witness.doc).has('Honest-note-0001'), { message: 'the witness to see it' }).toBe(true);
 		expect(laneView(witness.doc).find((n) => n.id === 'Honest-note-0001')).toMatchObject({
 			createdBy: fx.participants[0].member.id,
 			text: 'van mij'

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { waitFor } from '../helpers/clients.ts';
+
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
@@ -51,7 +51,7 @@ function open(s: HocuspocusProviderWebsocket, name: string, token: string): Hocu
 /** A participant writing in their private lane. */
 async function writer(session: Session) {
 	const priv = open(socket(), privateDoc(fx.practice.id, board, session.member.id), session.token);
-	await waitFor(() => priv.isSynced, 'private lane synced');
+	await expect.poll(() => priv.isSynced, { message: 'private lane synced' }).toBe(true);
 	return {
 		doc: priv.document,
 		note(text: string, round: string | null, reveal: Visibility, anonymousNow = false): NoteId {
@@ -60,7 +60,7 @@ async function writer(session: Session) {
 			if (round) setRound(priv.document, id, round, reveal);
 			return id;
 		},
-		saved: () => waitFor(() => priv.unsyncedChanges === 0, 'saved')
+		saved: () => expect.poll(() => priv.unsyncedChanges === 0, { message: 'saved' }).toBe(true)
 	};
 }
 
@@ -84,7 +84,7 @@ async function observer() {
 			}
 		});
 	}
-	await waitFor(() => [practice, ...lanes, anon].every((x) => x.isSynced), 'observer synced');
+	await expect.poll(() => [practice, ...lanes, anon].every((x) => x.isSynced), { message: 'observer synced' }).toBe(true);
 	const round = () => readPractice(practice.document).rounds.get(board);
 	const texts = () => [...arrived.values()].map((a) => a.text).sort();
 	return { practice, lanes, anon, arrived, frames, round, texts };
@@ -101,7 +101,7 @@ describe('a silent round', () => {
 		const [piet, kim] = fx.participants;
 		const watching = await observer();
 		const round = await server.zwerm.privacy.startRound(p, board, 60_000);
-		await waitFor(() => watching.round()?.id === round.id, 'the round in the practice document');
+		await expect.poll(() => watching.round()?.id === round.id, { message: 'the round in the practice document' }).toBe(true);
 		expect(watching.round()).toEqual({ id: round.id, startedAt: round.startedAt, endsAt: round.endsAt, revealedAt: null, notes: 0, people: 0, ready: [] } satisfies RoundInfo);
 
 		const a = await writer(piet);
@@ -115,11 +115,11 @@ describe('a silent round', () => {
 		const kimKeeps = b.note('Kim houdt het voor zich', round.id, 'private');
 		await Promise.all([a.saved(), b.saved()]);
 
-		await waitFor(() => watching.round()?.notes === 5 && watching.round()?.people === 2, 'the counts');
+		await expect.poll(() => watching.round()?.notes === 5 && watching.round()?.people === 2, { message: 'the counts' }).toBe(true);
 		await server.zwerm.privacy.markReady(p, board, piet.member.id, true);
 		await server.zwerm.privacy.markReady(p, board, kim.member.id, true);
 		await server.zwerm.privacy.markReady(p, board, kim.member.id, false);
-		await waitFor(() => watching.round()?.ready.length === 1, 'the ready list');
+		await expect.poll(() => watching.round()?.ready.length === 1, { message: 'the ready list' }).toBe(true);
 		expect(watching.round()).toMatchObject({ id: round.id, revealedAt: null, notes: 5, people: 2, ready: [piet.member.id] });
 
 		// Nothing of the notes has reached anyone: not the lanes, not the anonymous lane, not one frame.
@@ -135,7 +135,7 @@ describe('a silent round', () => {
 
 		const revealing = performance.now();
 		await server.zwerm.privacy.reveal(p, board);
-		await waitFor(() => watching.arrived.size === 4, 'the four revealed notes');
+		await expect.poll(() => watching.arrived.size === 4, { message: 'the four revealed notes' }).toBe(true);
 		expect(watching.texts()).toEqual(['Kim anoniem', 'Kim deelt dit', 'Piet anoniem', 'Piet deelt dit']);
 		const times = [...watching.arrived.values()].map((x) => x.at);
 		expect(Math.min(...times)).toBeGreaterThanOrEqual(revealing);
@@ -146,13 +146,13 @@ describe('a silent round', () => {
 		expect(pietLane.map((n) => [n.text, n.createdBy])).toEqual([['Piet deelt dit', piet.member.id]]);
 		expect(kimLane.map((n) => [n.text, n.createdBy])).toEqual([['Kim deelt dit', kim.member.id]]);
 		expect(laneView(watching.anon.document).map((n) => [n.text, n.createdBy]).sort()).toEqual([['Kim anoniem', null], ['Piet anoniem', null]]);
-		await waitFor(() => watching.round()?.revealedAt != null, 'the round marked revealed');
+		await expect.poll(() => watching.round()?.revealedAt != null, { message: 'the round marked revealed' }).toBe(true);
 		expect(watching.round()?.id).toBe(round.id);
 		expect(server.zwerm.privacy.roundOf(p, board)).toBeNull();
 
 		// In the private lanes: the shared note moved out, the rest is no longer held by the round.
-		await waitFor(() => !notesMap(a.doc).has(pietShared), "Piet's shared note gone from his private lane");
-		await waitFor(() => [...notesMap(b.doc).keys()].every((id) => privateState(b.doc, id as NoteId)?.round === null), "Kim's notes out of the round");
+		await expect.poll(() => !notesMap(a.doc).has(pietShared), { message: "Piet's shared note gone from his private lane" }).toBe(true);
+		await expect.poll(() => [...notesMap(b.doc).keys()].every((id) => privateState(b.doc, id as NoteId)?.round === null), { message: "Kim's notes out of the round" }).toBe(true);
 		expect(privateState(b.doc, kimKeeps)).toEqual({ visibility: 'private', round: null, reveal: 'private', named: false });
 		expect(laneView(a.doc).map((n) => n.text).sort()).toEqual(['Piet anoniem', 'buiten de ronde, privé']);
 		expect(containsText(watching.frames, 'Kim houdt')).toBe(false);
@@ -163,7 +163,7 @@ describe('a silent round', () => {
 		const text = (noteContent(a.doc, anonymous).get(0) as Y.XmlElement).get(0) as Y.XmlText;
 		text.insert(text.length, '!');
 		await a.saved();
-		await waitFor(() => laneView(watching.anon.document).some((n) => n.text === 'Piet anoniem!'), 'the edit to be mirrored');
+		await expect.poll(() => laneView(watching.anon.document).some((n) => n.text === 'Piet anoniem!'), { message: 'the edit to be mirrored' }).toBe(true);
 	});
 
 	it('reveals by itself when its time is up', async () => {
@@ -188,12 +188,12 @@ describe('a silent round', () => {
 		await refused(server.zwerm.privacy.reveal(p, 'intentie' as BoardId), 'no-round');
 		await refused(server.zwerm.privacy.markReady(p, 'intentie' as BoardId, piet.member.id, true), 'no-round');
 
-		await waitFor(() => watching.arrived.size === 2, 'the notes to appear without a reveal', 5000);
+		await expect.poll(() => watching.arrived.size === 2, { message: 'the notes to appear without a reveal', timeout: 5000 }).toBe(true);
 		const times = [...watching.arrived.values()].map((x) => x.at);
 		expect(Date.now()).toBeGreaterThanOrEqual(round.endsAt);
 		expect(Math.max(...times) - Math.min(...times)).toBeLessThan(200);
 		expect(watching.texts()).toEqual(['op tijd anoniem', 'op tijd gedeeld']);
-		await waitFor(() => watching.round()?.revealedAt != null, 'the round marked revealed');
+		await expect.poll(() => watching.round()?.revealedAt != null, { message: 'the round marked revealed' }).toBe(true);
 		expect(watching.round()!.revealedAt!).toBeGreaterThanOrEqual(round.endsAt);
 		expect(server.zwerm.privacy.roundOf(p, board)).toBeNull();
 		// A new round can start now.

@@ -1,0 +1,77 @@
+import { expect, test as base } from 'vitest';
+import type * as Y from 'yjs';
+import type { Browser } from 'playwright-core';
+import { Scope, type ServerOptions } from './scope.ts';
+import { setUpPractice } from './practice.ts';
+import type { TestClient } from './clients.ts';
+import type { RunningApp } from './app.ts';
+
+export { expect };
+export type { ServerOptions };
+
+/**
+ * The test API for tests that start real parts: everything a test starts
+ * through these fixtures is stopped after it (clients, pages, servers), and
+ * the `app` and `browser` after the file. Nothing to clean up by hand.
+ *
+ *   test('…', async ({ server, practice, open }) => {
+ *     const fx = await practice({ participants: 2 });
+ *     const lane = await openSynced(laneDoc(…), fx.participants[0].token);
+ *   });
+ *
+ * A file gives its server options with `test.override('serverOptions', { … })`
+ * at its top (or in a describe); `startServer` starts more (a restart on the same
+ * data directory, a second instance). Benchmarks use the same pieces through
+ * `Scope` (tests/helpers/scope.ts).
+ */
+export const test = base
+	// ---- per file ------------------------------------------------------------
+	.extend('fileScope', { scope: 'file' }, // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
+		({}, { onCleanup }) => {
+		const scope = new Scope();
+		onCleanup(() => scope.close());
+		return scope;
+	})
+	/** The whole app (production build) in a child process, one per file. */
+	.extend('app', { scope: 'file' }, async ({ fileScope }): Promise<RunningApp> => fileScope.startApp())
+	/** Headless Chromium, one per file. */
+	.extend('browser', { scope: 'file' }, async ({ fileScope }): Promise<Browser> => fileScope.launchBrowser())
+	// ---- per test ------------------------------------------------------------
+	.extend('scope', // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
+		({}, { onCleanup }) => {
+		const scope = new Scope();
+		onCleanup(() => scope.close());
+		return scope;
+	})
+	.extend('serverOptions', {} as ServerOptions)
+	/** Starts a server of its own for this test (more instances, a restart on the same directory). */
+	.extend('startServer', ({ scope }) => (options: ServerOptions = {}) => scope.startServer(options))
+	/** A fresh Zwerm server (SQLite in a temp dir) for this test, stopped and removed after it. */
+	.extend('server', async ({ scope, serverOptions }) => scope.startServer(serverOptions))
+	/** A practice on `server` with a facilitator, participants and an observer, through the real invite flow. */
+	.extend('practice', ({ server }) => (options?: Parameters<typeof setUpPractice>[1]) => setUpPractice(server.zwerm.practices, options))
+	/** A real provider on any server (`wsUrl`), destroyed after the test. */
+	.extend('connect', ({ scope }) => (wsUrl: string, name: string, token: string, doc?: Y.Doc) => scope.connect(wsUrl, name, token, doc))
+	/** A real provider on `server`, destroyed after the test. */
+	.extend('open', ({ scope, server }) => (name: string, token: string, doc?: Y.Doc) => scope.connect(server.wsUrl, name, token, doc))
+	/** As `open`, and resolves once the server has let it in and synced it (its own first sync step answered too). */
+	.extend('openSynced', ({ scope, server }) => async (name: string, token: string, doc?: Y.Doc) => {
+		const client = scope.connect(server.wsUrl, name, token, doc);
+		await saved(client, `${name} synced`);
+		return client;
+	})
+	/** A page of its own in `browser` (a fresh context), closed after the test. */
+	.extend('newPage', ({ scope, browser }) => (options?: { viewport?: { width: number; height: number } }) => scope.newPage(browser, options));
+
+/** Resolves once the server has synced the client. */
+export function synced(client: TestClient, what = `${client.provider.configuration.name} synced`): Promise<void> {
+	return expect.poll(() => client.provider.isSynced, { message: what }).toBe(true);
+}
+
+/** Resolves once the server has acknowledged every change the client made. */
+export function saved(client: TestClient, what = `${client.provider.configuration.name} saved`): Promise<void> {
+	return expect.poll(() => client.provider.isSynced && client.provider.unsyncedChanges === 0, { message: what }).toBe(true);
+}
+
+export const it = test;
+export const describe = test.describe;
