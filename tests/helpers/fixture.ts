@@ -9,6 +9,9 @@ import type { RunningApp } from './app.ts';
 export { expect };
 export type { ServerOptions };
 
+/** The `open` fixture's type, for a file that keeps it in a variable its helpers share. */
+export type Open = (name: string, token: string, doc?: Y.Doc) => TestClient;
+
 /**
  * The test API for tests that start real parts: everything a test starts
  * through these fixtures is stopped after it (clients, pages, servers), and

@@ -1,12 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance, afterEach } from 'vitest';
+import { describe, expect, it, type Open } from '../helpers/fixture.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { laneView } from '../helpers/lane.ts';
 import { watch } from '../helpers/watch.ts';
@@ -28,14 +29,15 @@ let boards: BoardId[];
 let secret: string;
 let sharedMarker: string;
 let anonMarker: string;
-const clients: TestClient[] = [];
+let open: Open;
 let refusals: MockInstance<typeof console.error>;
 
-beforeEach(async () => {
+it.beforeEach(async ({ server: s, open: o, practice }) => {
 	refusals = vi.spyOn(console, 'error').mockImplementation(() => {});
-	server = await startTestServer();
+	server = s;
+	open = o;
 	server.zwerm.privacy.mirrorDelayMs = 20;
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	fx = await practice({ participants: 2 });
 	boards = boardsOf(fx.practice.framework).slice(0, 2).map((b) => b.id as BoardId);
 	secret = `GEHEIM-${randomBytes(8).toString('hex')}`;
 	sharedMarker = `GEDEELD-${randomBytes(8).toString('hex')}`;
@@ -43,9 +45,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
 	const logged = refusals.mock.calls.map((args) => args.map(String).join(' '));
 	refusals.mockRestore();
 	// The leaver's own socket, reconnecting after being closed, is refused; nothing else went wrong.
@@ -59,12 +58,6 @@ function filesContaining(text: string): string[] {
 		.map((f) => join(server.dataDir, f))
 		.filter((f) => statSync(f).isFile() && readFileSync(f).includes(needle))
 		.map((f) => f.slice(server.dataDir.length + 1));
-}
-
-function open(name: string, token: string): TestClient {
-	const c = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(c);
-	return c;
 }
 
 /**
@@ -96,11 +89,9 @@ async function leaverWrites() {
 	}
 	await expect.poll(() => !server.zwerm.hocuspocus.documents.has(privateDoc(p, boards[0], leaver.member.id)), { message: 'the private document to unload' }).toBe(true);
 	const anonName = anonymousDoc(p, boards[1]);
-	const deadline = Date.now() + 5000;
-	while (!laneView(await server.zwerm.readDocument(anonName)).some((n) => n.text === anonMarker)) {
-		if (Date.now() > deadline) throw new Error('the anonymous note was never mirrored');
-		await new Promise((r) => setTimeout(r, 20));
-	}
+	await expect
+		.poll(async () => laneView(await server.zwerm.readDocument(anonName)).some((n) => n.text === anonMarker), { message: 'the anonymous note mirrored' })
+		.toBe(true);
 	await server.zwerm.durable.batcher.idle();
 	return { leaver, lanes };
 }
