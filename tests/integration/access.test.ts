@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { type TestClient } from '../helpers/clients.ts';
+import { vi, type MockInstance } from 'vitest';
+import { describe, expect, it, type Attempt, type Watched } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { TestClient } from '../helpers/clients.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
-import { attemptOpen, openWatched, type ProviderLog } from '../helpers/watch.ts';
+import type { ProviderLog } from '../helpers/watch.ts';
 import { readStored } from '../helpers/db.ts';
 import { collectiveDoc, laneDoc, practiceDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
@@ -19,28 +20,26 @@ import { newToken } from '../../server/tokens.ts';
 const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
+let open: Watched;
+let attempt: Attempt;
 let refusals: MockInstance<typeof console.error>;
 
-beforeEach(async () => {
+it.beforeEach(async ({ server: s, watched, attempt: a, practice }) => {
 	// Hocuspocus logs every refused authentication on console.error; collect instead of printing.
 	refusals = vi.spyOn(console, 'error').mockImplementation(() => {});
-	server = await startTestServer();
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	server = s;
+	open = watched;
+	attempt = a;
+	fx = await practice({ participants: 2 });
 });
 
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
+it.afterEach(() => {
 	const logged = refusals.mock.calls.map((args) => args.map(String).join(' '));
 	refusals.mockRestore();
 	// The server complained about the refusals and about nothing else.
 	for (const line of logged) expect(line).toMatch(/^\[onAuthenticate\] (unauthorized|not-found)/);
 });
 
-const open = (name: string, token: string) => openWatched(server.wsUrl, name, token, clients);
-const attempt = (name: string, token: string) => attemptOpen(server.wsUrl, name, token, clients);
 
 /** The server's own copy of a document: live if loaded, and what is on disk. */
 async function serverNotes(name: string) {
