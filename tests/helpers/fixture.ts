@@ -3,6 +3,8 @@ import type * as Y from 'yjs';
 import type { Browser } from 'playwright-core';
 import { Scope, type ServerOptions } from './scope.ts';
 import { setUpPractice } from './practice.ts';
+import { closeRawClients } from './raw-client.ts';
+import { killChildServers } from './child.ts';
 import type { TestClient } from './clients.ts';
 import type { RunningApp } from './app.ts';
 import type { TestServer } from './server.ts';
@@ -48,10 +50,21 @@ export const test = base
 	/** Headless Chromium, one per file. */
 	.extend('browser', { scope: 'file' }, async ({ fileScope }): Promise<Browser> => fileScope.launchBrowser())
 	// ---- per test ------------------------------------------------------------
-	.extend('scope', // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
-		({}, { onCleanup }) => {
+	/**
+	 * What this test started, closed after it. Set up for every test, so that raw
+	 * clients and child servers a test starts straight through their helpers
+	 * (rawConnect, spawnServer) are closed after it too.
+	 */
+	.extend('scope', { auto: true }, async ({ fileScope: _ }, { onCleanup }) => {
 		const scope = new Scope();
-		onCleanup(() => scope.close());
+		onCleanup(async () => {
+			try {
+				await scope.close();
+			} finally {
+				closeRawClients();
+				await killChildServers();
+			}
+		});
 		return scope;
 	})
 	.extend('serverOptions', {} as ServerOptions)

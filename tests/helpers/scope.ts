@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { Browser } from 'playwright-core';
 import { connect, type TestClient } from './clients.ts';
 import { startTestServer, removeDir, type TestServer } from './server.ts';
@@ -89,6 +90,21 @@ export class Scope {
 		const client = connect(wsUrl, name, token, doc);
 		this.defer(() => client.destroy());
 		return client;
+	}
+
+	/** One websocket that several providers share, as a browser tab does; destroyed with the scope. */
+	socket(wsUrl: string): HocuspocusProviderWebsocket {
+		const socket = new HocuspocusProviderWebsocket({ url: wsUrl });
+		this.defer(() => socket.destroy());
+		return socket;
+	}
+
+	/** A provider on a shared `socket`; without awareness if `awareness` is false. */
+	provider(socket: HocuspocusProviderWebsocket, name: string, token: string, awareness = true): HocuspocusProvider {
+		const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: new Y.Doc(), token, ...(awareness ? {} : { awareness: null }) });
+		provider.attach();
+		this.defer(() => provider.destroy());
+		return provider;
 	}
 
 	/** A provider whose messages from the server are recorded (see watch.ts). */

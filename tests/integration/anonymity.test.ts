@@ -1,11 +1,11 @@
 import { COLLECTIVE_W, REGION_HEADER } from '../../src/lib/domain/board-space.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { MessageType, SyncStep, updateFrame } from '../helpers/protocol.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
@@ -100,26 +100,10 @@ let practice: PracticeRecord;
 let facilitator: Session;
 let author: Session;
 let bystander: Session;
-const cleanup: (() => void)[] = [];
+let scope: Scope;
 
-function socket(): HocuspocusProviderWebsocket {
-	const s = new HocuspocusProviderWebsocket({ url: server.wsUrl });
-	cleanup.push(() => s.destroy());
-	return s;
-}
-
-function provider(s: HocuspocusProviderWebsocket, name: string, token: string, awareness = true): HocuspocusProvider {
-	const p = new HocuspocusProvider({
-		websocketProvider: s,
-		name,
-		document: new Y.Doc(),
-		token,
-		...(awareness ? {} : { awareness: null })
-	});
-	p.attach();
-	cleanup.push(() => p.destroy());
-	return p;
-}
+const socket = () => scope.socket(server.wsUrl);
+const provider = (s: HocuspocusProviderWebsocket, name: string, token: string, awareness = true) => scope.provider(s, name, token, awareness);
 
 async function watcher(session: Session): Promise<Watcher> {
 	const s = socket();
@@ -150,8 +134,9 @@ async function authorClient() {
 
 const textOf = (doc: Y.Doc) => laneView(doc).map((n) => n.text);
 
-beforeEach(async () => {
-	server = await startTestServer();
+it.beforeEach(async ({ server: s, scope: sc }) => {
+	server = s;
+	scope = sc;
 	server.zwerm.privacy.mirrorDelayMs = 20;
 	const created = await server.zwerm.practices.create({ name: 'Buurtteam Zuid', facilitatorName: 'Fenna' });
 	practice = created.practice;
@@ -159,12 +144,6 @@ beforeEach(async () => {
 	// A name that occurs nowhere by chance.
 	author = (await server.zwerm.practices.join(practice.participantInvite, { name: `Anouk Qv${Math.random().toString(36).slice(2, 8)}` }))!;
 	bystander = (await server.zwerm.practices.join(practice.participantInvite, { name: 'Bram' }))!;
-});
-
-afterEach(async () => {
-	cleanup.splice(0).forEach((c) => c());
-	await server.stop();
-	removeDir(server.dataDir);
 });
 
 describe('an anonymous note', () => {
@@ -305,6 +284,7 @@ describe('an anonymous note', () => {
 		for (const [x, y] of [[0.3, 0.3], [0.5, 0.4], [0.65, 0.45]]) {
 			presence.setAwarenessField('pointer', { lane: 'private', x, y });
 			moveNote(a.priv.document, noteId, x, y);
+			// A hand drags: a step every 30 ms. The pause is the scenario, not a wait for something.
 			await new Promise((r) => setTimeout(r, 30));
 		}
 		// Its last change after the last pointer: once it has landed, every pointer frame has too.

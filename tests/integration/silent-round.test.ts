@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type * as Y from 'yjs';
+import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, notesMap } from '../../src/lib/domain/notes.ts';
@@ -21,36 +21,21 @@ import { PrivacyError } from '../../server/privacy.ts';
 const board = 'normativiteit' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const cleanup: (() => void)[] = [];
+let scope: Scope;
 
-beforeEach(async () => {
-	server = await startTestServer();
+it.beforeEach(async ({ server: s, scope: sc, practice }) => {
+	server = s;
+	scope = sc;
 	server.zwerm.privacy.mirrorDelayMs = 20;
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	fx = await practice({ participants: 2 });
 });
 
-afterEach(async () => {
-	cleanup.splice(0).forEach((c) => c());
-	await server.stop();
-	removeDir(server.dataDir);
-});
-
-function socket() {
-	const s = new HocuspocusProviderWebsocket({ url: server.wsUrl });
-	cleanup.push(() => s.destroy());
-	return s;
-}
-
-function open(s: HocuspocusProviderWebsocket, name: string, token: string): HocuspocusProvider {
-	const p = new HocuspocusProvider({ websocketProvider: s, name, document: new Y.Doc(), token });
-	p.attach();
-	cleanup.push(() => p.destroy());
-	return p;
-}
+const socket = () => scope.socket(server.wsUrl);
+const provider = (s: HocuspocusProviderWebsocket, name: string, token: string): HocuspocusProvider => scope.provider(s, name, token);
 
 /** A participant writing in their private lane. */
 async function writer(session: Session) {
-	const priv = open(socket(), privateDoc(fx.practice.id, board, session.member.id), session.token);
+	const priv = provider(socket(), privateDoc(fx.practice.id, board, session.member.id), session.token);
 	await expect.poll(() => priv.isSynced, { message: 'private lane synced' }).toBe(true);
 	return {
 		doc: priv.document,
@@ -66,28 +51,38 @@ async function writer(session: Session) {
 
 /**
  * The observer's screen: the practice document, every shared lane and the
- * anonymous lane, with the moment each note first arrived, and every frame.
+ * anonymous lane, with the moment each note first arrived, how many updates
+ * brought new notes into each document, and every frame.
  */
 async function observer() {
 	const s = socket();
 	const frames: Uint8Array[] = [];
 	s.on('message', (event: MessageEvent) => frames.push(new Uint8Array(event.data as ArrayBuffer).slice()));
 	const p = fx.practice.id;
-	const practice = open(s, practiceDoc(p), fx.observer.token);
-	const lanes = [fx.facilitator, ...fx.participants].map((m) => open(s, laneDoc(p, board, m.member.id), fx.observer.token));
-	const anon = open(s, anonymousDoc(p, board), fx.observer.token);
-	const arrived = new Map<string, { at: number; text: string; where: string }>();
-	for (const provider of [...lanes, anon]) {
-		provider.document.on('update', () => {
-			for (const n of laneView(provider.document)) {
-				if (!arrived.has(n.id)) arrived.set(n.id, { at: performance.now(), text: n.text, where: provider.configuration.name });
+	const practice = provider(s, practiceDoc(p), fx.observer.token);
+	const lanes = [fx.facilitator, ...fx.participants].map((m) => provider(s, laneDoc(p, board, m.member.id), fx.observer.token));
+	const anon = provider(s, anonymousDoc(p, board), fx.observer.token);
+	const arrived = new Map<string, { at: number; wall: number; text: string; where: string }>();
+	/** Per document: the updates that brought notes it did not have yet. */
+	const bursts = new Map<string, number>();
+	for (const lane of [...lanes, anon]) {
+		lane.document.on('update', () => {
+			const where = lane.configuration.name;
+			let fresh = false;
+			for (const n of laneView(lane.document)) {
+				if (arrived.has(n.id)) continue;
+				arrived.set(n.id, { at: performance.now(), wall: Date.now(), text: n.text, where });
+				fresh = true;
 			}
+			if (fresh) bursts.set(where, (bursts.get(where) ?? 0) + 1);
 		});
 	}
 	await expect.poll(() => [practice, ...lanes, anon].every((x) => x.isSynced), { message: 'observer synced' }).toBe(true);
 	const round = () => readPractice(practice.document).rounds.get(board);
 	const texts = () => [...arrived.values()].map((a) => a.text).sort();
-	return { practice, lanes, anon, arrived, frames, round, texts };
+	/** Each document that received revealed notes received them in one update: none trickles in after the others. */
+	const inOneBurst = () => [...bursts.values()].every((n) => n === 1);
+	return { practice, lanes, anon, arrived, bursts, frames, round, texts, inOneBurst };
 }
 
 const containsText = (frames: Uint8Array[], text: string) => {
@@ -139,7 +134,9 @@ describe('a silent round', () => {
 		expect(watching.texts()).toEqual(['Kim anoniem', 'Kim deelt dit', 'Piet anoniem', 'Piet deelt dit']);
 		const times = [...watching.arrived.values()].map((x) => x.at);
 		expect(Math.min(...times)).toBeGreaterThanOrEqual(revealing);
-		expect(Math.max(...times) - Math.min(...times), 'all revealed notes arrive together').toBeLessThan(200);
+		// Together: one update per document, not one per note (how far apart in time depends on the machine).
+		expect(new Set([...watching.arrived.values()].map((x) => x.where)).size).toBe(3);
+		expect(watching.inOneBurst(), JSON.stringify([...watching.bursts])).toBe(true);
 
 		// Shared ones in their authors' lanes, with their names; anonymous ones without.
 		const [, pietLane, kimLane] = watching.lanes.map((l) => laneView(l.document));
@@ -170,13 +167,10 @@ describe('a silent round', () => {
 		const p = fx.practice.id;
 		const [piet, kim] = fx.participants;
 		const watching = await observer();
-		const round = await server.zwerm.privacy.startRound(p, board, 1000);
 		const a = await writer(piet);
 		const b = await writer(kim);
-		a.note('op tijd gedeeld', round.id, 'shared');
-		b.note('op tijd anoniem', round.id, 'anonymous');
-		await Promise.all([a.saved(), b.saved()]);
-		expect(watching.arrived.size).toBe(0);
+		// Long enough for the two notes and the refusals below to happen within it, also on a busy machine.
+		const round = await server.zwerm.privacy.startRound(p, board, 3000);
 
 		// The things one cannot do meanwhile.
 		const refused = async (what: Promise<unknown>, code: PrivacyError['code']) => {
@@ -188,10 +182,14 @@ describe('a silent round', () => {
 		await refused(server.zwerm.privacy.reveal(p, 'intentie' as BoardId), 'no-round');
 		await refused(server.zwerm.privacy.markReady(p, 'intentie' as BoardId, piet.member.id, true), 'no-round');
 
-		await expect.poll(() => watching.arrived.size === 2, { message: 'the notes to appear without a reveal', timeout: 5000 }).toBe(true);
-		const times = [...watching.arrived.values()].map((x) => x.at);
-		expect(Date.now()).toBeGreaterThanOrEqual(round.endsAt);
-		expect(Math.max(...times) - Math.min(...times)).toBeLessThan(200);
+		a.note('op tijd gedeeld', round.id, 'shared');
+		b.note('op tijd anoniem', round.id, 'anonymous');
+		await Promise.all([a.saved(), b.saved()]);
+
+		await expect.poll(() => watching.arrived.size, { message: 'the notes to appear without a reveal' }).toBe(2);
+		// Nothing arrived before the round's time was up, and then all at once.
+		for (const x of watching.arrived.values()) expect(x.wall).toBeGreaterThanOrEqual(round.endsAt);
+		expect(watching.inOneBurst(), JSON.stringify([...watching.bursts])).toBe(true);
 		expect(watching.texts()).toEqual(['op tijd anoniem', 'op tijd gedeeld']);
 		await expect.poll(() => watching.round()?.revealedAt != null, { message: 'the round marked revealed' }).toBe(true);
 		expect(watching.round()!.revealedAt!).toBeGreaterThanOrEqual(round.endsAt);
