@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
 import * as Y from 'yjs';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { decodeServerMessage } from '../helpers/protocol.ts';
 import { readStored } from '../helpers/db.ts';
 import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
@@ -22,18 +23,16 @@ const board = 'context' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
 let serverErrors: MockInstance<typeof console.error>;
-const cleanup: (() => void)[] = [];
+let scope: Scope;
 
-beforeEach(async () => {
+it.beforeEach(async ({ server: s, scope: sc, practice }) => {
 	serverErrors = vi.spyOn(console, 'error').mockImplementation(() => {});
-	server = await startTestServer();
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	server = s;
+	scope = sc;
+	fx = await practice({ participants: 2 });
 });
 
-afterEach(async () => {
-	cleanup.splice(0).forEach((c) => c());
-	await server.stop();
-	removeDir(server.dataDir);
+it.afterEach(() => {
 	const logged = serverErrors.mock.calls.map((args) => args.map(String).join(' '));
 	serverErrors.mockRestore();
 	for (const line of logged) expect(line).toMatch(/^\[onAuthenticate\] (unauthorized|not-found|forbidden)/);
@@ -54,7 +53,7 @@ function browser(session: Session) {
 	const closes: { at: number; code: number }[] = [];
 	socket.on('close', ({ event }: { event: CloseEvent }) => closes.push({ at: Date.now(), code: event.code }));
 	const docs: Doc[] = [];
-	cleanup.push(() => {
+	scope.defer(() => {
 		docs.forEach((d) => d.provider.destroy());
 		socket.destroy();
 	});
@@ -101,7 +100,7 @@ async function answer(session: Session, name: string): Promise<string> {
 }
 
 describe('removing a member', () => {
-	it('closes their open socket within a second, and they cannot come back', async () => {
+	it('closes their open socket at once, and they cannot come back', async () => {
 		const piet = fx.participants[0];
 		const p = fx.practice.id;
 		const pietBrowser = browser(piet);
@@ -117,10 +116,9 @@ describe('removing a member', () => {
 		const fennaPractice = fenna.open(practiceDoc(p));
 		await Promise.all([ready(witness), ready(fennaPractice)]);
 
-		const started = Date.now();
 		await server.zwerm.practices.removeMember(p, piet.member.id);
-		await expect.poll(() => pietBrowser.closes.length > 0, { message: "Piet's socket to close", timeout: 1000 }).toBe(true);
-		expect(pietBrowser.closes[0].at - started).toBeLessThan(1000);
+		// At once: the server closes the socket itself, while Piet sends nothing (how soon in ms depends on the machine).
+		await expect.poll(() => pietBrowser.closes.length > 0, { message: "Piet's socket to close" }).toBe(true);
 		expect(pietBrowser.closes[0].code).toBe(4403);
 
 		// The socket reconnects by itself; every document is refused now.
@@ -195,7 +193,7 @@ describe('renaming a member', () => {
 
 		await server.zwerm.practices.changeMember(p, piet.member.id, { name: 'Petra de Vries' });
 		await expect.poll(() => collective.auth.length === 2 && collective.provider.isSynced, { message: 'back in' }).toBe(true);
-		await expect.poll(() => seen()?.name === 'Petra de Vries', { message: 'the new name in presence', timeout: 2000 }).toBe(true);
+		await expect.poll(() => seen()?.name === 'Petra de Vries', { message: 'the new name in presence' }).toBe(true);
 		expect(seen()).toMatchObject({ name: 'Petra de Vries', memberId: piet.member.id });
 	});
 });
