@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type { Browser } from 'playwright-core';
 import { connect, type TestClient } from './clients.ts';
-import { startTestServer, removeDir, type TestServer } from './server.ts';
+import { startTestServer, removeDir, tempDir, type TestServer } from './server.ts';
 import { rawConnect, type RawClient } from './raw-client.ts';
 import { spawnServer, type ChildServer } from './child.ts';
 import { startApp, type RunningApp } from './app.ts';
@@ -38,6 +38,13 @@ export class Scope {
 		}
 		if (errors.length === 1) throw errors[0];
 		if (errors.length > 1) throw new AggregateError(errors, 'closing the scope failed');
+	}
+
+	/** A temporary directory, removed when the scope closes (after whatever was started on it later stopped). */
+	tempDir(prefix?: string): string {
+		const dir = tempDir(prefix);
+		this.defer(() => removeDir(dir));
+		return dir;
 	}
 
 	/** A real Zwerm server in this process (SQLite in a temp dir unless `options` say otherwise); its data directory goes with it. */
