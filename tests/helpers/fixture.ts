@@ -6,12 +6,13 @@ import { setUpPractice } from './practice.ts';
 import { closeRawClients } from './raw-client.ts';
 import { killChildServers } from './child.ts';
 import type { TestClient } from './clients.ts';
-import type { RunningApp } from './app.ts';
+import type { RunningApp, startApp } from './app.ts';
 import type { TestServer } from './server.ts';
 import type { ProviderLog } from './watch.ts';
 
 export { expect };
 export type { ServerOptions };
+export type AppOptions = NonNullable<Parameters<typeof startApp>[0]>;
 
 /** The `open` fixture's type, for a file that keeps it in a variable its helpers share. */
 export type Open = (name: string, token: string, doc?: Y.Doc) => TestClient;
@@ -42,8 +43,9 @@ export const test = base
 		onCleanup(() => scope.close());
 		return scope;
 	})
-	/** The whole app (production build) in a child process, one per file. */
-	.extend('app', { scope: 'file' }, async ({ fileScope }): Promise<RunningApp> => fileScope.startApp())
+	.extend('appOptions', { scope: 'file' }, {} as AppOptions)
+	/** The whole app (production build) in a child process, one per file; a file gives its environment with `test.override('appOptions', …)`. */
+	.extend('app', { scope: 'file' }, async ({ fileScope, appOptions }): Promise<RunningApp> => fileScope.startApp(appOptions))
 	.extend('fileServerOptions', { scope: 'file' }, {} as ServerOptions)
 	/** One Zwerm server for the whole file (for a file whose tests share their setup, made in `test.beforeAll`). */
 	.extend('fileServer', { scope: 'file' }, async ({ fileScope, fileServerOptions }): Promise<TestServer> => fileScope.startServer(fileServerOptions))
