@@ -28,7 +28,6 @@ describe('counting contributions (the server module)', () => {
 	});
 
 	it('counts shared, private, anonymous and collective notes: one number per member, nothing else', async ({ server, openSynced }) => {
-		const open = (name: string, session: Session) => openSynced(name, session.token);
 		const p = fx.practice.id;
 		const [piet, kim] = fx.participants;
 		const now = Date.now();
@@ -38,10 +37,10 @@ describe('counting contributions (the server module)', () => {
 		expect(window).toEqual({ question: null, opensAt, deadline: now + 2 * DAY, closedAt: null });
 
 		const note = (c: TestClient, by: Session, at: number, text: string) => createNote(c.doc, { createdBy: by.member.id, at, text });
-		const pietLane = await open(laneDoc(p, board, piet.member.id), piet);
-		const pietPrivate = await open(privateDoc(p, board, piet.member.id), piet);
-		const kimCollective = await open(collectiveDoc(p, board), kim);
-		const pietCollective = await open(collectiveDoc(p, board), piet);
+		const pietLane = await openSynced(laneDoc(p, board, piet.member.id), piet.token);
+		const pietPrivate = await openSynced(privateDoc(p, board, piet.member.id), piet.token);
+		const kimCollective = await openSynced(collectiveDoc(p, board), kim.token);
+		const pietCollective = await openSynced(collectiveDoc(p, board), piet.token);
 		note(pietLane, piet, opensAt - HOUR, 'gedeeld, voor het openen');
 		note(pietLane, piet, opensAt + HOUR, 'gedeeld tijdens');
 		note(pietPrivate, piet, opensAt + 2 * HOUR, 'privé tijdens');
@@ -52,7 +51,7 @@ describe('counting contributions (the server module)', () => {
 		note(pietCollective, piet, opensAt + 4 * HOUR, 'samen, van Piet');
 		await Promise.all([pietLane, pietPrivate, kimCollective, pietCollective].map((c) => c.saved()));
 		await expect.poll(() => listNotes(pietCollective.doc).length === 2, { message: 'both collective notes' }).toBe(true);
-		const anonymousLane = await open(anonymousDoc(p, board), fx.observer);
+		const anonymousLane = await openSynced(anonymousDoc(p, board), fx.observer.token);
 		await expect.poll(() => listNotes(anonymousLane.doc).length === 1, { message: 'the anonymous note mirrored' }).toBe(true);
 
 		const counts = async (at: number) => {
@@ -89,14 +88,13 @@ describe('counting contributions (the server module)', () => {
 	});
 
 	it('counts from when the window opened until it closed; changing it keeps its start', async ({ server, openSynced }) => {
-		const open = (name: string, session: Session) => openSynced(name, session.token);
 		const p = fx.practice.id;
 		const [piet] = fx.participants;
 		const opensAt = Date.now() - HOUR;
 		await server.zwerm.windows.open(p, board, { deadline: opensAt + DAY }, opensAt);
 		const changed = await server.zwerm.windows.open(p, board, { deadline: opensAt + 2 * DAY, question: '  Wie helpt ons?  ' }, opensAt + 1000);
 		expect(changed).toEqual({ opened: false, window: { question: 'Wie helpt ons?', opensAt, deadline: opensAt + 2 * DAY, closedAt: null } });
-		const lane = await open(laneDoc(p, board, piet.member.id), piet);
+		const lane = await openSynced(laneDoc(p, board, piet.member.id), piet.token);
 		createNote(lane.doc, { createdBy: piet.member.id, at: opensAt + 10, text: 'op tijd' });
 		createNote(lane.doc, { createdBy: piet.member.id, at: opensAt + 30 * 60_000, text: 'na het sluiten' });
 		await lane.saved();
