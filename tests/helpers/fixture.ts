@@ -25,10 +25,13 @@ export type Attempt = (name: string, token: string) => Promise<{ client: TestCli
  * through these fixtures is stopped after it (clients, pages, servers), and
  * the `app` and `browser` after the file. Nothing to clean up by hand.
  *
- *   test('…', async ({ server, practice, open }) => {
+ *   test('…', async ({ server, practice, openSynced }) => {
  *     const fx = await practice({ participants: 2 });
  *     const lane = await openSynced(laneDoc(…), fx.participants[0].token);
  *   });
+ *
+ * Waiting is `expect.poll` (or `synced`/`saved` below), never a sleep; in a
+ * `beforeAll`, where expect.poll is not allowed, `vi.waitFor`.
  *
  * A file gives its server options with `test.override('serverOptions', { … })`
  * at its top (or in a describe); `startServer` starts more (a restart on the same
@@ -37,8 +40,9 @@ export type Attempt = (name: string, token: string) => Promise<{ client: TestCli
  */
 export const test = base
 	// ---- per file ------------------------------------------------------------
-	.extend('fileScope', { scope: 'file' }, // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from its destructuring
-		({}, { onCleanup }) => {
+	/** What the file started (app, browser, file server), closed after its last test. */
+	// eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+	.extend('fileScope', { scope: 'file' }, ({}, { onCleanup }) => {
 		const scope = new Scope();
 		onCleanup(() => scope.close());
 		return scope;
@@ -57,7 +61,8 @@ export const test = base
 	 * clients and child servers a test starts straight through their helpers
 	 * (rawConnect, spawnServer) are closed after it too.
 	 */
-	.extend('scope', { auto: true }, async ({ fileScope: _ }, { onCleanup }) => {
+	// eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+	.extend('scope', { auto: true }, ({}, { onCleanup }) => {
 		const scope = new Scope();
 		onCleanup(async () => {
 			try {
