@@ -9,7 +9,7 @@
  */
 import { brotliCompressSync, constants } from 'node:zlib';
 import * as Y from 'yjs';
-import { startTestServer, removeDir } from '../tests/helpers/server.ts';
+import { Scope } from '../tests/helpers/scope.ts';
 import { setUpPractice } from '../tests/helpers/practice.ts';
 import { laneDoc } from '../src/lib/domain/docnames.ts';
 import { createNote, noteContent } from '../src/lib/domain/notes.ts';
@@ -19,7 +19,9 @@ import type { LoggedUpdate } from '../server/storage/types.ts';
 const BOARD = 'intentie' as BoardId;
 const [mib = 2, edits = 100, parallel = 4] = process.argv.slice(2).map(Number);
 
-const server = await startTestServer({ checkpointEvery: 500 });
+// The same pieces the tests' fixture uses (tests/helpers/fixture.ts), closed in one call.
+const scope = new Scope();
+const server = await scope.startServer({ checkpointEvery: 500 });
 try {
 	const fx = await setUpPractice(server.zwerm.practices, { participants: parallel });
 	const p = fx.practice.id as PracticeId;
@@ -74,6 +76,5 @@ try {
 	console.log(`  event loop held:      at most ${held.toFixed(0)} ms at a time: a /healthz request waits as long`);
 	console.log(`  peak resident memory: ${mb(process.resourceUsage().maxRSS * 1024)}`);
 } finally {
-	await server.stop();
-	removeDir(server.dataDir);
+	await scope.close();
 }

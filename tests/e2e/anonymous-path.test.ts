@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
 
 /**
  * Writing anonymously the obvious way, as a participant would, while a
@@ -13,13 +13,9 @@ import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helper
 let app: RunningApp;
 let browser: Browser;
 
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 /** Every binary frame the page receives, with the document it is about. */

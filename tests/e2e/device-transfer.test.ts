@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage } from '../helpers/browser.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, newPage } from '../helpers/browser.ts';
 
 /**
  * Moving to another device (docs/THREAT_MODEL.md, Identity): a one-time,
@@ -16,9 +16,9 @@ let browser: Browser;
 let evil: Server;
 let evilUrl: string;
 
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
+it.beforeAll(async ({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 	evil = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
 		const to = JSON.stringify(url.searchParams.get('to') ?? '');
@@ -31,9 +31,7 @@ beforeAll(async () => {
 	evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.afterAll(async () => {
 	await new Promise((resolve) => evil?.close(resolve));
 });
 
@@ -182,15 +180,8 @@ describe('continuing on another device', () => {
 });
 
 describe('a link that expired', () => {
-	let short: RunningApp;
-	beforeAll(async () => {
-		short = await startApp({ env: { ZWERM_DEVICE_CODE_TTL: '1' } });
-	});
-	afterAll(async () => {
-		await short?.stop();
-	});
-
-	it('signs no one in', async () => {
+	it('signs no one in', async ({ scope }) => {
+		const short = await scope.startApp({ env: { ZWERM_DEVICE_CODE_TTL: '1' } });
 		const practice = await createPracticeViaApi(short, { name: 'Verlopen', facilitatorName: 'Ann' });
 		const asked = Date.now();
 		const res = await fetch(`${short.url}/api/practices/${practice.id}/device-code`, {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 
 /**
  * Every HTTP endpoint against every kind of caller: each denied case denied,
@@ -7,11 +7,8 @@ import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.
  * cookie) or as scripts (a bearer token).
  */
 let app: RunningApp;
-beforeAll(async () => {
-	app = await startApp();
-});
-afterAll(async () => {
-	await app?.stop();
+it.beforeAll(({ app: a }) => {
+	app = a;
 });
 
 const createPractice = (name: string) => createPracticeViaApi(app, { name, facilitatorName: `Begeleider ${name}` });

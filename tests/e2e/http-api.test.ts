@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../helpers/app.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { type RunningApp } from '../helpers/app.ts';
 import { connect, synced } from '../helpers/clients.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
 import { bringIn, createNote } from '../../src/lib/domain/notes.ts';
@@ -7,11 +7,8 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
 
 let app: RunningApp;
 
-beforeAll(async () => {
-	app = await startApp();
-});
-afterAll(async () => {
-	await app?.stop();
+it.beforeAll(({ app: a }) => {
+	app = a;
 });
 
 // Same-origin, as a script on the server's own origin would send it (SvelteKit refuses cross-site form posts).

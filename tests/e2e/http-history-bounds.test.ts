@@ -1,8 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, noteContent } from '../../src/lib/domain/notes.ts';
 import { applySteps, type BoardView, type ReplayPage, type ReplayStep } from '../../src/lib/domain/history.ts';
@@ -15,11 +15,8 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
  * under the budget, and /healthz keeps answering while they run.
  */
 let app: RunningApp;
-beforeAll(async () => {
-	app = await startApp();
-});
-afterAll(async () => {
-	await app?.stop();
+it.beforeAll(({ app: a }) => {
+	app = a;
 });
 
 const board = 'intentie' as BoardId;

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { bringIn, createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
 import { changeVisibility } from '../../src/lib/domain/visibility.ts';
@@ -12,17 +11,7 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
  * every answer a participant and an observer get: timeline, views at every
  * position, replay, compare, the report in Markdown and JSON.
  */
-let app: RunningApp;
-const clients: TestClient[] = [];
-beforeAll(async () => {
-	app = await startApp();
-});
-afterAll(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await app?.stop();
-});
-
-async function join(invite: string, name: string): Promise<string> {
+async function join(app: RunningApp, invite: string, name: string): Promise<string> {
 	const res = await fetch(invite, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
@@ -33,15 +22,15 @@ async function join(invite: string, name: string): Promise<string> {
 }
 
 describe('history over HTTP', () => {
-	it('never shows a private note, keeps anonymous notes anonymous, and reports the collective lane under its questions', async () => {
+	it('never shows a private note, keeps anonymous notes anonymous, and reports the collective lane under its questions', async ({ app, connect }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Geschiedenis', facilitatorName: 'Fenna Facilitator' });
 		const p = practice.id as PracticeId;
 		const board = 'intentie' as BoardId;
 		const fenna = practice.facilitator.id as MemberId;
 		const token = practice.facilitator.token;
 		const wsUrl = `${app.url.replace('http', 'ws')}/collab`;
-		const participant = await join(practice.links.participant, 'Piet');
-		const observer = await join(practice.links.observer, 'Olga');
+		const participant = await join(app, practice.links.participant, 'Piet');
+		const observer = await join(app, practice.links.observer, 'Olga');
 		const asFacilitator = { authorization: `Bearer ${token}`, origin: app.url, 'content-type': 'application/json' };
 		const api = `${app.url}/api/practices/${p}`;
 		const post = async (path: string, body: unknown) => {
@@ -50,15 +39,10 @@ describe('history over HTTP', () => {
 			return res.json();
 		};
 
-		const open = (name: string) => {
-			const c = connect(wsUrl, name, token);
-			clients.push(c);
-			return c;
-		};
-		const lane = open(laneDoc(p, board, fenna));
-		const priv = open(privateDoc(p, board, fenna));
-		const collective = open(collectiveDoc(p, board));
-		await waitFor(() => lane.provider.isSynced && priv.provider.isSynced && collective.provider.isSynced, 'documents synced');
+		const lane = connect(wsUrl, laneDoc(p, board, fenna), token);
+		const priv = connect(wsUrl, privateDoc(p, board, fenna), token);
+		const collective = connect(wsUrl, collectiveDoc(p, board), token);
+		await expect.poll(() => lane.provider.isSynced && priv.provider.isSynced && collective.provider.isSynced, { message: 'documents synced' }).toBe(true);
 
 		const { meeting } = await post('/meetings', { title: 'Eerste bijeenkomst', date: '2026-11-22', agenda: [board] });
 		const by = { createdBy: fenna, at: Date.now() };

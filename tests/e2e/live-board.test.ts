@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { editorFocused } from '../helpers/browser.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const noteWithText = (page: Page, text: string) => page.locator('article.note', { hasText: text });
 
 describe('the live board, end to end in Chromium', () => {
-	it('create, join, write together, move, bring in, and find it all after reload and restart', async () => {
+	it('create, join, write together, move, bring in, and find it all after reload and restart', async ({ scope, newPage }) => {
+		// An app of this test's own: it restarts it.
+		let app = await scope.startApp();
 		// The facilitator creates a practice on the start page.
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await fem.page.goto(`${app.url}/`);
 		await fem.page.getByLabel('Naam van de praktijk').fill('Wijkteam Noord');
 		await fem.page.getByLabel('Jouw naam').fill('Fem');
@@ -33,7 +21,7 @@ describe('the live board, end to end in Chromium', () => {
 		expect(invite).toMatch(/\/join\/[A-Za-z0-9_-]{43}$/);
 
 		// A participant joins by the invite link with a name only.
-		const piet = await newPage(browser);
+		const piet = await newPage();
 		await piet.page.goto(invite);
 		await piet.page.getByLabel('Jouw naam').fill('Piet');
 		await piet.page.getByRole('button', { name: 'Meedoen' }).click();
@@ -115,8 +103,8 @@ describe('the live board, end to end in Chromium', () => {
 		await fem.context.close();
 		await piet.context.close();
 		await app.stop();
-		app = await startApp({ dataDir: app.dataDir });
-		const again = await newPage(browser);
+		app = await scope.startApp({ dataDir: app.dataDir });
+		const again = await newPage();
 		await again.context.addCookies(cookies);
 		await again.page.goto(`${app.url}${boardPath}`);
 		await expect.poll(() => collective(again.page).locator('article.note').count()).toBe(2);

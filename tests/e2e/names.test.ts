@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { launchBrowser, newPage } from '../helpers/browser.ts';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import { newPage } from '../helpers/browser.ts';
 
 /**
  * A display name must not pass for another member's: an exact or
@@ -17,9 +17,9 @@ let pietId: string;
 const TAKEN_NL = 'Deze naam is al in gebruik in deze praktijk';
 const INVALID_NL = 'Die naam bevat tekens die niet kunnen';
 
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
+it.beforeAll(async ({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 	practice = await createPracticeViaApi(app, { name: 'Wijkteam Zuid', facilitatorName: 'Anna' });
 	const piet = await join('Piet');
 	expect(piet.status, await piet.text()).toBe(303);
@@ -27,10 +27,6 @@ beforeAll(async () => {
 		members: { id: string; name: string }[];
 	};
 	pietId = members.members.find((m) => m.name === 'Piet')!.id;
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
 });
 
 const asFacilitator = () => ({ authorization: `Bearer ${practice.facilitator.token}` });

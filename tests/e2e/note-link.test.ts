@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, newPage, signIn } from '../helpers/browser.ts';
 
 /** A link in a note: asked for, made https when bare, refused when it is not http(s) or mailto. */
 let app: RunningApp;
 let browser: Browser;
 
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 describe('a link in a note', () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { connect, synced } from '../helpers/clients.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote } from '../../src/lib/domain/notes.ts';
@@ -80,11 +80,8 @@ const value = (e: Exposition, name: string, labels: Record<string, string> = {})
 		.reduce((sum, s) => sum + s.value, 0);
 
 describe('health and metrics', () => {
-	beforeAll(async () => {
-		app = await startApp({ env: { METRICS_TOKEN } });
-	});
-	afterAll(async () => {
-		await app?.stop();
+	it.beforeAll(async ({ fileScope }) => {
+		app = await fileScope.startApp({ env: { METRICS_TOKEN } });
 	});
 
 	it('GET /healthz answers ok with the storage kind and counts', async () => {
@@ -151,23 +148,15 @@ describe('health and metrics', () => {
 
 		client.destroy();
 		// The gauge goes back down once the server has seen the close.
-		let after = during;
-		for (let i = 0; i < 200 && value(after, 'zwerm_websocket_connections') !== value(before, 'zwerm_websocket_connections'); i++) {
-			await new Promise((r) => setTimeout(r, 50));
-			after = await scrape();
-		}
-		expect(value(after, 'zwerm_websocket_connections')).toBe(value(before, 'zwerm_websocket_connections'));
+		await expect.poll(async () => value(await scrape(), 'zwerm_websocket_connections')).toBe(value(before, 'zwerm_websocket_connections'));
 	});
 });
 
 describe('/metrics is private', () => {
 	let guarded: RunningApp;
 	let unset: RunningApp;
-	beforeAll(async () => {
-		[guarded, unset] = await Promise.all([startApp({ env: { METRICS_TOKEN: 's3cret-metrics-token' } }), startApp({ env: { METRICS_TOKEN: '' } })]);
-	});
-	afterAll(async () => {
-		await Promise.all([guarded?.stop(), unset?.stop()]);
+	it.beforeAll(async ({ fileScope }) => {
+		[guarded, unset] = await Promise.all([fileScope.startApp({ env: { METRICS_TOKEN: 's3cret-metrics-token' } }), fileScope.startApp({ env: { METRICS_TOKEN: '' } })]);
 	});
 
 	it('serves nothing without METRICS_TOKEN, also not to loopback', async () => {

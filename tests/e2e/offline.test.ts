@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, joinOn, launchBrowser, launchPersistent, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, joinOn, launchPersistent, newPage, signIn } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/server.ts';
 
 let app: RunningApp;
 let browser: Browser;
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 const myLane = (page: Page) => page.locator('section.lane.mine');

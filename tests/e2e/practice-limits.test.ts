@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../helpers/app.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { RunningApp } from '../helpers/app.ts';
 
 /**
  * Creating a practice needs no account, so each client address has a budget
@@ -8,13 +8,11 @@ import { startApp, type RunningApp } from '../helpers/app.ts';
  */
 let app: RunningApp;
 
-beforeAll(async () => {
-	// Behind a proxy that names the client, so the test can be several clients on loopback.
-	app = await startApp({ env: { ZWERM_TRUST_PROXY: '1', ZWERM_PRACTICE_BURST: '', ZWERM_PRACTICES_PER_HOUR: '' } });
-});
+// Behind a proxy that names the client, so the test can be several clients on loopback.
+it.override('appOptions', { env: { ZWERM_TRUST_PROXY: '1', ZWERM_PRACTICE_BURST: '', ZWERM_PRACTICES_PER_HOUR: '' } });
 
-afterAll(async () => {
-	await app?.stop();
+it.beforeAll(({ app: a }) => {
+	app = a;
 });
 
 const create = (address: string, i: number) =>

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, newPage, signIn } from '../helpers/browser.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -15,13 +15,9 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
  */
 let app: RunningApp;
 let browser: Browser;
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 describe('quotas in the browser', () => {

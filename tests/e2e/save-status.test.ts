@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, newPage, signIn } from '../helpers/browser.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -11,13 +11,9 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
 
 let app: RunningApp;
 let browser: Browser;
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 describe('the save indicator', () => {
@@ -44,6 +40,7 @@ describe('the save indicator', () => {
 			// For a while, the indicator keeps saying so, and indeed nothing is on disk.
 			for (let i = 0; i < 10; i++) {
 				expect(await status.innerText()).not.toBe('Alle wijzigingen opgeslagen');
+				// Looking again a little later: that nothing changes for a while is the point, not a wait.
 				await new Promise((r) => setTimeout(r, 100));
 			}
 		} finally {
@@ -82,6 +79,7 @@ describe('the save indicator', () => {
 			await expect.poll(async () => (await status.innerText()).endsWith(waiting)).toBe(true);
 			for (let i = 0; i < 10; i++) {
 				expect(await status.innerText()).not.toBe('Alle wijzigingen opgeslagen');
+				// Looking again a little later: that nothing changes for a while is the point, not a wait.
 				await new Promise((r) => setTimeout(r, 100));
 			}
 		} finally {
@@ -92,36 +90,30 @@ describe('the save indicator', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('says it is reconnecting while the server is away, and how many changes wait for it', async () => {
+	it('says it is reconnecting while the server is away, and how many changes wait for it', async ({ scope }) => {
 		// Its own server, stopped and started again on the same port and data.
-		const own = await startApp();
-		let restarted: RunningApp | null = null;
-		try {
-			const practice = await createPracticeViaApi(own, { name: 'Herstart', facilitatorName: 'Fem' });
-			const { page, errors } = await newPage(browser);
-			await signIn(page, practice);
-			await page.goto(`${own.url}/p/${practice.id}/b/context`);
-			const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht|erbinden/ });
-			await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
+		const own = await scope.startApp();
+		const practice = await createPracticeViaApi(own, { name: 'Herstart', facilitatorName: 'Fem' });
+		const { page, errors } = await newPage(browser);
+		await signIn(page, practice);
+		await page.goto(`${own.url}/p/${practice.id}/b/context`);
+		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht|erbinden/ });
+		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 
-			await own.stop();
-			await expect.poll(() => status.innerText()).toBe('Opnieuw verbinden…');
-			await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-			await editorFocused(page);
-			await page.keyboard.type('Terwijl de server weg was');
-			await page.keyboard.press('Escape');
-			await expect.poll(() => status.innerText()).toMatch(/^Opnieuw verbinden… · \d+ wijzigingen wachten op opslaan$/);
+		await own.stop();
+		await expect.poll(() => status.innerText()).toBe('Opnieuw verbinden…');
+		await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
+		await editorFocused(page);
+		await page.keyboard.type('Terwijl de server weg was');
+		await page.keyboard.press('Escape');
+		await expect.poll(() => status.innerText()).toMatch(/^Opnieuw verbinden… · \d+ wijzigingen wachten op opslaan$/);
 
-			restarted = await startApp({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
-			await expect.poll(() => status.innerText(), { timeout: 30000 }).toBe('Alle wijzigingen opgeslagen');
-			const name = laneDoc(practice.id as PracticeId, 'context' as BoardId, practice.facilitator.id as MemberId);
-			const doc = readStored(own.dataDir, name).doc;
-			expect(listNotes(doc).map((n) => plainText(noteContent(doc, n.id)))).toEqual(['Terwijl de server weg was']);
-			expect(errors).toEqual([]);
-			await page.context().close();
-		} finally {
-			await restarted?.stop();
-			await own.stop();
-		}
+		await scope.startApp({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
+		await expect.poll(() => status.innerText(), { timeout: 30000 }).toBe('Alle wijzigingen opgeslagen');
+		const name = laneDoc(practice.id as PracticeId, 'context' as BoardId, practice.facilitator.id as MemberId);
+		const doc = readStored(own.dataDir, name).doc;
+		expect(listNotes(doc).map((n) => plainText(noteContent(doc, n.id)))).toEqual(['Terwijl de server weg was']);
+		expect(errors).toEqual([]);
+		await page.context().close();
 	});
 });

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
 
 let app: RunningApp;
 let browser: Browser;
 
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 /** A Content-Security-Policy header as directive → sources. */

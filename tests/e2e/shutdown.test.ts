@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import type { TestClient } from '../helpers/clients.ts';
 import { readStored } from '../helpers/db.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -11,17 +11,10 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
  * "server shutting down", pending stores flush (every document folded into a
  * checkpoint), the process exits 0, and every acknowledged edit is on disk.
  */
-const apps: RunningApp[] = [];
-const clients: TestClient[] = [];
-afterAll(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	for (const app of apps) await app.kill();
-});
 
 describe('graceful shutdown', () => {
-	it('closes connections, flushes every document into a checkpoint, exits 0, and keeps every acknowledged edit', async () => {
-		const app = await startApp();
-		apps.push(app);
+	it('closes connections, flushes every document into a checkpoint, exits 0, and keeps every acknowledged edit', async ({ scope, connect }) => {
+		const app = await scope.startApp();
 		const practice = await createPracticeViaApi(app, { name: 'Afsluiten', facilitatorName: 'Fenna' });
 		const p = practice.id as PracticeId;
 		const board = 'intentie' as BoardId;
@@ -29,6 +22,7 @@ describe('graceful shutdown', () => {
 		const wsUrl = `${app.url.replace('http', 'ws')}/collab`;
 		const names = [collectiveDoc(p, board), laneDoc(p, board, me)];
 		const closes: { code: number; reason: string }[] = [];
+		const clients: TestClient[] = [];
 		for (const name of names) {
 			const client = connect(wsUrl, name, practice.facilitator.token);
 			client.provider.on('close', ({ event }: { event: { code: number; reason: string } }) => closes.push({ code: event.code, reason: event.reason }));
@@ -50,7 +44,7 @@ describe('graceful shutdown', () => {
 				);
 			}
 		})();
-		await waitFor(() => acknowledged.length >= 20, 'some acknowledged edits', 20000);
+		await expect.poll(() => acknowledged.length >= 20, { message: 'some acknowledged edits', timeout: 20000 }).toBe(true);
 
 		const exited = new Promise<number | null>((resolve) => app.child.once('exit', (code) => resolve(code)));
 		app.child.kill('SIGTERM');
@@ -60,7 +54,7 @@ describe('graceful shutdown', () => {
 		clients.forEach((c) => c.destroy());
 
 		// Every client was told why.
-		await waitFor(() => closes.length >= names.length, 'both connections closed');
+		await expect.poll(() => closes.length >= names.length, { message: 'both connections closed' }).toBe(true);
 		expect(closes.some((c) => c.code === 1001 && c.reason === 'server-shutting-down')).toBe(true);
 
 		// On disk: each document folded into a checkpoint covering its whole log, holding every acknowledged edit.
@@ -74,10 +68,8 @@ describe('graceful shutdown', () => {
 		for (const text of acknowledged) expect(onDisk.has(text), text).toBe(true);
 
 		// And the app starts again on the same data with all of it.
-		const again = await startApp({ dataDir: app.dataDir });
-		apps.push(again);
+		const again = await scope.startApp({ dataDir: app.dataDir });
 		const reader = connect(`${again.url.replace('http', 'ws')}/collab`, names[0], practice.facilitator.token);
-		clients.push(reader);
 		await reader.saved();
 		const texts = listNotes(reader.doc).map((n) => plainText(noteContent(reader.doc, n.id)));
 		for (const text of acknowledged.filter((t) => Number(t.split(' ').at(-1)) % 2 === 0)) expect(texts).toContain(text);

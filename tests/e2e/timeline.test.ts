@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
@@ -17,17 +16,9 @@ import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain
  */
 let app: RunningApp;
 let browser: Browser;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-
-afterAll(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await browser?.close();
-	await app?.stop();
+it.beforeAll(({ app: a, browser: b }) => {
+	app = a;
+	browser = b;
 });
 
 const board = 'intentie' as BoardId;
@@ -48,7 +39,7 @@ async function writeNote(page: Page, lane: Locator, text: string) {
 }
 
 describe('the timeline, end to end in Chromium', () => {
-	it('scrubs, steps, plays, links to a moment, compares two meetings, exports the report and restores', async () => {
+	it('scrubs, steps, plays, links to a moment, compares two meetings, exports the report and restores', async ({ connect }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Tijdlijnpraktijk', facilitatorName: 'Fenna' });
 		const p = practice.id as PracticeId;
 		const fennaId = practice.facilitator.id as MemberId;
@@ -80,7 +71,6 @@ describe('the timeline, end to end in Chromium', () => {
 		await writeNote(piet.page, piet.page.locator('section.lane.mine'), 'Piet denkt na over de wijk');
 		// …and one by a script with Fenna's token.
 		const collective = connect(`${app.url.replace('http', 'ws')}/collab`, collectiveDoc(p, board), practice.facilitator.token);
-		clients.push(collective);
 		await expect.poll(() => collective.provider.isSynced).toBe(true);
 		const listening = createNote(collective.doc, { createdBy: fennaId, at: Date.now(), x: 0.5, y: 0.1, text: 'Wij luisteren naar de wijk' });
 		await collective.saved();

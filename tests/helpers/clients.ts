@@ -15,19 +15,26 @@ export function connect(wsUrl: string, name: string, token: string, doc = new Y.
 	const socket = new HocuspocusProviderWebsocket({ url: wsUrl });
 	const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token });
 	provider.attach();
+	let destroyed = false;
 	return {
 		doc,
 		provider,
 		socket,
 		saved: () => waitFor(() => provider.isSynced && provider.unsyncedChanges === 0, `${name} saved`),
 		destroy() {
+			if (destroyed) return;
+			destroyed = true;
 			provider.destroy();
 			socket.destroy();
 		}
 	};
 }
 
-/** Polls a condition (no fixed sleeps); rejects with `what` after `timeout` ms. */
+/**
+ * Polls a condition (no fixed sleeps); rejects with `what` after `timeout` ms.
+ * For helpers that benchmarks share, which run outside vitest: a test waits
+ * with `expect.poll` (see fixture.ts for `synced` and `saved`).
+ */
 export async function waitFor(check: () => boolean, what: string, timeout = 10000): Promise<void> {
 	const deadline = Date.now() + timeout;
 	while (!check()) {

@@ -44,7 +44,7 @@ export async function rawConnect(wsUrl: string): Promise<RawClient> {
 			return closed;
 		},
 		send: (frame) => ws.send(frame),
-		async next(type, from = 0, timeout = 5000) {
+		async next(type, from = 0, timeout = 10000) {
 			const types = Array.isArray(type) ? type : [type];
 			let found: ServerMessage | undefined;
 			await waitFor(

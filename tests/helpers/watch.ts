@@ -1,5 +1,4 @@
-import * as Y from 'yjs';
-import { connect, waitFor, type TestClient } from './clients.ts';
+import type { TestClient } from './clients.ts';
 import { decodeServerMessage } from './protocol.ts';
 
 /** What the server told one provider, as a user-facing client would experience it. */
@@ -25,23 +24,4 @@ export function watch(client: TestClient): ProviderLog {
 		}
 	});
 	return log;
-}
-
-/** Opens a document as a real provider and records what the server tells it; `track` collects clients for cleanup. */
-export function openWatched(wsUrl: string, name: string, token: string, track: TestClient[]): { client: TestClient; log: ProviderLog } {
-	const client = connect(wsUrl, name, token, new Y.Doc());
-	track.push(client);
-	return { client, log: watch(client) };
-}
-
-/** Opens a document and waits until the server has let the client in (and synced it) or refused it. */
-export async function attemptOpen(wsUrl: string, name: string, token: string, track: TestClient[]) {
-	const opened = openWatched(wsUrl, name, token, track);
-	const { provider } = opened.client;
-	// Let in means: authenticated, synced, and the client's own first sync step answered.
-	await waitFor(
-		() => opened.log.denied.length > 0 || (opened.log.scope !== null && provider.isSynced && provider.unsyncedChanges === 0),
-		`answer for ${name}`
-	);
-	return opened;
 }

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { waitFor, type TestClient } from '../helpers/clients.ts';
-import { closeRawClients, rawConnect } from '../helpers/raw-client.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { authFrame, syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
-import { attemptOpen, openWatched } from '../helpers/watch.ts';
 import { readStored } from '../helpers/db.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
@@ -76,7 +75,8 @@ const seeded = new Map<string, NoteId>();
 /** For each document that exists, the token of someone who may read it. */
 const permitted = new Map<string, string>();
 let refusals: MockInstance<typeof console.error>;
-const clients: TestClient[] = [];
+/** Where the seeding clients live: they are closed with the file. */
+let seeding: Scope;
 
 const p = () => fx.practice.id;
 const P1 = () => fx.participants[0];
@@ -124,12 +124,9 @@ function docName(kind: DocKind, caller: Caller): string {
 	}
 }
 
-const open = (name: string, token: string) => openWatched(server.wsUrl, name, token, clients);
-const attempt = (name: string, token: string) => attemptOpen(server.wsUrl, name, token, clients);
-
 async function write(name: string, token: string, memberId: MemberId | null, text: string, anonymous = false): Promise<NoteId> {
 	if (!permitted.has(name)) permitted.set(name, token);
-	const writer = open(name, token);
+	const writer = seeding.watched(server.wsUrl, name, token);
 	await writer.client.saved();
 	const id = createNote(writer.client.doc, { createdBy: memberId, at: 1, text });
 	if (anonymous) setAnonymous(writer.client.doc, id, true);
@@ -158,11 +155,16 @@ function hasContent(name: string, doc: Y.Doc): boolean {
 
 const isEmpty = (doc: Y.Doc) => doc.store.clients.size === 0 && doc.store.pendingStructs === null;
 
-beforeAll(async () => {
+// Hundreds of refused sign-ins from one address on purpose: without the per-address budget
+// for failed sign-ins (tested in stranger-limits.test.ts) each refusal keeps its own reason.
+it.override('fileServerOptions', { limits: { authFailuresPerMinute: Infinity } });
+// Every test's clients connect to the file's server.
+it.override('wsUrl', ({ fileServer }) => fileServer.wsUrl);
+
+it.beforeAll(async ({ fileServer, fileScope }) => {
 	refusals = vi.spyOn(console, 'error').mockImplementation(() => {});
-	// Hundreds of refused sign-ins from one address on purpose: without the per-address budget
-	// for failed sign-ins (tested in stranger-limits.test.ts) each refusal keeps its own reason.
-	server = await startTestServer({ limits: { authFailuresPerMinute: Infinity } });
+	server = fileServer;
+	seeding = fileScope;
 	server.zwerm.mirror.mirrorDelayMs = 20;
 	fx = await setUpPractice(server.zwerm.practices, { participants: 3 });
 	stranger = await setUpPractice(server.zwerm.practices, { name: 'Andere praktijk' });
@@ -179,12 +181,15 @@ beforeAll(async () => {
 	// The anonymous document is written by the server only: a participant's anonymous note, mirrored.
 	await write(privateDoc(p(), board, P2().member.id), P2().token, P2().member.id, 'anoniem', true);
 	const anon = anonymousDoc(p(), board);
-	let anonId: NoteId | undefined;
-	const deadline = Date.now() + 5000;
-	while (!(anonId = listNotes(await server.zwerm.readDocument(anon))[0]?.id)) {
-		if (Date.now() > deadline) throw new Error('the anonymous note was never mirrored');
-		await new Promise((r) => setTimeout(r, 20));
-	}
+	// (expect.poll belongs to tests; vi.waitFor polls in a hook.)
+	const anonId = await vi.waitFor(
+		async () => {
+			const id = listNotes(await server.zwerm.readDocument(anon))[0]?.id;
+			if (!id) throw new Error('the anonymous note was never mirrored');
+			return id;
+		},
+		{ timeout: 10000, interval: 50 }
+	);
 	seeded.set(anon, anonId);
 	permitted.set(anon, fx.facilitator.token);
 	permitted.set(practiceDoc(p()), fx.facilitator.token);
@@ -199,11 +204,7 @@ beforeAll(async () => {
 	expect(currentInvite).not.toBe(oldInvite);
 });
 
-afterAll(async () => {
-	closeRawClients();
-	clients.splice(0).forEach((c) => c.destroy());
-	await server?.stop();
-	if (server) removeDir(server.dataDir);
+it.afterAll(() => {
 	const logged = refusals.mock.calls.map((args) => args.map(String).join(' '));
 	refusals.mockRestore();
 	// The server complained about the refusals and nothing else.
@@ -211,7 +212,7 @@ afterAll(async () => {
 });
 
 describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
-	it.each(DOCS.map((d) => [d, caller.expect[d]] as const))('%s: %s', async (kind, outcome) => {
+	it.for(DOCS.map((d) => [d, caller.expect[d]] as const))('%s: %s', async ([kind, outcome], { attempt, raw: rawConnect }) => {
 		const name = docName(kind, caller);
 		const token = caller.token();
 		const reader = await attempt(name, token);
@@ -225,7 +226,7 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 
 			// Write refused: an update sent together with the authentication (before the
 			// answer) and another one after it, over a bare socket.
-			const raw = await rawConnect(server.wsUrl);
+			const raw = await rawConnect();
 			const forged = new Y.Doc();
 			const attempted = createNote(forged, { createdBy: memberId, at: 1, text: 'ingebroken' });
 			raw.send(authFrame(name, token));
@@ -247,7 +248,7 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 			const token2 = permitted.get(name);
 			if (token2) {
 				const witness = await attempt(name, token2);
-				await waitFor(() => hasContent(name, witness.client.doc), `the content of ${name}`);
+				await expect.poll(() => hasContent(name, witness.client.doc), { message: `the content of ${name}` }).toBe(true);
 				expect(listNotes(witness.client.doc).map((n) => n.id)).not.toContain(attempted);
 				witness.client.destroy();
 			}
@@ -257,7 +258,7 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 		// Read allowed: the content arrives, with the right scope.
 		expect(reader.log.denied).toEqual([]);
 		expect(reader.log.scope).toBe(outcome === 'read-write' ? 'read-write' : 'readonly');
-		await waitFor(() => hasContent(name, reader.client.doc), `the content of ${name}`);
+		await expect.poll(() => hasContent(name, reader.client.doc), { message: `the content of ${name}` }).toBe(true);
 
 		const refusedBefore = reader.log.refused;
 		const attempted = createNote(reader.client.doc, { createdBy: memberId, at: 2, text: `van ${kind}` });
@@ -268,14 +269,14 @@ describe.each(Object.entries(CALLERS))('%s', (_, caller) => {
 			expect(kept.live).toContain(attempted);
 			expect(kept.stored).toContain(attempted);
 		} else {
-			await waitFor(() => reader.log.refused > refusedBefore, 'the server to refuse the write');
+			await expect.poll(() => reader.log.refused > refusedBefore, { message: 'the server to refuse the write' }).toBe(true);
 			const kept = await held(name);
 			expect(kept.live).not.toContain(attempted);
 			expect(kept.stored).not.toContain(attempted);
 		}
 		// A second client, connecting now, gets exactly what the server kept.
 		const second = await attempt(name, token);
-		await waitFor(() => hasContent(name, second.client.doc), `the content of ${name} again`);
+		await expect.poll(() => hasContent(name, second.client.doc), { message: `the content of ${name} again` }).toBe(true);
 		expect(listNotes(second.client.doc).some((n) => n.id === attempted)).toBe(outcome === 'read-write');
 		reader.client.destroy();
 		second.client.destroy();

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { waitFor, type TestClient } from '../helpers/clients.ts';
+import { vi, type MockInstance } from 'vitest';
+import { describe, expect, it, type Attempt, type Watched } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { TestClient } from '../helpers/clients.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
-import { attemptOpen, openWatched, type ProviderLog } from '../helpers/watch.ts';
+import type { ProviderLog } from '../helpers/watch.ts';
 import { readStored } from '../helpers/db.ts';
 import { collectiveDoc, laneDoc, practiceDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
@@ -19,28 +20,26 @@ import { newToken } from '../../server/tokens.ts';
 const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
+let open: Watched;
+let attempt: Attempt;
 let refusals: MockInstance<typeof console.error>;
 
-beforeEach(async () => {
+it.beforeEach(async ({ server: s, watched, attempt: a, practice }) => {
 	// Hocuspocus logs every refused authentication on console.error; collect instead of printing.
 	refusals = vi.spyOn(console, 'error').mockImplementation(() => {});
-	server = await startTestServer();
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	server = s;
+	open = watched;
+	attempt = a;
+	fx = await practice({ participants: 2 });
 });
 
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
+it.afterEach(() => {
 	const logged = refusals.mock.calls.map((args) => args.map(String).join(' '));
 	refusals.mockRestore();
 	// The server complained about the refusals and about nothing else.
 	for (const line of logged) expect(line).toMatch(/^\[onAuthenticate\] (unauthorized|not-found)/);
 });
 
-const open = (name: string, token: string) => openWatched(server.wsUrl, name, token, clients);
-const attempt = (name: string, token: string) => attemptOpen(server.wsUrl, name, token, clients);
 
 /** The server's own copy of a document: live if loaded, and what is on disk. */
 async function serverNotes(name: string) {
@@ -69,7 +68,7 @@ async function expectRefusedWrite(reader: { client: TestClient; log: ProviderLog
 	const refusedBefore = reader.log.refused;
 	const appliedBefore = reader.log.applied;
 	const attempted = createNote(reader.client.doc, { createdBy: memberId, at: 2, text: 'mag dit?' });
-	await waitFor(() => reader.log.refused > refusedBefore, 'the server to refuse the write');
+	await expect.poll(() => reader.log.refused > refusedBefore, { message: 'the server to refuse the write' }).toBe(true);
 	// The witness is the facilitator in every test here; a note is always written in its writer's name.
 	createNote(witness.doc, { createdBy: fx.facilitator.member.id, at: 3, text: 'getuige' });
 	await witness.saved();
@@ -136,7 +135,7 @@ describe('reading and writing', () => {
 		const observer = await attempt(name, fx.observer.token);
 
 		expect(observer.log.scope).toBe('readonly');
-		await waitFor(() => listNotes(observer.client.doc).length === 1, 'the observer to see the note');
+		await expect.poll(() => listNotes(observer.client.doc).length === 1, { message: 'the observer to see the note' }).toBe(true);
 		await expectRefusedWrite(observer, facilitator.client, fx.observer.member.id, name);
 	});
 
@@ -147,7 +146,7 @@ describe('reading and writing', () => {
 		const visitor = await attempt(name, piet.token);
 
 		expect(visitor.log.scope).toBe('readonly');
-		await waitFor(() => listNotes(visitor.client.doc).some((n) => n.id === owner.id), "Fenna's note on Piet's screen");
+		await expect.poll(() => listNotes(visitor.client.doc).some((n) => n.id === owner.id), { message: "Fenna's note on Piet's screen" }).toBe(true);
 		await expectRefusedWrite(visitor, owner.client, piet.member.id, name);
 	});
 
@@ -161,7 +160,7 @@ describe('reading and writing', () => {
 		const id = createNote(own.client.doc, { createdBy: piet.member.id, at: 1, text: 'van Piet' });
 		await own.client.saved();
 		expect(own.log.refused).toBe(0);
-		await waitFor(() => listNotes(reader.client.doc).some((n) => n.id === id), 'the other participant to see it');
+		await expect.poll(() => listNotes(reader.client.doc).some((n) => n.id === id), { message: 'the other participant to see it' }).toBe(true);
 		expect((await serverNotes(name)).stored).toContain(id);
 	});
 
@@ -176,11 +175,11 @@ describe('reading and writing', () => {
 			facilitator.client.doc.getMap('info').set('name', 'Gekaapt');
 			facilitator.client.doc.getMap('members').set(randomId(16), { name: 'Indringer', role: 'facilitator', joinedAt: 1 });
 		});
-		await waitFor(() => facilitator.log.refused > 0, 'the server to refuse the change');
+		await expect.poll(() => facilitator.log.refused > 0, { message: 'the server to refuse the change' }).toBe(true);
 
 		// The server itself can still write it: a new member joins, and everyone sees that, but not the forgery.
 		await server.zwerm.practices.join(fx.practice.participantInvite, { name: 'Nieuwkomer' });
-		await waitFor(() => readPractice(piet.client.doc).members.some((m) => m.name === 'Nieuwkomer'), 'the join to arrive');
+		await expect.poll(() => readPractice(piet.client.doc).members.some((m) => m.name === 'Nieuwkomer'), { message: 'the join to arrive' }).toBe(true);
 		const seen = readPractice(piet.client.doc);
 		expect(seen.name).toBe('Wijkteam Noord');
 		expect(seen.members.map((m) => m.name)).not.toContain('Indringer');
@@ -199,12 +198,12 @@ describe('presence', () => {
 
 		piet.client.provider.setAwarenessField('user', { name: 'Impostor', memberId: fx.facilitator.member.id, color: '#ff0000' });
 		const seen = () => fenna.client.provider.awareness!.getStates().get(pietId)?.user as Record<string, unknown> | undefined;
-		await waitFor(() => seen() !== undefined, "Piet's presence on Fenna's screen");
+		await expect.poll(() => seen() !== undefined, { message: "Piet's presence on Fenna's screen" }).toBe(true);
 		expect(seen()).toEqual({ memberId: fx.participants[0].member.id, name: 'Deelnemer 1', color: '#ff0000' });
 
 		// A colour that is not #rrggbb does not get through either.
 		piet.client.provider.setAwarenessField('user', { name: 'Impostor', color: 'red; background: url(x)' });
-		await waitFor(() => seen()?.color === '#5b5bd6', 'the colour to be replaced');
+		await expect.poll(() => seen()?.color === '#5b5bd6', { message: 'the colour to be replaced' }).toBe(true);
 		expect(seen()).toEqual({ memberId: fx.participants[0].member.id, name: 'Deelnemer 1', color: '#5b5bd6' });
 	});
 });

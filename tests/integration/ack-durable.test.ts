@@ -1,9 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, tempDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { killChildServers, spawnServer } from '../helpers/child.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { watch } from '../helpers/watch.ts';
 import { setUpPractice } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
@@ -19,19 +17,10 @@ import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain
  * ourselves, right after each acknowledgement, and find the edit there.
  */
 const board = 'context' as BoardId;
-let server: TestServer | undefined;
-const clients: TestClient[] = [];
-const dirs: string[] = [];
-const locks: DatabaseSync[] = [];
 
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	for (const db of locks.splice(0)) if (db.isOpen) db.close();
-	await killChildServers();
-	await server?.stop();
-	if (server) removeDir(server.dataDir);
-	server = undefined;
-	dirs.splice(0).forEach(removeDir);
+let scope: Scope;
+it.beforeEach(({ scope: sc }) => {
+	scope = sc;
 });
 
 /** Polls `check` for `ms`: true if it held the whole time. For asserting that something does NOT happen. */
@@ -47,11 +36,10 @@ async function holdsFor(check: () => boolean, ms: number): Promise<boolean> {
 describe('an acknowledged change is already durable', () => {
 	it('for every one of many consecutive edits', async () => {
 		// Small checkpoints, so the state on disk spans checkpoints and log entries.
-		server = await startTestServer({ checkpointEvery: 7 });
+		const server = await scope.startServer({ checkpointEvery: 7 });
 		const { practice, facilitator } = await setUpPractice(server.zwerm.practices);
 		const name = laneDoc(practice.id, board, facilitator.member.id);
-		const client = connect(server.wsUrl, name, facilitator.token, new Y.Doc());
-		clients.push(client);
+		const client = scope.connect(server.wsUrl, name, facilitator.token, new Y.Doc());
 		await client.saved();
 
 		const random = createRandom(7);
@@ -84,12 +72,11 @@ describe('an acknowledged change is already durable', () => {
 	});
 
 	it('for a burst of edits acknowledged together, from two writers on one document', async () => {
-		server = await startTestServer();
+		const server = await scope.startServer();
 		const { practice, facilitator, participants } = await setUpPractice(server.zwerm.practices);
 		const name = collectiveDoc(practice.id, board);
-		const a = connect(server.wsUrl, name, facilitator.token, new Y.Doc());
-		const b = connect(server.wsUrl, name, participants[0].token, new Y.Doc());
-		clients.push(a, b);
+		const a = scope.connect(server.wsUrl, name, facilitator.token, new Y.Doc());
+		const b = scope.connect(server.wsUrl, name, participants[0].token, new Y.Doc());
 		await Promise.all([a.saved(), b.saved()]);
 
 		for (let round = 0; round < 5; round++) {
@@ -112,19 +99,19 @@ describe('an acknowledged change is already durable', () => {
 
 	it('while the disk is slow: no "saved" until the write has landed', async () => {
 		// The server runs in its own process so that it can be stuck on its disk while we watch.
-		const dataDir = tempDir('zwerm-slow-disk-');
-		dirs.push(dataDir);
-		const child = await spawnServer(dataDir, { setup: { participants: 1 } });
+		const dataDir = scope.tempDir('zwerm-slow-disk-');
+		const child = await scope.spawnServer(dataDir, { setup: { participants: 1 } });
 		const { practiceId, facilitator } = child.setup!;
 		const name = laneDoc(practiceId as PracticeId, board, facilitator.memberId as MemberId);
-		const client = connect(child.wsUrl, name, facilitator.token, new Y.Doc());
-		clients.push(client);
+		const client = scope.connect(child.wsUrl, name, facilitator.token, new Y.Doc());
 		await client.saved();
 
 		for (let i = 0; i < 3; i++) {
 			// Another process holds SQLite's write lock: the server's next commit has to wait for it.
 			const lock = new DatabaseSync(dbFile(dataDir), { timeout: 5000 });
-			locks.push(lock);
+			scope.defer(() => {
+				 if (lock.isOpen) lock.close();
+			});
 			lock.exec('BEGIN IMMEDIATE');
 			const id = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: i, text: `traag ${i}` });
 
@@ -148,21 +135,21 @@ describe('an acknowledged change is already durable', () => {
 	 * waits 5 s for a lock before it reports the failure.
 	 */
 	it('after a failed write, a reconnecting client is not told "saved" before the change is on disk', { timeout: 40000 }, async () => {
-		const dataDir = tempDir('zwerm-failed-write-');
-		dirs.push(dataDir);
-		const child = await spawnServer(dataDir, { setup: { participants: 1 } });
+		const dataDir = scope.tempDir('zwerm-failed-write-');
+		const child = await scope.spawnServer(dataDir, { setup: { participants: 1 } });
 		const { practiceId, facilitator } = child.setup!;
 		const name = laneDoc(practiceId as PracticeId, board, facilitator.memberId as MemberId);
-		const client = connect(child.wsUrl, name, facilitator.token, new Y.Doc());
-		clients.push(client);
+		const client = scope.connect(child.wsUrl, name, facilitator.token, new Y.Doc());
 		const log = watch(client);
 		await client.saved();
 
 		const lock = new DatabaseSync(dbFile(dataDir), { timeout: 5000 });
-		locks.push(lock);
+		scope.defer(() => {
+			 if (lock.isOpen) lock.close();
+		});
 		lock.exec('BEGIN IMMEDIATE');
 		const id = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 1, text: 'mislukt' });
-		await waitFor(() => log.closed.includes('storage-failed'), 'the failed write to close the socket', 15000);
+		await expect.poll(() => log.closed.includes('storage-failed'), { message: 'the failed write to close the socket', timeout: 15000 }).toBe(true);
 
 		const saved = () => client.provider.isSynced && client.provider.unsyncedChanges === 0;
 		// Long enough for the provider to reconnect and sync while the disk still refuses writes.

@@ -1,11 +1,11 @@
 import { COLLECTIVE_W, REGION_HEADER } from '../../src/lib/domain/board-space.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { waitFor } from '../helpers/clients.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { MessageType, SyncStep, updateFrame } from '../helpers/protocol.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
@@ -100,26 +100,10 @@ let practice: PracticeRecord;
 let facilitator: Session;
 let author: Session;
 let bystander: Session;
-const cleanup: (() => void)[] = [];
+let scope: Scope;
 
-function socket(): HocuspocusProviderWebsocket {
-	const s = new HocuspocusProviderWebsocket({ url: server.wsUrl });
-	cleanup.push(() => s.destroy());
-	return s;
-}
-
-function provider(s: HocuspocusProviderWebsocket, name: string, token: string, awareness = true): HocuspocusProvider {
-	const p = new HocuspocusProvider({
-		websocketProvider: s,
-		name,
-		document: new Y.Doc(),
-		token,
-		...(awareness ? {} : { awareness: null })
-	});
-	p.attach();
-	cleanup.push(() => p.destroy());
-	return p;
-}
+const socket = () => scope.socket(server.wsUrl);
+const provider = (s: HocuspocusProviderWebsocket, name: string, token: string, awareness = true) => scope.provider(s, name, token, awareness);
 
 async function watcher(session: Session): Promise<Watcher> {
 	const s = socket();
@@ -133,7 +117,7 @@ async function watcher(session: Session): Promise<Watcher> {
 	for (const p of Object.values(docs)) {
 		p.setAwarenessField('user', { name: session.member.name, color: '#1f6f43' });
 	}
-	await waitFor(() => Object.values(docs).every((p) => p.isSynced), `${session.member.name} synced`);
+	await expect.poll(() => Object.values(docs).every((p) => p.isSynced), { message: `${session.member.name} synced` }).toBe(true);
 	return { session, socket: s, docs, frames, destroy: () => s.destroy() };
 }
 
@@ -144,14 +128,15 @@ async function authorClient() {
 	// Presence on the private document, worst case: nobody else may ever receive it.
 	priv.setAwarenessField('user', { name: author.member.name, memberId: author.member.id, color: '#b3261e' });
 	const anon = provider(s, anonymousDoc(practice.id, board), author.token, false);
-	await waitFor(() => priv.isSynced && anon.isSynced, 'the author synced');
-	return { socket: s, priv, anon, saved: () => waitFor(() => priv.unsyncedChanges === 0, 'the author saved') };
+	await expect.poll(() => priv.isSynced && anon.isSynced, { message: 'the author synced' }).toBe(true);
+	return { socket: s, priv, anon, saved: () => expect.poll(() => priv.unsyncedChanges === 0, { message: 'the author saved' }).toBe(true) };
 }
 
 const textOf = (doc: Y.Doc) => laneView(doc).map((n) => n.text);
 
-beforeEach(async () => {
-	server = await startTestServer();
+it.beforeEach(async ({ server: s, scope: sc }) => {
+	server = s;
+	scope = sc;
 	server.zwerm.mirror.mirrorDelayMs = 20;
 	const created = await server.zwerm.practices.create({ name: 'Buurtteam Zuid', facilitatorName: 'Fenna' });
 	practice = created.practice;
@@ -159,12 +144,6 @@ beforeEach(async () => {
 	// A name that occurs nowhere by chance.
 	author = (await server.zwerm.practices.join(practice.participantInvite, { name: `Anouk Qv${Math.random().toString(36).slice(2, 8)}` }))!;
 	bystander = (await server.zwerm.practices.join(practice.participantInvite, { name: 'Bram' }))!;
-});
-
-afterEach(async () => {
-	cleanup.splice(0).forEach((c) => c());
-	await server.stop();
-	removeDir(server.dataDir);
 });
 
 describe('an anonymous note', () => {
@@ -179,7 +158,7 @@ describe('an anonymous note', () => {
 		const noteId = createNote(a.priv.document, { createdBy: author.member.id, at: createdAt, text: 'Ik twijfel of wij het goed doen', x: 0.2, y: 0.3 });
 		setAnonymous(a.priv.document, noteId, true);
 		await a.saved();
-		for (const w of [b, f]) await waitFor(() => textOf(w.docs.anonymous.document)[0] === 'Ik twijfel of wij het goed doen', `${w.session.member.name} sees it`);
+		for (const w of [b, f]) await expect.poll(() => textOf(w.docs.anonymous.document)[0] === 'Ik twijfel of wij het goed doen', { message: `${w.session.member.name} sees it` }).toBe(true);
 		// The server chose its place (not the author's 0.2, 0.3 in their private lane).
 		const [landed] = listNotes(b.docs.anonymous.document);
 		expect([landed.px, landed.py]).toEqual([NOTE_GAP, NOTE_GAP]);
@@ -191,7 +170,7 @@ describe('an anonymous note', () => {
 		await a.saved();
 		const final = 'Ik twijfel of wij het goed doen, echt';
 		for (const w of [b, f]) {
-			await waitFor(() => laneView(w.docs.anonymous.document)[0]?.text === final, `${w.session.member.name} sees the edit`);
+			await expect.poll(() => laneView(w.docs.anonymous.document)[0]?.text === final, { message: `${w.session.member.name} sees the edit` }).toBe(true);
 			// Moving the private note does not move the anonymous one: its place never follows the author.
 			expect(listNotes(w.docs.anonymous.document)[0]).toMatchObject({ px: landed.px, py: landed.py, x: landed.x, y: landed.y });
 		}
@@ -199,7 +178,7 @@ describe('an anonymous note', () => {
 		// F brings it into the collective lane; the server writes that note.
 		const anonId = listNotes(b.docs.anonymous.document)[0].id;
 		const collectiveId = await server.zwerm.mirror.bringIn(practice.id, board, anonId);
-		for (const w of [b, f]) await waitFor(() => readNote(w.docs.collective.document, collectiveId) !== null, 'the collective note');
+		for (const w of [b, f]) await expect.poll(() => readNote(w.docs.collective.document, collectiveId) !== null, { message: 'the collective note' }).toBe(true);
 
 		// What the group sees: the text, without an author, at the day only.
 		for (const w of [b, f]) {
@@ -277,7 +256,7 @@ describe('an anonymous note', () => {
 		const open = createNote(a.priv.document, { createdBy: author.member.id, at: Date.now(), text: 'voor de groep' });
 		setAnonymous(a.priv.document, open, true);
 		await a.saved();
-		await waitFor(() => textOf(b.docs.anonymous.document).includes('voor de groep'), 'the anonymous note');
+		await expect.poll(() => textOf(b.docs.anonymous.document).includes('voor de groep'), { message: 'the anonymous note' }).toBe(true);
 		// The private one was written first: had it been mirrored, it would be there by now.
 		await server.zwerm.durable.batcher.idle();
 		expect(textOf(b.docs.anonymous.document)).toEqual(['voor de groep']);
@@ -286,7 +265,7 @@ describe('an anonymous note', () => {
 
 		setAnonymous(a.priv.document, open, false);
 		await a.saved();
-		await waitFor(() => listNotes(b.docs.anonymous.document).length === 0, 'the note to leave the anonymous lane');
+		await expect.poll(() => listNotes(b.docs.anonymous.document).length === 0, { message: 'the note to leave the anonymous lane' }).toBe(true);
 		expect(listNotes(await server.zwerm.readDocument(anonymousDoc(practice.id, board)))).toEqual([]);
 	});
 
@@ -298,19 +277,20 @@ describe('an anonymous note', () => {
 		// The board page: presence on the collective lane, with the pointer.
 		const presence = provider(a.socket, collectiveDoc(practice.id, board), author.token);
 		presence.setAwarenessField('user', { name: author.member.name, memberId: author.member.id, color: '#b3261e' });
-		await waitFor(() => presence.isSynced, 'the author on the board');
+		await expect.poll(() => presence.isSynced, { message: 'the author on the board' }).toBe(true);
 
 		const noteId = createNote(a.priv.document, { createdBy: author.member.id, at: Date.now(), text: 'waar ben ik', x: 0.2, y: 0.2 });
 		setAnonymous(a.priv.document, noteId, true);
 		for (const [x, y] of [[0.3, 0.3], [0.5, 0.4], [0.65, 0.45]]) {
 			presence.setAwarenessField('pointer', { lane: 'private', x, y });
 			moveNote(a.priv.document, noteId, x, y);
+			// A hand drags: a step every 30 ms. The pause is the scenario, not a wait for something.
 			await new Promise((r) => setTimeout(r, 30));
 		}
 		// Its last change after the last pointer: once it has landed, every pointer frame has too.
 		setPlainText(noteContent(a.priv.document, noteId), 'waar ben ik nu');
 		await a.saved();
-		await waitFor(() => laneView(b.docs.anonymous.document)[0]?.text === 'waar ben ik nu', 'the anonymous note to land');
+		await expect.poll(() => laneView(b.docs.anonymous.document)[0]?.text === 'waar ben ik nu', { message: 'the anonymous note to land' }).toBe(true);
 
 		const pointers = b.frames
 			.map(decodeFrame)
@@ -326,7 +306,7 @@ describe('an anonymous note', () => {
 		const a = await authorClient();
 		const presence = provider(a.socket, collectiveDoc(practice.id, board), author.token);
 		presence.setAwarenessField('user', { name: author.member.name, memberId: author.member.id, color: '#b3261e' });
-		await waitFor(() => presence.isSynced, 'the author on the board');
+		await expect.poll(() => presence.isSynced, { message: 'the author on the board' }).toBe(true);
 		const seen = () =>
 			b.frames
 				.map(decodeFrame)

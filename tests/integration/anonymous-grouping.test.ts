@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type Open } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote } from '../../src/lib/domain/notes.ts';
@@ -20,25 +19,14 @@ import type { Session } from '../../server/practices.ts';
 const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
+let open: Open;
 
-beforeEach(async () => {
-	server = await startTestServer();
+it.beforeEach(async ({ server: s, open: o, practice }) => {
+	server = s;
+	open = o;
 	server.zwerm.mirror.mirrorDelayMs = 20;
-	fx = await setUpPractice(server.zwerm.practices, { participants: 4 });
+	fx = await practice({ participants: 4 });
 });
-
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
-});
-
-function open(name: string, token: string): TestClient {
-	const c = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(c);
-	return c;
-}
 
 /** An observer on the anonymous lane, keeping every update it receives. */
 async function curious(p: PracticeId) {

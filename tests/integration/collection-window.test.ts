@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, deleteNote, listNotes, notesMap } from '../../src/lib/domain/notes.ts';
 import { setAnonymous, dayOf } from '../../src/lib/domain/visibility.ts';
@@ -21,29 +20,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe('counting contributions (the server module)', () => {
-	let server: TestServer;
 	let fx: PracticeFixture;
-	const clients: TestClient[] = [];
 
-	beforeEach(async () => {
-		server = await startTestServer();
+	it.beforeEach(async ({ server, practice }) => {
 		server.zwerm.mirror.mirrorDelayMs = 20;
-		fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
-	});
-	afterEach(async () => {
-		clients.splice(0).forEach((c) => c.destroy());
-		await server.stop();
-		removeDir(server.dataDir);
+		fx = await practice({ participants: 2 });
 	});
 
-	async function open(name: string, session: Session): Promise<TestClient> {
-		const client = connect(server.wsUrl, name, session.token);
-		clients.push(client);
-		await waitFor(() => client.provider.isSynced, `${name} synced`);
-		return client;
-	}
-
-	it('counts shared, private, anonymous and collective notes: one number per member, nothing else', async () => {
+	it('counts shared, private, anonymous and collective notes: one number per member, nothing else', async ({ server, openSynced }) => {
 		const p = fx.practice.id;
 		const [piet, kim] = fx.participants;
 		const now = Date.now();
@@ -53,10 +37,10 @@ describe('counting contributions (the server module)', () => {
 		expect(window).toEqual({ question: null, opensAt, deadline: now + 2 * DAY, closedAt: null });
 
 		const note = (c: TestClient, by: Session, at: number, text: string) => createNote(c.doc, { createdBy: by.member.id, at, text });
-		const pietLane = await open(laneDoc(p, board, piet.member.id), piet);
-		const pietPrivate = await open(privateDoc(p, board, piet.member.id), piet);
-		const kimCollective = await open(collectiveDoc(p, board), kim);
-		const pietCollective = await open(collectiveDoc(p, board), piet);
+		const pietLane = await openSynced(laneDoc(p, board, piet.member.id), piet.token);
+		const pietPrivate = await openSynced(privateDoc(p, board, piet.member.id), piet.token);
+		const kimCollective = await openSynced(collectiveDoc(p, board), kim.token);
+		const pietCollective = await openSynced(collectiveDoc(p, board), piet.token);
 		note(pietLane, piet, opensAt - HOUR, 'gedeeld, voor het openen');
 		note(pietLane, piet, opensAt + HOUR, 'gedeeld tijdens');
 		note(pietPrivate, piet, opensAt + 2 * HOUR, 'privé tijdens');
@@ -66,9 +50,9 @@ describe('counting contributions (the server module)', () => {
 		note(kimCollective, kim, opensAt + 3 * HOUR, 'samen, van Kim');
 		note(pietCollective, piet, opensAt + 4 * HOUR, 'samen, van Piet');
 		await Promise.all([pietLane, pietPrivate, kimCollective, pietCollective].map((c) => c.saved()));
-		await waitFor(() => listNotes(pietCollective.doc).length === 2, 'both collective notes');
-		const anonymousLane = await open(anonymousDoc(p, board), fx.observer);
-		await waitFor(() => listNotes(anonymousLane.doc).length === 1, 'the anonymous note mirrored');
+		await expect.poll(() => listNotes(pietCollective.doc).length === 2, { message: 'both collective notes' }).toBe(true);
+		const anonymousLane = await openSynced(anonymousDoc(p, board), fx.observer.token);
+		await expect.poll(() => listNotes(anonymousLane.doc).length === 1, { message: 'the anonymous note mirrored' }).toBe(true);
 
 		const counts = async (at: number) => {
 			const { members } = await server.zwerm.activities.windows.contributions(p, board, at);
@@ -90,7 +74,7 @@ describe('counting contributions (the server module)', () => {
 		setAnonymous(pietPrivate.doc, anonymous, false);
 		deleteNote(pietPrivate.doc, anonymous as NoteId);
 		await pietPrivate.saved();
-		await waitFor(() => listNotes(anonymousLane.doc).length === 0, 'the anonymous note gone');
+		await expect.poll(() => listNotes(anonymousLane.doc).length === 0, { message: 'the anonymous note gone' }).toBe(true);
 		expect((await counts(now))[piet.member.id]).toBe(4);
 
 		// A new shared note counts at once (it carries Piet's name anyway).
@@ -103,14 +87,14 @@ describe('counting contributions (the server module)', () => {
 		expect(await counts(now + DAY)).toEqual({ [fx.facilitator.member.id]: 0, [piet.member.id]: 5, [kim.member.id]: 1 });
 	});
 
-	it('counts from when the window opened until it closed; changing it keeps its start', async () => {
+	it('counts from when the window opened until it closed; changing it keeps its start', async ({ server, openSynced }) => {
 		const p = fx.practice.id;
 		const [piet] = fx.participants;
 		const opensAt = Date.now() - HOUR;
 		await server.zwerm.activities.windows.open(p, board, { deadline: opensAt + DAY }, opensAt);
 		const changed = await server.zwerm.activities.windows.open(p, board, { deadline: opensAt + 2 * DAY, question: '  Wie helpt ons?  ' }, opensAt + 1000);
 		expect(changed).toEqual({ opened: false, window: { question: 'Wie helpt ons?', opensAt, deadline: opensAt + 2 * DAY, closedAt: null } });
-		const lane = await open(laneDoc(p, board, piet.member.id), piet);
+		const lane = await openSynced(laneDoc(p, board, piet.member.id), piet.token);
 		createNote(lane.doc, { createdBy: piet.member.id, at: opensAt + 10, text: 'op tijd' });
 		createNote(lane.doc, { createdBy: piet.member.id, at: opensAt + 30 * 60_000, text: 'na het sluiten' });
 		await lane.saved();
@@ -124,16 +108,8 @@ describe('counting contributions (the server module)', () => {
 });
 
 describe('collection windows over HTTP (the built app)', () => {
-	let app: RunningApp;
-	beforeAll(async () => {
-		app = await startApp();
-	});
-	afterAll(async () => {
-		await app?.stop();
-	});
-
 	/** Joins by an invite link as a browser would; returns the session cookie and token. */
-	async function join(invite: string, name: string) {
+	async function join(app: RunningApp, invite: string, name: string) {
 		const res = await fetch(invite, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
@@ -144,10 +120,10 @@ describe('collection windows over HTTP (the built app)', () => {
 		return { cookie, token: cookie.split('=')[1] };
 	}
 
-	it('lets only facilitators open, change, close and count; members see the window live', async () => {
+	it('lets only facilitators open, change, close and count; members see the window live', async ({ app, connect }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Verzamelen', facilitatorName: 'Fenna' });
-		const piet = await join(practice.links.participant, 'Piet');
-		const olga = await join(practice.links.observer, 'Olga');
+		const piet = await join(app, practice.links.participant, 'Piet');
+		const olga = await join(app, practice.links.observer, 'Olga');
 		const base = `${app.url}/api/practices/${practice.id}/boards/${board}/activities/collection-window`;
 		const as = (headers: Record<string, string>) => (method: string, path = '', body?: unknown) =>
 			fetch(`${base}${path}`, {
@@ -164,85 +140,78 @@ describe('collection windows over HTTP (the built app)', () => {
 		const wsUrl = `${app.url.replace('http', 'ws')}/collab`;
 		const practiceId = practice.id as PracticeId;
 		const watching = connect(wsUrl, practiceDoc(practiceId), piet.token);
-		try {
-			await waitFor(() => watching.provider.isSynced, 'practice document synced');
+		await expect.poll(() => watching.provider.isSynced, { message: 'practice document synced' }).toBe(true);
 
-			for (const call of [participant, observer]) {
-				const res = await call('POST', '', { deadline });
-				expect(res.status).toBe(403);
-				expect(await res.json()).toMatchObject({ code: 'forbidden' });
-				expect((await call('GET', '/contributions')).status).toBe(403);
-				expect((await call('DELETE')).status).toBe(403);
-			}
-			expect(readWindow(watching.doc, board)).toBeNull();
-
-			// Bad input: a deadline in the past, not a time, too far ahead, unknown fields, a question too long.
-			for (const body of [
-				{ deadline: Date.now() - 1000 },
-				{ deadline: 'volgende week' },
-				{ deadline: '2026-12-03T17:00' },
-				{ deadline: Date.now() + 400 * DAY },
-				{ deadline, extra: true },
-				{ deadline, question: 'x'.repeat(501) },
-				{}
-			]) {
-				const res = await fenna('POST', '', body);
-				expect(res.status, JSON.stringify(body)).toBe(400);
-				expect(await res.json()).toMatchObject({ code: 'invalid-request' });
-			}
-			// Nothing to count before a window was ever opened.
-			expect((await fenna('GET', '/contributions')).status).toBe(404);
-
-			const opened = await fenna('POST', '', { deadline, question: 'Wie of wat heeft ons geholpen?' });
-			expect(opened.status).toBe(201);
-			const body = (await opened.json()) as { opensAt: string; deadline: string; question: string; closedAt: null };
-			expect(body).toMatchObject({ question: 'Wie of wat heeft ons geholpen?', deadline: new Date(deadline).toISOString(), closedAt: null });
-			await waitFor(() => readWindow(watching.doc, board)?.question === 'Wie of wat heeft ons geholpen?', 'the window in the practice document');
-			expect(readWindow(watching.doc, board)).toEqual({
-				question: 'Wie of wat heeft ons geholpen?',
-				opensAt: Date.parse(body.opensAt),
-				deadline,
-				closedAt: null
-			});
-
-			// Changing it (an ISO deadline, the default question): 200, same start.
-			const later = new Date(deadline + DAY).toISOString();
-			const changed = await fenna('POST', '', { deadline: later });
-			expect(changed.status).toBe(200);
-			expect(await changed.json()).toMatchObject({ opensAt: body.opensAt, deadline: later, question: null });
-			await waitFor(() => readWindow(watching.doc, board)?.question === null, 'the change in the practice document');
-
-			// Piet writes a shared note; the facilitator sees counts only.
-			const pietId = readPractice(watching.doc).members.find((m) => m.name === 'Piet')!.id;
-			const lane = connect(wsUrl, laneDoc(practiceId, board, pietId), piet.token);
-			try {
-				await waitFor(() => lane.provider.isSynced, 'lane synced');
-				createNote(lane.doc, { createdBy: pietId, at: Date.now(), text: 'De bibliotheek hielp' });
-				await lane.saved();
-			} finally {
-				lane.destroy();
-			}
-			const counted = await fenna('GET', '/contributions');
-			expect(counted.status).toBe(200);
-			const text = await counted.text();
-			expect(text).not.toContain('bibliotheek');
-			const { members } = JSON.parse(text) as { members: { id: string; count: number }[] };
-			expect(members.map((m) => m.count)).toEqual([0, 1]);
-			expect(members[0].id).toBe(practice.facilitator.id);
-			expect(Object.keys(members[1]).sort()).toEqual(['count', 'id']);
-
-			const closed = await fenna('DELETE');
-			expect(closed.status).toBe(204);
-			await waitFor(() => readWindow(watching.doc, board)?.closedAt != null, 'the window closed in the practice document');
-			// Closing again is harmless; an unknown board is not found.
-			expect((await fenna('DELETE')).status).toBe(204);
-			const unknown = await fetch(`${app.url}/api/practices/${practice.id}/boards/onbekend/activities/collection-window`, {
-				method: 'DELETE',
-				headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url }
-			});
-			expect(unknown.status).toBe(404);
-		} finally {
-			watching.destroy();
+		for (const call of [participant, observer]) {
+			const res = await call('POST', '', { deadline });
+			expect(res.status).toBe(403);
+			expect(await res.json()).toMatchObject({ code: 'forbidden' });
+			expect((await call('GET', '/contributions')).status).toBe(403);
+			expect((await call('DELETE')).status).toBe(403);
 		}
+		expect(readWindow(watching.doc, board)).toBeNull();
+
+		// Bad input: a deadline in the past, not a time, too far ahead, unknown fields, a question too long.
+		for (const body of [
+			{ deadline: Date.now() - 1000 },
+			{ deadline: 'volgende week' },
+			{ deadline: '2026-12-03T17:00' },
+			{ deadline: Date.now() + 400 * DAY },
+			{ deadline, extra: true },
+			{ deadline, question: 'x'.repeat(501) },
+			{}
+		]) {
+			const res = await fenna('POST', '', body);
+			expect(res.status, JSON.stringify(body)).toBe(400);
+			expect(await res.json()).toMatchObject({ code: 'invalid-request' });
+		}
+		// Nothing to count before a window was ever opened.
+		expect((await fenna('GET', '/contributions')).status).toBe(404);
+
+		const opened = await fenna('POST', '', { deadline, question: 'Wie of wat heeft ons geholpen?' });
+		expect(opened.status).toBe(201);
+		const body = (await opened.json()) as { opensAt: string; deadline: string; question: string; closedAt: null };
+		expect(body).toMatchObject({ question: 'Wie of wat heeft ons geholpen?', deadline: new Date(deadline).toISOString(), closedAt: null });
+		await expect.poll(() => readWindow(watching.doc, board)?.question === 'Wie of wat heeft ons geholpen?', { message: 'the window in the practice document' }).toBe(true);
+		expect(readWindow(watching.doc, board)).toEqual({
+			question: 'Wie of wat heeft ons geholpen?',
+			opensAt: Date.parse(body.opensAt),
+			deadline,
+			closedAt: null
+		});
+
+		// Changing it (an ISO deadline, the default question): 200, same start.
+		const later = new Date(deadline + DAY).toISOString();
+		const changed = await fenna('POST', '', { deadline: later });
+		expect(changed.status).toBe(200);
+		expect(await changed.json()).toMatchObject({ opensAt: body.opensAt, deadline: later, question: null });
+		await expect.poll(() => readWindow(watching.doc, board)?.question === null, { message: 'the change in the practice document' }).toBe(true);
+
+		// Piet writes a shared note; the facilitator sees counts only.
+		const pietId = readPractice(watching.doc).members.find((m) => m.name === 'Piet')!.id;
+		const lane = connect(wsUrl, laneDoc(practiceId, board, pietId), piet.token);
+		await expect.poll(() => lane.provider.isSynced, { message: 'lane synced' }).toBe(true);
+		createNote(lane.doc, { createdBy: pietId, at: Date.now(), text: 'De bibliotheek hielp' });
+		await lane.saved();
+		lane.destroy();
+		const counted = await fenna('GET', '/contributions');
+		expect(counted.status).toBe(200);
+		const text = await counted.text();
+		expect(text).not.toContain('bibliotheek');
+		const { members } = JSON.parse(text) as { members: { id: string; count: number }[] };
+		expect(members.map((m) => m.count)).toEqual([0, 1]);
+		expect(members[0].id).toBe(practice.facilitator.id);
+		expect(Object.keys(members[1]).sort()).toEqual(['count', 'id']);
+
+		const closed = await fenna('DELETE');
+		expect(closed.status).toBe(204);
+		await expect.poll(() => readWindow(watching.doc, board)?.closedAt != null, { message: 'the window closed in the practice document' }).toBe(true);
+		// Closing again is harmless; an unknown board is not found.
+		expect((await fenna('DELETE')).status).toBe(204);
+		const unknown = await fetch(`${app.url}/api/practices/${practice.id}/boards/onbekend/activities/collection-window`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url }
+		});
+		expect(unknown.status).toBe(404);
 	});
 });

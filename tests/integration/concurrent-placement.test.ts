@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type * as Y from 'yjs';
+import { describe, expect, test } from '../helpers/fixture.ts';
+import type { TestClient } from '../helpers/clients.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes, occupancyOf, placeFor, placeNote, readNote } from '../../src/lib/domain/notes.ts';
 import { notePosition } from '../../src/lib/domain/board-space.ts';
@@ -16,36 +14,25 @@ import { PlacementSettler } from '../../src/lib/sync/settle.ts';
  * automatically placed notes may move (NOTES.md, "Concurrent placement").
  */
 const board = 'intentie' as BoardId;
-let server: TestServer;
-let fx: PracticeFixture;
-const clients: TestClient[] = [];
-const settlers: PlacementSettler[] = [];
-
-beforeEach(async () => {
-	server = await startTestServer();
-	fx = await setUpPractice(server.zwerm.practices, { participants: 3 });
-});
-
-afterEach(async () => {
-	settlers.splice(0).forEach((s) => s.destroy());
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
-});
-
-/** A member's board: the collective lane, with the settling the board state runs. */
-async function member(i: number) {
-	const session = fx.participants[i];
-	const client = connect(server.wsUrl, collectiveDoc(fx.practice.id, board), session.token, new Y.Doc());
-	clients.push(client);
-	await client.saved();
-	const settler = new PlacementSettler(client.doc, 'collective');
-	settlers.push(settler);
-	return { client, settler, id: session.member.id as MemberId };
+interface Member {
+	readonly client: TestClient;
+	readonly settler: PlacementSettler;
+	readonly id: MemberId;
 }
 
+const it = test
+	.extend('fx', ({ practice }) => practice({ participants: 3 }))
+	/** A member's board: the collective lane, with the settling the board state runs. */
+	.extend('member', ({ fx, openSynced, scope }) => async (i: number): Promise<Member> => {
+		const session = fx.participants[i];
+		const client = await openSynced(collectiveDoc(fx.practice.id, board), session.token);
+		const settler = new PlacementSettler(client.doc, 'collective');
+		scope.defer(() => settler.destroy());
+		return { client, settler, id: session.member.id as MemberId };
+	});
+
 /** Adds a note where a client would, with what it knows now. */
-const addNote = (m: Awaited<ReturnType<typeof member>>, text: string) =>
+const addNote = (m: Member, text: string) =>
 	createNote(m.client.doc, { createdBy: m.id, at: Date.now(), text, place: { ...placeFor(m.client.doc, 'collective'), kind: 'collective' }, auto: true });
 
 function overlapsIn(doc: Y.Doc): string[] {
@@ -56,7 +43,7 @@ function overlapsIn(doc: Y.Doc): string[] {
 const places = (doc: Y.Doc) => listNotes(doc).map((n) => `${n.id}@${n.px},${n.py}`).sort();
 
 describe('notes placed at the same moment on two replicas', () => {
-	it('settle: exactly one of the two moves, and every replica ends the same, covering nothing', async () => {
+	it('settle: exactly one of the two moves, and every replica ends the same, covering nothing', async ({ server, fx, member }) => {
 		const [anna, bert] = [await member(0), await member(1)];
 		createNote(anna.client.doc, { createdBy: anna.id, at: Date.now(), text: 'er al', place: { x: 16, y: 16, kind: 'collective' } });
 		await anna.client.saved();
@@ -82,7 +69,7 @@ describe('notes placed at the same moment on two replicas', () => {
 		await expect.poll(async () => places(await server.zwerm.readDocument(collectiveDoc(fx.practice.id, board)))).toEqual(places(anna.client.doc));
 	});
 
-	it('three replicas adding three notes each at once end with nothing covered, the same everywhere', async () => {
+	it('three replicas adding three notes each at once end with nothing covered, the same everywhere', async ({ member }) => {
 		const people = [await member(0), await member(1), await member(2)];
 		for (let i = 0; i < 3; i++) for (const m of people) addNote(m, `${m.id} ${i}`);
 		for (const m of people) {
@@ -93,7 +80,7 @@ describe('notes placed at the same moment on two replicas', () => {
 		await expect.poll(() => new Set(people.map((m) => places(m.client.doc).join('|'))).size).toBe(1);
 	});
 
-	it('leaves notes alone that a person put on top of another', async () => {
+	it('leaves notes alone that a person put on top of another', async ({ member }) => {
 		const [anna, bert] = [await member(0), await member(1)];
 		const a = addNote(anna, 'van Anna');
 		await anna.client.saved();

@@ -1,10 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { setUpPractice } from '../helpers/practice.ts';
-import { createTestDatabase, onDisk, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
+import { onDisk, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
 import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { setAnonymous } from '../../src/lib/domain/visibility.ts';
@@ -17,9 +15,6 @@ import type { BoardId } from '../../src/lib/domain/ids.ts';
  * notes and name out of the database's files (tables, indexes, TOAST,
  * statistics), not only out of what queries return.
  */
-let server: TestServer | null = null;
-let db: TestDatabase | null = null;
-const clients: TestClient[] = [];
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 /**
@@ -42,22 +37,17 @@ async function inLinkTable(db: TestDatabase, needle: Uint8Array): Promise<boolea
 	return Number(row.n) > 0;
 }
 
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server?.stop();
-	if (server) removeDir(server.dataDir);
-	await db?.drop();
-	server = db = null;
+it.afterEach(() => {
 	vi.restoreAllMocks();
 });
 
 describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
-	it("with { shared: 'erase' } leaves nothing of their notes or name in the database files", async () => {
+	it("with { shared: 'erase' } leaves nothing of their notes or name in the database files", async ({ scope, startServer, connect }) => {
 		// The leaver's own socket, reconnecting after being closed, is refused and logged.
 		vi.spyOn(console, 'error').mockImplementation(() => {});
-		db = await createTestDatabase();
+		const db = await scope.database();
 		const url = db.url;
-		server = await startTestServer({ storage: () => PostgresStorage.open(url) });
+		let server = await startServer({ storage: () => PostgresStorage.open(url) });
 		const fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 		const p = fx.practice.id;
 		const leaver = fx.participants[0];
@@ -67,13 +57,8 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		const name = `Lieke ${randomBytes(4).toString('hex')}`;
 		await server.zwerm.practices.changeMember(p, leaver.member.id, { name });
 
-		const open = (doc: string) => {
-			const c = connect(server!.wsUrl, doc, leaver.token, new Y.Doc());
-			clients.push(c);
-			return c;
-		};
-		const priv = open(privateDoc(p, board, leaver.member.id));
-		const lane = open(laneDoc(p, board, leaver.member.id));
+		const priv = connect(server.wsUrl, privateDoc(p, board, leaver.member.id), leaver.token);
+		const lane = connect(server.wsUrl, laneDoc(p, board, leaver.member.id), leaver.token);
 		await Promise.all([priv.saved(), lane.saved()]);
 		createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: secret });
 		createNote(lane.doc, { createdBy: leaver.member.id, at: Date.now(), text: shared });
@@ -83,7 +68,7 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		const source = createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: anonymousText });
 		setAnonymous(priv.doc, source, true);
 		await Promise.all([priv.saved(), lane.saved()]);
-		await expect.poll(async () => (await server!.zwerm.storage.records.anonymousLinks.of(privateDoc(p, board, leaver.member.id))).length).toBe(1);
+		await expect.poll(async () => (await server.zwerm.storage.records.anonymousLinks.of(privateDoc(p, board, leaver.member.id))).length).toBe(1);
 		await server.zwerm.durable.batcher.idle();
 
 		// Before: the search below can find them.
@@ -110,13 +95,11 @@ describe.skipIf(!postgresAvailable)('leaving, with PostgreSQL', () => {
 		expect(await server.zwerm.practices.sessionMember(p, leaver.token)).toBeNull();
 
 		// And after shutdown (documents unloaded, checkpoints written), from a new server on the same database.
-		clients.splice(0).forEach((c) => c.destroy());
+		for (const c of [priv, lane]) c.destroy();
 		await server.stop();
 		expect(await onDisk(db, bytes(secret))).toBe(false);
 		expect(await onDisk(db, bytes(name))).toBe(false);
-		const dataDir = server.dataDir;
-		removeDir(dataDir);
-		server = await startTestServer({ storage: () => PostgresStorage.open(url) });
+		server = await startServer({ storage: () => PostgresStorage.open(url) });
 		expect(listNotes(await server.zwerm.readDocument(privateDoc(p, board, leaver.member.id)))).toEqual([]);
 		expect(listNotes(await server.zwerm.readDocument(laneDoc(p, board, leaver.member.id)))).toEqual([]);
 		const members = await server.zwerm.storage.records.members.list(p);

@@ -1,12 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance, afterEach } from 'vitest';
+import { describe, expect, it, type Open } from '../helpers/fixture.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { laneView } from '../helpers/lane.ts';
 import { watch } from '../helpers/watch.ts';
@@ -28,14 +29,15 @@ let boards: BoardId[];
 let secret: string;
 let sharedMarker: string;
 let anonMarker: string;
-const clients: TestClient[] = [];
+let open: Open;
 let refusals: MockInstance<typeof console.error>;
 
-beforeEach(async () => {
+it.beforeEach(async ({ server: s, open: o, practice }) => {
 	refusals = vi.spyOn(console, 'error').mockImplementation(() => {});
-	server = await startTestServer();
+	server = s;
+	open = o;
 	server.zwerm.mirror.mirrorDelayMs = 20;
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	fx = await practice({ participants: 2 });
 	boards = boardsOf(fx.practice.framework).slice(0, 2).map((b) => b.id as BoardId);
 	secret = `GEHEIM-${randomBytes(8).toString('hex')}`;
 	sharedMarker = `GEDEELD-${randomBytes(8).toString('hex')}`;
@@ -43,9 +45,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
 	const logged = refusals.mock.calls.map((args) => args.map(String).join(' '));
 	refusals.mockRestore();
 	// The leaver's own socket, reconnecting after being closed, is refused; nothing else went wrong.
@@ -59,12 +58,6 @@ function filesContaining(text: string): string[] {
 		.map((f) => join(server.dataDir, f))
 		.filter((f) => statSync(f).isFile() && readFileSync(f).includes(needle))
 		.map((f) => f.slice(server.dataDir.length + 1));
-}
-
-function open(name: string, token: string): TestClient {
-	const c = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(c);
-	return c;
 }
 
 /**
@@ -94,13 +87,11 @@ async function leaverWrites() {
 		// On the first board the private document is closed, so it is unloaded and folded into a checkpoint.
 		if (i === 0) priv.destroy();
 	}
-	await waitFor(() => !server.zwerm.hocuspocus.documents.has(privateDoc(p, boards[0], leaver.member.id)), 'the private document to unload');
+	await expect.poll(() => !server.zwerm.hocuspocus.documents.has(privateDoc(p, boards[0], leaver.member.id)), { message: 'the private document to unload' }).toBe(true);
 	const anonName = anonymousDoc(p, boards[1]);
-	const deadline = Date.now() + 5000;
-	while (!laneView(await server.zwerm.readDocument(anonName)).some((n) => n.text === anonMarker)) {
-		if (Date.now() > deadline) throw new Error('the anonymous note was never mirrored');
-		await new Promise((r) => setTimeout(r, 20));
-	}
+	await expect
+		.poll(async () => laneView(await server.zwerm.readDocument(anonName)).some((n) => n.text === anonMarker), { message: 'the anonymous note mirrored' })
+		.toBe(true);
 	await server.zwerm.durable.batcher.idle();
 	return { leaver, lanes };
 }
@@ -111,15 +102,15 @@ async function onlooker() {
 	const lanes = boards.map((b) => open(laneDoc(fx.practice.id, b, fx.participants[0].member.id), other.token));
 	const anon = boards.map((b) => open(anonymousDoc(fx.practice.id, b), other.token));
 	await Promise.all([...lanes, ...anon].map((c) => c.saved()));
-	await waitFor(() => lanes.every((l) => listNotes(l.doc).length === 1), "L's shared notes on the onlooker's screen");
-	await waitFor(() => listNotes(anon[1].doc).length === 1, "L's anonymous note on the onlooker's screen");
+	await expect.poll(() => lanes.every((l) => listNotes(l.doc).length === 1), { message: "L's shared notes on the onlooker's screen" }).toBe(true);
+	await expect.poll(() => listNotes(anon[1].doc).length === 1, { message: "L's anonymous note on the onlooker's screen" }).toBe(true);
 	return { lanes, anon };
 }
 
 async function sessionRefused(token: string, name: string) {
 	const c = open(name, token);
 	const log = watch(c);
-	await waitFor(() => log.denied.length > 0 || log.scope !== null, 'an answer');
+	await expect.poll(() => log.denied.length > 0 || log.scope !== null, { message: 'an answer' }).toBe(true);
 	return log.denied;
 }
 
@@ -172,7 +163,7 @@ describe('leaving', () => {
 				expect(listNotes(readStored(server.dataDir, name).doc), name).toEqual([]);
 			}
 		}
-		for (const lane of watching.lanes) await waitFor(() => listNotes(lane.doc).length === 0, "L's notes gone from the onlooker's screen");
+		for (const lane of watching.lanes) await expect.poll(() => listNotes(lane.doc).length === 0, { message: "L's notes gone from the onlooker's screen" }).toBe(true);
 		// Their anonymous note stays, and nothing of the anonymous lane changes as their name
 		// leaves the member list: removing it then would name its author. The server forgets
 		// whose it was, and the anonymous lane's history (everyone's) keeps every entry.
@@ -211,7 +202,7 @@ describe('leaving', () => {
 			const anon = anonymousDoc(p, board);
 			// The shared text survives, as an anonymous note, on the onlooker's screen and on the server.
 			const anonymized = (doc: Y.Doc) => laneView(doc).filter((n) => n.text.startsWith(sharedMarker));
-			await waitFor(() => anonymized(watching.anon[i].doc).length === 1, 'the anonymized note on the onlooker screen');
+			await expect.poll(() => anonymized(watching.anon[i].doc).length === 1, { message: 'the anonymized note on the onlooker screen' }).toBe(true);
 			for (const doc of [watching.anon[i].doc, await server.zwerm.readDocument(anon), readStored(server.dataDir, anon).doc]) {
 				const notes = anonymized(doc);
 				expect(notes).toHaveLength(1);
@@ -228,7 +219,7 @@ describe('leaving', () => {
 			for (const s of Y.decodeUpdate(state).structs) expect(leaverClients.has(s.id.client)).toBe(false);
 
 			// Their lane is empty, and its stored history no longer holds the text.
-			await waitFor(() => listNotes(watching.lanes[i].doc).length === 0, "L's lane empty on the onlooker screen");
+			await expect.poll(() => listNotes(watching.lanes[i].doc).length === 0, { message: "L's lane empty on the onlooker screen" }).toBe(true);
 			expect(listNotes(await server.zwerm.readDocument(lane))).toEqual([]);
 			expect(listNotes(readStored(server.dataDir, lane).doc)).toEqual([]);
 			expect(storedBytes(lane).some((b) => b.includes(sharedMarker))).toBe(false);

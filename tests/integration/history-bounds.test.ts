@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, moveNote, noteContent, plainText } from '../../src/lib/domain/notes.ts';
 import { applySteps, NOTE_VIEW_CHARS, type BoardView, type ReplayStep } from '../../src/lib/domain/history.ts';
@@ -20,14 +20,11 @@ const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
 
-beforeEach(async () => {
-	server = await startTestServer({ checkpointEvery: 500 });
-	fx = await setUpPractice(server.zwerm.practices, { participants: 1 });
-});
+it.override('serverOptions', { checkpointEvery: 500 });
 
-afterEach(async () => {
-	await server.stop();
-	removeDir(server.dataDir);
+it.beforeEach(async ({ server: s, practice }) => {
+	server = s;
+	fx = await practice({ participants: 1 });
 });
 
 /** Writes what `write` does to a document into the log, one entry per transaction. */

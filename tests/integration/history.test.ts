@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import { describe, expect, it, type Open } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { createRandom } from '../helpers/random.ts';
 import { collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import {
@@ -31,24 +30,15 @@ import type { MarkRecord } from '../../server/records.ts';
 const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
+let open: Open;
 
-beforeEach(async () => {
-	server = await startTestServer({ checkpointEvery: 7 });
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+it.override('serverOptions', { checkpointEvery: 7 });
+
+it.beforeEach(async ({ server: s, open: o, practice }) => {
+	server = s;
+	open = o;
+	fx = await practice({ participants: 2 });
 });
-
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
-});
-
-function open(name: string, token: string): TestClient {
-	const client = connect(server.wsUrl, name, token);
-	clients.push(client);
-	return client;
-}
 
 /** What a user checks on a board: per lane, each note's text, colour and place. */
 function summary(view: BoardView) {
@@ -138,7 +128,7 @@ describe('the timeline', () => {
 		const shared = createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'eerst gedeeld, later privé' });
 		const stays = createNote(lane.doc, { createdBy: anna.member.id, at: Date.now(), text: 'blijft gedeeld' });
 		createNote(collective.doc, { createdBy: bert.member.id, at: Date.now(), text: 'van Bert' });
-		await Promise.all([lane.saved(), collective.saved(), waitFor(() => priv.provider.isSynced, 'private synced')]);
+		await Promise.all([lane.saved(), collective.saved(), expect.poll(() => priv.provider.isSynced, { message: 'private synced' }).toBe(true)]);
 		const before = await server.zwerm.meetings.snapshot(p, 'gedeeld', fx.facilitator.member.id);
 		// Anna makes one note private, and one anonymous.
 		changeVisibility({ private: priv.doc, shared: lane.doc }, 'shared', shared, 'private', { createdBy: anna.member.id, at: Date.now() });

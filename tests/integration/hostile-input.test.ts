@@ -1,11 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { closeRawClients, rawConnect } from '../helpers/raw-client.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
@@ -26,34 +27,23 @@ import type { IncomingMessage } from 'node:http';
 const MAX_PAYLOAD = 64 * 1024;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
-const servers: TestServer[] = [];
-const dirs: string[] = [];
+let scope: Scope;
 let serverErrors: MockInstance<typeof console.error>;
 
 async function start(options: Partial<Omit<ZwermOptions, 'storage'>> & { dataDir?: string } = {}): Promise<TestServer> {
-	server = await startTestServer({ maxPayload: MAX_PAYLOAD, ...options });
-	servers.push(server);
-	if (!dirs.includes(server.dataDir)) dirs.push(server.dataDir);
+	server = await scope.startServer({ maxPayload: MAX_PAYLOAD, ...options });
 	return server;
 }
 
-function client(name: string, token: string): TestClient {
-	const c = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(c);
-	return c;
-}
+const client = (name: string, token: string): TestClient => scope.connect(server.wsUrl, name, token);
 
-beforeEach(() => {
+it.beforeEach(({ scope: sc }) => {
+	scope = sc;
 	// Hocuspocus reports refused and undecodable messages on console.error.
 	serverErrors = vi.spyOn(console, 'error').mockImplementation(() => {});
 });
 
-afterEach(async () => {
-	closeRawClients();
-	for (const c of clients.splice(0)) c.destroy();
-	for (const s of servers.splice(0)) await s.stop();
-	for (const d of dirs.splice(0)) removeDir(d);
+it.afterEach(() => {
 	serverErrors.mockRestore();
 });
 
@@ -73,7 +63,7 @@ async function pair(name: string) {
 			const id = createNote(writer.doc, { createdBy: fx.facilitator.member.id, at: ++n, text: `eerlijk ${n}` });
 			this.ids.push(id);
 			await writer.saved();
-			await waitFor(() => listNotes(reader.doc).some((note) => note.id === id), `${name}: the reader to see note ${n}`);
+			await expect.poll(() => listNotes(reader.doc).some((note) => note.id === id), { message: `${name}: the reader to see note ${n}` }).toBe(true);
 			return performance.now() - t0;
 		}
 	};
@@ -116,6 +106,7 @@ describe('hostile input', () => {
 		const honestWork = (async () => {
 			while (fuzzing) {
 				latencies.push(...(await Promise.all([same.edit(), other.edit()])));
+				// People edit now and then, not as fast as they can: a pace, not a wait for something.
 				await new Promise((r) => setTimeout(r, 100));
 			}
 		})();
@@ -185,7 +176,7 @@ describe('hostile input', () => {
 
 		// After a restart: every honest note is there, nothing pending, no hostile client ids.
 		const dataDir = server.dataDir;
-		for (const c of clients.splice(0)) c.destroy();
+		for (const c of [same.writer, same.reader, other.writer, other.reader]) c.destroy();
 		await server.stop();
 		await start({ dataDir });
 		for (const p of [same, other]) {
@@ -206,7 +197,7 @@ describe('hostile input', () => {
 		await start({ limits: { messagesPerSecond: 50, messageBurst: 100 } });
 		fx = await setUpPractice(server.zwerm.practices);
 		const p = await pair(collectiveDoc(fx.practice.id, 'activiteit' as BoardId));
-		const flood = await rawConnect(server.wsUrl);
+		const flood = await scope.raw(server.wsUrl);
 		await flood.open(p.name, fx.participants[0].token);
 		// A valid note (the schema check is not under test); every copy after the first changes nothing.
 		const update = new Y.Doc();
@@ -216,16 +207,17 @@ describe('hostile input', () => {
 			flood.send(frame);
 			if (i % 50 === 49) await new Promise((r) => setImmediate(r));
 		}
-		await waitFor(() => flood.closed !== null, 'the flood to be closed', 5000);
+		await expect.poll(() => flood.closed !== null, { message: 'the flood to be closed' }).toBe(true);
 		expect(flood.closed).toEqual({ code: 4429, reason: 'rate-limited' });
 		expect(server.zwerm.limits.stats.closed.rateLimited).toBe(1);
 		await p.edit();
 
 		// A client at a steady, allowed pace is not limited.
-		const steady = await rawConnect(server.wsUrl);
+		const steady = await scope.raw(server.wsUrl);
 		await steady.open(p.name, fx.participants[0].token);
 		for (let i = 0; i < 60; i++) {
 			steady.send(frame);
+			// The steady pace under test (40 a second, under the limit of 50): the pause is the scenario.
 			await new Promise((r) => setTimeout(r, 25));
 		}
 		await p.edit();
@@ -237,6 +229,7 @@ describe('hostile input', () => {
 		const open: WebSocket[] = [];
 		for (let i = 0; i < 5; i++) {
 			const ws = new WebSocket(server.wsUrl);
+			scope.defer(() => ws.terminate());
 			await new Promise<void>((resolve, reject) => {
 				ws.once('open', () => resolve());
 				ws.once('error', reject);
@@ -244,6 +237,7 @@ describe('hostile input', () => {
 			open.push(ws);
 		}
 		const refused = new WebSocket(server.wsUrl);
+		scope.defer(() => refused.terminate());
 		const status = await new Promise<number>((resolve, reject) => {
 			refused.once('unexpected-response', (_, res) => resolve(res.statusCode ?? 0));
 			refused.once('open', () => reject(new Error('the sixth connection was accepted')));
@@ -254,6 +248,7 @@ describe('hostile input', () => {
 
 		// A forwarded-for header does not get around it (the proxy is not trusted).
 		const spoofed = new WebSocket(server.wsUrl, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+		scope.defer(() => spoofed.terminate());
 		const spoofedStatus = await new Promise<number>((resolve) => {
 			spoofed.once('unexpected-response', (_, res) => resolve(res.statusCode ?? 0));
 			spoofed.once('open', () => resolve(101));
@@ -262,15 +257,16 @@ describe('hostile input', () => {
 		expect(spoofedStatus).toBe(429);
 
 		open[0].close();
-		await waitFor(() => server.zwerm.limits.addresses.count('127.0.0.1') === 4, 'the closed connection to be released');
+		await expect.poll(() => server.zwerm.limits.addresses.count('127.0.0.1') === 4, { message: 'the closed connection to be released' }).toBe(true);
 		const again = new WebSocket(server.wsUrl);
+		scope.defer(() => again.terminate());
 		await new Promise<void>((resolve, reject) => {
 			again.once('open', () => resolve());
 			again.once('error', reject);
 		});
 		open.push(again);
 		for (const ws of open.slice(1)) ws.terminate();
-		await waitFor(() => server.zwerm.limits.addresses.count('127.0.0.1') === 0, 'every connection to be released');
+		await expect.poll(() => server.zwerm.limits.addresses.count('127.0.0.1') === 0, { message: 'every connection to be released' }).toBe(true);
 	});
 
 	it('counts by the peer address, and by X-Forwarded-For only behind a trusted proxy', () => {
@@ -290,7 +286,7 @@ describe('hostile input', () => {
 		await start({ limits: { maxBufferedBytes: threshold }, maxPayload: 1024 * 1024, quota });
 		fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 		const p = await pair(collectiveDoc(fx.practice.id, 'activiteit' as BoardId));
-		const slow = await rawConnect(server.wsUrl);
+		const slow = await scope.raw(server.wsUrl);
 		await slow.open(p.name, fx.participants[1].token);
 		(slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
 
@@ -321,7 +317,7 @@ describe('hostile input', () => {
 
 		// Once it reads again, it learns why it was closed; everyone else kept going.
 		(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-		await waitFor(() => slow.closed !== null, 'the slow reader to see its close', 10000);
+		await expect.poll(() => slow.closed !== null, { message: 'the slow reader to see its close', timeout: 10000 }).toBe(true);
 		expect(slow.closed).toEqual({ code: 4408, reason: 'slow-reader' });
 		await p.edit();
 	});

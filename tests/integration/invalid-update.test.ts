@@ -1,8 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { closeRawClients, rawConnect, type RawClient } from '../helpers/raw-client.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { RawClient } from '../helpers/raw-client.ts';
 import { syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
@@ -20,34 +22,29 @@ import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
  */
 const board = 'activiteit' as BoardId;
 let server: TestServer;
+let scope: Scope;
 let fx: PracticeFixture;
 let name: string;
 let honest: TestClient;
 let witness: TestClient;
-const extra: TestClient[] = [];
-const servers: TestServer[] = [];
 let serverErrors: MockInstance<typeof console.error>;
 
-beforeEach(async () => {
+it.beforeEach(async ({ scope: sc }) => {
+	scope = sc;
 	// Hocuspocus reports each refused message on console.error; collect instead of printing.
 	serverErrors = vi.spyOn(console, 'error').mockImplementation(() => {});
-	server = await startTestServer();
-	servers.push(server);
+	server = await scope.startServer();
 	fx = await setUpPractice(server.zwerm.practices);
 	name = collectiveDoc(fx.practice.id, board);
-	honest = connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
-	witness = connect(server.wsUrl, name, fx.participants[0].token, new Y.Doc());
+	honest = scope.connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
+	witness = scope.connect(server.wsUrl, name, fx.participants[0].token, new Y.Doc());
 	await Promise.all([honest.saved(), witness.saved()]);
 	createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 1, text: 'voor de aanval' });
 	await honest.saved();
 });
 
-afterEach(async () => {
-	closeRawClients();
-	for (const c of [honest, witness, ...extra.splice(0)]) c.destroy();
-	for (const s of servers.splice(0)) await s.stop();
-	removeDir(server.dataDir);
-	// Whatever the server complained about, it was the invalid updates and nothing else.
+it.afterEach(() => {
+		// Whatever the server complained about, it was the invalid updates and nothing else.
 	const complaints = serverErrors.mock.calls.map((args) => args.map(String).join(' '));
 	serverErrors.mockRestore();
 	for (const complaint of complaints) expect(complaint).toContain('invalid-update');
@@ -62,7 +59,7 @@ async function answerTo(raw: RawClient, from: number) {
 async function stillServing(text: string): Promise<NoteId> {
 	const id = createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 9, text });
 	await honest.saved();
-	await waitFor(() => listNotes(witness.doc).some((n) => n.id === id), 'the witness to see the honest note');
+	await expect.poll(() => listNotes(witness.doc).some((n) => n.id === id), { message: 'the witness to see the honest note' }).toBe(true);
 	return id;
 }
 
@@ -92,7 +89,7 @@ describe('invalid updates', () => {
 		['an overlong number', new Uint8Array([255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255])],
 		['an empty payload', new Uint8Array([])]
 	])('closes the connection on a malformed update (%s), and only that one', async (_, garbage) => {
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		const from = raw.received.length;
 		raw.send(updateFrame(name, garbage));
@@ -115,7 +112,7 @@ describe('invalid updates', () => {
 		['as an update', updateFrame],
 		['as a sync step 2', syncStep2Frame]
 	])('closes the connection on an update with a gap (%s) and keeps none of it', async (_, frame) => {
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		const { update, noteId } = forgedUpdate(987654321, 1000);
 		const from = raw.received.length;
@@ -127,8 +124,7 @@ describe('invalid updates', () => {
 		// Not pending in the live document, so not handed to anyone who syncs now.
 		const live = await server.zwerm.readDocument(name);
 		expect(live.store.pendingStructs).toBeNull();
-		const newcomer = connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
-		extra.push(newcomer);
+		const newcomer = scope.connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
 		await newcomer.saved();
 		expect(newcomer.doc.store.pendingStructs).toBeNull();
 		expect(Y.decodeStateVector(Y.encodeStateVector(newcomer.doc)).has(987654321)).toBe(false);
@@ -138,10 +134,8 @@ describe('invalid updates', () => {
 		expect(storedClients().has(987654321)).toBe(false);
 		for (const c of [honest, witness, newcomer]) c.destroy();
 		await server.stop();
-		server = await startTestServer({ dataDir: server.dataDir });
-		servers.push(server);
-		const fresh = connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
-		extra.push(fresh);
+		server = await scope.startServer({ dataDir: server.dataDir });
+		const fresh = scope.connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
 		await fresh.saved();
 		const ids = laneView(fresh.doc).map((n) => n.id);
 		expect(ids).toContain(kept);
@@ -153,13 +147,13 @@ describe('invalid updates', () => {
 
 	it('accepts the same forged client once its update has no gap', async () => {
 		// The control: an invented client id as such is fine; the gap is what is refused.
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		const { update, noteId } = forgedUpdate(987654321, 0);
 		const from = raw.received.length;
 		raw.send(updateFrame(name, update));
 		expect(await answerTo(raw, from)).toMatchObject({ type: 'sync-status', applied: true });
-		await waitFor(() => listNotes(witness.doc).some((n) => n.id === noteId), 'the witness to see it');
+		await expect.poll(() => listNotes(witness.doc).some((n) => n.id === noteId), { message: 'the witness to see it' }).toBe(true);
 	});
 
 	/*
@@ -167,12 +161,11 @@ describe('invalid updates', () => {
 	 * connection), so a real provider reconnects and resyncs.
 	 */
 	it('closes the websocket itself with 4400, so a provider reconnects', async () => {
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		raw.send(updateFrame(name, new Uint8Array([1, 2, 3, 4, 5])));
 		await raw.next('close');
-		await waitFor(() => raw.closed !== null, 'the websocket to close', 1000).catch(() => {});
-		expect(raw.closed).toEqual({ code: 4400, reason: 'invalid-update' });
+		await expect.poll(() => raw.closed, { message: 'the websocket to close' }).toEqual({ code: 4400, reason: 'invalid-update' });
 	});
 
 	/*
@@ -208,7 +201,7 @@ describe('invalid updates', () => {
 			}
 		]
 	])('refuses %s', async (_, make) => {
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		const from = raw.received.length;
 		raw.send(updateFrame(name, make()));

@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { tempDir, removeDir } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { killChildServers, spawnServer, type ChildServer } from '../helpers/child.ts';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
+import type { ChildServer } from '../helpers/child.ts';
+import type { Scope } from '../helpers/scope.ts';
+import { postgresAvailable } from '../helpers/postgres.ts';
 import { authFrame, decodeServerMessage, syncStep1Frame, updateFrame } from '../helpers/protocol.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
@@ -32,21 +31,13 @@ const MEMBERS = 10;
 const ROUNDS = 3;
 const board = 'actanten' as BoardId;
 
-const sockets: WebSocket[] = [];
-const clients: TestClient[] = [];
-const dirs: string[] = [];
-let db: TestDatabase | null = null;
-
-afterEach(async () => {
-	sockets.splice(0).forEach((ws) => ws.terminate());
-	clients.splice(0).forEach((c) => c.destroy());
-	await killChildServers();
-	dirs.splice(0).forEach(removeDir);
-	await db?.drop();
-	db = null;
+let scope: Scope;
+it.beforeEach(({ scope: sc }) => {
+	scope = sc;
 });
 
 interface Editor {
+	readonly ws: WebSocket;
 	readonly doc: Y.Doc;
 	readonly name: string;
 	readonly label: string;
@@ -62,9 +53,9 @@ interface Editor {
 /** Connects, authenticates and syncs; from then on every local transaction goes out as one update frame. */
 async function startEditor(wsUrl: string, name: string, token: string, memberId: MemberId, label: string): Promise<Editor> {
 	const ws = new WebSocket(wsUrl);
-	sockets.push(ws);
+	scope.defer(() => ws.terminate());
 	ws.binaryType = 'nodebuffer';
-	const editor: Editor = { doc: new Y.Doc(), name, label, memberId, log: [], acknowledged: 0, refused: 0, closed: false };
+	const editor: Editor = { ws, doc: new Y.Doc(), name, label, memberId, log: [], acknowledged: 0, refused: 0, closed: false };
 	let authenticated = false;
 	let synced = false;
 	ws.on('message', (data: Buffer) => {
@@ -82,9 +73,9 @@ async function startEditor(wsUrl: string, name: string, token: string, memberId:
 		ws.once('error', reject);
 	});
 	ws.send(authFrame(name, token));
-	await waitFor(() => authenticated, `${label} authenticated`, 20000);
+	await expect.poll(() => authenticated, { message: `${label} authenticated`, timeout: 20000 }).toBe(true);
 	ws.send(syncStep1Frame(name, new Uint8Array([0])));
-	await waitFor(() => synced, `${label} synced`, 20000);
+	await expect.poll(() => synced, { message: `${label} synced`, timeout: 20000 }).toBe(true);
 	editor.doc.on('update', (update: Uint8Array) => {
 		if (ws.readyState === ws.OPEN) ws.send(updateFrame(name, update));
 	});
@@ -121,7 +112,7 @@ interface Member {
  */
 async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: string }) {
 	const random = createRandom(seed);
-	let server: ChildServer = await spawnServer(store.dataDir, { ...store, setup: { participants: MEMBERS - 1 } });
+	let server: ChildServer = await scope.spawnServer(store.dataDir, { ...store, setup: { participants: MEMBERS - 1 } });
 	const setup = server.setup!;
 	const practiceId = setup.practiceId as PracticeId;
 	const members: Member[] = [setup.facilitator, ...setup.participants];
@@ -147,6 +138,7 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 			const own = createRandom(seed * 1000 + round * 100 + i);
 			while (!stopped && !editor.closed && editor.log.length < 300) {
 				if (editor.log.length - editor.acknowledged < 20) for (let n = own.int(1, 3); n > 0; n--) edit(editor, own);
+				// Its own typing pace: the pause is the scenario, not a wait for something.
 				await new Promise((resolve) => setTimeout(resolve, own.int(5, 60)));
 			}
 		});
@@ -156,13 +148,13 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 		// number of edits (a loaded machine may lag).
 		const writeFor = random.int(800, 2000);
 		const started = Date.now();
-		await waitFor(() => acknowledged() >= 100 && Date.now() - started >= writeFor, 'a stream under way', 40000);
+		await expect.poll(() => acknowledged() >= 100 && Date.now() - started >= writeFor, { message: 'a stream under way', timeout: 40000 }).toBe(true);
 		await server.kill9();
 		const atKill = { sent: sent(), acknowledged: acknowledged() };
 		stopped = true;
 		await Promise.all(streams);
 		// Nothing the editors still hold may reach the next server: only what is stored counts.
-		for (const ws of sockets.splice(0)) ws.terminate();
+		for (const editor of editors) editor.ws.terminate();
 		results.push(atKill);
 
 		expect(editors.reduce((n, e) => n + e.refused, 0), 'no update was refused').toBe(0);
@@ -172,11 +164,10 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 			for (const { id, text } of editor.log.slice(0, editor.acknowledged)) notes.set(id, text);
 		}
 
-		server = await spawnServer(store.dataDir, store);
+		server = await scope.spawnServer(store.dataDir, store);
 		for (const [name, notes] of expected) {
-			const reader = connect(server.wsUrl, name, setup.facilitator.token, new Y.Doc());
-			clients.push(reader);
-			await waitFor(() => reader.provider.isSynced, `${name} loaded after round ${round}`, 20000);
+			const reader = scope.connect(server.wsUrl, name, setup.facilitator.token, new Y.Doc());
+			await expect.poll(() => reader.provider.isSynced, { message: `${name} loaded after round ${round}`, timeout: 20000 }).toBe(true);
 			const view = new Map(laneView(reader.doc).map((n) => [n.id, n.text]));
 			for (const [id, text] of notes) {
 				const found = view.get(id);
@@ -184,7 +175,6 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 				// Typing only appends: what is stored is the acknowledged text, perhaps with more after it.
 				expect(found!.startsWith(text), `seed ${seed}, round ${round}: "${found}" starts with acknowledged "${text}"`).toBe(true);
 			}
-			clients.splice(clients.indexOf(reader), 1);
 			reader.destroy();
 		}
 	}
@@ -195,8 +185,7 @@ async function killRounds(seed: number, store: { dataDir: string; databaseUrl?: 
 
 describe('kill -9 under load from 50 editors, three times over', () => {
 	it('SQLite: every acknowledged edit is there after each restart', { timeout: 120000 }, async () => {
-		const dataDir = tempDir('zwerm-kill9-load-');
-		dirs.push(dataDir);
+		const dataDir = scope.tempDir('zwerm-kill9-load-');
 		const { results, acknowledgedNotes } = await killRounds(5, { dataDir });
 		expect(acknowledgedNotes).toBeGreaterThan(0);
 		// The kills landed mid-stream: edits were still waiting for their acknowledgement.
@@ -204,9 +193,8 @@ describe('kill -9 under load from 50 editors, three times over', () => {
 	});
 
 	it.skipIf(!postgresAvailable)('PostgreSQL: every acknowledged edit is there after each restart', { timeout: 120000 }, async () => {
-		const dataDir = tempDir('zwerm-kill9-load-pg-');
-		dirs.push(dataDir);
-		db = await createTestDatabase();
+		const dataDir = scope.tempDir('zwerm-kill9-load-pg-');
+		const db = await scope.database();
 		const { results, acknowledgedNotes } = await killRounds(6, { dataDir, databaseUrl: db.url });
 		expect(acknowledgedNotes).toBeGreaterThan(0);
 		expect(results.some((r) => r.sent > r.acknowledged)).toBe(true);

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { DatabaseSync } from 'node:sqlite';
 import * as Y from 'yjs';
-import { tempDir, removeDir } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { killChildServers, spawnServer } from '../helpers/child.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
@@ -19,15 +18,10 @@ import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain
  * find every acknowledged note with (at least) its acknowledged text.
  */
 const board = 'actanten' as BoardId;
-const clients: TestClient[] = [];
-const dirs: string[] = [];
-const locks: DatabaseSync[] = [];
 
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	for (const lock of locks.splice(0)) if (lock.isOpen) lock.close();
-	await killChildServers();
-	dirs.splice(0).forEach(removeDir);
+let scope: Scope;
+it.beforeEach(({ scope: sc }) => {
+	scope = sc;
 });
 
 interface Writer {
@@ -81,9 +75,8 @@ function edit(writer: Writer, random: Random): void {
 
 async function round(seed: number) {
 	const random = createRandom(seed);
-	const dataDir = tempDir('zwerm-kill9-');
-	dirs.push(dataDir);
-	const first = await spawnServer(dataDir, { setup: { participants: 4 } });
+	const dataDir = scope.tempDir('zwerm-kill9-');
+	const first = await scope.spawnServer(dataDir, { setup: { participants: 4 } });
 	const setup = first.setup!;
 	const practiceId = setup.practiceId as PracticeId;
 	const people = [setup.facilitator, ...setup.participants];
@@ -92,13 +85,11 @@ async function round(seed: number) {
 	const collective = collectiveDoc(practiceId, board);
 	const writers: Writer[] = [];
 	people.forEach((person, i) => {
-		const client = connect(first.wsUrl, collective, person.token, new Y.Doc());
-		clients.push(client);
+		const client = scope.connect(first.wsUrl, collective, person.token, new Y.Doc());
 		writers.push(startWriter(client, person.memberId as MemberId, `w${i}`));
 	});
 	for (const person of people.slice(0, 2)) {
-		const client = connect(first.wsUrl, laneDoc(practiceId, board, person.memberId as MemberId), person.token, new Y.Doc());
-		clients.push(client);
+		const client = scope.connect(first.wsUrl, laneDoc(practiceId, board, person.memberId as MemberId), person.token, new Y.Doc());
 		writers.push(startWriter(client, person.memberId as MemberId, `own-${person.memberId.slice(0, 4)}`));
 	}
 	await Promise.all(writers.map((w) => w.client.saved()));
@@ -110,13 +101,14 @@ async function round(seed: number) {
 		// (A cap, so a slow machine cannot pile up edits without end while we wait for the kill.)
 		while (!stopped && writer.log.length < 600) {
 			for (let i = random.int(1, 4); i > 0 && !stopped; i--) edit(writer, random);
+			// Typing at a pace of its own, so the kill falls at a random moment: part of the scenario.
 			await new Promise((r) => setTimeout(r, random.int(0, 10)));
 		}
 	});
 	const total = () => writers.reduce((n, w) => n + w.log.length, 0);
 	const acknowledgedSoFar = () => writers.reduce((n, w) => n + w.acknowledged, 0);
 	// The kill comes at a random point of the stream, once the server has acknowledged something (a loaded machine may lag).
-	await waitFor(() => total() >= killAfter && acknowledgedSoFar() >= 10, `${killAfter} edits and some acknowledgements`, 30000);
+	await expect.poll(() => total() >= killAfter && acknowledgedSoFar() >= 10, { message: `${killAfter} edits and some acknowledgements`, timeout: 30000 }).toBe(true);
 	await first.kill9();
 	stopped = true;
 	await Promise.all(streams);
@@ -126,11 +118,10 @@ async function round(seed: number) {
 	const acknowledged = writers.reduce((n, w) => n + w.acknowledged, 0);
 	expect(acknowledged, 'some edits were acknowledged before the kill').toBeGreaterThan(0);
 
-	const second = await spawnServer(dataDir);
+	const second = await scope.spawnServer(dataDir);
 	const views = new Map<string, ReturnType<typeof laneView>>();
 	for (const name of new Set(writers.map((w) => w.client.provider.configuration.name))) {
-		const fresh = connect(second.wsUrl, name, setup.facilitator.token, new Y.Doc());
-		clients.push(fresh);
+		const fresh = scope.connect(second.wsUrl, name, setup.facilitator.token, new Y.Doc());
 		await fresh.saved();
 		views.set(name, laneView(fresh.doc));
 	}
@@ -164,13 +155,11 @@ describe('kill -9 mid-stream', () => {
 	 * pending; the provider reconnects, and its sync carries both edits.
 	 */
 	it('what was typed while the server was down is saved once it is back', async () => {
-		const dataDir = tempDir('zwerm-offline-');
-		dirs.push(dataDir);
-		const first = await spawnServer(dataDir, { setup: { participants: 1 } });
+		const dataDir = scope.tempDir('zwerm-offline-');
+		const first = await scope.spawnServer(dataDir, { setup: { participants: 1 } });
 		const { practiceId, facilitator } = first.setup!;
 		const name = laneDoc(practiceId as PracticeId, board, facilitator.memberId as MemberId);
-		const client = connect(first.wsUrl, name, facilitator.token, new Y.Doc());
-		clients.push(client);
+		const client = scope.connect(first.wsUrl, name, facilitator.token, new Y.Doc());
 		const log = watch(client);
 		await client.saved();
 		const saved = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 1, text: 'opgeslagen' });
@@ -178,7 +167,9 @@ describe('kill -9 mid-stream', () => {
 
 		// The disk stalls (another process holds the write lock), so the next edit cannot be stored before the crash.
 		const lock = new DatabaseSync(dbFile(dataDir), { timeout: 5000 });
-		locks.push(lock);
+		scope.defer(() => {
+			 if (lock.isOpen) lock.close();
+		});
 		lock.exec('BEGIN IMMEDIATE');
 		const inFlight = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 2, text: 'onderweg' });
 		await first.kill9();
@@ -186,9 +177,9 @@ describe('kill -9 mid-stream', () => {
 		lock.close();
 
 		const offline = createNote(client.doc, { createdBy: facilitator.memberId as MemberId, at: 3, text: 'offline getypt' });
-		await spawnServer(dataDir, { port: first.port });
+		await scope.spawnServer(dataDir, { port: first.port });
 		const isSaved = () => client.provider.isSynced && client.provider.unsyncedChanges === 0;
-		await waitFor(isSaved, 'the client to be saved', 20000);
+		await expect.poll(isSaved, { message: 'the client to be saved', timeout: 20000 }).toBe(true);
 		// At most one refusal on the way (the provider reports it twice: Hocuspocus' close
 		// message, then the socket's close): the resync after it is accepted, no reconnect loop.
 		expect(log.closed.filter((reason) => reason === 'invalid-update').length).toBeLessThanOrEqual(2);

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type Open } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { bringIn, createNote, noteContent, transferNote } from '../../src/lib/domain/notes.ts';
@@ -22,25 +22,16 @@ import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
 const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
+let open: Open;
 
-beforeEach(async () => {
-	server = await startTestServer({ checkpointEvery: 5 });
+it.override('serverOptions', { checkpointEvery: 5 });
+
+it.beforeEach(async ({ server: s, open: o, practice }) => {
+	server = s;
+	open = o;
 	server.zwerm.mirror.mirrorDelayMs = 20;
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	fx = await practice({ participants: 2 });
 });
-
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
-});
-
-function open(name: string, token: string): TestClient {
-	const c = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(c);
-	return c;
-}
 
 async function typeInto(client: TestClient, id: NoteId, words: readonly string[]) {
 	for (const word of words) {

@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { describe, expect, it, type ServerOptions } from '../helpers/fixture.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { setUpPractice } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { countRows, readStored } from '../helpers/db.ts';
@@ -10,57 +8,30 @@ import { createNote, moveNote, noteContent, setNoteColor, setPlainText } from '.
 import { readPractice } from '../../src/lib/domain/practice.ts';
 import type { BoardId } from '../../src/lib/domain/ids.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
+import { postgresAvailable } from '../helpers/postgres.ts';
 
 const board = 'normativiteit' as BoardId;
-const servers: TestServer[] = [];
-const clients: TestClient[] = [];
-const dirs = new Set<string>();
-const databases: TestDatabase[] = [];
-
-async function start(options: Parameters<typeof startTestServer>[0] = {}) {
-	const server = await startTestServer(options);
-	servers.push(server);
-	dirs.add(server.dataDir);
-	return server;
-}
-
-function open(server: TestServer, name: string, token: string) {
-	const client = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(client);
-	return client;
-}
-
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	for (const s of servers.splice(0)) await s.stop();
-	for (const d of dirs) removeDir(d);
-	dirs.clear();
-	for (const db of databases.splice(0)) await db.drop();
-});
-
 /** Where a test's servers keep their data: SQLite in their data directory, or one fresh PostgreSQL database. */
-async function storeOptions(kind: 'SQLite' | 'PostgreSQL'): Promise<Parameters<typeof startTestServer>[0]> {
+async function storeOptions(scope: Scope, kind: 'SQLite' | 'PostgreSQL'): Promise<ServerOptions> {
 	if (kind === 'SQLite') return {};
-	const db = await createTestDatabase();
-	databases.push(db);
+	const db = await scope.database();
 	return { storage: () => PostgresStorage.open(db.url) };
 }
 
 const STORES = postgresAvailable ? (['SQLite', 'PostgreSQL'] as const) : (['SQLite'] as const);
 
 describe.each(STORES)('notes survive a server restart (%s)', (kind) => {
-	it('keeps collective and lane notes, their text, place and colour', async () => {
-		const store = await storeOptions(kind);
+	it('keeps collective and lane notes, their text, place and colour', async ({ scope, startServer: start, connect }) => {
+		const store = await storeOptions(scope, kind);
 		const first = await start(store);
 		const { practice, facilitator, participants } = await setUpPractice(first.zwerm.practices, { participants: 1 });
 		const piet = participants[0];
 		const collective = collectiveDoc(practice.id, board);
 		const pietLane = laneDoc(practice.id, board, piet.member.id);
 
-		const fenna = open(first, collective, facilitator.token);
-		const pietOnCollective = open(first, collective, piet.token);
-		const pietOwn = open(first, pietLane, piet.token);
+		const fenna = connect(first.wsUrl, collective, facilitator.token);
+		const pietOnCollective = connect(first.wsUrl, collective, piet.token);
+		const pietOwn = connect(first.wsUrl, pietLane, piet.token);
 		await Promise.all([fenna.saved(), pietOnCollective.saved(), pietOwn.saved()]);
 
 		const a = createNote(fenna.doc, { createdBy: facilitator.member.id, at: 1, text: 'Wat vinden wij normaal?', x: 0.1, y: 0.2 });
@@ -70,20 +41,20 @@ describe.each(STORES)('notes survive a server restart (%s)', (kind) => {
 		setNoteColor(pietOwn.doc, own, 'green');
 		setPlainText(noteContent(pietOwn.doc, own), 'Alleen van mij,\nmaar iedereen mag lezen');
 		await Promise.all([fenna.saved(), pietOnCollective.saved(), pietOwn.saved()]);
-		await waitFor(() => laneView(pietOnCollective.doc).length === 2 && laneView(fenna.doc).length === 2, 'both collective notes on both clients');
+		await expect.poll(() => laneView(pietOnCollective.doc).length === 2 && laneView(fenna.doc).length === 2, { message: 'both collective notes on both clients' }).toBe(true);
 
 		const expectedCollective = laneView(fenna.doc);
 		const expectedLane = laneView(pietOwn.doc);
 		expect(expectedCollective.map((n) => n.text)).toEqual(['Regels\nen gewoontes', 'Wat vinden wij normaal?']);
 
-		clients.splice(0).forEach((c) => c.destroy());
+		for (const c of [fenna, pietOnCollective, pietOwn]) c.destroy();
 		await first.stop();
 
 		const second = await start({ ...store, dataDir: first.dataDir });
 		// Fresh documents: whatever they show came from the server's disk.
-		const freshCollective = open(second, collective, piet.token);
-		const freshLane = open(second, pietLane, facilitator.token);
-		const freshPractice = open(second, practiceDoc(practice.id), piet.token);
+		const freshCollective = connect(second.wsUrl, collective, piet.token);
+		const freshLane = connect(second.wsUrl, pietLane, facilitator.token);
+		const freshPractice = connect(second.wsUrl, practiceDoc(practice.id), piet.token);
 		await Promise.all([freshCollective.saved(), freshLane.saved(), freshPractice.saved()]);
 
 		expect(laneView(freshCollective.doc)).toEqual(expectedCollective);
@@ -96,12 +67,12 @@ describe.each(STORES)('notes survive a server restart (%s)', (kind) => {
 });
 
 describe('the log on disk', () => {
-	it('folds the log into checkpoints as it grows and restarts from them', async () => {
+	it('folds the log into checkpoints as it grows and restarts from them', async ({ startServer: start, connect }) => {
 		// A long store debounce: the checkpoints seen before the restart come from `checkpointEvery`.
 		const first = await start({ checkpointEvery: 5, storeDebounce: 60000 });
 		const { practice, facilitator } = await setUpPractice(first.zwerm.practices);
 		const lane = laneDoc(practice.id, board, facilitator.member.id);
-		const writer = open(first, lane, facilitator.token);
+		const writer = connect(first.wsUrl, lane, facilitator.token);
 		await writer.saved();
 
 		const ids = [];
@@ -115,18 +86,18 @@ describe('the log on disk', () => {
 		expect(expected.every((n, i) => n.text === `notitie ${i}, bewerking 4`)).toBe(true);
 
 		// While the server runs, the log is being folded: a checkpoint exists and covers most of it.
-		await waitFor(() => readStored(first.dataDir, lane).checkpoints > 0, 'a checkpoint while running');
+		await expect.poll(() => readStored(first.dataDir, lane).checkpoints > 0, { message: 'a checkpoint while running' }).toBe(true);
 		const running = readStored(first.dataDir, lane);
 		expect(running.log.length).toBeGreaterThanOrEqual(50);
 		expect(running.updatesAfterCheckpoint).toBeLessThan(running.log.length);
 		expect(laneView(running.doc)).toEqual(expected);
 
-		clients.splice(0).forEach((c) => c.destroy());
+		writer.destroy();
 		await first.stop();
 		expect(countRows(first.dataDir, 'checkpoints')).toBeGreaterThan(0);
 
 		const second = await start({ dataDir: first.dataDir, checkpointEvery: 5 });
-		const fresh = open(second, lane, facilitator.token);
+		const fresh = connect(second.wsUrl, lane, facilitator.token);
 		await fresh.saved();
 		expect(laneView(fresh.doc)).toEqual(expected);
 

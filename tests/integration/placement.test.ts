@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
-import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { PracticeFixture } from '../helpers/practice.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { bringIn, createNote, listNotes, readNote } from '../../src/lib/domain/notes.ts';
 import { setRound, type Visibility } from '../../src/lib/domain/visibility.ts';
@@ -15,28 +14,12 @@ import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
  * cover nothing, also where people's notes already are (issue 11, item 2).
  */
 const board = 'intentie' as BoardId;
-let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
 
-beforeEach(async () => {
-	server = await startTestServer();
+it.beforeEach(async ({ server, practice }) => {
 	server.zwerm.mirror.mirrorDelayMs = 20;
-	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
+	fx = await practice({ participants: 2 });
 });
-
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
-});
-
-async function open(name: string, token: string): Promise<TestClient> {
-	const c = connect(server.wsUrl, name, token, new Y.Doc());
-	clients.push(c);
-	await c.saved();
-	return c;
-}
 
 /** Pairs of notes of a lane whose rectangles overlap, as anyone would see them. */
 function overlaps(doc: Y.Doc, kind: RegionKind): string[] {
@@ -50,7 +33,7 @@ function overlaps(doc: Y.Doc, kind: RegionKind): string[] {
 const SPOT = { x: 0.25, y: 0.4 };
 
 describe('server-placed notes', () => {
-	it('a revealed round of 8 notes and 5 bring-ins overlap nothing, not even notes already where they were written', async () => {
+	it('a revealed round of 8 notes and 5 bring-ins overlap nothing, not even notes already where they were written', async ({ server, openSynced: open }) => {
 		const p = fx.practice.id;
 		const [anna, bert] = fx.participants;
 		const round = await server.zwerm.activities.rounds.startRound(p, board, 60_000);

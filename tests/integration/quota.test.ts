@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { vi } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { closeRawClients, rawConnect, type RawClient } from '../helpers/raw-client.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
+import type { RawClient } from '../helpers/raw-client.ts';
 import { updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
@@ -20,26 +21,26 @@ import type { QuotaLimits } from '../../server/extensions/quota.ts';
 const board = 'intentie' as BoardId;
 let server: TestServer;
 let fx: PracticeFixture;
-const clients: TestClient[] = [];
+let scope: Scope;
+
+it.beforeEach(({ scope: sc }) => {
+	scope = sc;
+});
 
 async function start(quota: Partial<QuotaLimits> = {}) {
 	vi.spyOn(console, 'error').mockImplementation(() => {}); // Hocuspocus reports each refused message
-	server = await startTestServer({ quota });
+	server = await scope.startServer({ quota });
 	fx = await setUpPractice(server.zwerm.practices, { participants: 2 });
 }
 
-afterEach(async () => {
-	closeRawClients();
-	clients.splice(0).forEach((c) => c.destroy());
-	await server.stop();
-	removeDir(server.dataDir);
+it.afterEach(() => {
 	vi.restoreAllMocks();
 });
 
 /** A member writing notes by hand over one connection: each note is sent, and the server's first answer returned. */
 async function writer(name: string, session: { token: string; member: { id: MemberId } }) {
 	const token = session.token;
-	const raw: RawClient = await rawConnect(server.wsUrl);
+	const raw: RawClient = await scope.raw(server.wsUrl);
 	await raw.open(name, token);
 	const doc = new Y.Doc();
 	return {
@@ -61,21 +62,19 @@ async function writer(name: string, session: { token: string; member: { id: Memb
 /** Another member still works: a note of theirs is acknowledged and seen by a third. */
 async function othersStillSaved(text: string): Promise<void> {
 	const p = fx.practice.id;
-	const bert = connect(server.wsUrl, collectiveDoc(p, board), fx.participants[1].token);
-	const fenna = connect(server.wsUrl, collectiveDoc(p, board), fx.facilitator.token);
-	clients.push(bert, fenna);
+	const bert = scope.connect(server.wsUrl, collectiveDoc(p, board), fx.participants[1].token);
+	const fenna = scope.connect(server.wsUrl, collectiveDoc(p, board), fx.facilitator.token);
 	await bert.saved();
 	const id = createNote(bert.doc, { createdBy: fx.participants[1].member.id, at: 1, text });
 	await bert.saved();
-	await waitFor(() => listNotes(fenna.doc).some((n) => n.id === id), 'the other member to see the note');
+	await expect.poll(() => listNotes(fenna.doc).some((n) => n.id === id), { message: 'the other member to see the note' }).toBe(true);
 }
 
 describe('quotas', () => {
 	it('refuses a 7 MiB note with note-too-large: nothing stored, nothing sent on, others unaffected', async () => {
 		await start();
 		const name = laneDoc(fx.practice.id, board, fx.participants[0].member.id);
-		const watcher = connect(server.wsUrl, name, fx.facilitator.token);
-		clients.push(watcher);
+		const watcher = scope.connect(server.wsUrl, name, fx.facilitator.token);
 		await watcher.saved();
 		const anna = await writer(name, fx.participants[0]);
 		expect(await anna.note('Gewone notitie')).toBe('saved');
@@ -128,8 +127,7 @@ describe('quotas', () => {
 		await othersStillSaved('het bord doet het nog');
 
 		// She deletes two notes; Hocuspocus folds the log once the document is quiet (here: at once).
-		const lane = connect(server.wsUrl, name, fx.participants[0].token);
-		clients.push(lane);
+		const lane = scope.connect(server.wsUrl, name, fx.participants[0].token);
 		await lane.saved();
 		for (const n of listNotes(lane.doc).slice(0, 2)) deleteNote(lane.doc, n.id as NoteId);
 		await lane.saved();

@@ -1,29 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import { killChildServers, spawnServer } from '../helpers/child.ts';
-import { removeDir, tempDir } from '../helpers/server.ts';
-import { waitFor } from '../helpers/clients.ts';
+
 import { RECONNECT, reconnectSettings } from '../../src/lib/sync/socket.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 
 const CLIENTS = 200;
-const dirs: string[] = [];
-const sockets: HocuspocusProviderWebsocket[] = [];
-
-afterEach(async () => {
-	for (const s of sockets.splice(0)) s.destroy();
-	await killChildServers();
-	for (const d of dirs.splice(0)) removeDir(d);
-});
 
 describe('after a server restart', () => {
-	it('200 clients reconnect with backoff and jitter (no burst) and converge', { timeout: 90000 }, async () => {
-		const dataDir = tempDir('zwerm-storm-');
-		dirs.push(dataDir);
-		const first = await spawnServer(dataDir, { setup: { participants: 1 } });
+	it('200 clients reconnect with backoff and jitter (no burst) and converge', { timeout: 90000 }, async ({ scope }) => {
+		const dataDir = scope.tempDir('zwerm-storm-');
+		const first = await scope.spawnServer(dataDir, { setup: { participants: 1 } });
 		const { practiceId, participants } = first.setup!;
 		const name = collectiveDoc(practiceId as PracticeId, 'intentie' as BoardId);
 		const clients = Array.from({ length: CLIENTS }, () => {
@@ -31,7 +20,7 @@ describe('after a server restart', () => {
 			const socket = new HocuspocusProviderWebsocket({ url: first.wsUrl, ...reconnectSettings() });
 			const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: new Y.Doc(), token: participants[0].token });
 			provider.attach();
-			sockets.push(socket);
+			scope.defer(() => socket.destroy());
 			const client = { socket, provider, reconnectedAt: 0, lostAt: 0, attempts: [] as number[] };
 			socket.on('status', ({ status }: { status: string }) => {
 				if (status === 'connecting') client.attempts.push(performance.now());
@@ -39,20 +28,22 @@ describe('after a server restart', () => {
 			});
 			return client;
 		});
-		await waitFor(() => clients.every((c) => c.provider.isSynced), 'all clients synced', 30000);
+		await expect.poll(() => clients.every((c) => c.provider.isSynced), { message: 'all clients synced', timeout: 30000 }).toBe(true);
 
 		for (const c of clients) {
 			c.attempts.length = 0;
 			c.lostAt = 0;
 		}
 		await first.kill9();
-		await waitFor(() => clients.every((c) => c.socket.status !== 'connected'), 'all clients to notice', 10000);
+		await expect.poll(() => clients.every((c) => c.socket.status !== 'connected'), { message: 'all clients to notice', timeout: 10000 }).toBe(true);
 		for (const c of clients) c.socket.on('connect', () => (c.reconnectedAt ||= Date.now()));
-		await spawnServer(dataDir, { port: first.port });
-		await waitFor(() => clients.every((c) => c.reconnectedAt > 0 && c.provider.isSynced), 'all clients back and synced', 60000);
+		await scope.spawnServer(dataDir, { port: first.port });
+		await expect.poll(() => clients.every((c) => c.reconnectedAt > 0 && c.provider.isSynced), { message: 'all clients back and synced', timeout: 60000 }).toBe(true);
 
-		// Backoff: while the server was down, nobody kept hammering it.
-		for (const c of clients) expect(c.attempts.length).toBeLessThanOrEqual(6);
+		// Backoff: while the server was down, nobody kept hammering it. Counted over the first 3 s after the
+		// drop, as long as a restart takes on an idle machine: on a busy one the server stays down longer,
+		// and a client that backs off correctly goes on trying now and then all that time.
+		for (const c of clients) expect(c.attempts.filter((at) => at - c.lostAt < 3000).length).toBeLessThanOrEqual(6);
 		// Jitter: after losing the server at the same moment, each client waited its
 		// own time before its first attempt (a fixed delay would bring all 200 back
 		// together). Measured per client, from the moment it saw the connection drop.
@@ -63,8 +54,8 @@ describe('after a server restart', () => {
 
 		// Everyone writes once; everyone ends up with everyone's note.
 		clients.forEach((c, i) => createNote(c.provider.document, { createdBy: participants[0].memberId as MemberId, at: i, text: `na herstart ${i}` }));
-		await waitFor(() => clients.every((c) => listNotes(c.provider.document).length === CLIENTS), 'every client to have all notes', 60000);
-		await waitFor(() => clients.every((c) => c.provider.unsyncedChanges === 0), 'every note acknowledged', 30000);
+		await expect.poll(() => clients.every((c) => listNotes(c.provider.document).length === CLIENTS), { message: 'every client to have all notes', timeout: 60000 }).toBe(true);
+		await expect.poll(() => clients.every((c) => c.provider.unsyncedChanges === 0), { message: 'every note acknowledged', timeout: 30000 }).toBe(true);
 		const reference = JSON.stringify(listNotes(clients[0].provider.document));
 		for (const c of clients) expect(JSON.stringify(listNotes(c.provider.document))).toBe(reference);
 	});

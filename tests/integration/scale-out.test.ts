@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
 import { setUpPractice } from '../helpers/practice.ts';
-import { createTestDatabase, postgresAvailable, stallLogWrites, type TestDatabase } from '../helpers/postgres.ts';
+import { postgresAvailable, stallLogWrites, type TestDatabase } from '../helpers/postgres.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
 import { PostgresStorage } from '../../server/storage/postgres.ts';
@@ -12,7 +13,6 @@ import { checkRedis } from '../../server/redis.ts';
 import { anonymousDoc, collectiveDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { readRound } from '../../src/lib/domain/activities.ts';
 import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
-import { openWatched } from '../helpers/watch.ts';
 import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
 
@@ -26,20 +26,14 @@ import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
 const REDIS_URL = process.env.ZWERM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const board = 'actanten' as BoardId;
 
-const servers: TestServer[] = [];
-const clients: TestClient[] = [];
-const releases: (() => Promise<void>)[] = [];
+let scope: Scope;
 let db: TestDatabase | null = null;
 
-afterEach(async () => {
-	clients.splice(0).forEach((c) => c.destroy());
-	for (const release of releases.splice(0)) await release();
-	for (const server of servers.splice(0)) {
-		await server.stop();
-		removeDir(server.dataDir);
-	}
-	await db?.drop();
+it.beforeEach(({ scope: sc }) => {
+	scope = sc;
 	db = null;
+});
+it.afterEach(() => {
 	vi.restoreAllMocks();
 });
 
@@ -48,17 +42,17 @@ async function twoInstances(): Promise<[TestServer, TestServer]> {
 	await checkRedis(REDIS_URL).catch((error: unknown) => {
 		throw new Error(`No Redis for the tests at ${REDIS_URL} (${String(error)}). Start one, or set ZWERM_TEST_REDIS_URL=off to skip these tests.`);
 	});
-	db = await createTestDatabase();
+	db = await scope.database();
 	const url = db.url;
 	const redis = { url: REDIS_URL, prefix: `zwerm-test-${randomBytes(6).toString('hex')}` };
-	for (let i = 0; i < 2; i++) servers.push(await startTestServer({ storage: () => PostgresStorage.open(url), redis }));
-	return [servers[0], servers[1]];
+	const a = await scope.startServer({ storage: () => PostgresStorage.open(url), redis });
+	const b = await scope.startServer({ storage: () => PostgresStorage.open(url), redis });
+	return [a, b];
 }
 
 /** A provider that counts the updates it sends (one per local transaction, as the provider does). */
 function editor(wsUrl: string, name: string, token: string) {
-	const client = connect(wsUrl, name, token, new Y.Doc());
-	clients.push(client);
+	const client = scope.connect(wsUrl, name, token);
 	let sent = 0;
 	client.doc.on('update', (_: Uint8Array, origin: unknown) => {
 		if (origin !== client.provider) sent++;
@@ -107,22 +101,22 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		const idB = onB.client.doc.clientID;
 		const statesOnA = () => onA.client.provider.awareness!.getStates() as StateMap;
 		const statesOnB = () => onB.client.provider.awareness!.getStates() as StateMap;
-		await waitFor(() => userOf(statesOnA(), idB)?.name === 'Deelnemer 1', 'B’s client in A’s awareness');
-		await waitFor(() => userOf(statesOnB(), idA)?.name === 'Fenna', 'A’s client in B’s awareness');
+		await expect.poll(() => userOf(statesOnA(), idB)?.name === 'Deelnemer 1', { message: 'B’s client in A’s awareness' }).toBe(true);
+		await expect.poll(() => userOf(statesOnB(), idA)?.name === 'Fenna', { message: 'A’s client in B’s awareness' }).toBe(true);
 		expect(userOf(statesOnA(), idB)).toMatchObject({ memberId: participants[0].member.id, color: '#445566' });
 		expect(userOf(statesOnB(), idA)).toMatchObject({ memberId: facilitator.member.id, color: '#112233' });
 		// A watcher on B, only there to leave again (below).
-		const watcher = connect(b.wsUrl, name, observer.token, new Y.Doc());
-		clients.push(watcher);
+		const watcher = scope.connect(b.wsUrl, name, observer.token);
 		await watcher.saved();
 		watcher.provider.setAwarenessField('user', { color: '#778899' });
-		await waitFor(() => userOf(statesOnA(), watcher.doc.clientID)?.name === 'Olga', 'the watcher in A’s awareness');
+		await expect.poll(() => userOf(statesOnA(), watcher.doc.clientID)?.name === 'Olga', { message: 'the watcher in A’s awareness' }).toBe(true);
 
 		// Both write at once: 50 edits each, in bursts, with pauses so the instances interleave.
 		const write = async (doc: Y.Doc, memberId: MemberId, label: string, seed: number) => {
 			const r = createRandom(seed);
 			for (let i = 0; i < 50; ) {
 				for (let burst = r.int(1, 5); burst > 0 && i < 50; burst--, i++) edit(doc, memberId, label, i, r);
+				// Pauses of their own, so the two instances' edits interleave: part of the scenario.
 				await new Promise((resolve) => setTimeout(resolve, r.int(0, 15)));
 			}
 		};
@@ -132,7 +126,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		]);
 		await Promise.all([onA.client.saved(), onB.client.saved()]);
 		const same = () => JSON.stringify(laneView(onA.client.doc)) === JSON.stringify(laneView(onB.client.doc));
-		await waitFor(same, 'both clients to converge', 20000);
+		await expect.poll(same, { message: 'both clients to converge', timeout: 20000 }).toBe(true);
 		const converged = laneView(onA.client.doc);
 		expect(converged.filter((n) => n.createdBy === facilitator.member.id).length).toBeGreaterThan(5);
 		expect(converged.filter((n) => n.createdBy === participants[0].member.id).length).toBeGreaterThan(0);
@@ -155,10 +149,10 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		// Presence also leaves across instances, long before states time out (30 s): a client that
 		// is not B's last on the document, then B's last one.
 		watcher.destroy();
-		await waitFor(() => !statesOnA().has(watcher.doc.clientID), 'the watcher gone from A’s awareness', 8000);
+		await expect.poll(() => !statesOnA().has(watcher.doc.clientID), { message: 'the watcher gone from A’s awareness' }).toBe(true);
 		expect(statesOnA().has(idB)).toBe(true);
 		onB.client.destroy();
-		await waitFor(() => !statesOnA().has(idB), 'B’s client gone from A’s awareness', 8000);
+		await expect.poll(() => !statesOnA().has(idB), { message: 'B’s client gone from A’s awareness' }).toBe(true);
 	});
 
 	it('keeps silent rounds and removals whole across instances: a round on A counts and holds back what is written on B, takes B’s ready and reveal; a removal on A cuts off B', async () => {
@@ -172,8 +166,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		// A runs the round; Anna writes on B, anonymously, during it.
 		const round = await a.zwerm.activities.rounds.startRound(p, board, 60_000);
 		const privateName = privateDoc(p, board, anna.member.id);
-		const writer = connect(b.wsUrl, privateName, anna.token, new Y.Doc());
-		clients.push(writer);
+		const writer = scope.connect(b.wsUrl, privateName, anna.token);
 		await writer.saved();
 		const id = createNote(writer.doc, { createdBy: anna.member.id, at: Date.now(), text: 'pas na de onthulling' });
 		setAnonymous(writer.doc, id, true);
@@ -199,11 +192,11 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		await expect.poll(() => anonymousTexts(b)).toEqual(['pas na de onthulling']);
 
 		// Bert is on B; the facilitator removes him through A: B cuts him off at once.
-		const onB = openWatched(b.wsUrl, collectiveDoc(p, board), bert.token, clients);
+		const onB = scope.watched(b.wsUrl, collectiveDoc(p, board), bert.token);
 		await onB.client.saved();
 		await a.zwerm.practices.removeMember(p, bert.member.id);
-		await waitFor(() => onB.log.closed.length > 0, 'Bert’s socket on B to close', 5000);
-		await waitFor(() => onB.log.denied.length > 0, 'Bert refused on reconnecting', 10000);
+		await expect.poll(() => onB.log.closed.length > 0, { message: 'Bert’s socket on B to close' }).toBe(true);
+		await expect.poll(() => onB.log.denied.length > 0, { message: 'Bert refused on reconnecting', timeout: 10000 }).toBe(true);
 	});
 
 	it('an instance learns of an update only once it is in the log', async () => {
@@ -215,13 +208,14 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		const onB = editor(b.wsUrl, name, participants[0].token);
 		await Promise.all([onA.client.saved(), onB.client.saved()]);
 		const first = createNote(onA.client.doc, { createdBy: facilitator.member.id, at: 1, text: 'eerst' });
-		await waitFor(() => listNotes(onB.client.doc).some((n) => n.id === first), 'the first note on B');
+		await expect.poll(() => listNotes(onB.client.doc).some((n) => n.id === first), { message: 'the first note on B' }).toBe(true);
 
 		// A cannot write its log: its client gets no "saved", and B (nor B's client) hears nothing.
 		const release = await stallLogWrites(db!);
-		releases.push(release);
+		scope.defer(release);
 		const held: NoteId = createNote(onA.client.doc, { createdBy: facilitator.member.id, at: 2, text: 'vastgehouden' });
-		await waitFor(() => a.zwerm.durable.batcher.pending(name) > 0, 'A to be writing the note');
+		await expect.poll(() => a.zwerm.durable.batcher.pending(name) > 0, { message: 'A to be writing the note' }).toBe(true);
+		// Watching for a while that nothing happens is the scenario here: 1.5 s of looking, not a wait for something.
 		const until = Date.now() + 1500;
 		while (Date.now() < until) {
 			expect(b.zwerm.hocuspocus.documents.get(name)?.getMap('notes').has(held) ?? false, 'B holds the unlogged note').toBe(false);
@@ -232,7 +226,7 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 
 		await release();
 		await onA.client.saved();
-		await waitFor(() => listNotes(onB.client.doc).some((n) => n.id === held), 'the held note on B once logged');
+		await expect.poll(() => listNotes(onB.client.doc).some((n) => n.id === held), { message: 'the held note on B once logged' }).toBe(true);
 		const rows = await db!.query<{ n: string }>('SELECT COUNT(*) AS n FROM updates WHERE doc = $1', [name]);
 		expect(Number(rows[0].n)).toBe(onA.sent());
 	});

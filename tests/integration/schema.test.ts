@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { vi, type MockInstance } from 'vitest';
+import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
-import { connect, waitFor, type TestClient } from '../helpers/clients.ts';
-import { closeRawClients, rawConnect } from '../helpers/raw-client.ts';
+import type { TestServer } from '../helpers/server.ts';
+import type { Scope } from '../helpers/scope.ts';
+import type { TestClient } from '../helpers/clients.ts';
 import { syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
@@ -21,35 +22,30 @@ import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
 const board = 'activiteit' as BoardId;
 const FORGER = 424242;
 let server: TestServer;
+let scope: Scope;
 let fx: PracticeFixture;
 let name: string;
 let honest: TestClient;
 let witness: TestClient;
 let existing: NoteId;
-const servers: TestServer[] = [];
-const extra: TestClient[] = [];
 let serverErrors: MockInstance<typeof console.error>;
 
-beforeEach(async () => {
+it.beforeEach(async ({ scope: sc }) => {
+	scope = sc;
 	serverErrors = vi.spyOn(console, 'error').mockImplementation(() => {});
 	// Quotas off: a note too large is theirs to refuse first (server/extensions/quota.ts); here the schema's own bounds are tested.
-	server = await startTestServer({ quota: NO_QUOTA });
-	servers.push(server);
+	server = await scope.startServer({ quota: NO_QUOTA });
 	fx = await setUpPractice(server.zwerm.practices);
 	name = collectiveDoc(fx.practice.id, board);
-	honest = connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
-	witness = connect(server.wsUrl, name, fx.participants[0].token, new Y.Doc());
+	honest = scope.connect(server.wsUrl, name, fx.facilitator.token, new Y.Doc());
+	witness = scope.connect(server.wsUrl, name, fx.participants[0].token, new Y.Doc());
 	await Promise.all([honest.saved(), witness.saved()]);
 	existing = createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 1, text: 'van de facilitator' });
 	await honest.saved();
-	await waitFor(() => notesMap(witness.doc).has(existing), 'the witness to see the honest note');
+	await expect.poll(() => notesMap(witness.doc).has(existing), { message: 'the witness to see the honest note' }).toBe(true);
 });
 
-afterEach(async () => {
-	closeRawClients();
-	for (const c of [honest, witness, ...extra.splice(0)]) c.destroy();
-	for (const s of servers.splice(0)) await s.stop();
-	removeDir(server.dataDir);
+it.afterEach(() => {
 	const complaints = serverErrors.mock.calls.map((args) => args.map(String).join(' '));
 	serverErrors.mockRestore();
 	for (const complaint of complaints) expect(complaint).toContain('schema-violation');
@@ -89,7 +85,7 @@ describe('updates that do not fit the lane schema', () => {
 		[what, 'a sync step 2', syncStep2Frame, change, why] as const
 	]))('refuses %s (as %s): nothing applied, stored or sent on', async (_, _as, frame, change, why) => {
 		const before = laneView(honest.doc);
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		const update = await forge(change);
 		const from = raw.received.length;
@@ -99,13 +95,13 @@ describe('updates that do not fit the lane schema', () => {
 		expect(answer.type).toBe('close');
 		expect((answer as { reason: string }).reason).toMatch(/^schema-violation: /);
 		expect((answer as { reason: string }).reason).toMatch(why);
-		await waitFor(() => raw.closed !== null, 'the websocket to close');
+		await expect.poll(() => raw.closed !== null, { message: 'the websocket to close' }).toBe(true);
 		expect(raw.closed).toEqual({ code: 4422, reason: 'schema-violation' });
 
 		// The honest clients go on; the witness sees their next note and nothing of the forger.
 		const after = createNote(honest.doc, { createdBy: fx.facilitator.member.id, at: 2, text: 'daarna' });
 		await honest.saved();
-		await waitFor(() => notesMap(witness.doc).has(after), 'the witness to see the next honest note');
+		await expect.poll(() => notesMap(witness.doc).has(after), { message: 'the witness to see the next honest note' }).toBe(true);
 		expect(Y.decodeStateVector(Y.encodeStateVector(witness.doc)).has(FORGER)).toBe(false);
 		expect(laneView(witness.doc).filter((n) => n.id !== after)).toEqual(before);
 		expect(witness.doc.share.has('votes')).toBe(false);
@@ -116,24 +112,22 @@ describe('updates that do not fit the lane schema', () => {
 		for (const entry of stored.log) expect(Y.parseUpdateMeta(entry).from.has(FORGER)).toBe(false);
 		for (const c of [honest, witness]) c.destroy();
 		await server.stop();
-		server = await startTestServer({ dataDir: server.dataDir, quota: NO_QUOTA });
-		servers.push(server);
-		const fresh = connect(server.wsUrl, name, fx.observer.token, new Y.Doc());
-		extra.push(fresh);
-		await waitFor(() => fresh.provider.isSynced, 'the reloaded board');
+		server = await scope.startServer({ dataDir: server.dataDir, quota: NO_QUOTA });
+		const fresh = scope.connect(server.wsUrl, name, fx.observer.token, new Y.Doc());
+		await expect.poll(() => fresh.provider.isSynced, { message: 'the reloaded board' }).toBe(true);
 		expect(laneView(fresh.doc).filter((n) => n.id !== after)).toEqual(before);
 		expect(laneView(fresh.doc).map((n) => n.id)).toContain(after);
 		expect(fresh.doc.share.has('votes')).toBe(false);
 	});
 
 	it('accepts the same participant’s honest note in their own name (the control)', async () => {
-		const raw = await rawConnect(server.wsUrl);
+		const raw = await scope.raw(server.wsUrl);
 		await raw.open(name, fx.participants[0].token);
 		const update = await forge((doc, me) => createNote(doc, { id: 'Honest-note-0001' as NoteId, createdBy: me, at: 1, text: 'van mij' }));
 		const from = raw.received.length;
 		raw.send(updateFrame(name, update));
 		expect(await raw.next(['close', 'sync-status'], from)).toMatchObject({ type: 'sync-status', applied: true });
-		await waitFor(() => notesMap(witness.doc).has('Honest-note-0001'), 'the witness to see it');
+		await expect.poll(() => notesMap(witness.doc).has('Honest-note-0001'), { message: 'the witness to see it' }).toBe(true);
 		expect(laneView(witness.doc).find((n) => n.id === 'Honest-note-0001')).toMatchObject({
 			createdBy: fx.participants[0].member.id,
 			text: 'van mij'
