@@ -10,10 +10,9 @@ import { applyPatch, type Patch } from './patch.ts';
  * the update log; shown read-only by the browser. No Yjs here.
  */
 
-/** Which lane a note is in: the collective lane, the anonymous notes, or a member's lane. */
-export type LaneKey = 'collective' | 'anonymous' | `lane:${string}`;
-export const memberLane = (memberId: string): LaneKey => `lane:${memberId}`;
-export const laneMember = (lane: LaneKey): string | null => (lane.startsWith('lane:') ? lane.slice(5) : null);
+import { laneMember, type LaneKey } from './lanes.ts';
+
+export { laneMember, memberLane, type LaneKey } from './lanes.ts';
 
 export interface NoteView {
 	readonly id: string;

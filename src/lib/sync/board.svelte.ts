@@ -1,5 +1,6 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
+import { laneMember, memberLane, type LaneKey } from '$lib/domain/lanes.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '$lib/domain/docnames.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '$lib/domain/ids.ts';
 import { NOTES_KEY, citedBy, listNotes, type CitationRef, type NoteData } from '$lib/domain/notes.ts';
@@ -14,7 +15,7 @@ import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.t
 import { clustersMap, listClusters, type Cluster } from '$lib/domain/arrange.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
-export type LaneKey = 'collective' | 'anonymous' | 'private' | MemberId;
+export type { LaneKey } from '$lib/domain/lanes.ts';
 
 export interface Me {
 	readonly id: MemberId;
@@ -216,10 +217,10 @@ export class BoardState {
 		const known = new Set(this.lanes.map((l) => l.key));
 		const added: LaneState[] = [];
 		for (const owner of owners) {
-			if (known.has(owner.id)) continue;
+			if (known.has(memberLane(owner.id))) continue;
 			const mine = owner.id === this.me.id;
 			const lane = new LaneState(
-				owner.id,
+				memberLane(owner.id),
 				openDocumentWithCopy(this.socket, laneDoc(this.practiceId, this.boardId, owner.id), { awareness: false }),
 				mine && canWrite(this.me.role)
 			);
@@ -227,7 +228,7 @@ export class BoardState {
 			added.push(lane);
 		}
 		if (added.length === 0) return;
-		const order = new Map(owners.map((o, i) => [o.id as string, o.id === this.me.id ? -1 : i]));
+		const order = new Map<string, number>(owners.map((o, i) => [memberLane(o.id), o.id === this.me.id ? -1 : i]));
 		this.lanes = [...this.lanes, ...added].sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
 	}
 
@@ -303,11 +304,17 @@ export class BoardState {
 	}
 
 	get myLane(): LaneState | undefined {
-		return this.lanes.find((l) => l.key === this.me.id);
+		return this.lanes.find((l) => l.key === this.myLaneKey);
+	}
+
+	/** The key of my own lane (`lane:<my id>`). */
+	get myLaneKey(): LaneKey {
+		return memberLane(this.me.id);
 	}
 
 	laneName(key: LaneKey): string {
-		return key === 'collective' || key === 'anonymous' || key === 'private' ? key : (this.practice.memberName(key) ?? '');
+		const member = laneMember(key);
+		return member === null ? key : (this.practice.memberName(member) ?? '');
 	}
 
 	private lastPointer = 0;

@@ -24,7 +24,7 @@ export function freePlace(lane: LaneState, near?: Point): Point {
  */
 export function addNote(board: BoardState, lane: LaneState, near?: Point): { lane: LaneState; id: NoteId } {
 	const round = board.round;
-	const mine = lane.key === board.me.id;
+	const mine = lane.key === board.myLaneKey;
 	const individual = lane.key === 'private' || mine;
 	const privately = board.privateLane && individual && (lane.key === 'private' || round || board.defaultVisibility !== 'shared');
 	const target = privately ? board.privateLane! : lane;

@@ -2,11 +2,11 @@ import type { BoardState, LaneKey, LaneState } from '$lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
 import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
-import { t } from '$lib/i18n/index.svelte.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { MOVING_MS, Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
+import { boardLanes, laneTitle } from '../list/lanes.ts';
 
 /** Boards with at most this many notes are drawn whole (see `culling`). */
 export const DRAW_ALL_UP_TO = 300;
@@ -45,16 +45,7 @@ export class CanvasState {
 	}
 
 	/** The collective lane, my private lane, my lane, the anonymous lane, then everyone else's. */
-	readonly lanes: LaneState[] = $derived.by(() => {
-		const b = this.board;
-		return [
-			b.collective,
-			...(b.privateLane ? [b.privateLane] : []),
-			...b.lanes.filter((l) => l.key === b.me.id),
-			b.anonymous,
-			...b.lanes.filter((l) => l.key !== b.me.id)
-		];
-	});
+	readonly lanes: LaneState[] = $derived.by(() => boardLanes(this.board));
 
 	readonly regions: Region[] = $derived(regionsFor(this.lanes));
 	/**
@@ -140,13 +131,7 @@ export class CanvasState {
 	}
 
 	title(key: LaneKey): string {
-		const b = this.board;
-		if (key === 'collective') return t('board.collectiveLane');
-		if (key === 'private') return t('board.privateLane');
-		if (key === 'anonymous') return t('board.anonymousLane');
-		if (key === b.me.id) return t('board.myLane');
-		const removed = b.practice.info.members.find((m) => m.id === key)?.removed === true;
-		return removed ? t('board.removed', { name: b.laneName(key) }) : t('board.laneOf', { name: b.laneName(key) });
+		return laneTitle(this.board, key);
 	}
 
 	/** The lanes a note may be dropped into from this lane (as the move dialog offers). */

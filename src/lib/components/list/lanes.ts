@@ -5,11 +5,12 @@ import { setAnonymous, setRound } from '$lib/domain/visibility.ts';
 import type { Findable } from '$lib/domain/find.ts';
 import type { NoteId } from '$lib/domain/ids.ts';
 import { t } from '$lib/i18n/index.svelte.ts';
+import { laneMember, type LaneKey } from '$lib/domain/lanes.ts';
 
 /** The board's lanes in reading order: Samen, my private notes, my notes, the anonymous lane, everyone else's. */
 export function boardLanes(board: BoardState): LaneState[] {
-	const mine = board.lanes.filter((l) => l.key === board.me.id);
-	const others = board.lanes.filter((l) => l.key !== board.me.id);
+	const mine = board.lanes.filter((l) => l.key === board.myLaneKey);
+	const others = board.lanes.filter((l) => l.key !== board.myLaneKey);
 	return [board.collective, ...(board.privateLane ? [board.privateLane] : []), ...mine, board.anonymous, ...others];
 }
 
@@ -17,13 +18,14 @@ export function regionKind(lane: LaneState): RegionKind {
 	return lane.key === 'collective' ? 'collective' : lane.key === 'anonymous' ? 'anonymous' : lane.key === 'private' ? 'private' : 'member';
 }
 
-export function laneTitle(board: BoardState, lane: LaneState): string {
-	if (lane.key === 'collective') return t('board.collectiveLane');
-	if (lane.key === 'private') return t('board.privateLane');
-	if (lane.key === 'anonymous') return t('board.anonymousLane');
-	if (lane.key === board.me.id) return t('board.myLane');
-	const removed = board.practice.info.members.find((m) => m.id === lane.key)?.removed === true;
-	return removed ? t('board.removed', { name: board.laneName(lane.key) }) : t('board.laneOf', { name: board.laneName(lane.key) });
+/** A lane's title on the board, the canvas and the list alike: Samen, Privé, Anoniem, Mijn notities, Notities van Anna. */
+export function laneTitle(board: BoardState, key: LaneKey): string {
+	if (key === 'collective') return t('board.collectiveLane');
+	if (key === 'private') return t('board.privateLane');
+	if (key === 'anonymous') return t('board.anonymousLane');
+	if (key === board.myLaneKey) return t('board.myLane');
+	const removed = board.practice.info.members.find((m) => m.id === laneMember(key))?.removed === true;
+	return removed ? t('board.removed', { name: board.laneName(key) }) : t('board.laneOf', { name: board.laneName(key) });
 }
 
 export function laneHint(lane: LaneState): string {
@@ -38,7 +40,7 @@ export function authorOf(board: BoardState, lane: LaneState, createdBy: string |
 	if (lane.key === 'anonymous') return null;
 	if (lane.key === 'private') return board.me.id;
 	if (lane.key === 'collective') return createdBy;
-	return lane.key;
+	return laneMember(lane.key);
 }
 
 /** Everything on the board a find looks through, in reading order. */
@@ -71,7 +73,7 @@ function freePlace(lane: LaneState) {
  */
 export function addNote(board: BoardState, lane: LaneState): { lane: LaneState; id: NoteId } {
 	const round = board.round;
-	const individual = lane.key === 'private' || lane.key === board.me.id;
+	const individual = lane.key === 'private' || lane.key === board.myLaneKey;
 	const privately = board.privateLane && individual && (lane.key === 'private' || round || board.defaultVisibility !== 'shared');
 	const target = privately ? board.privateLane! : lane;
 	const id = createNote(target.doc, { createdBy: board.me.id, at: Date.now(), place: freePlace(target) });

@@ -1,4 +1,4 @@
-import type { LaneKey } from '$lib/sync/board.svelte.ts';
+import { memberLane, type LaneKey } from '$lib/domain/lanes.ts';
 import type { NoteData } from '$lib/domain/notes.ts';
 import type { Visibility } from '$lib/domain/visibility.ts';
 import { t } from '$lib/i18n/index.svelte.ts';
@@ -15,6 +15,7 @@ export type NoteState =
 	| { readonly kind: 'round'; readonly reveal: Visibility }
 	| { readonly kind: 'others' | 'collective'; readonly author: string | null };
 
+/** `me`: my member id. */
 export function noteState(lane: LaneKey, me: string, note: NoteData, authorName: string | null): NoteState {
 	if (lane === 'collective') return { kind: 'collective', author: note.createdBy === null ? null : authorName };
 	if (lane === 'anonymous') return { kind: 'anonymous-lane' };
@@ -22,7 +23,7 @@ export function noteState(lane: LaneKey, me: string, note: NoteData, authorName:
 		if (note.round) return { kind: 'round', reveal: note.reveal ?? 'shared' };
 		return { kind: note.anonymous ? 'anonymous' : 'private' };
 	}
-	return lane === me ? { kind: 'shared' } : { kind: 'others', author: authorName };
+	return lane === memberLane(me) ? { kind: 'shared' } : { kind: 'others', author: authorName };
 }
 
 /** The icon that goes with a visibility: a lock, people, a mask. */
