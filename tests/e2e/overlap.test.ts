@@ -210,11 +210,11 @@ describe('a full board', () => {
 		// --- 5 notes brought into Samen: 4 as new notes, 1 into an existing one -------
 		const textOf = (doc: Y.Doc, id: string) => plainText(noteContent(doc, id as never));
 		const anonTexts = listNotes(anonymous.doc).map((n) => textOf(anonymous.doc, n.id));
-		await bringIn(page, { key: `lane:${ahmed.id}`, title: 'Notities van Ahmed' }, 'Ahmed 1', /^Als nieuwe notitie/);
-		await bringIn(page, { key: `lane:${bo.id}`, title: 'Notities van Bo' }, 'Bo 1', /^Als nieuwe notitie/);
+		await bringIn(page, { key: ahmed.id, title: 'Notities van Ahmed' }, 'Ahmed 1', /^Als nieuwe notitie/);
+		await bringIn(page, { key: bo.id, title: 'Notities van Bo' }, 'Bo 1', /^Als nieuwe notitie/);
 		await bringIn(page, { key: 'anonymous', title: 'Anoniem' }, anonTexts[0], /^Als nieuwe notitie/);
 		await bringIn(page, { key: 'anonymous', title: 'Anoniem' }, anonTexts[1], /^Als nieuwe notitie/);
-		await bringIn(page, { key: `lane:${bo.id}`, title: 'Notities van Bo' }, 'Bo 2', /^Toevoegen aan: Samen 1$/);
+		await bringIn(page, { key: bo.id, title: 'Notities van Bo' }, 'Bo 2', /^Toevoegen aan: Samen 1$/);
 		await expect.poll(() => listNotes(reader.doc).length).toBe(20);
 		const into = listNotes(reader.doc).find((n) => textOf(reader.doc, n.id) === 'Samen 1')!;
 		await expect.poll(() => readNote(reader.doc, into.id)?.cites).toEqual([`lane:${bo.id}:${listNotes(bo.lane.doc).find((n) => textOf(bo.lane.doc, n.id) === 'Bo 2')!.id}`]);

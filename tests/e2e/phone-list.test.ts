@@ -91,14 +91,14 @@ describe('a phone reads a big board as a list', () => {
 		const order = await page.locator('[data-list-lane]').evaluateAll((els) => els.map((e) => e.getAttribute('data-list-lane')));
 		expect(order[0]).toBe('collective');
 		const toggle = (key: string) => page.locator(`[data-list-lane="${key}"] h2 button`);
-		expect(await toggle('lane:' + id('Bo')).innerText()).toContain('40 notities');
-		expect(await toggle('lane:' + id('Bo')).getAttribute('aria-expanded')).toBe('true');
+		expect(await toggle(id('Bo')).innerText()).toContain('40 notities');
+		expect(await toggle(id('Bo')).getAttribute('aria-expanded')).toBe('true');
 		// Empty lanes are folded, with their count.
-		expect(await toggle('lane:' + id('Cas')).getAttribute('aria-expanded')).toBe('false');
-		expect(await toggle('lane:' + id('Cas')).innerText()).toContain('0 notities');
-		expect(await page.locator(`[data-list-lane="lane:${id('Cas')}"] .body`).isHidden()).toBe(true);
+		expect(await toggle(id('Cas')).getAttribute('aria-expanded')).toBe('false');
+		expect(await toggle(id('Cas')).innerText()).toContain('0 notities');
+		expect(await page.locator(`[data-list-lane="${id('Cas')}"] .body`).isHidden()).toBe(true);
 		// One column: every card as wide as its lane, none beside another, nothing wider than the phone.
-		const cards = await page.locator(`[data-list-lane="lane:${id('Anna')}"] article.note`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+		const cards = await page.locator(`[data-list-lane="${id('Anna')}"] article.note`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
 		expect(new Set(cards.map((r) => Math.round(r.left))).size).toBe(1);
 		for (let i = 1; i < cards.length; i++) expect(cards[i].top).toBeGreaterThanOrEqual(cards[i - 1].bottom);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -114,7 +114,7 @@ describe('a phone reads a big board as a list', () => {
 		await page.keyboard.type('Geschreven op de telefoon');
 		await sheet.getByRole('button', { name: 'Gereed' }).tap();
 		await expect.poll(() => sheet.count()).toBe(0);
-		const mine = page.locator(`[data-list-lane="lane:${id('Dirk')}"] article.note`);
+		const mine = page.locator(`[data-list-lane="${id('Dirk')}"] article.note`);
 		await expect.poll(() => mine.innerText()).toContain('Geschreven op de telefoon');
 		await expect.poll(() => page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
