@@ -1,21 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const afterFrames = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { afterFrames, editorFocused, signIn } from '../helpers/browser.ts';
 
 /** With a note's menu button focused: opens the menu, walks to an item with the arrow keys, picks it. */
 async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
@@ -28,12 +14,12 @@ async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
 	await page.keyboard.press('Enter');
 }
 
-const createPractice = (framework: string) => createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
+const createPractice = (app: RunningApp, framework: string) => createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
 
 describe('keyboard alone, on a paradox board', () => {
-	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async () => {
-		const practice = await createPractice('paradoxen');
-		const { page, errors } = await newPage(browser);
+	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async ({ app, newPage }) => {
+		const practice = await createPractice(app, 'paradoxen');
+		const { page, errors } = await newPage();
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/actie`);
 
@@ -104,9 +90,9 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('changes a note’s visibility through its confirmation dialog, and arranges a lane and undoes it, by keyboard alone', async () => {
-		const practice = await createPractice('lerende-praktijken');
-		const { page, errors } = await newPage(browser);
+	it('changes a note’s visibility through its confirmation dialog, and arranges a lane and undoes it, by keyboard alone', async ({ app, newPage }) => {
+		const practice = await createPractice(app, 'lerende-praktijken');
+		const { page, errors } = await newPage();
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		const myLane = page.locator('section.lane.mine');
@@ -164,9 +150,9 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('switches the interface to English and keeps it', async () => {
-		const practice = await createPractice('lerende-praktijken');
-		const { page, errors } = await newPage(browser);
+	it('switches the interface to English and keeps it', async ({ app, newPage }) => {
+		const practice = await createPractice(app, 'lerende-praktijken');
+		const { page, errors } = await newPage();
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		await expect.poll(() => page.getByRole('heading', { name: 'Samen' }).count()).toBe(1);
@@ -179,9 +165,9 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('stacks lanes on a phone and opens a note full screen to edit', async () => {
-		const practice = await createPractice('lerende-praktijken');
-		const { page, errors } = await newPage(browser, { viewport: { width: 390, height: 844 } });
+	it('stacks lanes on a phone and opens a note full screen to edit', async ({ app, newPage }) => {
+		const practice = await createPractice(app, 'lerende-praktijken');
+		const { page, errors } = await newPage({ viewport: { width: 390, height: 844 } });
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
 		const lanes = page.locator('section.lane');
