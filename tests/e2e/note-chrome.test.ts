@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Locator, Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const myLane = (page: Page) => page.locator('section.lane.mine');
@@ -38,9 +27,9 @@ async function noteAction(note: Locator, name: string): Promise<void> {
 const stateOf = (note: Locator) => note.locator('.state').innerText();
 
 describe('bringing a note into an existing collective note', () => {
-	it('shows the cited text on the live board, also to someone who opens the board afterwards', async () => {
+	it('shows the cited text on the live board, also to someone who opens the board afterwards', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Citaten', facilitatorName: 'Fem' });
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		await ann.page.goto(board);
 
@@ -57,7 +46,7 @@ describe('bringing a note into an existing collective note', () => {
 		await expect.poll(() => ann.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
 		// Someone opening the board now, and Ann after a reload, read both cited texts.
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
 		await fem.page.goto(board);
 		await ann.page.reload();
@@ -72,10 +61,10 @@ describe('bringing a note into an existing collective note', () => {
 });
 
 describe('who sees a note', () => {
-	it('says it in words on every note, and changes only after an explicit confirmation', async () => {
+	it('says it in words on every note, and changes only after an explicit confirmation', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Zichtbaar', facilitatorName: 'Fem' });
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
-		const fem = await newPage(browser);
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
+		const fem = await newPage();
 		await signIn(fem.page, practice);
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		await ann.page.goto(board);
@@ -121,10 +110,10 @@ describe('who sees a note', () => {
 });
 
 describe('new since your last visit', () => {
-	it('labels new notes in members\' own lanes too, in a style unlike the focus ring', async () => {
+	it('labels new notes in members\' own lanes too, in a style unlike the focus ring', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Nieuws', facilitatorName: 'Fem' });
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
-		const fem = await newPage(browser);
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
+		const fem = await newPage();
 		await signIn(fem.page, practice);
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		await fem.page.goto(board);

@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const join = (invite: string, name: string) => joinAs(browser, invite, name);
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 /** Records in the page when each text first shows up on the board. */
 async function watchFor(page: Page, texts: string[]) {
@@ -30,12 +17,12 @@ async function watchFor(page: Page, texts: string[]) {
 }
 
 describe('a silent round, in three browsers', () => {
-	it('keeps notes invisible to the others until the reveal, then shows them together', async () => {
+	it('keeps notes invisible to the others until the reveal, then shows them together', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Stilte', facilitatorName: 'Fenna' });
-		const fenna = await newPage(browser);
+		const fenna = await newPage();
 		await signIn(fenna.page, practice);
-		const ahmed = await join(practice.links.participant, 'Ahmed');
-		const bo = await join(practice.links.participant, 'Bo');
+		const ahmed = await joinWith(newPage, practice.links.participant, 'Ahmed');
+		const bo = await joinWith(newPage, practice.links.participant, 'Bo');
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		for (const p of [fenna, ahmed, bo]) await p.page.goto(board);
 		await expect.poll(() => fenna.page.locator('section.lane').count()).toBe(6);
