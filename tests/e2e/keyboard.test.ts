@@ -2,6 +2,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { afterFrames, editorFocused, signIn } from '../helpers/browser.ts';
+import type { NewPage } from '../helpers/board.ts';
 
 /** With a note's menu button focused: opens the menu, walks to an item with the arrow keys, picks it. */
 async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
@@ -14,14 +15,18 @@ async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
 	await page.keyboard.press('Enter');
 }
 
-const createPractice = (app: RunningApp, framework: string) => createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
+/** Kim's board in a page of her own: a new practice on `framework`, signed in, on `board`. */
+async function kimOn({ app, newPage }: { app: RunningApp; newPage: NewPage }, framework: string, board: string, options?: Parameters<NewPage>[0]) {
+	const practice = await createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
+	const { page, errors } = await newPage(options);
+	await signIn(page, practice);
+	await page.goto(`${app.url}/p/${practice.id}/b/${board}`);
+	return { page, errors };
+}
 
 describe('keyboard alone, on a paradox board', () => {
 	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async ({ app, newPage }) => {
-		const practice = await createPractice(app, 'paradoxen');
-		const { page, errors } = await newPage();
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/actie`);
+		const { page, errors } = await kimOn({ app, newPage }, 'paradoxen', 'actie');
 
 		// The paradox board shows the axis between its two poles on every lane
 		// (collective, my private lane, my lane, the anonymous lane).
@@ -91,10 +96,7 @@ describe('keyboard alone, on a paradox board', () => {
 	});
 
 	it('changes a note’s visibility through its confirmation dialog, and arranges a lane and undoes it, by keyboard alone', async ({ app, newPage }) => {
-		const practice = await createPractice(app, 'lerende-praktijken');
-		const { page, errors } = await newPage();
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		const { page, errors } = await kimOn({ app, newPage }, 'lerende-praktijken', 'intentie');
 		const myLane = page.locator('section.lane.mine');
 		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).waitFor();
 		const places = () =>
@@ -151,10 +153,7 @@ describe('keyboard alone, on a paradox board', () => {
 	});
 
 	it('switches the interface to English and keeps it', async ({ app, newPage }) => {
-		const practice = await createPractice(app, 'lerende-praktijken');
-		const { page, errors } = await newPage();
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		const { page, errors } = await kimOn({ app, newPage }, 'lerende-praktijken', 'intentie');
 		await expect.poll(() => page.getByRole('heading', { name: 'Samen' }).count()).toBe(1);
 		await page.getByRole('button', { name: /English/ }).click();
 		await expect.poll(() => page.getByRole('heading', { name: 'Together' }).count()).toBe(1);
@@ -166,10 +165,7 @@ describe('keyboard alone, on a paradox board', () => {
 	});
 
 	it('stacks lanes on a phone and opens a note full screen to edit', async ({ app, newPage }) => {
-		const practice = await createPractice(app, 'lerende-praktijken');
-		const { page, errors } = await newPage({ viewport: { width: 390, height: 844 } });
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		const { page, errors } = await kimOn({ app, newPage }, 'lerende-praktijken', 'intentie', { viewport: { width: 390, height: 844 } });
 		const lanes = page.locator('section.lane');
 		await expect.poll(() => lanes.count()).toBe(4);
 		// Stacked: one column, each lane the full width, the second below the first.

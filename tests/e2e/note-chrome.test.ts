@@ -1,8 +1,8 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
-import { createPracticeViaApi } from '../helpers/app.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { joinWith, type NewPage } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const myLane = (page: Page) => page.locator('section.lane.mine');
@@ -21,6 +21,15 @@ async function write(page: Page, lane: Locator, text: string): Promise<Locator> 
 async function noteAction(note: Locator, name: string): Promise<void> {
 	await note.getByRole('button', { name: /^Acties voor/ }).click();
 	await note.page().getByRole('menuitem', { name }).click();
+}
+
+/** A new practice of Fem's that Ann has joined, each in a page of their own, and its Intentie board's address. */
+async function femAndAnn({ app, newPage }: { app: RunningApp; newPage: NewPage }, name: string) {
+	const practice = await createPracticeViaApi(app, { name, facilitatorName: 'Fem' });
+	const ann = await joinWith(newPage, practice.links.participant, 'Ann');
+	const fem = await newPage();
+	await signIn(fem.page, practice);
+	return { practice, ann, fem, board: `${app.url}/p/${practice.id}/b/intentie` };
 }
 
 /** The note's state in words, as its card shows it. */
@@ -62,11 +71,7 @@ describe('bringing a note into an existing collective note', () => {
 
 describe('who sees a note', () => {
 	it('says it in words on every note, and changes only after an explicit confirmation', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Zichtbaar', facilitatorName: 'Fem' });
-		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
-		const fem = await newPage();
-		await signIn(fem.page, practice);
-		const board = `${app.url}/p/${practice.id}/b/intentie`;
+		const { ann, fem, board } = await femAndAnn({ app, newPage }, 'Zichtbaar');
 		await ann.page.goto(board);
 		await fem.page.goto(board);
 
@@ -111,11 +116,7 @@ describe('who sees a note', () => {
 
 describe('new since your last visit', () => {
 	it('labels new notes in members\' own lanes too, in a style unlike the focus ring', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Nieuws', facilitatorName: 'Fem' });
-		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
-		const fem = await newPage();
-		await signIn(fem.page, practice);
-		const board = `${app.url}/p/${practice.id}/b/intentie`;
+		const { practice, ann, fem, board } = await femAndAnn({ app, newPage }, 'Nieuws');
 		await fem.page.goto(board);
 		await expect.poll(() => fem.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 		await fem.page.goto(`${app.url}/p/${practice.id}`);
