@@ -1,25 +1,17 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
 
 describe('a collection window, in three browsers', () => {
-	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async () => {
+	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Tussendoor', facilitatorName: 'Fenna' });
-		const fenna = await newPage(browser);
+		const fenna = await newPage();
 		await signIn(fenna.page, practice);
-		const ahmed = await joinAs(browser, practice.links.participant, 'Ahmed');
-		const bo = await joinAs(browser, practice.links.participant, 'Bo');
+		const ahmed = await joinWith(newPage, practice.links.participant, 'Ahmed');
+		const bo = await joinWith(newPage, practice.links.participant, 'Bo');
 		const overview = `${app.url}/p/${practice.id}`;
 		const board = `${overview}/b/actanten`;
 

@@ -1,24 +1,17 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 
 describe('note actions seen by another person', () => {
-	it('pointer, drag within and across lanes, colour and delete', async () => {
+	it('pointer, drag within and across lanes, colour and delete', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Acties', facilitatorName: 'Fem' });
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
 		const board = `${app.url}/p/${practice.id}/b/context`;
 		await fem.page.goto(board);
 		await ann.page.goto(board);

@@ -1,14 +1,8 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section.lane.collective');
 const myLane = (page: Page) => page.locator('section.lane.mine');
@@ -75,12 +69,12 @@ function recordDialogs(page: Page): string[] {
 }
 
 describe('offline edits that must not get lost', () => {
-	it('merges two offline edits of the same note, with nothing lost and no dialogs', async () => {
+	it('merges two offline edits of the same note, with nothing lost and no dialogs', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Samen', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
-		const ana = await joinAs(browser, practice.links.participant, 'Ana');
+		const ana = await joinWith(newPage, practice.links.participant, 'Ana');
 		const people = [fem, ana];
 		const dialogs = people.map((p) => recordDialogs(p.page));
 		for (const p of people) await visitOnline(p.page, board);
@@ -111,7 +105,7 @@ describe('offline edits that must not get lost', () => {
 			await expect.poll(() => saveStatus(p.page).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
 		}
 		// A third browser, fresh from the server, sees the merged note too.
-		const third = await newPage(browser);
+		const third = await newPage();
 		await signIn(third.page, practice);
 		await third.page.goto(board);
 		await expect.poll(() => collective(third.page).locator('article.note .note-text').allInnerTexts()).toEqual(['Soms wij leren van elkaar']);
@@ -123,10 +117,10 @@ describe('offline edits that must not get lost', () => {
 		}
 	});
 
-	it('keeps the last words typed when the tab is closed right after typing', async () => {
+	it('keeps the last words typed when the tab is closed right after typing', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Haast', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const traveller = await joinAs(browser, practice.links.participant, 'Reiziger');
+		const traveller = await joinWith(newPage, practice.links.participant, 'Reiziger');
 		await visitOnline(traveller.page, board);
 		await myLane(traveller.page).getByRole('button', { name: /Notitie toevoegen/ }).click();
 		await editorFocused(traveller.page);
@@ -152,7 +146,7 @@ describe('offline edits that must not get lost', () => {
 		// Online again: stored, and another member sees them.
 		await traveller.context.setOffline(false);
 		await expect.poll(() => saveStatus(again).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
 		await fem.page.goto(board);
 		const lane = fem.page.locator('section.lane', { hasText: 'Notities van Reiziger' });
