@@ -1,17 +1,12 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { practiceWith } from '../helpers/board.ts';
 
 const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
 
 describe('a collection window, in three browsers', () => {
 	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Tussendoor', facilitatorName: 'Fenna' });
-		const fenna = await newPage();
-		await signIn(fenna.page, practice);
-		const ahmed = await joinWith(newPage, practice.links.participant, 'Ahmed');
-		const bo = await joinWith(newPage, practice.links.participant, 'Bo');
+		const { practice, facilitator: fenna, participants: [ahmed, bo] } = await practiceWith({ app, newPage }, { name: 'Tussendoor', facilitatorName: 'Fenna' }, ['Ahmed', 'Bo']);
 		const overview = `${app.url}/p/${practice.id}`;
 		const board = `${overview}/b/actanten`;
 

@@ -1,17 +1,13 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
-import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { practiceWith } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 
 describe('note actions seen by another person', () => {
 	it('pointer, drag within and across lanes, colour and delete', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Acties', facilitatorName: 'Fem' });
-		const fem = await newPage();
-		await signIn(fem.page, practice);
-		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
+		const { practice, facilitator: fem, participants: [ann] } = await practiceWith({ app, newPage }, { name: 'Acties', facilitatorName: 'Fem' }, ['Ann']);
 		const board = `${app.url}/p/${practice.id}/b/context`;
 		await fem.page.goto(board);
 		await ann.page.goto(board);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith, type NewPage } from '../helpers/board.ts';
+import { joinWith, practiceWith, type NewPage } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const myLane = (page: Page) => page.locator('section.lane.mine');
@@ -24,12 +24,9 @@ async function noteAction(note: Locator, name: string): Promise<void> {
 }
 
 /** A new practice of Fem's that Ann has joined, each in a page of their own, and its Intentie board's address. */
-async function femAndAnn({ app, newPage }: { app: RunningApp; newPage: NewPage }, name: string) {
-	const practice = await createPracticeViaApi(app, { name, facilitatorName: 'Fem' });
-	const ann = await joinWith(newPage, practice.links.participant, 'Ann');
-	const fem = await newPage();
-	await signIn(fem.page, practice);
-	return { practice, ann, fem, board: `${app.url}/p/${practice.id}/b/intentie` };
+async function femAndAnn(t: { app: RunningApp; newPage: NewPage }, name: string) {
+	const { practice, facilitator: fem, participants: [ann] } = await practiceWith(t, { name, facilitatorName: 'Fem' }, ['Ann']);
+	return { practice, ann, fem, board: `${t.app.url}/p/${practice.id}/b/intentie` };
 }
 
 /** The note's state in words, as its card shows it. */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
-import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { practiceWith } from '../helpers/board.ts';
 
 /** Records in the page when each text first shows up on the board. */
 async function watchFor(page: Page, texts: string[]) {
@@ -18,11 +17,7 @@ async function watchFor(page: Page, texts: string[]) {
 
 describe('a silent round, in three browsers', () => {
 	it('keeps notes invisible to the others until the reveal, then shows them together', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Stilte', facilitatorName: 'Fenna' });
-		const fenna = await newPage();
-		await signIn(fenna.page, practice);
-		const ahmed = await joinWith(newPage, practice.links.participant, 'Ahmed');
-		const bo = await joinWith(newPage, practice.links.participant, 'Bo');
+		const { practice, facilitator: fenna, participants: [ahmed, bo] } = await practiceWith({ app, newPage }, { name: 'Stilte', facilitatorName: 'Fenna' }, ['Ahmed', 'Bo']);
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		for (const p of [fenna, ahmed, bo]) await p.page.goto(board);
 		await expect.poll(() => fenna.page.locator('section.lane').count()).toBe(6);

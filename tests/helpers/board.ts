@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import type { CreatedPractice, RunningApp } from './app.ts';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from './app.ts';
 import { joinOn, signIn, type newPage } from './browser.ts';
 import type { TestClient } from './clients.ts';
 import type { Scope } from './scope.ts';
@@ -90,4 +90,21 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 export async function violations(page: Page): Promise<string[]> {
 	const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
 	return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
+}
+
+/**
+ * A new practice in use: its facilitator signed in, and the named participants
+ * joined by its invite link, each in a page of their own (closed after the test).
+ */
+export async function practiceWith(
+	{ app, newPage }: { app: RunningApp; newPage: NewPage },
+	practice: { name: string; facilitatorName: string },
+	participants: readonly string[]
+) {
+	const created = await createPracticeViaApi(app, practice);
+	const facilitator = await newPage();
+	await signIn(facilitator.page, created);
+	const joined = [];
+	for (const name of participants) joined.push(await joinWith(newPage, created.links.participant, name));
+	return { practice: created, facilitator, participants: joined };
 }
