@@ -2,24 +2,11 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { joinWith, saveStatus, visitOnline } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section.lane.collective');
 const myLane = (page: Page) => page.locator('section.lane.mine');
-/** The save indicator, by what it says. */
-const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: /opgeslagen|Offline|erbinden/ });
 const WAITING = /^Offline · \d+ wijzigingen? wacht(en)? op opslaan$/;
-
-/** Opens the board online until all is saved, and reloads it under the service worker's control. */
-async function visitOnline(page: Page, board: string) {
-	await page.goto(board);
-	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	await page.reload();
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-}
 
 /** Offline, with the board opened from the service worker and IndexedDB (a reload drops any open websocket). */
 async function goOffline(person: { context: { setOffline(offline: boolean): Promise<void> }; page: Page }) {

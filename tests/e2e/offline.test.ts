@@ -1,20 +1,12 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, joinOn, launchPersistent, newPage, signIn } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi, type CreatedPractice } from '../helpers/app.ts';
+import { editorFocused, joinOn, launchPersistent, signIn } from '../helpers/browser.ts';
+import { joinWith, saveStatus, visitOnline, type NewPage } from '../helpers/board.ts';
 import { tempDir } from '../helpers/server.ts';
 
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 const myLane = (page: Page) => page.locator('section.lane.mine');
-/** The save indicator, by what it says. */
-const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: /opgeslagen|Offline|erbinden/ });
 const WAITING = /^Offline · \d+ wijzigingen wachten op opslaan$/;
 
 async function addNote(page: Page, text: string) {
@@ -24,20 +16,6 @@ async function addNote(page: Page, text: string) {
 	await page.keyboard.press('Escape');
 }
 
-/** Opens the board online until all is saved, and reloads it under the service worker's control. */
-async function visitOnline(page: Page, board: string) {
-	await page.goto(board);
-	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	await page.reload();
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-	// Connected again, so that no connection is still on its way when a test goes offline
-	// (one that was would land: the browser's offline emulation stops only new ones).
-	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
-}
-
 async function expectNotes(page: Page, texts: readonly string[]) {
 	for (const text of texts) {
 		await expect.poll(() => myLane(page).locator('article.note', { hasText: text }).count(), { message: text }).toBe(1);
@@ -45,8 +23,8 @@ async function expectNotes(page: Page, texts: readonly string[]) {
 }
 
 /** The facilitator opens the board and finds every text in the lane of `owner`. */
-async function facilitatorSees(practice: CreatedPractice, board: string, owner: string, texts: readonly string[]) {
-	const fem = await newPage(browser);
+async function facilitatorSees(newPage: NewPage, practice: CreatedPractice, board: string, owner: string, texts: readonly string[]) {
+	const fem = await newPage();
 	await signIn(fem.page, practice);
 	await fem.page.goto(board);
 	const lane = fem.page.locator('section.lane', { hasText: `Notities van ${owner}` });
@@ -58,11 +36,11 @@ async function facilitatorSees(practice: CreatedPractice, board: string, owner: 
 }
 
 describe('between meetings, without a connection', () => {
-	it('opens a board visited before, keeps offline notes through reloads, and syncs them when back online', async () => {
+	it('opens a board visited before, keeps offline notes through reloads, and syncs them when back online', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Trein', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
 
-		const traveller = await joinAs(browser, practice.links.participant, 'Reiziger');
+		const traveller = await joinWith(newPage, practice.links.participant, 'Reiziger');
 		await traveller.page.goto(board);
 		await addNote(traveller.page, 'Al gedeeld voor vertrek');
 		await visitOnline(traveller.page, board);
@@ -101,12 +79,12 @@ describe('between meetings, without a connection', () => {
 		// Back online: everything reaches the server, and another member sees it.
 		await traveller.context.setOffline(false);
 		await expect.poll(() => saveStatus(again).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
-		await facilitatorSees(practice, board, 'Reiziger', offlineNotes);
+		await facilitatorSees(newPage, practice, board, 'Reiziger', offlineNotes);
 		expect(traveller.errors).toEqual([]);
 		await traveller.context.close();
 	});
 
-	it('keeps notes written offline through a browser restart, and syncs them afterwards', async () => {
+	it('keeps notes written offline through a browser restart, and syncs them afterwards', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Pendel', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		const profile = tempDir('zwerm-profile-');
@@ -131,7 +109,7 @@ describe('between meetings, without a connection', () => {
 
 				await after.context.setOffline(false);
 				await expect.poll(() => saveStatus(after.page).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
-				await facilitatorSees(practice, board, 'Pendelaar', ['Geschreven tussen twee stations']);
+				await facilitatorSees(newPage, practice, board, 'Pendelaar', ['Geschreven tussen twee stations']);
 				expect(after.errors).toEqual([]);
 			} finally {
 				await after.context.close();
@@ -141,10 +119,10 @@ describe('between meetings, without a connection', () => {
 		}
 	});
 
-	it('forgets the practice in this browser when the member leaves it', async () => {
+	it('forgets the practice in this browser when the member leaves it', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Afscheid', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const leaver = await joinAs(browser, practice.links.participant, 'Vertrekker');
+		const leaver = await joinWith(newPage, practice.links.participant, 'Vertrekker');
 		await visitOnline(leaver.page, board);
 		await addNote(leaver.page, 'Tot ziens');
 		await expect.poll(() => saveStatus(leaver.page).innerText()).toBe('Alle wijzigingen opgeslagen');
@@ -169,10 +147,10 @@ describe('between meetings, without a connection', () => {
 		await leaver.context.close();
 	});
 
-	it('forgets the practice in this browser when the member is removed, while the board is open', async () => {
+	it('forgets the practice in this browser when the member is removed, while the board is open', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Verwijderd', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const member = await joinAs(browser, practice.links.participant, 'Weggestuurd');
+		const member = await joinWith(newPage, practice.links.participant, 'Weggestuurd');
 		await visitOnline(member.page, board);
 		await addNote(member.page, 'Nog even');
 		await expect.poll(() => saveStatus(member.page).innerText()).toBe('Alle wijzigingen opgeslagen');

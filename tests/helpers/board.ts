@@ -108,3 +108,20 @@ export async function practiceWith(
 	for (const name of participants) joined.push(await joinWith(newPage, created.links.participant, name));
 	return { practice: created, facilitator, participants: joined };
 }
+
+/** The save indicator, by what it says. */
+export const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: /opgeslagen|Offline|erbinden/ });
+
+/** Opens the board online until all is saved, and reloads it under the service worker's control. */
+export async function visitOnline(page: Page, board: string): Promise<void> {
+	await page.goto(board);
+	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	await page.reload();
+	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+	// Connected again, so that no connection is still on its way when a test goes offline
+	// (one that was would land: the browser's offline emulation stops only new ones).
+	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
+}
