@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import type { RunningApp } from '../helpers/app.ts';
 import { editorFocused } from '../helpers/browser.ts';
-import { practiceWith } from '../helpers/board.ts';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 /**
  * Writing anonymously the obvious way, as a participant would, while a
@@ -72,10 +72,7 @@ describe('writing anonymously', () => {
 
 		// A shared note: its visibility dialog offers no "anoniem", only an anonymous copy, with a plain warning.
 		const named = `MET-NAAM-${randomBytes(6).toString('hex')}`;
-		await ann.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ann.page);
-		await ann.page.keyboard.type(named);
-		await ann.page.keyboard.press('Escape');
+		await addNoteTo(ann.page.locator('section.lane.mine'), named);
 		const original = ann.page.locator('section.lane.mine article.note', { hasText: named });
 		await original.getByRole('button', { name: /^Acties voor/ }).click();
 		await ann.page.getByRole('menuitem', { name: 'Zichtbaarheid…' }).click();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith, LAPTOP, screenOptions, violations } from '../helpers/board.ts';
+import { signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith, LAPTOP, screenOptions, violations } from '../helpers/board.ts';
 
 describe('accessibility scans (axe, WCAG 2.1 AA + 2.2 target size)', () => {
 	it('finds nothing on the start, join, overview, board (with a menu and the visibility dialog open) and timeline pages', async ({ app, newPage }) => {
@@ -34,16 +34,10 @@ describe('accessibility scans (axe, WCAG 2.1 AA + 2.2 target size)', () => {
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		await ann.page.goto(board);
 		const annLane = ann.page.locator('section.lane.mine');
-		await annLane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ann.page);
-		await ann.page.keyboard.type('Wat Ann leerde');
-		await ann.page.keyboard.press('Escape');
+		await addNoteTo(annLane, 'Wat Ann leerde');
 		await page.goto(board);
 		const mine = page.locator('section.lane.mine');
-		await mine.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(page);
-		await page.keyboard.type('Wat Fem leerde');
-		await page.keyboard.press('Escape');
+		await addNoteTo(mine, 'Wat Fem leerde');
 		const note = mine.locator('article.note', { hasText: 'Wat Fem leerde' });
 		await note.getByRole('button', { name: /^Acties voor/ }).click();
 		await page.getByRole('menuitem', { name: 'Inbrengen in Samen' }).click();

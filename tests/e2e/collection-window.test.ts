@@ -1,6 +1,5 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { editorFocused } from '../helpers/browser.ts';
-import { practiceWith } from '../helpers/board.ts';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
 
@@ -42,10 +41,7 @@ describe('a collection window, in three browsers', () => {
 		expect(await bo.page.getByText('Bijdragen per persoon').count()).toBe(0);
 
 		// Ahmed adds a note (shared, the practice's default) and it is saved.
-		await ahmed.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ahmed.page);
-		await ahmed.page.keyboard.type('De buurtbibliotheek');
-		await ahmed.page.keyboard.press('Escape');
+		await addNoteTo(ahmed.page.locator('section.lane.mine'), 'De buurtbibliotheek');
 		await expect.poll(() => ahmed.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
 		// The facilitator's overview: Ahmed 1, Bo 0 (highlighted), no content.

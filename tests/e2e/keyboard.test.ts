@@ -1,8 +1,8 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { afterFrames, editorFocused, signIn } from '../helpers/browser.ts';
-import type { NewPage } from '../helpers/board.ts';
+import type { Locator, Page } from 'playwright-core';
+import type { RunningApp } from '../helpers/app.ts';
+import { afterFrames, editorFocused } from '../helpers/browser.ts';
+import { facilitatorOn, type NewPage } from '../helpers/board.ts';
 
 /** With a note's menu button focused: opens the menu, walks to an item with the arrow keys, picks it. */
 async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
@@ -15,14 +15,19 @@ async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
 	await page.keyboard.press('Enter');
 }
 
-/** Kim's board in a page of her own: a new practice on `framework`, signed in, on `board`. */
-async function kimOn({ app, newPage }: { app: RunningApp; newPage: NewPage }, framework: string, board: string, options?: Parameters<NewPage>[0]) {
-	const practice = await createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
-	const { page, errors } = await newPage(options);
-	await signIn(page, practice);
-	await page.goto(`${app.url}/p/${practice.id}/b/${board}`);
-	return { page, errors };
+/** Focuses a lane's "Notitie toevoegen" button, presses Enter, types `text` and closes the editor with Escape. */
+async function writeByKeyboard(lane: Locator, text: string): Promise<void> {
+	const page = lane.page();
+	await lane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
+	await page.keyboard.press('Enter');
+	await editorFocused(page);
+	await page.keyboard.type(text);
+	await page.keyboard.press('Escape');
 }
+
+/** Kim's practice on `framework`, her board of it in a page of her own. */
+const kimOn = (t: { app: RunningApp; newPage: NewPage }, framework: string, board: string, options?: Parameters<NewPage>[0]) =>
+	facilitatorOn(t, { name: 'Toetsenbord', facilitatorName: 'Kim', framework }, board, options);
 
 describe('keyboard alone, on a paradox board', () => {
 	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async ({ app, newPage }) => {
@@ -35,11 +40,7 @@ describe('keyboard alone, on a paradox board', () => {
 
 		// Create and write a note with the keyboard.
 		const myLane = page.locator('section.lane.mine');
-		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
-		await page.keyboard.press('Enter');
-		await editorFocused(page);
-		await page.keyboard.type('Het moet, maar kunnen we het?');
-		await page.keyboard.press('Escape');
+		await writeByKeyboard(myLane, 'Het moet, maar kunnen we het?');
 		const note = myLane.locator('article.note', { hasText: 'Het moet, maar kunnen we het?' });
 		await expect.poll(() => note.evaluate((el) => el === document.activeElement)).toBe(true);
 
@@ -69,11 +70,7 @@ describe('keyboard alone, on a paradox board', () => {
 		await expect.poll(() => moved.evaluate((el) => el === document.activeElement)).toBe(true);
 
 		// A second note, brought into the existing collective note: one collective note, two sources later.
-		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
-		await page.keyboard.press('Enter');
-		await editorFocused(page);
-		await page.keyboard.type('Competentie groeit door te doen');
-		await page.keyboard.press('Escape');
+		await writeByKeyboard(myLane, 'Competentie groeit door te doen');
 		const second = myLane.locator('article.note', { hasText: 'Competentie groeit' });
 		await second.focus();
 		await afterFrames(page); // focus moves to a note in the next frame after an action: let that settle first

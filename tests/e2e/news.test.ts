@@ -1,7 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { addNoteTo, joinWith } from '../helpers/board.ts';
 
 async function cookieOf(page: import('playwright-core').Page): Promise<string> {
 	return (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
@@ -23,10 +22,7 @@ describe('new since your last visit', () => {
 
 		// Between meetings, Ahmed writes a collective note.
 		await ahmed.page.goto(board);
-		await ahmed.page.locator('section.lane.collective').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ahmed.page);
-		await ahmed.page.keyboard.type('Wat we van de wijk leerden');
-		await ahmed.page.keyboard.press('Escape');
+		await addNoteTo(ahmed.page.locator('section.lane.collective'), 'Wat we van de wijk leerden');
 		await expect.poll(() => ahmed.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
 		// Bo's overview shows how much is new on that board, and only there.

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
-import { editorFocused } from '../helpers/browser.ts';
-import { practiceWith } from '../helpers/board.ts';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 
@@ -23,10 +22,7 @@ describe('note actions seen by another person', () => {
 
 		// Ann writes in her own lane, then drags the note into the collective lane.
 		const annLane = ann.page.locator('section.lane.mine');
-		await annLane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ann.page);
-		await ann.page.keyboard.type('Onze regio werkt goed samen');
-		await ann.page.keyboard.press('Escape');
+		await addNoteTo(annLane, 'Onze regio werkt goed samen');
 		const note = annLane.locator('article.note');
 		const from = (await note.boundingBox())!;
 		const target = (await collective(ann.page).locator('.area').boundingBox())!;

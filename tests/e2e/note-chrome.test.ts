@@ -1,17 +1,14 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith, practiceWith, type NewPage } from '../helpers/board.ts';
+import { signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith, practiceWith, type NewPage } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const myLane = (page: Page) => page.locator('section.lane.mine');
 
 async function write(page: Page, lane: Locator, text: string): Promise<Locator> {
-	await lane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-	await editorFocused(page);
-	await page.keyboard.type(text);
-	await page.keyboard.press('Escape');
+	await addNoteTo(lane, text);
 	const note = lane.locator('article.note', { hasText: text });
 	await expect.poll(() => note.count()).toBe(1);
 	return note;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith, saveStatus, visitOnline } from '../helpers/board.ts';
+import { addNoteTo, joinWith, saveStatus, visitOnline } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section.lane.collective');
 const myLane = (page: Page) => page.locator('section.lane.mine');
@@ -66,10 +66,7 @@ describe('offline edits that must not get lost', () => {
 		const dialogs = people.map((p) => recordDialogs(p.page));
 		for (const p of people) await visitOnline(p.page, board);
 
-		await collective(fem.page).getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(fem.page);
-		await fem.page.keyboard.type('wij leren');
-		await fem.page.keyboard.press('Escape');
+		await addNoteTo(collective(fem.page), 'wij leren');
 		for (const p of people) {
 			await expect.poll(() => collective(p.page).locator('article.note .note-text').allInnerTexts()).toEqual(['wij leren']);
 			await expect.poll(() => saveStatus(p.page).innerText()).toBe('Alle wijzigingen opgeslagen');
@@ -109,10 +106,7 @@ describe('offline edits that must not get lost', () => {
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
 		const traveller = await joinWith(newPage, practice.links.participant, 'Reiziger');
 		await visitOnline(traveller.page, board);
-		await myLane(traveller.page).getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(traveller.page);
-		await traveller.page.keyboard.type('Begin');
-		await traveller.page.keyboard.press('Escape');
+		await addNoteTo(myLane(traveller.page), 'Begin');
 		await expect.poll(() => saveStatus(traveller.page).innerText()).toBe('Alle wijzigingen opgeslagen');
 
 		// Offline, so only this browser can keep the words; the tab closes right after the last key.

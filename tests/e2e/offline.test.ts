@@ -3,17 +3,14 @@ import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createPracticeViaApi, type CreatedPractice } from '../helpers/app.ts';
 import { editorFocused, joinOn, launchPersistent, signIn } from '../helpers/browser.ts';
-import { joinWith, saveStatus, visitOnline, type NewPage } from '../helpers/board.ts';
+import { addNoteTo, joinWith, saveStatus, visitOnline, type NewPage } from '../helpers/board.ts';
 import { tempDir } from '../helpers/server.ts';
 
 const myLane = (page: Page) => page.locator('section.lane.mine');
 const WAITING = /^Offline · \d+ wijzigingen wachten op opslaan$/;
 
 async function addNote(page: Page, text: string) {
-	await myLane(page).getByRole('button', { name: /Notitie toevoegen/ }).click();
-	await editorFocused(page);
-	await page.keyboard.type(text);
-	await page.keyboard.press('Escape');
+	await addNoteTo(myLane(page), text);
 }
 
 async function expectNotes(page: Page, texts: readonly string[]) {

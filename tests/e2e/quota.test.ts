@@ -1,6 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { facilitatorOn, LAPTOP, screenOptions } from '../helpers/board.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -14,10 +14,7 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
  */
 describe('quotas in the browser', () => {
 	it('says a note is too large to save, keeps nothing of it, and discards the change on request', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Grenzen', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage({ viewport: { width: 1366, height: 768 } });
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		const { practice, page, errors } = await facilitatorOn({ app, newPage }, { name: 'Grenzen', facilitatorName: 'Fem' }, 'context', screenOptions(LAPTOP));
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 

@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
+import { facilitatorOn } from '../helpers/board.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -10,10 +11,7 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
 
 describe('the save indicator', () => {
 	it('never says "saved" before the change is in the durable log', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Eerlijk', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage();
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		const { practice, page, errors } = await facilitatorOn({ app, newPage }, { name: 'Eerlijk', facilitatorName: 'Fem' }, 'context');
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 
@@ -48,10 +46,7 @@ describe('the save indicator', () => {
 	});
 
 	it('still counts the waiting changes after a reload, until the server has stored them', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Geduld', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage();
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		const { page, errors } = await facilitatorOn({ app, newPage }, { name: 'Geduld', facilitatorName: 'Fem' }, 'context');
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
-import { editorFocused } from '../helpers/browser.ts';
-import { practiceWith } from '../helpers/board.ts';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 /** Records in the page when each text first shows up on the board. */
 async function watchFor(page: Page, texts: string[]) {
@@ -30,10 +29,7 @@ describe('a silent round, in three browsers', () => {
 		}
 
 		// Ahmed writes and chooses to be anonymous at the reveal; Bo writes (shared, the default).
-		await ahmed.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ahmed.page);
-		await ahmed.page.keyboard.type('Ik durf dit alleen anoniem');
-		await ahmed.page.keyboard.press('Escape');
+		await addNoteTo(ahmed.page.locator('section.lane.mine'), 'Ik durf dit alleen anoniem');
 		const ahmedsNote = ahmed.page.locator('section.lane.private article.note', { hasText: 'Ik durf dit alleen anoniem' });
 		await expect.poll(() => ahmedsNote.locator('.state').innerText()).toBe('Stille ronde, daarna: De groep, met je naam');
 		// What it becomes at the reveal is chosen in the visibility dialog and confirmed.
@@ -44,10 +40,7 @@ describe('a silent round, in three browsers', () => {
 		await dialog.getByRole('button', { name: 'Bevestigen' }).click();
 		await expect.poll(() => ahmedsNote.locator('.state').innerText()).toBe('Stille ronde, daarna: De groep, anoniem');
 
-		await bo.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(bo.page);
-		await bo.page.keyboard.type('Wij willen de wijk versterken');
-		await bo.page.keyboard.press('Escape');
+		await addNoteTo(bo.page.locator('section.lane.mine'), 'Wij willen de wijk versterken');
 
 		// Others see only counts, and who is ready.
 		await expect.poll(() => fenna.page.getByText('2 notities van 2 mensen').count()).toBe(1);

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
-import { editorFocused, signIn } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith } from '../helpers/board.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
@@ -26,10 +26,7 @@ const allTexts = (page: Page) => texts(replay(page).locator('article.note .note-
 const scrubber = (page: Page) => page.getByRole('slider', { name: 'Moment in de tijdlijn' });
 
 async function writeNote(page: Page, lane: Locator, text: string) {
-	await lane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-	await editorFocused(page);
-	await page.keyboard.type(text);
-	await page.keyboard.press('Escape');
+	await addNoteTo(lane, text);
 }
 
 describe('the timeline, end to end in Chromium', () => {

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { createPracticeViaApi, type CreatedPractice, type RunningApp } from './app.ts';
-import { joinOn, signIn, type newPage } from './browser.ts';
+import { editorFocused, joinOn, signIn, type newPage } from './browser.ts';
 import type { TestClient } from './clients.ts';
 import type { Scope } from './scope.ts';
 import { createNote, type NewNote } from '../../src/lib/domain/notes.ts';
@@ -124,4 +124,27 @@ export async function visitOnline(page: Page, board: string): Promise<void> {
 	// Connected again, so that no connection is still on its way when a test goes offline
 	// (one that was would land: the browser's offline emulation stops only new ones).
 	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
+}
+
+/** A new practice's facilitator, signed in in a page of their own (`options`: its screen), on one of its boards. */
+export async function facilitatorOn(
+	{ app, newPage }: { app: RunningApp; newPage: NewPage },
+	practice: { name: string; facilitatorName: string; framework?: string },
+	board: string,
+	options?: Parameters<NewPage>[0]
+) {
+	const created = await createPracticeViaApi(app, practice);
+	const { page, context, errors } = await newPage(options);
+	await signIn(page, created);
+	await page.goto(`${app.url}/p/${created.id}/b/${board}`);
+	return { practice: created, page, context, errors };
+}
+
+/** Adds a note to a lane with its "Notitie toevoegen" button, types `text` and closes the editor with Escape. */
+export async function addNoteTo(lane: Locator, text: string): Promise<void> {
+	const page = lane.page();
+	await lane.getByRole('button', { name: /Notitie toevoegen/ }).click();
+	await editorFocused(page);
+	await page.keyboard.type(text);
+	await page.keyboard.press('Escape');
 }
