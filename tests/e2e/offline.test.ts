@@ -1,7 +1,7 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { createPracticeViaApi, type CreatedPractice } from '../helpers/app.ts';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
 import { editorFocused, joinOn, launchPersistent, signIn } from '../helpers/browser.ts';
 import { addNoteTo, joinWith, saveStatus, visitOnline, type NewPage } from '../helpers/board.ts';
 import { tempDir } from '../helpers/server.ts';
@@ -30,6 +30,25 @@ async function facilitatorSees(newPage: NewPage, practice: CreatedPractice, boar
 	}
 	expect(fem.errors).toEqual([]);
 	await fem.context.close();
+}
+
+/**
+ * A member who joined a new practice and wrote a note on its Actanten board,
+ * visited online; `kept` lists what this browser stores of the practice.
+ */
+async function memberWithNote({ app, newPage }: { app: RunningApp; newPage: NewPage }, practiceName: string, name: string, text: string) {
+	const practice = await createPracticeViaApi(app, { name: practiceName, facilitatorName: 'Fem' });
+	const board = `${app.url}/p/${practice.id}/b/actanten`;
+	const member = await joinWith(newPage, practice.links.participant, name);
+	await visitOnline(member.page, board);
+	await addNote(member.page, text);
+	await expect.poll(() => saveStatus(member.page).innerText()).toBe('Alle wijzigingen opgeslagen');
+	const kept = () =>
+		member.page.evaluate(async (id) => {
+			const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+			return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
+		}, practice.id);
+	return { practice, board, member, kept };
 }
 
 describe('between meetings, without a connection', () => {
@@ -117,17 +136,7 @@ describe('between meetings, without a connection', () => {
 	});
 
 	it('forgets the practice in this browser when the member leaves it', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Afscheid', facilitatorName: 'Fem' });
-		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const leaver = await joinWith(newPage, practice.links.participant, 'Vertrekker');
-		await visitOnline(leaver.page, board);
-		await addNote(leaver.page, 'Tot ziens');
-		await expect.poll(() => saveStatus(leaver.page).innerText()).toBe('Alle wijzigingen opgeslagen');
-		const kept = () =>
-			leaver.page.evaluate(async (id) => {
-				const names = (await indexedDB.databases()).map((d) => d.name ?? '');
-				return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
-			}, practice.id);
+		const { practice, board, member: leaver, kept } = await memberWithNote({ app, newPage }, 'Afscheid', 'Vertrekker', 'Tot ziens');
 		expect((await kept()).length).toBeGreaterThan(0);
 
 		await leaver.page.goto(`${app.url}/p/${practice.id}`);
@@ -145,17 +154,7 @@ describe('between meetings, without a connection', () => {
 	});
 
 	it('forgets the practice in this browser when the member is removed, while the board is open', async ({ app, newPage }) => {
-		const practice = await createPracticeViaApi(app, { name: 'Verwijderd', facilitatorName: 'Fem' });
-		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const member = await joinWith(newPage, practice.links.participant, 'Weggestuurd');
-		await visitOnline(member.page, board);
-		await addNote(member.page, 'Nog even');
-		await expect.poll(() => saveStatus(member.page).innerText()).toBe('Alle wijzigingen opgeslagen');
-		const kept = () =>
-			member.page.evaluate(async (id) => {
-				const names = (await indexedDB.databases()).map((d) => d.name ?? '');
-				return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
-			}, practice.id);
+		const { practice, member, kept } = await memberWithNote({ app, newPage }, 'Verwijderd', 'Weggestuurd', 'Nog even');
 		expect((await kept()).length).toBeGreaterThan(0);
 
 		// The facilitator removes them; their open board is cut off and keeps nothing of the practice.
