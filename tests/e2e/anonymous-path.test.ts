@@ -1,8 +1,9 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import type { RunningApp } from '../helpers/app.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 /**
  * Writing anonymously the obvious way, as a participant would, while a
@@ -10,14 +11,6 @@ import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
  * The anonymous note must never pass through the author's named lane: not
  * its text, not the empty note before it, not its place or time.
  */
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 /** Every binary frame the page receives, with the document it is about. */
 function recordFrames(page: Page): { doc: string; bytes: Buffer }[] {
 	const frames: { doc: string; bytes: Buffer }[] = [];
@@ -37,18 +30,15 @@ async function lookAt(page: Page, laneKey: string) {
 	await page.locator(`section.lane[data-lane-key="${laneKey}"] button.zoom`).click();
 }
 
-async function historyOf(page: Page, practiceId: string, board: string) {
+async function historyOf(app: RunningApp, page: Page, practiceId: string, board: string) {
 	const res = await page.request.get(`${app.url}/api/practices/${practiceId}/boards/${board}/history`);
 	expect(res.status()).toBe(200);
 	return (await res.json()) as { entries: { lane: string; at: number | null }[] };
 }
 
 describe('writing anonymously', () => {
-	it('goes straight to the anonymous lane, and a note shown with a name only gets an anonymous copy', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Anoniem schrijven', facilitatorName: 'Fem' });
-		const fem = await newPage(browser);
-		await signIn(fem.page, practice);
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+	it('goes straight to the anonymous lane, and a note shown with a name only gets an anonymous copy', async ({ app, newPage }) => {
+		const { practice, facilitator: fem, participants: [ann] } = await practiceWith({ app, newPage }, { name: 'Anoniem schrijven', facilitatorName: 'Fem' }, ['Ann']);
 		const board = 'intentie';
 		const url = `${app.url}/p/${practice.id}/b/${board}`;
 		const frames = recordFrames(fem.page);
@@ -78,14 +68,11 @@ describe('writing anonymously', () => {
 		// Nothing in them is a Yjs update with content: a sync step 2 or update (type 0, step 1 or 2) carries
 		// structs; an empty document's answer is 2 bytes of update. Find any frame that carries a note.
 		expect(laneFrames.filter((f) => f.bytes.includes(Buffer.from('createdBy')))).toEqual([]);
-		expect((await historyOf(fem.page, practice.id, board)).entries.filter((e) => e.lane === `lane:${annId}`)).toEqual([]);
+		expect((await historyOf(app, fem.page, practice.id, board)).entries.filter((e) => e.lane === `lane:${annId}`)).toEqual([]);
 
 		// A shared note: its visibility dialog offers no "anoniem", only an anonymous copy, with a plain warning.
 		const named = `MET-NAAM-${randomBytes(6).toString('hex')}`;
-		await ann.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ann.page);
-		await ann.page.keyboard.type(named);
-		await ann.page.keyboard.press('Escape');
+		await addNoteTo(ann.page.locator('section.lane.mine'), named);
 		const original = ann.page.locator('section.lane.mine article.note', { hasText: named });
 		await original.getByRole('button', { name: /^Acties voor/ }).click();
 		await ann.page.getByRole('menuitem', { name: 'Zichtbaarheid…' }).click();

@@ -1,47 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-import { connect, synced } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import { afterFrames, signIn } from '../helpers/browser.ts';
+import type { Scope } from '../helpers/scope.ts';
+import { BOARD, joinWith, LAPTOP, screenOptions, violations, writeNotes } from '../helpers/board.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const BOARD = 'intentie' as BoardId;
-
-/** WCAG 2.1 A and AA, and 2.2 AA (target size): every violation as "rule: target". */
-async function violations(page: Page): Promise<string[]> {
-	const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
+import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 
 /** Notes in Samen where people left them: two pairs on top of each other, as a heap. */
-async function seedHeap(practice: CreatedPractice): Promise<void> {
+async function seedHeap(scope: Scope, app: RunningApp, practice: CreatedPractice): Promise<void> {
 	const me = practice.facilitator.id as MemberId;
-	const client = connect(`${app.url.replace('http', 'ws')}/collab`, collectiveDoc(practice.id as PracticeId, BOARD), practice.facilitator.token);
-	await synced(client);
 	const heap = [
 		['Tijd voor elkaar', 40, 30],
 		['Los zand', 120, 90],
 		['Tijd om te oefenen', 700, 200],
 		['Nog een losse', 760, 230]
 	] as const;
-	client.doc.transact(() => heap.forEach(([text, x, y], i) => createNote(client.doc, { createdBy: me, at: i, text, place: { x, y, kind: 'collective' } })));
-	await client.saved();
-	client.destroy();
+	const notes = heap.map(([text, x, y], i) => ({ createdBy: me, at: i, text, place: { x, y, kind: 'collective' } as const }));
+	await writeNotes(scope, app, collectiveDoc(practice.id as PracticeId, BOARD), practice.facilitator.token, notes);
 }
 
 /** Every note's place in its region (board units), by its text. */
@@ -53,7 +29,6 @@ const places = (page: Page) =>
 /** What the board last told screen readers. */
 const live = (page: Page) => page.locator('#main > [aria-live="polite"]').textContent();
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-const afterFrames = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 
 /** In an open menu: arrow down to the item whose text ends with `name`. */
 async function arrowTo(page: Page, name: string): Promise<void> {
@@ -84,11 +59,11 @@ const meets = (a: { x: number; y: number; width: number; height: number }, b: { 
 	a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('arranging Samen by group, by keyboard alone', () => {
-	it('groups two notes, arranges them into the group’s frame without overlaps, and undoes exactly that', async () => {
+	it('groups two notes, arranges them into the group’s frame without overlaps, and undoes exactly that', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Ordenen', facilitatorName: 'Kim' });
-		await seedHeap(practice);
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
-		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+		await seedHeap(scope, app, practice);
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
+		const { page, errors } = await newPage(screenOptions(LAPTOP));
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
 		await ann.page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
@@ -175,10 +150,10 @@ describe('arranging Samen by group, by keyboard alone', () => {
 		expect(ann.errors).toEqual([]);
 	});
 
-	it('shows the groups in the list view, and axe finds nothing with the Ordenen menu open and a group present', async () => {
+	it('shows the groups in the list view, and axe finds nothing with the Ordenen menu open and a group present', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Lijst', facilitatorName: 'Kim' });
-		await seedHeap(practice);
-		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+		await seedHeap(scope, app, practice);
+		const { page, errors } = await newPage(screenOptions(LAPTOP));
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
 		const samen = page.locator('section[data-lane-key="collective"]');

@@ -1,33 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-/** WCAG 2.1 A and AA, and 2.2 AA (target size, where axe checks it). */
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** Every violation on the page as it is now, as "rule: target" lines that say what to fix. */
-async function violations(page: Page): Promise<string[]> {
-	const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
-}
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith, LAPTOP, screenOptions, violations } from '../helpers/board.ts';
 
 describe('accessibility scans (axe, WCAG 2.1 AA + 2.2 target size)', () => {
-	it('finds nothing on the start, join, overview, board (with a menu and the visibility dialog open) and timeline pages', async () => {
-		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+	it('finds nothing on the start, join, overview, board (with a menu and the visibility dialog open) and timeline pages', async ({ app, newPage }) => {
+		const { page, errors } = await newPage(screenOptions(LAPTOP));
 		await page.goto(app.url);
 		await page.getByRole('heading', { level: 1 }).waitFor();
 		expect(await violations(page), 'start page').toEqual([]);
@@ -46,7 +24,7 @@ describe('accessibility scans (axe, WCAG 2.1 AA + 2.2 target size)', () => {
 		await page.getByLabel('Jouw naam').waitFor();
 		expect(await violations(page), 'join page').toEqual([]);
 
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}`);
 		await page.getByRole('heading', { level: 1 }).waitFor();
@@ -56,16 +34,10 @@ describe('accessibility scans (axe, WCAG 2.1 AA + 2.2 target size)', () => {
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		await ann.page.goto(board);
 		const annLane = ann.page.locator('section.lane.mine');
-		await annLane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ann.page);
-		await ann.page.keyboard.type('Wat Ann leerde');
-		await ann.page.keyboard.press('Escape');
+		await addNoteTo(annLane, 'Wat Ann leerde');
 		await page.goto(board);
 		const mine = page.locator('section.lane.mine');
-		await mine.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(page);
-		await page.keyboard.type('Wat Fem leerde');
-		await page.keyboard.press('Escape');
+		await addNoteTo(mine, 'Wat Fem leerde');
 		const note = mine.locator('article.note', { hasText: 'Wat Fem leerde' });
 		await note.getByRole('button', { name: /^Acties voor/ }).click();
 		await page.getByRole('menuitem', { name: 'Inbrengen in Samen' }).click();

@@ -1,62 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
-import { connect, synced } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Locator, Page } from 'playwright-core';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import type { Scope } from '../helpers/scope.ts';
+import { BOARD, LAPTOP, openBoard, PHONE, ROOM, violations, writeNotes } from '../helpers/board.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote } from '../../src/lib/domain/notes.ts';
 import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const BOARD = 'intentie' as BoardId;
-const LAPTOP = { width: 1366, height: 768, touch: false };
-const PHONE = { width: 390, height: 844, touch: true };
-const ROOM = { width: 1920, height: 1080, touch: false };
-type Size = typeof LAPTOP;
+import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 
 /** One note in Samen and one in the facilitator's own lane, written over the websocket. */
-async function seed(practice: CreatedPractice) {
+async function seed(scope: Scope, app: RunningApp, practice: CreatedPractice) {
 	const me = practice.facilitator.id as MemberId;
 	const p = practice.id as PracticeId;
 	for (const [doc, kind, text] of [
 		[collectiveDoc(p, BOARD), 'collective', 'Wat we samen leerden'],
 		[laneDoc(p, BOARD, me), 'member', 'Wat ik meeneem']
 	] as const) {
-		const client = connect(`${app.url.replace('http', 'ws')}/collab`, doc, practice.facilitator.token);
-		await synced(client);
-		createNote(client.doc, { createdBy: me, at: Date.now(), text, place: { x: NOTE_GAP, y: NOTE_GAP, kind } });
-		await client.saved();
-		client.destroy();
+		await writeNotes(scope, app, doc, practice.facilitator.token, [{ createdBy: me, at: Date.now(), text, place: { x: NOTE_GAP, y: NOTE_GAP, kind } }]);
 	}
-}
-
-async function openBoard(practice: CreatedPractice, size: Size) {
-	const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
-	const page = await context.newPage();
-	const errors: string[] = [];
-	page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-	await signIn(page, practice);
-	await page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
-	// A phone opens in the list; the board (the canvas) is one tap away.
-	if (size.touch) {
-		await page.locator('.lane-list').waitFor();
-		await page.getByRole('button', { name: 'Bord', exact: true }).tap();
-	}
-	await page.locator('.canvas').waitFor();
-	return { page, context, errors };
 }
 
 /**
@@ -82,12 +42,6 @@ function drawnText(note: Locator) {
 
 const box = async (locator: Locator) => (await locator.boundingBox())!;
 
-/** Axe's findings (WCAG 2.1 AA, 2.2 target size) on the page as it is now. */
-async function violations(page: Page): Promise<string[]> {
-	const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
-
 /** Where Samen's top-left corner is drawn, relative to the canvas's. */
 async function samenCorner(page: Page) {
 	const canvas = await box(page.locator('.canvas'));
@@ -96,12 +50,12 @@ async function samenCorner(page: Page) {
 }
 
 describe('the board page on a laptop, a phone and the room’s screen', () => {
-	it('fills the screen below a compact header with the canvas, opening on Samen and my lane at a readable size', async () => {
+	it('fills the screen below a compact header with the canvas, opening on Samen and my lane at a readable size', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Leesbaar', facilitatorName: 'Kim' });
-		await seed(practice);
+		await seed(scope, app, practice);
 		const seen: { px: number; corner: { x: number; y: number } }[] = [];
 		for (const size of [LAPTOP, ROOM, PHONE]) {
-			const { page, context, errors } = await openBoard(practice, size);
+			const { page, context, errors } = await openBoard({ app, newPage }, practice, size);
 			const canvas = page.locator('.canvas');
 			const samenNote = page.locator('[data-note-frame]', { hasText: 'Wat we samen leerden' });
 			await samenNote.waitFor();
@@ -140,9 +94,9 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 		expect(phone.corner).toEqual(laptop.corner);
 	});
 
-	it('folds the aspect’s explanation and questions under the title, and remembers whether it is open', async () => {
+	it('folds the aspect’s explanation and questions under the title, and remembers whether it is open', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Uitleg', facilitatorName: 'Kim' });
-		const { page, context, errors } = await openBoard(practice, LAPTOP);
+		const { page, errors } = await openBoard({ app, newPage }, practice, LAPTOP);
 		const toggle = page.getByRole('button', { name: 'Uitleg en vragen' });
 		const question = page.getByRole('region', { name: 'Intentie' }).getByText('Wat is de bedoeling van de lerende praktijk?', { exact: false });
 		const canvas = page.locator('.canvas');
@@ -171,13 +125,12 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 		await page.locator('.canvas').waitFor();
 		expect(await question.isVisible()).toBe(false);
 		expect(errors).toEqual([]);
-		await context.close();
 	});
 
-	it('keeps find, the note menu, its colour submenu and the visibility dialog inside a phone’s screen', async () => {
+	it('keeps find, the note menu, its colour submenu and the visibility dialog inside a phone’s screen', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Telefoonmenu', facilitatorName: 'Kim' });
-		await seed(practice);
-		const { page, context, errors } = await openBoard(practice, PHONE);
+		await seed(scope, app, practice);
+		const { page, errors } = await openBoard({ app, newPage }, practice, PHONE);
 		const MARGIN = 8;
 		const inside = async (locator: Locator) => {
 			const r = await box(locator);
@@ -217,6 +170,5 @@ describe('the board page on a laptop, a phone and the room’s screen', () => {
 		await dialog.waitFor();
 		expect(await inside(dialog)).toBe(true);
 		expect(errors).toEqual([]);
-		await context.close();
 	});
 });

@@ -1,64 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
-import { connect, synced } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import type { Scope } from '../helpers/scope.ts';
+import { BOARD, LAPTOP, openBoard, SIZES, writeNotes } from '../helpers/board.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote } from '../../src/lib/domain/notes.ts';
 import { NOTE_GAP, NOTE_H, NOTE_W } from '../../src/lib/domain/board-space.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const BOARD = 'intentie' as BoardId;
-const SIZES = [
-	{ width: 1366, height: 768, touch: false },
-	{ width: 390, height: 844, touch: true },
-	{ width: 1920, height: 1080, touch: false }
-] as const;
+import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 
 /** Writes notes over the websocket, in rows of `perRow` on the grid, into the collective lane (or my lane). */
-async function seed(practice: CreatedPractice, count: number, options: { perRow?: number; mine?: boolean; text?: string } = {}) {
+async function seed(scope: Scope, app: RunningApp, practice: CreatedPractice, count: number, options: { perRow?: number; mine?: boolean; text?: string } = {}) {
 	const me = practice.facilitator.id as MemberId;
 	const name = options.mine ? laneDoc(practice.id as PracticeId, BOARD, me) : collectiveDoc(practice.id as PracticeId, BOARD);
-	const client = connect(`${app.url.replace('http', 'ws')}/collab`, name, practice.facilitator.token);
-	await synced(client);
 	const perRow = options.perRow ?? 10;
 	const kind = options.mine ? 'member' : 'collective';
-	client.doc.transact(() => {
-		for (let i = 0; i < count; i++) {
-			const place = { x: NOTE_GAP + (i % perRow) * (NOTE_W + NOTE_GAP), y: NOTE_GAP + Math.floor(i / perRow) * (NOTE_H + NOTE_GAP), kind } as const;
-			createNote(client.doc, { createdBy: me, at: i, text: `${options.text ?? 'Notitie'} ${i + 1}`, place });
-		}
-	});
-	await client.saved();
-	client.destroy();
-}
-
-async function openBoard(practice: CreatedPractice, size: { width: number; height: number; touch?: boolean }) {
-	const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
-	const page = await context.newPage();
-	const errors: string[] = [];
-	page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-	await signIn(page, practice);
-	await page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
-	// Narrow screens open in the list view (once the page runs); the board (the canvas) is one tap away.
-	if (size.width < 700) {
-		await page.locator('.lane-list').waitFor();
-		await page.getByRole('button', { name: 'Bord' }).click();
-	}
-	await page.locator('.canvas').waitFor();
-	return { page, context, errors };
+	const notes = Array.from({ length: count }, (_, i) => ({
+		createdBy: me,
+		at: i,
+		text: `${options.text ?? 'Notitie'} ${i + 1}`,
+		place: { x: NOTE_GAP + (i % perRow) * (NOTE_W + NOTE_GAP), y: NOTE_GAP + Math.floor(i / perRow) * (NOTE_H + NOTE_GAP), kind } as const
+	}));
+	await writeNotes(scope, app, name, practice.facilitator.token, notes);
 }
 
 const scale = (page: Page) => page.locator('.canvas').evaluate((el) => Number(el.getAttribute('data-scale')));
@@ -79,13 +40,13 @@ function measured(page: Page) {
 }
 
 describe('the board canvas', () => {
-	it('shows the same arrangement at 1366×768, on a phone (390×844, touch) and at 1920×1080', async () => {
+	it('shows the same arrangement at 1366×768, on a phone (390×844, touch) and at 1920×1080', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Drie schermen', facilitatorName: 'Kim' });
-		await seed(practice, 12, { perRow: 5 });
-		await seed(practice, 3, { mine: true, text: 'Van mij' });
+		await seed(scope, app, practice, 12, { perRow: 5 });
+		await seed(scope, app, practice, 3, { mine: true, text: 'Van mij' });
 		const seen: Record<string, { x: number; y: number; w: number; h: number }>[] = [];
 		for (const size of SIZES) {
-			const { page, context, errors } = await openBoard(practice, size);
+			const { page, context, errors } = await openBoard({ app, newPage }, practice, size);
 			await page.getByRole('button', { name: 'Alles in beeld' }).click();
 			await expect.poll(() => page.locator('[data-note-frame]').count()).toBe(15);
 			seen.push(await measured(page));
@@ -108,10 +69,10 @@ describe('the board canvas', () => {
 		expect(new Set(xs).size).toBeGreaterThan(1);
 	});
 
-	it('pans by drag, wheel and keys, zooms by Ctrl+wheel and + −, fits everything and zooms to a lane', async () => {
+	it('pans by drag, wheel and keys, zooms by Ctrl+wheel and + −, fits everything and zooms to a lane', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Bewegen', facilitatorName: 'Kim' });
-		await seed(practice, 4);
-		const { page, errors } = await openBoard(practice, { width: 1366, height: 768 });
+		await seed(scope, app, practice, 4);
+		const { page, errors } = await openBoard({ app, newPage }, practice, LAPTOP);
 		const canvas = page.locator('.canvas');
 		const samen = page.getByRole('heading', { name: 'Samen', level: 2 });
 		await samen.waitFor();
@@ -175,10 +136,10 @@ describe('the board canvas', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('moves a note by keyboard and by drag in board units, and says where it went', async () => {
+	it('moves a note by keyboard and by drag in board units, and says where it went', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Verplaatsen', facilitatorName: 'Kim' });
-		await seed(practice, 1, { text: 'Schuif mij' });
-		const { page, errors } = await openBoard(practice, { width: 1366, height: 768 });
+		await seed(scope, app, practice, 1, { text: 'Schuif mij' });
+		const { page, errors } = await openBoard({ app, newPage }, practice, LAPTOP);
 		const frame = page.locator('[data-note-frame]', { hasText: 'Schuif mij' });
 		const at = async () => frame.evaluate((el) => ({ x: Number(el.dataset.x), y: Number(el.dataset.y), lane: el.dataset.lane }));
 		await frame.waitFor();
@@ -216,10 +177,10 @@ describe('the board canvas', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('renders only the notes near the view of a 1,000-note lane, and Tab reaches notes out of view', async () => {
+	it('renders only the notes near the view of a 1,000-note lane, and Tab reaches notes out of view', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Groot', facilitatorName: 'Kim' });
-		await seed(practice, 1000);
-		const { page, errors } = await openBoard(practice, { width: 1366, height: 768 });
+		await seed(scope, app, practice, 1000);
+		const { page, errors } = await openBoard({ app, newPage }, practice, LAPTOP);
 		await page.locator('[data-note-frame]').first().waitFor();
 		const rendered = await page.locator('[data-note-frame]').count();
 		expect(rendered).toBeGreaterThan(10);
@@ -238,9 +199,9 @@ describe('the board canvas', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('adds a note with N, opens on the board heading, and has a skip link per lane', async () => {
+	it('adds a note with N, opens on the board heading, and has a skip link per lane', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Sneltoets', facilitatorName: 'Kim' });
-		const { page, errors } = await openBoard(practice, { width: 1366, height: 768 });
+		const { page, errors } = await openBoard({ app, newPage }, practice, LAPTOP);
 		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('aspect-name');
 		await expect.poll(() => page.getByRole('navigation', { name: 'Snel naar' }).getByRole('link').count()).toBe(4);
 		await page.getByRole('link', { name: 'Naar Mijn notities' }).focus();

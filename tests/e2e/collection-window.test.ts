@@ -1,25 +1,11 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
 
 describe('a collection window, in three browsers', () => {
-	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Tussendoor', facilitatorName: 'Fenna' });
-		const fenna = await newPage(browser);
-		await signIn(fenna.page, practice);
-		const ahmed = await joinAs(browser, practice.links.participant, 'Ahmed');
-		const bo = await joinAs(browser, practice.links.participant, 'Bo');
+	it('shows the question on the board, the deadline on the overview, and who contributed to the facilitator', async ({ app, newPage }) => {
+		const { practice, facilitator: fenna, participants: [ahmed, bo] } = await practiceWith({ app, newPage }, { name: 'Tussendoor', facilitatorName: 'Fenna' }, ['Ahmed', 'Bo']);
 		const overview = `${app.url}/p/${practice.id}`;
 		const board = `${overview}/b/actanten`;
 
@@ -55,10 +41,7 @@ describe('a collection window, in three browsers', () => {
 		expect(await bo.page.getByText('Bijdragen per persoon').count()).toBe(0);
 
 		// Ahmed adds a note (shared, the practice's default) and it is saved.
-		await ahmed.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ahmed.page);
-		await ahmed.page.keyboard.type('De buurtbibliotheek');
-		await ahmed.page.keyboard.press('Escape');
+		await addNoteTo(ahmed.page.locator('section.lane.mine'), 'De buurtbibliotheek');
 		await expect.poll(() => ahmed.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
 		// The facilitator's overview: Ahmed 1, Bo 0 (highlighted), no content.

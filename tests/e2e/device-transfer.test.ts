@@ -1,24 +1,21 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 /**
  * Moving to another device (docs/THREAT_MODEL.md, Identity): a one-time,
  * short-lived link that never switches a browser silently, and the end of
  * the permanent personal link.
  */
-let app: RunningApp;
-let browser: Browser;
 /** A page on another origin, as an attacker's site would be. */
 let evil: Server;
 let evilUrl: string;
 
-it.beforeAll(async ({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
+it.beforeAll(async () => {
 	evil = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
 		const to = JSON.stringify(url.searchParams.get('to') ?? '');
@@ -53,10 +50,10 @@ async function askForLink(page: Page): Promise<{ link: string; says: string }> {
 }
 
 describe('continuing on another device', () => {
-	it('never switches a browser that holds another member’s session, unless asked there and confirmed', async () => {
+	it('never switches a browser that holds another member’s session, unless asked there and confirmed', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Wissel', facilitatorName: 'Ann' });
 		// Ann signs in with the link the API gave; opening it asks first.
-		const ann = await newPage(browser);
+		const ann = await newPage();
 		await ann.page.goto(practice.links.facilitator);
 		await expect.poll(() => ann.page.getByRole('heading', { level: 1 }).innerText()).toBe('Aanmelden als Ann');
 		expect(await sessionCookie(ann.page, practice.id)).toBeUndefined();
@@ -64,7 +61,7 @@ describe('continuing on another device', () => {
 		await onOverview(ann.page, practice);
 		expect(await youAre(ann.page)).toBe('Je bent hier als Ann (begeleider).');
 
-		const bea = await joinAs(browser, practice.links.participant, 'Bea');
+		const bea = await joinWith(newPage, practice.links.participant, 'Bea');
 		const beaSession = await sessionCookie(bea.page, practice.id);
 		expect(beaSession).toBeTruthy();
 
@@ -119,7 +116,7 @@ describe('continuing on another device', () => {
 		expect(switched).not.toBe(practice.facilitator.token);
 
 		// Used once: a third browser gets nothing from it.
-		const third = await newPage(browser);
+		const third = await newPage();
 		await third.page.goto(link);
 		await expect.poll(() => third.page.getByRole('heading', { level: 1 }).innerText()).toBe('Deze link werkt niet (meer)');
 		expect(await third.page.getByRole('button', { name: /Doorgaan/ }).count()).toBe(0);
@@ -131,15 +128,15 @@ describe('continuing on another device', () => {
 		}
 	});
 
-	it('a new link ends the previous one, revoking ends it, and one’s own link leaves one as one is', async () => {
+	it('a new link ends the previous one, revoking ends it, and one’s own link leaves one as one is', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Intrekken', facilitatorName: 'Ann' });
-		const olga = await joinAs(browser, practice.links.observer, 'Olga');
+		const olga = await joinWith(newPage, practice.links.observer, 'Olga');
 		const first = (await askForLink(olga.page)).link;
 		await olga.page.getByRole('dialog').getByRole('button', { name: 'Sluiten' }).click();
 		const second = (await askForLink(olga.page)).link;
 		expect(second).not.toBe(first);
 
-		const phone = await newPage(browser, { viewport: { width: 390, height: 844 } });
+		const phone = await newPage({ viewport: { width: 390, height: 844 } });
 		await phone.page.goto(first);
 		await expect.poll(() => phone.page.getByRole('heading', { level: 1 }).innerText()).toBe('Deze link werkt niet (meer)');
 
@@ -164,9 +161,9 @@ describe('continuing on another device', () => {
 		}
 	});
 
-	it('the old personal link with a session token in it signs no one in', async () => {
+	it('the old personal link with a session token in it signs no one in', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Oud', facilitatorName: 'Ann' });
-		const stranger = await newPage(browser);
+		const stranger = await newPage();
 		for (const old of [`${app.url}/p/${practice.id}/enter/${practice.facilitator.token}`, `${app.url}/enter/${practice.facilitator.token}`]) {
 			await stranger.page.goto(old);
 			expect(await sessionCookie(stranger.page, practice.id)).toBeUndefined();
@@ -180,7 +177,7 @@ describe('continuing on another device', () => {
 });
 
 describe('a link that expired', () => {
-	it('signs no one in', async ({ scope }) => {
+	it('signs no one in', async ({ newPage, scope }) => {
 		const short = await scope.startApp({ env: { ZWERM_DEVICE_CODE_TTL: '1' } });
 		const practice = await createPracticeViaApi(short, { name: 'Verlopen', facilitatorName: 'Ann' });
 		const asked = Date.now();
@@ -194,7 +191,7 @@ describe('a link that expired', () => {
 		expect(Date.parse(expiresAt)).toBeLessThanOrEqual(Date.now() + 1000);
 		expect(Date.parse(expiresAt)).toBeGreaterThanOrEqual(asked + 1000);
 
-		const phone = await newPage(browser);
+		const phone = await newPage();
 		await expect
 			.poll(async () => {
 				await phone.page.goto(link);

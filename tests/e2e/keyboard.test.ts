@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const afterFrames = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Locator, Page } from 'playwright-core';
+import type { RunningApp } from '../helpers/app.ts';
+import { afterFrames, editorFocused } from '../helpers/browser.ts';
+import { facilitatorOn, type NewPage } from '../helpers/board.ts';
 
 /** With a note's menu button focused: opens the menu, walks to an item with the arrow keys, picks it. */
 async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
@@ -28,14 +15,23 @@ async function menuItemByKeyboard(page: Page, name: string): Promise<void> {
 	await page.keyboard.press('Enter');
 }
 
-const createPractice = (framework: string) => createPracticeViaApi(app, { name: 'Toetsenbord', facilitatorName: 'Kim', framework });
+/** Focuses a lane's "Notitie toevoegen" button, presses Enter, types `text` and closes the editor with Escape. */
+async function writeByKeyboard(lane: Locator, text: string): Promise<void> {
+	const page = lane.page();
+	await lane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
+	await page.keyboard.press('Enter');
+	await editorFocused(page);
+	await page.keyboard.type(text);
+	await page.keyboard.press('Escape');
+}
+
+/** Kim's practice on `framework`, her board of it in a page of her own. */
+const kimOn = (t: { app: RunningApp; newPage: NewPage }, framework: string, board: string, options?: Parameters<NewPage>[0]) =>
+	facilitatorOn(t, { name: 'Toetsenbord', facilitatorName: 'Kim', framework }, board, options);
 
 describe('keyboard alone, on a paradox board', () => {
-	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async () => {
-		const practice = await createPractice('paradoxen');
-		const { page, errors } = await newPage(browser);
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/actie`);
+	it('creates, edits, moves along the axis, moves to the collective lane and brings in a note', async ({ app, newPage }) => {
+		const { page, errors } = await kimOn({ app, newPage }, 'paradoxen', 'actie');
 
 		// The paradox board shows the axis between its two poles on every lane
 		// (collective, my private lane, my lane, the anonymous lane).
@@ -44,11 +40,7 @@ describe('keyboard alone, on a paradox board', () => {
 
 		// Create and write a note with the keyboard.
 		const myLane = page.locator('section.lane.mine');
-		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
-		await page.keyboard.press('Enter');
-		await editorFocused(page);
-		await page.keyboard.type('Het moet, maar kunnen we het?');
-		await page.keyboard.press('Escape');
+		await writeByKeyboard(myLane, 'Het moet, maar kunnen we het?');
 		const note = myLane.locator('article.note', { hasText: 'Het moet, maar kunnen we het?' });
 		await expect.poll(() => note.evaluate((el) => el === document.activeElement)).toBe(true);
 
@@ -78,11 +70,7 @@ describe('keyboard alone, on a paradox board', () => {
 		await expect.poll(() => moved.evaluate((el) => el === document.activeElement)).toBe(true);
 
 		// A second note, brought into the existing collective note: one collective note, two sources later.
-		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).focus();
-		await page.keyboard.press('Enter');
-		await editorFocused(page);
-		await page.keyboard.type('Competentie groeit door te doen');
-		await page.keyboard.press('Escape');
+		await writeByKeyboard(myLane, 'Competentie groeit door te doen');
 		const second = myLane.locator('article.note', { hasText: 'Competentie groeit' });
 		await second.focus();
 		await afterFrames(page); // focus moves to a note in the next frame after an action: let that settle first
@@ -104,11 +92,8 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('changes a note’s visibility through its confirmation dialog, and arranges a lane and undoes it, by keyboard alone', async () => {
-		const practice = await createPractice('lerende-praktijken');
-		const { page, errors } = await newPage(browser);
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+	it('changes a note’s visibility through its confirmation dialog, and arranges a lane and undoes it, by keyboard alone', async ({ app, newPage }) => {
+		const { page, errors } = await kimOn({ app, newPage }, 'lerende-praktijken', 'intentie');
 		const myLane = page.locator('section.lane.mine');
 		await myLane.getByRole('button', { name: /Notitie toevoegen/ }).waitFor();
 		const places = () =>
@@ -164,11 +149,8 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('switches the interface to English and keeps it', async () => {
-		const practice = await createPractice('lerende-praktijken');
-		const { page, errors } = await newPage(browser);
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+	it('switches the interface to English and keeps it', async ({ app, newPage }) => {
+		const { page, errors } = await kimOn({ app, newPage }, 'lerende-praktijken', 'intentie');
 		await expect.poll(() => page.getByRole('heading', { name: 'Samen' }).count()).toBe(1);
 		await page.getByRole('button', { name: /English/ }).click();
 		await expect.poll(() => page.getByRole('heading', { name: 'Together' }).count()).toBe(1);
@@ -179,11 +161,8 @@ describe('keyboard alone, on a paradox board', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('stacks lanes on a phone and opens a note full screen to edit', async () => {
-		const practice = await createPractice('lerende-praktijken');
-		const { page, errors } = await newPage(browser, { viewport: { width: 390, height: 844 } });
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+	it('stacks lanes on a phone and opens a note full screen to edit', async ({ app, newPage }) => {
+		const { page, errors } = await kimOn({ app, newPage }, 'lerende-praktijken', 'intentie', { viewport: { width: 390, height: 844 } });
 		const lanes = page.locator('section.lane');
 		await expect.poll(() => lanes.count()).toBe(4);
 		// Stacked: one column, each lane the full width, the second below the first.

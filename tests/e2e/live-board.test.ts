@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { editorFocused } from '../helpers/browser.ts';
+import { addNoteTo } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const noteWithText = (page: Page, text: string) => page.locator('article.note', { hasText: text });
@@ -69,10 +70,7 @@ describe('the live board, end to end in Chromium', () => {
 
 		// Piet writes an individual note in his own lane and brings it into the collective lane.
 		const pietLane = piet.page.locator('section.lane.mine');
-		await pietLane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(piet.page);
-		await piet.page.keyboard.type('Ik leer van de buurtbewoners');
-		await piet.page.keyboard.press('Escape');
+		await addNoteTo(pietLane, 'Ik leer van de buurtbewoners');
 		const own = noteWithText(piet.page, 'Ik leer van de buurtbewoners');
 		await own.getByRole('button', { name: /^Acties voor/ }).click();
 		await piet.page.getByRole('menuitem', { name: 'Inbrengen in Samen' }).click();

@@ -1,27 +1,18 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { addNoteTo, joinWith } from '../helpers/board.ts';
 
 async function cookieOf(page: import('playwright-core').Page): Promise<string> {
 	return (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 }
 
 describe('new since your last visit', () => {
-	it('counts on the overview what others added or changed, marks it on the board, and clears as the member looks', async () => {
+	it('counts on the overview what others added or changed, marks it on the board, and clears as the member looks', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Tussen de bijeenkomsten', facilitatorName: 'Fenna' });
 		const overview = `${app.url}/p/${practice.id}`;
 		const board = `${overview}/b/intentie`;
-		const ahmed = await joinAs(browser, practice.links.participant, 'Ahmed');
-		const bo = await joinAs(browser, practice.links.participant, 'Bo');
+		const ahmed = await joinWith(newPage, practice.links.participant, 'Ahmed');
+		const bo = await joinWith(newPage, practice.links.participant, 'Bo');
 
 		// Bo looks at the board once: nothing new there for Bo afterwards.
 		await bo.page.goto(board);
@@ -31,10 +22,7 @@ describe('new since your last visit', () => {
 
 		// Between meetings, Ahmed writes a collective note.
 		await ahmed.page.goto(board);
-		await ahmed.page.locator('section.lane.collective').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ahmed.page);
-		await ahmed.page.keyboard.type('Wat we van de wijk leerden');
-		await ahmed.page.keyboard.press('Escape');
+		await addNoteTo(ahmed.page.locator('section.lane.collective'), 'Wat we van de wijk leerden');
 		await expect.poll(() => ahmed.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
 		// Bo's overview shows how much is new on that board, and only there.

@@ -1,24 +1,12 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import type { Page } from 'playwright-core';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 
 describe('note actions seen by another person', () => {
-	it('pointer, drag within and across lanes, colour and delete', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Acties', facilitatorName: 'Fem' });
-		const fem = await newPage(browser);
-		await signIn(fem.page, practice);
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+	it('pointer, drag within and across lanes, colour and delete', async ({ app, newPage }) => {
+		const { practice, facilitator: fem, participants: [ann] } = await practiceWith({ app, newPage }, { name: 'Acties', facilitatorName: 'Fem' }, ['Ann']);
 		const board = `${app.url}/p/${practice.id}/b/context`;
 		await fem.page.goto(board);
 		await ann.page.goto(board);
@@ -34,10 +22,7 @@ describe('note actions seen by another person', () => {
 
 		// Ann writes in her own lane, then drags the note into the collective lane.
 		const annLane = ann.page.locator('section.lane.mine');
-		await annLane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ann.page);
-		await ann.page.keyboard.type('Onze regio werkt goed samen');
-		await ann.page.keyboard.press('Escape');
+		await addNoteTo(annLane, 'Onze regio werkt goed samen');
 		const note = annLane.locator('article.note');
 		const from = (await note.boundingBox())!;
 		const target = (await collective(ann.page).locator('.area').boundingBox())!;

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Locator, Page } from 'playwright-core';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith, practiceWith, type NewPage } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section[data-lane-key="collective"]');
 const myLane = (page: Page) => page.locator('section.lane.mine');
 
 async function write(page: Page, lane: Locator, text: string): Promise<Locator> {
-	await lane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-	await editorFocused(page);
-	await page.keyboard.type(text);
-	await page.keyboard.press('Escape');
+	await addNoteTo(lane, text);
 	const note = lane.locator('article.note', { hasText: text });
 	await expect.poll(() => note.count()).toBe(1);
 	return note;
@@ -34,13 +20,19 @@ async function noteAction(note: Locator, name: string): Promise<void> {
 	await note.page().getByRole('menuitem', { name }).click();
 }
 
+/** A new practice of Fem's that Ann has joined, each in a page of their own, and its Intentie board's address. */
+async function femAndAnn(t: { app: RunningApp; newPage: NewPage }, name: string) {
+	const { practice, facilitator: fem, participants: [ann] } = await practiceWith(t, { name, facilitatorName: 'Fem' }, ['Ann']);
+	return { practice, ann, fem, board: `${t.app.url}/p/${practice.id}/b/intentie` };
+}
+
 /** The note's state in words, as its card shows it. */
 const stateOf = (note: Locator) => note.locator('.state').innerText();
 
 describe('bringing a note into an existing collective note', () => {
-	it('shows the cited text on the live board, also to someone who opens the board afterwards', async () => {
+	it('shows the cited text on the live board, also to someone who opens the board afterwards', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Citaten', facilitatorName: 'Fem' });
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
+		const ann = await joinWith(newPage, practice.links.participant, 'Ann');
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		await ann.page.goto(board);
 
@@ -57,7 +49,7 @@ describe('bringing a note into an existing collective note', () => {
 		await expect.poll(() => ann.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 
 		// Someone opening the board now, and Ann after a reload, read both cited texts.
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
 		await fem.page.goto(board);
 		await ann.page.reload();
@@ -72,12 +64,8 @@ describe('bringing a note into an existing collective note', () => {
 });
 
 describe('who sees a note', () => {
-	it('says it in words on every note, and changes only after an explicit confirmation', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Zichtbaar', facilitatorName: 'Fem' });
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
-		const fem = await newPage(browser);
-		await signIn(fem.page, practice);
-		const board = `${app.url}/p/${practice.id}/b/intentie`;
+	it('says it in words on every note, and changes only after an explicit confirmation', async ({ app, newPage }) => {
+		const { ann, fem, board } = await femAndAnn({ app, newPage }, 'Zichtbaar');
 		await ann.page.goto(board);
 		await fem.page.goto(board);
 
@@ -121,12 +109,8 @@ describe('who sees a note', () => {
 });
 
 describe('new since your last visit', () => {
-	it('labels new notes in members\' own lanes too, in a style unlike the focus ring', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Nieuws', facilitatorName: 'Fem' });
-		const ann = await joinAs(browser, practice.links.participant, 'Ann');
-		const fem = await newPage(browser);
-		await signIn(fem.page, practice);
-		const board = `${app.url}/p/${practice.id}/b/intentie`;
+	it('labels new notes in members\' own lanes too, in a style unlike the focus ring', async ({ app, newPage }) => {
+		const { practice, ann, fem, board } = await femAndAnn({ app, newPage }, 'Nieuws');
 		await fem.page.goto(board);
 		await expect.poll(() => fem.page.getByText('Alle wijzigingen opgeslagen').count()).toBe(1);
 		await fem.page.goto(`${app.url}/p/${practice.id}`);

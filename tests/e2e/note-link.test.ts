@@ -1,23 +1,11 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, newPage, signIn } from '../helpers/browser.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { facilitatorOn, LAPTOP, screenOptions } from '../helpers/board.ts';
 
 /** A link in a note: asked for, made https when bare, refused when it is not http(s) or mailto. */
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 describe('a link in a note', () => {
-	it('is set on the selected words, made https when bare, and refused for other schemes', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Links', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+	it('is set on the selected words, made https when bare, and refused for other schemes', async ({ app, newPage }) => {
+		const { page, errors } = await facilitatorOn({ app, newPage }, { name: 'Links', facilitatorName: 'Fem' }, 'context', screenOptions(LAPTOP));
 		const samen = page.locator('section[data-lane-key="collective"]');
 		await samen.getByRole('button', { name: /Notitie toevoegen/ }).click();
 		await editorFocused(page);

@@ -1,31 +1,12 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith, saveStatus, visitOnline } from '../helpers/board.ts';
 
 const collective = (page: Page) => page.locator('section.lane.collective');
 const myLane = (page: Page) => page.locator('section.lane.mine');
-/** The save indicator, by what it says. */
-const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: /opgeslagen|Offline|erbinden/ });
 const WAITING = /^Offline · \d+ wijzigingen? wacht(en)? op opslaan$/;
-
-/** Opens the board online until all is saved, and reloads it under the service worker's control. */
-async function visitOnline(page: Page, board: string) {
-	await page.goto(board);
-	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	await page.reload();
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-}
 
 /** Offline, with the board opened from the service worker and IndexedDB (a reload drops any open websocket). */
 async function goOffline(person: { context: { setOffline(offline: boolean): Promise<void> }; page: Page }) {
@@ -75,20 +56,17 @@ function recordDialogs(page: Page): string[] {
 }
 
 describe('offline edits that must not get lost', () => {
-	it('merges two offline edits of the same note, with nothing lost and no dialogs', async () => {
+	it('merges two offline edits of the same note, with nothing lost and no dialogs', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Samen', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
-		const ana = await joinAs(browser, practice.links.participant, 'Ana');
+		const ana = await joinWith(newPage, practice.links.participant, 'Ana');
 		const people = [fem, ana];
 		const dialogs = people.map((p) => recordDialogs(p.page));
 		for (const p of people) await visitOnline(p.page, board);
 
-		await collective(fem.page).getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(fem.page);
-		await fem.page.keyboard.type('wij leren');
-		await fem.page.keyboard.press('Escape');
+		await addNoteTo(collective(fem.page), 'wij leren');
 		for (const p of people) {
 			await expect.poll(() => collective(p.page).locator('article.note .note-text').allInnerTexts()).toEqual(['wij leren']);
 			await expect.poll(() => saveStatus(p.page).innerText()).toBe('Alle wijzigingen opgeslagen');
@@ -111,7 +89,7 @@ describe('offline edits that must not get lost', () => {
 			await expect.poll(() => saveStatus(p.page).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
 		}
 		// A third browser, fresh from the server, sees the merged note too.
-		const third = await newPage(browser);
+		const third = await newPage();
 		await signIn(third.page, practice);
 		await third.page.goto(board);
 		await expect.poll(() => collective(third.page).locator('article.note .note-text').allInnerTexts()).toEqual(['Soms wij leren van elkaar']);
@@ -123,15 +101,12 @@ describe('offline edits that must not get lost', () => {
 		}
 	});
 
-	it('keeps the last words typed when the tab is closed right after typing', async () => {
+	it('keeps the last words typed when the tab is closed right after typing', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Haast', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const traveller = await joinAs(browser, practice.links.participant, 'Reiziger');
+		const traveller = await joinWith(newPage, practice.links.participant, 'Reiziger');
 		await visitOnline(traveller.page, board);
-		await myLane(traveller.page).getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(traveller.page);
-		await traveller.page.keyboard.type('Begin');
-		await traveller.page.keyboard.press('Escape');
+		await addNoteTo(myLane(traveller.page), 'Begin');
 		await expect.poll(() => saveStatus(traveller.page).innerText()).toBe('Alle wijzigingen opgeslagen');
 
 		// Offline, so only this browser can keep the words; the tab closes right after the last key.
@@ -152,7 +127,7 @@ describe('offline edits that must not get lost', () => {
 		// Online again: stored, and another member sees them.
 		await traveller.context.setOffline(false);
 		await expect.poll(() => saveStatus(again).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
-		const fem = await newPage(browser);
+		const fem = await newPage();
 		await signIn(fem.page, practice);
 		await fem.page.goto(board);
 		const lane = fem.page.locator('section.lane', { hasText: 'Notities van Reiziger' });

@@ -1,41 +1,16 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { rmSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, joinOn, launchPersistent, newPage, signIn } from '../helpers/browser.ts';
+import { editorFocused, joinOn, launchPersistent, signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith, saveStatus, visitOnline, type NewPage } from '../helpers/board.ts';
 import { tempDir } from '../helpers/server.ts';
 
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 const myLane = (page: Page) => page.locator('section.lane.mine');
-/** The save indicator, by what it says. */
-const saveStatus = (page: Page) => page.getByRole('status').filter({ hasText: /opgeslagen|Offline|erbinden/ });
 const WAITING = /^Offline · \d+ wijzigingen wachten op opslaan$/;
 
 async function addNote(page: Page, text: string) {
-	await myLane(page).getByRole('button', { name: /Notitie toevoegen/ }).click();
-	await editorFocused(page);
-	await page.keyboard.type(text);
-	await page.keyboard.press('Escape');
-}
-
-/** Opens the board online until all is saved, and reloads it under the service worker's control. */
-async function visitOnline(page: Page, board: string) {
-	await page.goto(board);
-	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	await page.reload();
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-	// Connected again, so that no connection is still on its way when a test goes offline
-	// (one that was would land: the browser's offline emulation stops only new ones).
-	await expect.poll(() => saveStatus(page).innerText()).toBe('Alle wijzigingen opgeslagen');
+	await addNoteTo(myLane(page), text);
 }
 
 async function expectNotes(page: Page, texts: readonly string[]) {
@@ -45,8 +20,8 @@ async function expectNotes(page: Page, texts: readonly string[]) {
 }
 
 /** The facilitator opens the board and finds every text in the lane of `owner`. */
-async function facilitatorSees(practice: CreatedPractice, board: string, owner: string, texts: readonly string[]) {
-	const fem = await newPage(browser);
+async function facilitatorSees(newPage: NewPage, practice: CreatedPractice, board: string, owner: string, texts: readonly string[]) {
+	const fem = await newPage();
 	await signIn(fem.page, practice);
 	await fem.page.goto(board);
 	const lane = fem.page.locator('section.lane', { hasText: `Notities van ${owner}` });
@@ -57,12 +32,31 @@ async function facilitatorSees(practice: CreatedPractice, board: string, owner: 
 	await fem.context.close();
 }
 
+/**
+ * A member who joined a new practice and wrote a note on its Actanten board,
+ * visited online; `kept` lists what this browser stores of the practice.
+ */
+async function memberWithNote({ app, newPage }: { app: RunningApp; newPage: NewPage }, practiceName: string, name: string, text: string) {
+	const practice = await createPracticeViaApi(app, { name: practiceName, facilitatorName: 'Fem' });
+	const board = `${app.url}/p/${practice.id}/b/actanten`;
+	const member = await joinWith(newPage, practice.links.participant, name);
+	await visitOnline(member.page, board);
+	await addNote(member.page, text);
+	await expect.poll(() => saveStatus(member.page).innerText()).toBe('Alle wijzigingen opgeslagen');
+	const kept = () =>
+		member.page.evaluate(async (id) => {
+			const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+			return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
+		}, practice.id);
+	return { practice, board, member, kept };
+}
+
 describe('between meetings, without a connection', () => {
-	it('opens a board visited before, keeps offline notes through reloads, and syncs them when back online', async () => {
+	it('opens a board visited before, keeps offline notes through reloads, and syncs them when back online', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Trein', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/actanten`;
 
-		const traveller = await joinAs(browser, practice.links.participant, 'Reiziger');
+		const traveller = await joinWith(newPage, practice.links.participant, 'Reiziger');
 		await traveller.page.goto(board);
 		await addNote(traveller.page, 'Al gedeeld voor vertrek');
 		await visitOnline(traveller.page, board);
@@ -101,12 +95,12 @@ describe('between meetings, without a connection', () => {
 		// Back online: everything reaches the server, and another member sees it.
 		await traveller.context.setOffline(false);
 		await expect.poll(() => saveStatus(again).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
-		await facilitatorSees(practice, board, 'Reiziger', offlineNotes);
+		await facilitatorSees(newPage, practice, board, 'Reiziger', offlineNotes);
 		expect(traveller.errors).toEqual([]);
 		await traveller.context.close();
 	});
 
-	it('keeps notes written offline through a browser restart, and syncs them afterwards', async () => {
+	it('keeps notes written offline through a browser restart, and syncs them afterwards', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Pendel', facilitatorName: 'Fem' });
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		const profile = tempDir('zwerm-profile-');
@@ -131,7 +125,7 @@ describe('between meetings, without a connection', () => {
 
 				await after.context.setOffline(false);
 				await expect.poll(() => saveStatus(after.page).innerText(), { timeout: 20000 }).toBe('Alle wijzigingen opgeslagen');
-				await facilitatorSees(practice, board, 'Pendelaar', ['Geschreven tussen twee stations']);
+				await facilitatorSees(newPage, practice, board, 'Pendelaar', ['Geschreven tussen twee stations']);
 				expect(after.errors).toEqual([]);
 			} finally {
 				await after.context.close();
@@ -141,18 +135,8 @@ describe('between meetings, without a connection', () => {
 		}
 	});
 
-	it('forgets the practice in this browser when the member leaves it', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Afscheid', facilitatorName: 'Fem' });
-		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const leaver = await joinAs(browser, practice.links.participant, 'Vertrekker');
-		await visitOnline(leaver.page, board);
-		await addNote(leaver.page, 'Tot ziens');
-		await expect.poll(() => saveStatus(leaver.page).innerText()).toBe('Alle wijzigingen opgeslagen');
-		const kept = () =>
-			leaver.page.evaluate(async (id) => {
-				const names = (await indexedDB.databases()).map((d) => d.name ?? '');
-				return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
-			}, practice.id);
+	it('forgets the practice in this browser when the member leaves it', async ({ app, newPage }) => {
+		const { practice, board, member: leaver, kept } = await memberWithNote({ app, newPage }, 'Afscheid', 'Vertrekker', 'Tot ziens');
 		expect((await kept()).length).toBeGreaterThan(0);
 
 		await leaver.page.goto(`${app.url}/p/${practice.id}`);
@@ -169,18 +153,8 @@ describe('between meetings, without a connection', () => {
 		await leaver.context.close();
 	});
 
-	it('forgets the practice in this browser when the member is removed, while the board is open', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Verwijderd', facilitatorName: 'Fem' });
-		const board = `${app.url}/p/${practice.id}/b/actanten`;
-		const member = await joinAs(browser, practice.links.participant, 'Weggestuurd');
-		await visitOnline(member.page, board);
-		await addNote(member.page, 'Nog even');
-		await expect.poll(() => saveStatus(member.page).innerText()).toBe('Alle wijzigingen opgeslagen');
-		const kept = () =>
-			member.page.evaluate(async (id) => {
-				const names = (await indexedDB.databases()).map((d) => d.name ?? '');
-				return [...names, ...Object.keys(localStorage)].filter((name) => name.includes(id));
-			}, practice.id);
+	it('forgets the practice in this browser when the member is removed, while the board is open', async ({ app, newPage }) => {
+		const { practice, member, kept } = await memberWithNote({ app, newPage }, 'Verwijderd', 'Weggestuurd', 'Nog even');
 		expect((await kept()).length).toBeGreaterThan(0);
 
 		// The facilitator removes them; their open board is cut off and keeps nothing of the practice.

@@ -1,16 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
-import { createPracticeViaApi, startApp, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-import { connect, synced, type TestClient } from '../helpers/clients.ts';
+import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, sessionToken, signIn } from '../helpers/browser.ts';
+import type { TestClient } from '../helpers/clients.ts';
+import type { Scope } from '../helpers/scope.ts';
+import { BOARD, collabUrl, joinWith, LAPTOP, openBoard, screenOptions, SIZES, type NewPage } from '../helpers/board.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, placeFor, plainText, readNote } from '../../src/lib/domain/notes.ts';
 import { setRound } from '../../src/lib/domain/visibility.ts';
 import { readPractice } from '../../src/lib/domain/practice.ts';
 import { readRound } from '../../src/lib/domain/activities.ts';
 import { NOTE_H, NOTE_W, type RegionKind } from '../../src/lib/domain/board-space.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 import { PlacementSettler } from '../../src/lib/sync/settle.ts';
 
 /**
@@ -22,51 +24,30 @@ import { PlacementSettler } from '../../src/lib/sync/settle.ts';
  * browser, by a member's client or by the server — none by hand, so none may
  * overlap. Read in board units, whatever scale a screen opens at.
  */
-let app: RunningApp;
-let browser: Browser;
-const clients: TestClient[] = [];
-const settlers: PlacementSettler[] = [];
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	settlers.splice(0).forEach((s) => s.destroy());
-	clients.splice(0).forEach((c) => c.destroy());
-	await browser?.close();
-	await app?.stop();
-});
-
-const BOARD = 'intentie' as BoardId;
-const SIZES = [
-	{ width: 1366, height: 768, touch: false },
-	{ width: 390, height: 844, touch: true },
-	{ width: 1920, height: 1080, touch: false }
-] as const;
-
 type Rect = { x: number; y: number; w: number; h: number };
 type Seen = Record<string, { lane: string; at: string; rect: Rect }>;
+/** What the helpers below work with: the test's app, scope and pages. */
+type Ctx = { app: RunningApp; scope: Scope; newPage: NewPage };
 
-const wsUrl = () => `${app.url.replace('http', 'ws')}/collab`;
-
-async function open(name: string, token: string, kind?: RegionKind): Promise<TestClient> {
-	const client = connect(wsUrl(), name, token, new Y.Doc());
-	clients.push(client);
-	await synced(client);
+async function open({ app, scope }: Ctx, name: string, token: string, kind?: RegionKind): Promise<TestClient> {
+	const client = scope.connect(collabUrl(app), name, token, new Y.Doc());
+	await expect.poll(() => client.provider.isSynced, { message: `${name} synced` }).toBe(true);
 	// A writable lane settles concurrent placements, as the board in the browser does (LaneState.placement).
-	if (kind) settlers.push(new PlacementSettler(client.doc, kind));
+	if (kind) {
+		const settler = new PlacementSettler(client.doc, kind);
+		scope.defer(() => settler.destroy());
+	}
 	return client;
 }
 
 /** A member at work in their own client: their lane, their private lane and Samen. */
-async function memberClient(practice: CreatedPractice, person: { token: string; id: MemberId }) {
+async function memberClient(t: Ctx, practice: CreatedPractice, person: { token: string; id: MemberId }) {
 	const p = practice.id as PracticeId;
 	return {
 		...person,
-		lane: await open(laneDoc(p, BOARD, person.id), person.token, 'member'),
-		private: await open(privateDoc(p, BOARD, person.id), person.token, 'private'),
-		collective: await open(collectiveDoc(p, BOARD), person.token, 'collective')
+		lane: await open(t, laneDoc(p, BOARD, person.id), person.token, 'member'),
+		private: await open(t, privateDoc(p, BOARD, person.id), person.token, 'private'),
+		collective: await open(t, collectiveDoc(p, BOARD), person.token, 'collective')
 	};
 }
 type Member = Awaited<ReturnType<typeof memberClient>>;
@@ -79,11 +60,11 @@ const addNote = (m: Member, where: 'lane' | 'private' | 'collective', text: stri
 };
 
 /** Someone who joins by the invite link in a browser; their session then works their own client too. */
-async function join(practice: CreatedPractice, name: string) {
-	const person = await joinAs(browser, practice.links.participant, name);
-	const token = (await person.context.cookies()).find((c) => c.name === `zw_${practice.id}`)!.value;
+async function join(t: Ctx, practice: CreatedPractice, name: string) {
+	const person = await joinWith(t.newPage, practice.links.participant, name);
+	const token = await sessionToken(person.page, practice.id);
 	await person.context.close();
-	const doc = (await open(practiceDoc(practice.id as PracticeId), token)).doc;
+	const doc = (await open(t, practiceDoc(practice.id as PracticeId), token)).doc;
 	await expect.poll(() => readPractice(doc).members.some((m) => m.name === name)).toBe(true);
 	return { token, id: readPractice(doc).members.find((m) => m.name === name)!.id };
 }
@@ -143,12 +124,13 @@ function overlapping(seen: Seen): string[] {
 }
 
 describe('a full board', () => {
-	it('after 50 notes, a revealed round of 8 and 5 bring-ins, no note covers another, and all three screens show the same arrangement', async () => {
+	it('after 50 notes, a revealed round of 8 and 5 bring-ins, no note covers another, and all three screens show the same arrangement', async ({ app, scope, newPage }) => {
+		const t: Ctx = { app, scope, newPage };
 		const practice = await createPracticeViaApi(app, { name: 'Vol bord', facilitatorName: 'Fenna' });
 		const p = practice.id as PracticeId;
-		const ahmed = await memberClient(practice, await join(practice, 'Ahmed'));
-		const bo = await memberClient(practice, await join(practice, 'Bo'));
-		const fenna = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+		const ahmed = await memberClient(t, practice, await join(t, practice, 'Ahmed'));
+		const bo = await memberClient(t, practice, await join(t, practice, 'Bo'));
+		const fenna = await newPage(screenOptions(LAPTOP));
 		await signIn(fenna.page, practice);
 		await fenna.page.goto(`${app.url}/p/${p}/b/${BOARD}`);
 		const page = fenna.page;
@@ -184,15 +166,15 @@ describe('a full board', () => {
 			addNote(bo, 'lane', `Bo ${i}`);
 		}
 		await Promise.all([ahmed, bo].flatMap((m) => [m.lane.saved(), m.collective.saved()]));
-		const reader = await open(collectiveDoc(p, BOARD), practice.facilitator.token);
-		const lanes = [reader, await open(laneDoc(p, BOARD, practice.facilitator.id as MemberId), practice.facilitator.token), ahmed.lane, bo.lane];
+		const reader = await open(t, collectiveDoc(p, BOARD), practice.facilitator.token);
+		const lanes = [reader, await open(t, laneDoc(p, BOARD, practice.facilitator.id as MemberId), practice.facilitator.token), ahmed.lane, bo.lane];
 		await expect.poll(() => lanes.map((c) => listNotes(c.doc).length)).toEqual([16, 6, 14, 14]);
 
 		// --- A silent round of 8 anonymous notes, revealed ---------------------------
 		await zoomTo(page, 'Samen');
 		await page.getByLabel('Minuten').fill('5');
 		await page.getByRole('button', { name: 'Start stille ronde' }).click();
-		const practiceInfo = (await open(practiceDoc(p), practice.facilitator.token)).doc;
+		const practiceInfo = (await open(t, practiceDoc(p), practice.facilitator.token)).doc;
 		await expect.poll(() => readRound(practiceInfo, BOARD)?.revealedAt).toBe(null);
 		const round = readRound(practiceInfo, BOARD)!;
 		for (let i = 1; i <= 4; i++) {
@@ -203,7 +185,7 @@ describe('a full board', () => {
 		await Promise.all([ahmed.private.saved(), bo.private.saved()]);
 		await expect.poll(() => page.getByText('8 notities van 2 mensen').count()).toBe(1);
 		await page.getByRole('button', { name: 'Nu onthullen' }).click();
-		const anonymous = await open(anonymousDoc(p, BOARD), practice.facilitator.token);
+		const anonymous = await open(t, anonymousDoc(p, BOARD), practice.facilitator.token);
 		await expect.poll(() => listNotes(anonymous.doc).length).toBe(8);
 		await expect.poll(() => page.getByRole('timer').count()).toBe(0);
 
@@ -229,18 +211,8 @@ describe('a full board', () => {
 		// --- The board on three screens --------------------------------------------------
 		const seen: Seen[] = [];
 		for (const size of SIZES) {
-			const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
-			const screen = await context.newPage();
-			const errors: string[] = [];
-			screen.on('pageerror', (e) => errors.push(e.stack ?? e.message));
-			await signIn(screen, practice);
-			await screen.goto(`${app.url}/p/${p}/b/${BOARD}`);
-			// Narrow screens open in the list view; the board (the canvas) is one tap away.
-			if (size.width < 700) {
-				await screen.locator('.lane-list').waitFor();
-				await screen.getByRole('button', { name: 'Bord' }).click();
-			}
-			await screen.locator('.canvas').waitFor();
+			// A phone opens in the list view; the board (the canvas) is one tap away.
+			const { page: screen, context, errors } = await openBoard(t, practice, size);
 			await screen.getByRole('button', { name: 'Alles in beeld' }).click();
 			await expect.poll(() => screen.locator('[data-note-frame]').count()).toBe(total);
 			// Settled: two measurements in a row agree (nothing still moving in).

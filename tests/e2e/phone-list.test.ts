@@ -1,44 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, joinOn, launchBrowser } from '../helpers/browser.ts';
-import { connect, type TestClient } from '../helpers/clients.ts';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { editorFocused, joinOn, sessionToken } from '../helpers/browser.ts';
+import type { Scope } from '../helpers/scope.ts';
+import { BOARD, collabUrl, joinWith, PHONE, screenOptions, writeNotes } from '../helpers/board.ts';
 import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
+import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 
-let app: RunningApp;
-let browser: Browser;
-const clients: TestClient[] = [];
+/** A phone as these tests hold it: touch, at one device pixel per CSS pixel. */
+const PHONE_CONTEXT = { ...screenOptions(PHONE), deviceScaleFactor: 1 };
 
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	for (const c of clients) c.destroy();
-	await browser?.close();
-	await app?.stop();
-});
-
-const BOARD = 'intentie' as BoardId;
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
-
-async function tokenOf(page: Page, practiceId: string): Promise<string> {
-	const cookie = (await page.context().cookies()).find((c) => c.name === `zw_${practiceId}`);
-	if (!cookie) throw new Error('no session cookie');
-	return cookie.value;
-}
-
-/** Writes notes over a real websocket as that member, and waits until the server has them. */
-async function seed(docName: string, token: string, by: MemberId, texts: string[]): Promise<TestClient> {
-	const client = connect(`${app.url.replace('http', 'ws')}/collab`, docName, token);
-	clients.push(client);
-	await expect.poll(() => client.provider.isSynced, { timeout: 15000 }).toBe(true);
-	texts.forEach((text, i) => createNote(client.doc, { createdBy: by, at: Date.now(), text, x: (i % 5) / 4, y: Math.floor(i / 5) / 10 }));
-	await client.saved();
-	return client;
-}
+/** Writes notes over a real websocket as that member, and waits until the server has them (the client stays, as the member's). */
+const seed = (scope: Scope, app: RunningApp, docName: string, token: string, by: MemberId, texts: string[]) =>
+	writeNotes(scope, app, docName, token, texts.map((text, i) => ({ createdBy: by, at: Date.now(), text, x: (i % 5) / 4, y: Math.floor(i / 5) / 10 })), { keep: true });
 
 /** Every visible button or field inside `selector` that is smaller than 44×44 CSS px. */
 function smallTargets(page: Page, selector: string) {
@@ -54,12 +29,12 @@ function smallTargets(page: Page, selector: string) {
 }
 
 describe('a phone reads a big board as a list', () => {
-	it('shows Samen first and empty lanes folded, edits in a full-screen sheet, and finds notes by text and person', async () => {
+	it('shows Samen first and empty lanes folded, edits in a full-screen sheet, and finds notes by text and person', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord', facilitatorName: 'Fenna' });
 		const p = practice.id as PracticeId;
-		const anna = await joinAs(browser, practice.links.participant, 'Anna');
-		const bo = await joinAs(browser, practice.links.participant, 'Bo');
-		const cas = await joinAs(browser, practice.links.participant, 'Cas');
+		const anna = await joinWith(newPage, practice.links.participant, 'Anna');
+		const bo = await joinWith(newPage, practice.links.participant, 'Bo');
+		const cas = await joinWith(newPage, practice.links.participant, 'Cas');
 		const memberList = async () =>
 			((await fetch(`${app.url}/api/practices/${p}/export`, { headers: { authorization: `Bearer ${practice.facilitator.token}` } }).then((r) => r.json())) as {
 				members: { id: MemberId; name: string }[];
@@ -69,18 +44,15 @@ describe('a phone reads a big board as a list', () => {
 
 		// 25 collective notes, 40 in Anna's lane, 40 in Bo's (one about the dike); Cas writes nothing.
 		const numbered = (who: string, n: number) => Array.from({ length: n }, (_, i) => `${who} notitie ${i + 1} over de buurt`);
-		await seed(collectiveDoc(p, BOARD), practice.facilitator.token, id('Fenna'), numbered('Samen', 25));
-		await seed(laneDoc(p, BOARD, id('Anna')), await tokenOf(anna.page, p), id('Anna'), numbered('Anna', 40));
+		await seed(scope, app, collectiveDoc(p, BOARD), practice.facilitator.token, id('Fenna'), numbered('Samen', 25));
+		await seed(scope, app, laneDoc(p, BOARD, id('Anna')), await sessionToken(anna.page, p), id('Anna'), numbered('Anna', 40));
 		const boTexts = numbered('Bo', 40);
 		boTexts[33] = 'Fietsen langs de dijk met de bewoners';
-		await seed(laneDoc(p, BOARD, id('Bo')), await tokenOf(bo.page, p), id('Bo'), boTexts);
+		await seed(scope, app, laneDoc(p, BOARD, id('Bo')), await sessionToken(bo.page, p), id('Bo'), boTexts);
 		await Promise.all([anna.context.close(), cas.context.close()]);
 
 		// Dirk opens the board on a phone.
-		const context = await browser.newContext(PHONE);
-		const page = await context.newPage();
-		const errors: string[] = [];
-		page.on('pageerror', (e) => errors.push(e.message));
+		const { page, errors } = await newPage(PHONE_CONTEXT);
 		await joinOn(page, practice.links.participant, 'Dirk');
 		members = await memberList();
 		await page.goto(`${app.url}/p/${p}/b/${BOARD}`);
@@ -126,8 +98,7 @@ describe('a phone reads a big board as a list', () => {
 		await page.keyboard.type(' en het park');
 		await page.keyboard.press('Escape');
 		await expect.poll(() => sheet.count()).toBe(0);
-		const fenna = connect(`${app.url.replace('http', 'ws')}/collab`, collectiveDoc(p, BOARD), practice.facilitator.token);
-		clients.push(fenna);
+		const fenna = scope.connect(collabUrl(app), collectiveDoc(p, BOARD), practice.facilitator.token);
 		await expect
 			.poll(() => listNotes(fenna.doc).some((n) => plainText(noteContent(fenna.doc, n.id)) === 'Samen notitie 1 over de buurt en het park'), { timeout: 15000 })
 			.toBe(true);
@@ -179,23 +150,18 @@ describe('a phone reads a big board as a list', () => {
 		await expect.poll(() => page.locator('.lane-list').count()).toBe(1);
 
 		expect(errors).toEqual([]);
-		await context.close();
-		await bo.context.close();
 	});
 
-	it('keeps a running silent round and collection window in view at the top while the list scrolls', async () => {
+	it('keeps a running silent round and collection window in view at the top while the list scrolls', async ({ app, newPage, scope }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Wijkteam Oost', facilitatorName: 'Fenna' });
 		const p = practice.id as PracticeId;
 		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
-		await seed(collectiveDoc(p, BOARD), practice.facilitator.token, practice.facilitator.id as MemberId, Array.from({ length: 30 }, (_, i) => `Notitie ${i + 1}`));
+		await seed(scope, app, collectiveDoc(p, BOARD), practice.facilitator.token, practice.facilitator.id as MemberId, Array.from({ length: 30 }, (_, i) => `Notitie ${i + 1}`));
 		const post = (path: string, body: unknown) => fetch(`${app.url}/api/practices/${p}/boards/${BOARD}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
 		expect((await post('/activities/collection-window', { deadline: Date.now() + 3 * 86_400_000, question: 'Wat nemen we mee?' })).status).toBe(201);
 		expect((await post('/activities/silent-round', { minutes: 30 })).status).toBe(201);
 
-		const context = await browser.newContext(PHONE);
-		const page = await context.newPage();
-		const errors: string[] = [];
-		page.on('pageerror', (e) => errors.push(e.message));
+		const { page, errors } = await newPage(PHONE_CONTEXT);
 		await joinOn(page, practice.links.participant, 'Eva');
 		await page.goto(`${app.url}/p/${p}/b/${BOARD}`);
 		await expect.poll(() => page.locator('.lane-list article.note').count(), { timeout: 20000 }).toBe(30);
@@ -216,6 +182,5 @@ describe('a phone reads a big board as a list', () => {
 		await ready.tap();
 		await expect.poll(() => bar.getByRole('button', { name: /niet klaar/i }).count()).toBe(1);
 		expect(errors).toEqual([]);
-		await context.close();
 	});
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, newPage, signIn } from '../helpers/browser.ts';
+import { editorFocused } from '../helpers/browser.ts';
+import { facilitatorOn, LAPTOP, screenOptions } from '../helpers/board.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
@@ -13,19 +12,9 @@ import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts'
  * nothing of it, and lets the change be thrown away, after which everything
  * is saved again.
  */
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 describe('quotas in the browser', () => {
-	it('says a note is too large to save, keeps nothing of it, and discards the change on request', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Grenzen', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage(browser, { viewport: { width: 1366, height: 768 } });
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+	it('says a note is too large to save, keeps nothing of it, and discards the change on request', async ({ app, newPage }) => {
+		const { practice, page, errors } = await facilitatorOn({ app, newPage }, { name: 'Grenzen', facilitatorName: 'Fem' }, 'context', screenOptions(LAPTOP));
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 

@@ -1,27 +1,17 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, newPage, signIn } from '../helpers/browser.ts';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { facilitatorOn } from '../helpers/board.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneDoc } from '../../src/lib/domain/docnames.ts';
 import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
 
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 describe('the save indicator', () => {
-	it('never says "saved" before the change is in the durable log', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Eerlijk', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage(browser);
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+	it('never says "saved" before the change is in the durable log', async ({ app, newPage }) => {
+		const { practice, page, errors } = await facilitatorOn({ app, newPage }, { name: 'Eerlijk', facilitatorName: 'Fem' }, 'context');
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 
@@ -55,11 +45,8 @@ describe('the save indicator', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('still counts the waiting changes after a reload, until the server has stored them', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Geduld', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage(browser);
-		await signIn(page, practice);
-		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+	it('still counts the waiting changes after a reload, until the server has stored them', async ({ app, newPage }) => {
+		const { page, errors } = await facilitatorOn({ app, newPage }, { name: 'Geduld', facilitatorName: 'Fem' }, 'context');
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht/ });
 		await expect.poll(() => status.innerText()).toBe('Alle wijzigingen opgeslagen');
 
@@ -90,11 +77,11 @@ describe('the save indicator', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('says it is reconnecting while the server is away, and how many changes wait for it', async ({ scope }) => {
+	it('says it is reconnecting while the server is away, and how many changes wait for it', async ({ scope, newPage }) => {
 		// Its own server, stopped and started again on the same port and data.
 		const own = await scope.startApp();
 		const practice = await createPracticeViaApi(own, { name: 'Herstart', facilitatorName: 'Fem' });
-		const { page, errors } = await newPage(browser);
+		const { page, errors } = await newPage();
 		await signIn(page, practice);
 		await page.goto(`${own.url}/p/${practice.id}/b/context`);
 		const status = page.getByRole('status').filter({ hasText: /opgeslagen|wacht|erbinden/ });

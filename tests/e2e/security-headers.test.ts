@@ -1,15 +1,7 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { editorFocused, signIn } from '../helpers/browser.ts';
+import { joinWith } from '../helpers/board.ts';
 
 /** A Content-Security-Policy header as directive → sources. */
 function parseCsp(header: string | null): Map<string, string[]> {
@@ -22,9 +14,9 @@ function parseCsp(header: string | null): Map<string, string[]> {
 }
 
 describe('security headers', () => {
-	it('pages carry a nonce CSP that forbids framing, nosniff and strict-origin; the board runs under it without a violation', async () => {
+	it('pages carry a nonce CSP that forbids framing, nosniff and strict-origin; the board runs under it without a violation', async ({ app, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Kopregels', facilitatorName: 'Fem' });
-		const { context, page, errors } = await newPage(browser);
+		const { context, page, errors } = await newPage();
 		const violations: string[] = [];
 		page.on('console', (message) => {
 			if (/Content[ -]Security[ -]Policy/i.test(message.text())) violations.push(message.text());
@@ -71,7 +63,7 @@ describe('security headers', () => {
 		await expect.poll(() => page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBeGreaterThan(0);
 
 		// Joining posts a form: the referrer policy must leave the Origin header for SvelteKit's CSRF check.
-		const piet = await joinAs(browser, practice.links.participant, 'Piet');
+		const piet = await joinWith(newPage, practice.links.participant, 'Piet');
 		expect(piet.errors).toEqual([]);
 		await piet.context.close();
 
@@ -80,7 +72,7 @@ describe('security headers', () => {
 		await context.close();
 	});
 
-	it('API answers are nosniff and strict-origin too', async () => {
+	it('API answers are nosniff and strict-origin too', async ({ app }) => {
 		const res = await fetch(`${app.url}/api/practices`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', origin: app.url },

@@ -1,21 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createPracticeViaApi, startApp, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, launchBrowser, newPage, signIn } from '../helpers/browser.ts';
-
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-	app = await startApp();
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
-});
-
-const join = (invite: string, name: string) => joinAs(browser, invite, name);
+import { describe, expect, it } from '../helpers/fixture.ts';
+import type { Page } from 'playwright-core';
+import { addNoteTo, practiceWith } from '../helpers/board.ts';
 
 /** Records in the page when each text first shows up on the board. */
 async function watchFor(page: Page, texts: string[]) {
@@ -30,12 +15,8 @@ async function watchFor(page: Page, texts: string[]) {
 }
 
 describe('a silent round, in three browsers', () => {
-	it('keeps notes invisible to the others until the reveal, then shows them together', async () => {
-		const practice = await createPracticeViaApi(app, { name: 'Stilte', facilitatorName: 'Fenna' });
-		const fenna = await newPage(browser);
-		await signIn(fenna.page, practice);
-		const ahmed = await join(practice.links.participant, 'Ahmed');
-		const bo = await join(practice.links.participant, 'Bo');
+	it('keeps notes invisible to the others until the reveal, then shows them together', async ({ app, newPage }) => {
+		const { practice, facilitator: fenna, participants: [ahmed, bo] } = await practiceWith({ app, newPage }, { name: 'Stilte', facilitatorName: 'Fenna' }, ['Ahmed', 'Bo']);
 		const board = `${app.url}/p/${practice.id}/b/intentie`;
 		for (const p of [fenna, ahmed, bo]) await p.page.goto(board);
 		await expect.poll(() => fenna.page.locator('section.lane').count()).toBe(6);
@@ -48,10 +29,7 @@ describe('a silent round, in three browsers', () => {
 		}
 
 		// Ahmed writes and chooses to be anonymous at the reveal; Bo writes (shared, the default).
-		await ahmed.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(ahmed.page);
-		await ahmed.page.keyboard.type('Ik durf dit alleen anoniem');
-		await ahmed.page.keyboard.press('Escape');
+		await addNoteTo(ahmed.page.locator('section.lane.mine'), 'Ik durf dit alleen anoniem');
 		const ahmedsNote = ahmed.page.locator('section.lane.private article.note', { hasText: 'Ik durf dit alleen anoniem' });
 		await expect.poll(() => ahmedsNote.locator('.state').innerText()).toBe('Stille ronde, daarna: De groep, met je naam');
 		// What it becomes at the reveal is chosen in the visibility dialog and confirmed.
@@ -62,10 +40,7 @@ describe('a silent round, in three browsers', () => {
 		await dialog.getByRole('button', { name: 'Bevestigen' }).click();
 		await expect.poll(() => ahmedsNote.locator('.state').innerText()).toBe('Stille ronde, daarna: De groep, anoniem');
 
-		await bo.page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
-		await editorFocused(bo.page);
-		await bo.page.keyboard.type('Wij willen de wijk versterken');
-		await bo.page.keyboard.press('Escape');
+		await addNoteTo(bo.page.locator('section.lane.mine'), 'Wij willen de wijk versterken');
 
 		// Others see only counts, and who is ready.
 		await expect.poll(() => fenna.page.getByText('2 notities van 2 mensen').count()).toBe(1);

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { editorFocused, joinAs, newPage, signIn } from '../helpers/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { createPracticeViaApi } from '../helpers/app.ts';
+import { signIn } from '../helpers/browser.ts';
+import { addNoteTo, joinWith } from '../helpers/board.ts';
 import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
 import { createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
@@ -14,13 +15,6 @@ import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain
  * two meetings, export the report (print page and Markdown), and bring back
  * the first meeting's collective lane as a new change.
  */
-let app: RunningApp;
-let browser: Browser;
-it.beforeAll(({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-});
-
 const board = 'intentie' as BoardId;
 const QUESTION = 'Wat is de bedoeling van de lerende praktijk?';
 
@@ -32,14 +26,11 @@ const allTexts = (page: Page) => texts(replay(page).locator('article.note .note-
 const scrubber = (page: Page) => page.getByRole('slider', { name: 'Moment in de tijdlijn' });
 
 async function writeNote(page: Page, lane: Locator, text: string) {
-	await lane.getByRole('button', { name: /Notitie toevoegen/ }).click();
-	await editorFocused(page);
-	await page.keyboard.type(text);
-	await page.keyboard.press('Escape');
+	await addNoteTo(lane, text);
 }
 
 describe('the timeline, end to end in Chromium', () => {
-	it('scrubs, steps, plays, links to a moment, compares two meetings, exports the report and restores', async ({ connect }) => {
+	it('scrubs, steps, plays, links to a moment, compares two meetings, exports the report and restores', async ({ app, connect, newPage }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Tijdlijnpraktijk', facilitatorName: 'Fenna' });
 		const p = practice.id as PracticeId;
 		const fennaId = practice.facilitator.id as MemberId;
@@ -52,11 +43,11 @@ describe('the timeline, end to end in Chromium', () => {
 			return (view.notes as { text: string }[]).map((n) => n.text).sort();
 		};
 
-		const fenna = await newPage(browser);
+		const fenna = await newPage();
 		await signIn(fenna.page, practice);
 		await fenna.page.waitForURL(/\/p\/[^/]+$/);
 		const overview = fenna.page.url();
-		const piet = await joinAs(browser, practice.links.participant, 'Piet');
+		const piet = await joinWith(newPage, practice.links.participant, 'Piet');
 
 		// Meeting 1, started from the overview.
 		await fenna.page.getByLabel('Titel').fill('Eerste bijeenkomst');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -45,8 +45,9 @@ export async function launchPersistent(userDataDir: string, options: { offline?:
 	return { context, page, errors };
 }
 
-export async function newPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}) {
-	const context: BrowserContext = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 1000 } });
+/** A page in a fresh context (1400×1000 unless `options` say otherwise: a phone's screen, touch). */
+export async function newPage(browser: Browser, options: BrowserContextOptions = {}) {
+	const context: BrowserContext = await browser.newContext({ ...options, viewport: options.viewport ?? { width: 1400, height: 1000 } });
 	const page: Page = await context.newPage();
 	/** Uncaught errors in the page; a test asserts there were none. */
 	const errors: string[] = [];
@@ -60,6 +61,18 @@ export async function newPage(browser: Browser, options: { viewport?: { width: n
 /** Waits until a note editor has the keyboard focus (it mounts when a note enters edit mode). */
 export function editorFocused(page: Page): Promise<void> {
 	return expect.poll(() => page.evaluate(() => document.activeElement?.closest('.ProseMirror') != null)).toBe(true);
+}
+
+/** Resolves after the page has drawn two more frames (focus moves to a note in the frame after an action). */
+export function afterFrames(page: Page): Promise<unknown> {
+	return page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/** The session token this browser holds for a practice (its `zw_<practice>` cookie). */
+export async function sessionToken(page: Page, practiceId: string): Promise<string> {
+	const cookie = (await page.context().cookies()).find((c) => c.name === `zw_${practiceId}`);
+	if (!cookie) throw new Error('no session cookie');
+	return cookie.value;
 }
 
 /** A new person in a fresh browser context who joins by an invite link with a name. */

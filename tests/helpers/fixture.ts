@@ -9,6 +9,7 @@ import type { TestClient } from './clients.ts';
 import type { RunningApp, startApp } from './app.ts';
 import type { TestServer } from './server.ts';
 import type { ProviderLog } from './watch.ts';
+import type { newPage } from './browser.ts';
 
 export { expect };
 export type { ServerOptions };
@@ -103,8 +104,8 @@ export const test = base
 	})
 	/** A bare websocket that speaks the protocol by hand, terminated after the test. */
 	.extend('raw', ({ scope, wsUrl }) => (url: string = wsUrl) => scope.raw(url))
-	/** A page of its own in `browser` (a fresh context), closed after the test. */
-	.extend('newPage', ({ scope, browser }) => (options?: { viewport?: { width: number; height: number } }) => scope.newPage(browser, options));
+	/** A page of its own in `browser` (a fresh context: a viewport, touch, …), closed after the test. */
+	.extend('newPage', ({ scope, browser }) => (options?: Parameters<typeof newPage>[1]) => scope.newPage(browser, options));
 
 /** Resolves once the server has let the client in (authenticated, synced, its own first sync step answered) or refused it. */
 export function answered({ client, log }: { client: TestClient; log: ProviderLog }, name: string): Promise<void> {
