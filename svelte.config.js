@@ -6,7 +6,6 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		alias: { $server: 'server' },
 		// Pages get a Content-Security-Policy header with a fresh nonce for SvelteKit's inline
 		// script (hashes on prerendered pages). Styles stay 'unsafe-inline': Tiptap injects its
 		// <style> element and Svelte renders style="" attributes into the server's HTML; scripts,

@@ -1,8 +1,8 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import type { MemberId, NoteId } from '../src/lib/domain/ids.ts';
-import { collectiveDoc } from '../src/lib/domain/docnames.ts';
-import { createNote, moveNote, noteContent } from '../src/lib/domain/notes.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, moveNote, noteContent } from '#lib/domain/notes.ts';
 import type { TestServer } from '../tests/helpers/server.ts';
 import { connect, synced, waitFor, type TestClient } from '../tests/helpers/clients.ts';
 import { BOARD, prng, savedWithin, writeNotes } from './seed.ts';

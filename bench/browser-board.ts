@@ -6,7 +6,7 @@ import type { RunningApp } from '../tests/helpers/app.ts';
 import { newPage } from '../tests/helpers/browser.ts';
 import type { SeededBoard, SeededNote } from './seed.ts';
 import { median, ms, table } from './stats.ts';
-import { NOTE_H, NOTE_W } from '../src/lib/domain/board-space.ts';
+import { NOTE_H, NOTE_W } from '#lib/domain/board-space.ts';
 
 /** The newest modification time of any file under a directory (0 when there is none). */
 function newest(dir: string): number {

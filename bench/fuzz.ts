@@ -15,9 +15,9 @@ import { setUpPractice } from '../tests/helpers/practice.ts';
 import { connect, waitFor } from '../tests/helpers/clients.ts';
 import { countRows, dbFile } from '../tests/helpers/db.ts';
 import { runFuzz } from '../tests/fuzz/hostile-frames.ts';
-import { collectiveDoc } from '../src/lib/domain/docnames.ts';
-import { createNote, deleteNote, listNotes } from '../src/lib/domain/notes.ts';
-import type { BoardId, NoteId } from '../src/lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, deleteNote, listNotes } from '#lib/domain/notes.ts';
+import type { BoardId, NoteId } from '#lib/domain/ids.ts';
 
 const seconds = Number(process.argv[2] ?? process.env.FUZZ_SECONDS ?? 60);
 const seed = Number(process.argv[3] ?? process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

@@ -11,10 +11,10 @@ import { brotliCompressSync, constants } from 'node:zlib';
 import * as Y from 'yjs';
 import { Scope } from '../tests/helpers/scope.ts';
 import { setUpPractice } from '../tests/helpers/practice.ts';
-import { laneDoc } from '../src/lib/domain/docnames.ts';
-import { createNote, noteContent } from '../src/lib/domain/notes.ts';
-import type { BoardId, PracticeId } from '../src/lib/domain/ids.ts';
-import type { LoggedUpdate } from '../server/storage/types.ts';
+import { laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, noteContent } from '#lib/domain/notes.ts';
+import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
+import type { LoggedUpdate } from '#server/storage/types.ts';
 
 const BOARD = 'intentie' as BoardId;
 const [mib = 2, edits = 100, parallel = 4] = process.argv.slice(2).map(Number);

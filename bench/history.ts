@@ -12,11 +12,11 @@
 import * as Y from 'yjs';
 import { startTestServer, removeDir } from '../tests/helpers/server.ts';
 import { setUpPractice } from '../tests/helpers/practice.ts';
-import { collectiveDoc, laneDoc } from '../src/lib/domain/docnames.ts';
-import { bringIn, createNote, deleteNote, listNotes, moveNote, noteContent, notesMap, setNoteColor } from '../src/lib/domain/notes.ts';
-import { NOTE_COLORS } from '../src/lib/domain/palette.ts';
-import type { BoardId, MemberId, PracticeId } from '../src/lib/domain/ids.ts';
-import type { LoggedUpdate } from '../server/storage/types.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { bringIn, createNote, deleteNote, listNotes, moveNote, noteContent, notesMap, setNoteColor } from '#lib/domain/notes.ts';
+import { NOTE_COLORS } from '#lib/domain/palette.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import type { LoggedUpdate } from '#server/storage/types.ts';
 import { prng } from './seed.ts';
 import { bytes, ms, percentile, ratio, round3, table } from './stats.ts';
 

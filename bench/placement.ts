@@ -9,9 +9,9 @@
  */
 import * as Y from 'yjs';
 import { pathToFileURL } from 'node:url';
-import { createNote, occupancyOf, placeFor } from '../src/lib/domain/notes.ts';
-import { maxX } from '../src/lib/domain/board-space.ts';
-import type { NoteId } from '../src/lib/domain/ids.ts';
+import { createNote, occupancyOf, placeFor } from '#lib/domain/notes.ts';
+import { maxX } from '#lib/domain/board-space.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
 import { percentile } from './stats.ts';
 
 export const PLACEMENT_PLAN = { notes: 2000, builds: 50, placements: 2000, placeFors: 50 } as const;

@@ -7,9 +7,9 @@
  */
 import { loadavg } from 'node:os';
 import * as Y from 'yjs';
-import { checkUpdate } from '../server/schema-check.ts';
-import { createNote, moveNote, noteContent, notesMap } from '../src/lib/domain/notes.ts';
-import type { MemberId, NoteId } from '../src/lib/domain/ids.ts';
+import { checkUpdate } from '#server/schema-check.ts';
+import { createNote, moveNote, noteContent, notesMap } from '#lib/domain/notes.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 import { prng, writeNotes } from './seed.ts';
 import { percentile } from './stats.ts';
 

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
 import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
 import { connect } from '../tests/helpers/clients.ts';
-import { collectiveDoc, laneDoc } from '../src/lib/domain/docnames.ts';
-import { createNote } from '../src/lib/domain/notes.ts';
-import { NOTE_COLORS } from '../src/lib/domain/palette.ts';
-import type { BoardId, MemberId, PracticeId } from '../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote } from '#lib/domain/notes.ts';
+import { NOTE_COLORS } from '#lib/domain/palette.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 const out = process.argv[2] ?? 'screens';
 mkdirSync(out, { recursive: true });

@@ -1,13 +1,13 @@
 import type * as Y from 'yjs';
-import type { MemberId, PracticeId, BoardId } from '../src/lib/domain/ids.ts';
-import { collectiveDoc, laneDoc, practiceDoc } from '../src/lib/domain/docnames.ts';
-import { createNote, type NewNote } from '../src/lib/domain/notes.ts';
-import { NOTE_GAP, NOTE_H, NOTE_W, regionWidth, type RegionKind } from '../src/lib/domain/board-space.ts';
-import { NOTE_COLORS } from '../src/lib/domain/palette.ts';
+import type { MemberId, PracticeId, BoardId } from '#lib/domain/ids.ts';
+import { collectiveDoc, laneDoc, practiceDoc } from '#lib/domain/docnames.ts';
+import { createNote, type NewNote } from '#lib/domain/notes.ts';
+import { NOTE_GAP, NOTE_H, NOTE_W, regionWidth, type RegionKind } from '#lib/domain/board-space.ts';
+import { NOTE_COLORS } from '#lib/domain/palette.ts';
 import type { TestServer } from '../tests/helpers/server.ts';
 import { connect, synced, waitFor, type TestClient } from '../tests/helpers/clients.ts';
 import { mulberry32 } from '../tests/helpers/random.ts';
-import { CREATED_LINK_TTL_MS } from '../server/device-codes.ts';
+import { CREATED_LINK_TTL_MS } from '#server/device-codes.ts';
 
 export const BOARD = 'intentie' as BoardId;
 

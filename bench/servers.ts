@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { ZwermOptions } from '../server/zwerm.ts';
-import { SqliteStorage, type SqliteOptions } from '../server/storage/sqlite.ts';
+import type { ZwermOptions } from '#server/zwerm.ts';
+import { SqliteStorage, type SqliteOptions } from '#server/storage/sqlite.ts';
 import { startTestServer, tempDir, type TestServer } from '../tests/helpers/server.ts';
 
 /** The server configurations the acknowledgement benchmark compares. */

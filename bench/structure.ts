@@ -60,7 +60,7 @@ const layerEdges = new Map<string, number>();
 
 function resolveImport(from: string, spec: string): string | null {
 	let base: string | null = null;
-	if (spec.startsWith('$lib/')) base = join(root, 'src/lib', spec.slice(5));
+	if (spec.startsWith('#lib/')) base = join(root, 'src/lib', spec.slice(5));
 	else if (spec.startsWith('.')) base = resolve(dirname(from), spec);
 	if (!base) return null;
 	for (const candidate of [base, base + '.ts', base + '.svelte', join(base, 'index.ts')]) {

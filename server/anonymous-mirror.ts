@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { randomInt } from 'node:crypto';
-import { anonymousDoc, collectiveDoc, parseDocName } from '../src/lib/domain/docnames.ts';
-import type { BoardId, NoteId, PracticeId } from '../src/lib/domain/ids.ts';
-import { bringIn, readNote } from '../src/lib/domain/notes.ts';
-import { dayOf } from '../src/lib/domain/visibility.ts';
+import { anonymousDoc, collectiveDoc, parseDocName } from '#lib/domain/docnames.ts';
+import type { BoardId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { bringIn, readNote } from '#lib/domain/notes.ts';
+import { dayOf } from '#lib/domain/visibility.ts';
 import { SERVER_ORIGIN, applyMirrors, type MirrorChange, type MirrorSource } from './mirror.ts';
 import { ServiceError } from './errors.ts';
 import type { DirectConnection, ServiceContext } from './service-context.ts';

@@ -1,10 +1,10 @@
-import { boardDocuments, groupDocuments, HiddenNotes, type BoardDocument } from '../src/lib/domain/board-docs.ts';
-import { practiceDoc } from '../src/lib/domain/docnames.ts';
-import type { BoardId, PracticeId } from '../src/lib/domain/ids.ts';
-import type { LaneKey } from '../src/lib/domain/history.ts';
-import { notesMap } from '../src/lib/domain/notes.ts';
-import { findBoard, readPractice, type MemberInfo, type PracticeInfo } from '../src/lib/domain/practice.ts';
-import type { Aspect } from '../src/lib/domain/frameworks.ts';
+import { boardDocuments, groupDocuments, HiddenNotes, type BoardDocument } from '#lib/domain/board-docs.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
+import type { LaneKey } from '#lib/domain/history.ts';
+import { notesMap } from '#lib/domain/notes.ts';
+import { findBoard, readPractice, type MemberInfo, type PracticeInfo } from '#lib/domain/practice.ts';
+import type { Aspect } from '#lib/domain/frameworks.ts';
 import { ServiceError } from './errors.ts';
 import type { ServiceContext } from './service-context.ts';
 

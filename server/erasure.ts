@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
-import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../src/lib/domain/docnames.ts';
-import type { Framework } from '../src/lib/domain/frameworks.ts';
-import { newNoteId, type BoardId, type MemberId, type NoteId, type PracticeId } from '../src/lib/domain/ids.ts';
-import { createNote, deleteNote, listNotes, noteContent, notesMap, occupancyOf } from '../src/lib/domain/notes.ts';
-import { boardsOf, removeMemberInfo } from '../src/lib/domain/practice.ts';
-import { dayOf } from '../src/lib/domain/visibility.ts';
+import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import type { Framework } from '#lib/domain/frameworks.ts';
+import { newNoteId, type BoardId, type MemberId, type NoteId, type PracticeId } from '#lib/domain/ids.ts';
+import { createNote, deleteNote, listNotes, noteContent, notesMap, occupancyOf } from '#lib/domain/notes.ts';
+import { boardsOf, removeMemberInfo } from '#lib/domain/practice.ts';
+import { dayOf } from '#lib/domain/visibility.ts';
 import type { AnonymousMirror } from './anonymous-mirror.ts';
 import { ServiceError } from './errors.ts';
 import { practiceOf } from './records.ts';

@@ -1,12 +1,12 @@
 import type { Practices } from './practices.ts';
 import type { BoardReader } from './board-reader.ts';
 import type { PracticeRecord } from './records.ts';
-import type { HiddenNotes } from '../src/lib/domain/board-docs.ts';
-import { practiceDoc } from '../src/lib/domain/docnames.ts';
-import type { BoardId } from '../src/lib/domain/ids.ts';
-import { listNotes, noteContent, plainText, parseCitationRef, type NoteData } from '../src/lib/domain/notes.ts';
-import { boardsOf, readPractice } from '../src/lib/domain/practice.ts';
-import { fragmentToHtml } from '../src/lib/editor/render.ts';
+import type { HiddenNotes } from '#lib/domain/board-docs.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
+import { listNotes, noteContent, plainText, parseCitationRef, type NoteData } from '#lib/domain/notes.ts';
+import { boardsOf, readPractice } from '#lib/domain/practice.ts';
+import { fragmentToHtml } from '#lib/editor/render.ts';
 import type * as Y from 'yjs';
 
 export const EXPORT_FORMAT = 'zwerm-practice-export/1';

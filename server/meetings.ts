@@ -1,5 +1,5 @@
 import { marksOf, meetingOf, meetingsOf, type MarkRecord, type MeetingRecord, type MarkKind } from './records.ts';
-import { randomId, type BoardId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
+import { randomId, type BoardId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
 import type { BoardReader } from './board-reader.ts';
 import { ServiceError } from './errors.ts';
 import type { ServiceContext } from './service-context.ts';

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { randomInt } from 'node:crypto';
-import { randomId, type NoteId } from '../src/lib/domain/ids.ts';
-import { createNote, deleteNote, notesMap, occupancyOf, readNote } from '../src/lib/domain/notes.ts';
-import type { Occupancy } from '../src/lib/domain/placement.ts';
-import { anonymousNotes, dayOf } from '../src/lib/domain/visibility.ts';
+import { randomId, type NoteId } from '#lib/domain/ids.ts';
+import { createNote, deleteNote, notesMap, occupancyOf, readNote } from '#lib/domain/notes.ts';
+import type { Occupancy } from '#lib/domain/placement.ts';
+import { anonymousNotes, dayOf } from '#lib/domain/visibility.ts';
 
 /** Origin of the server's own writes: logged without a member, never attributed to a client. */
 export const SERVER_ORIGIN = { source: 'local', zwerm: 'server' } as const;

@@ -1,7 +1,7 @@
-import { practiceDoc } from '../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, PracticeId } from '../src/lib/domain/ids.ts';
-import { boardsOf, readPractice } from '../src/lib/domain/practice.ts';
-import { compareViews, memberLane, type LaneKey } from '../src/lib/domain/history.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import { boardsOf, readPractice } from '#lib/domain/practice.ts';
+import { compareViews, memberLane, type LaneKey } from '#lib/domain/history.ts';
 import type { BoardReader, GroupBoard } from './board-reader.ts';
 import type { ServiceContext } from './service-context.ts';
 import { MAX_STEPS, type Timeline } from './timeline.ts';

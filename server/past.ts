@@ -2,9 +2,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { DocumentLog } from './storage/types.ts';
-import { createNote, notesMap, noteContent, plainText, toNoteData } from '../src/lib/domain/notes.ts';
-import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '../src/lib/domain/history.ts';
-import { diff } from '../src/lib/domain/patch.ts';
+import { createNote, notesMap, noteContent, plainText, toNoteData } from '#lib/domain/notes.ts';
+import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '#lib/domain/history.ts';
+import { diff } from '#lib/domain/patch.ts';
 import type { GroupBoard } from './board-reader.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { randomId, type MemberId, type PracticeId } from '../src/lib/domain/ids.ts';
-import { practiceDoc } from '../src/lib/domain/docnames.ts';
-import { hiddenCharacter, looksLike, normalizeName } from '../src/lib/domain/names.ts';
-import { readPractice, writeMember, writePracticeInfo, type Role } from '../src/lib/domain/practice.ts';
-import { VISIBILITIES, type Visibility } from '../src/lib/domain/visibility.ts';
+import { randomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import { hiddenCharacter, looksLike, normalizeName } from '#lib/domain/names.ts';
+import { readPractice, writeMember, writePracticeInfo, type Role } from '#lib/domain/practice.ts';
+import { VISIBILITIES, type Visibility } from '#lib/domain/visibility.ts';
 import type { Erasure } from './erasure.ts';
-import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../src/lib/domain/frameworks.ts';
+import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '#lib/domain/frameworks.ts';
 import type { ServiceContext } from './service-context.ts';
 import { inviteOf, memberOf, membersOf, practiceOf, storedPractice, type MemberRecord, type PracticeRecord } from './records.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';

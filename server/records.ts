@@ -6,11 +6,11 @@
  * parsed where they enter, at HTTP and document names), so reading casts;
  * the framework is kept as JSON text and parsed here.
  */
-import type { MemberId, PracticeId } from '../src/lib/domain/ids.ts';
-import type { Role } from '../src/lib/domain/practice.ts';
-import type { Framework } from '../src/lib/domain/frameworks.ts';
-import type { Visibility } from '../src/lib/domain/visibility.ts';
-import type { MarkKind } from '../src/lib/history/api.ts';
+import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
+import type { Role } from '#lib/domain/practice.ts';
+import type { Framework } from '#lib/domain/frameworks.ts';
+import type { Visibility } from '#lib/domain/visibility.ts';
+import type { MarkKind } from '#lib/history/api.ts';
 import type { StoredInvite, StoredMark, StoredMeeting, StoredMember, StoredPractice, StoredRound } from './storage/records.ts';
 
 export type { MarkKind };

@@ -1,12 +1,12 @@
 import i18next, { type TFunction } from 'i18next';
 import type { Timeline } from './timeline.ts';
 import type { MarkRecord } from './records.ts';
-import type { BoardId, PracticeId } from '../src/lib/domain/ids.ts';
-import { boardsOf } from '../src/lib/domain/practice.ts';
-import type { Framework, Localized } from '../src/lib/domain/frameworks.ts';
-import { compareViews, laneMember, type Comparison, type NoteView } from '../src/lib/domain/history.ts';
-import { nl } from '../src/lib/i18n/nl.ts';
-import { en } from '../src/lib/i18n/en.ts';
+import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
+import type { Framework, Localized } from '#lib/domain/frameworks.ts';
+import { compareViews, laneMember, type Comparison, type NoteView } from '#lib/domain/history.ts';
+import { nl } from '#lib/i18n/nl.ts';
+import { en } from '#lib/i18n/en.ts';
 
 export type ReportLanguage = 'nl' | 'en';
 

@@ -11,8 +11,8 @@ import {
 	isNoteKey,
 	noteField,
 	type LaneKind
-} from '../src/lib/domain/schema.ts';
-import { NOTES_KEY } from '../src/lib/domain/notes.ts';
+} from '#lib/domain/schema.ts';
+import { NOTES_KEY } from '#lib/domain/notes.ts';
 import { UpdatePlaces, type NoteRef, type Place } from './schema-places.ts';
 
 type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { NOTES_KEY } from '../src/lib/domain/notes.ts';
+import { NOTES_KEY } from '#lib/domain/notes.ts';
 
 /** Where a Yjs type sits in a lane document. */
 export type Place =

@@ -2,7 +2,7 @@ import type { Hocuspocus } from '@hocuspocus/server';
 import type * as Y from 'yjs';
 import type { Logger } from './logger.ts';
 import type { Storage } from './storage/types.ts';
-import type { MemberId } from '../src/lib/domain/ids.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 
 export type DirectConnection = Awaited<ReturnType<Hocuspocus['openDirectConnection']>>;
 

@@ -1,4 +1,4 @@
-import type { MemberId } from '../src/lib/domain/ids.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 import { Activities } from './activities/index.ts';
 import { AnonymousMirror } from './anonymous-mirror.ts';
 import { BoardReader } from './board-reader.ts';

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import type { HistoryEntry } from './storage/types.ts';
 import type { MarkRecord } from './records.ts';
-import { collectiveDoc } from '../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, PracticeId } from '../src/lib/domain/ids.ts';
-import { NOTES_KEY, notesMap } from '../src/lib/domain/notes.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import { NOTES_KEY, notesMap } from '#lib/domain/notes.ts';
 import {
 	compareViews,
 	type BoardView,
@@ -13,7 +13,7 @@ import {
 	type ReplayPage,
 	type ReplayStep,
 	type TimelineEntry
-} from '../src/lib/domain/history.ts';
+} from '#lib/domain/history.ts';
 import { WorkGate } from './work-gate.ts';
 import type { BoardReader, GroupBoard } from './board-reader.ts';
 import type { Meetings } from './meetings.ts';

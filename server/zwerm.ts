@@ -14,7 +14,7 @@ import { resolveLimits, type Limits } from './limits.ts';
 import { ZwermMetrics, instrumentLog } from './metrics.ts';
 import { createControlChannel, createRedisExtension, type RedisSettings } from './redis.ts';
 import { Upgrades } from './upgrade.ts';
-import type { MemberId } from '../src/lib/domain/ids.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 
 export { COLLAB_PATH } from './upgrade.ts';
 

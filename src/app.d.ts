@@ -1,4 +1,4 @@
-import type { Language } from '$lib/i18n/index.svelte.ts';
+import type { Language } from '#lib/i18n/index.svelte.ts';
 
 declare global {
 	namespace App {

@@ -1,5 +1,5 @@
 import type { Handle } from '@sveltejs/kit';
-import { DEFAULT_LANGUAGE, LANGUAGE_COOKIE, isLanguage } from '$lib/i18n/index.svelte.ts';
+import { DEFAULT_LANGUAGE, LANGUAGE_COOKIE, isLanguage } from '#lib/i18n/index.svelte.ts';
 
 /**
  * On every response SvelteKit makes, pages and API alike (pages also carry

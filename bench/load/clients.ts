@@ -5,8 +5,8 @@
  */
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
-import { createNote, noteContent } from '../../src/lib/domain/notes.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
+import { createNote, noteContent } from '#lib/domain/notes.ts';
 import type { ServerChild } from './child.ts';
 import {
 	AuthType,

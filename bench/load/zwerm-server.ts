@@ -12,11 +12,11 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createZwerm } from '../../server/zwerm.ts';
-import { SqliteStorage } from '../../server/storage/sqlite.ts';
-import { silentLogger } from '../../server/logger.ts';
-import type { Limits } from '../../server/limits.ts';
-import { boardsOf } from '../../src/lib/domain/practice.ts';
+import { createZwerm } from '#server/zwerm.ts';
+import { SqliteStorage } from '#server/storage/sqlite.ts';
+import { silentLogger } from '#server/logger.ts';
+import type { Limits } from '#server/limits.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
 import { serveStats, type Hello } from './ipc.ts';
 
 export interface Member {

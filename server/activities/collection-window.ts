@@ -1,8 +1,8 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-import { dayOf } from '../../src/lib/domain/visibility.ts';
+import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import { dayOf } from '#lib/domain/visibility.ts';
 import {
 	QUESTION_MAX,
 	closeWindow,
@@ -11,7 +11,7 @@ import {
 	readWindow,
 	windowEnd,
 	type CollectionWindow
-} from '../../src/lib/domain/windows.ts';
+} from '#lib/domain/windows.ts';
 import { SERVER_ORIGIN } from '../mirror.ts';
 import { ServiceError } from '../errors.ts';
 import type { ServiceContext } from '../service-context.ts';

@@ -1,4 +1,4 @@
-import { isActivityKind, type ActivityKind } from '../../src/lib/domain/activities.ts';
+import { isActivityKind, type ActivityKind } from '#lib/domain/activities.ts';
 import type { AnonymousMirror } from '../anonymous-mirror.ts';
 import { ServiceError } from '../errors.ts';
 import type { ActivityOrder, ServiceContext } from '../service-context.ts';

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
-import { anonymousDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
-import { notesMap, transferNote } from '../../src/lib/domain/notes.ts';
-import { readPrivateState } from '../../src/lib/domain/visibility.ts';
+import { anonymousDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { notesMap, transferNote } from '#lib/domain/notes.ts';
+import { readPrivateState } from '#lib/domain/visibility.ts';
 import { SERVER_ORIGIN, type MirrorSource } from '../mirror.ts';
 import type { DirectConnection, ServiceContext } from '../service-context.ts';
 

@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { readActivity, writeActivity, type RoundInfo } from '../../src/lib/domain/activities.ts';
-import { parseDocName, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { randomId, type BoardId, type MemberId, type PracticeId } from '../../src/lib/domain/ids.ts';
-import { notesMap } from '../../src/lib/domain/notes.ts';
-import { readPrivateState } from '../../src/lib/domain/visibility.ts';
+import { readActivity, writeActivity, type RoundInfo } from '#lib/domain/activities.ts';
+import { parseDocName, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { randomId, type BoardId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
+import { notesMap } from '#lib/domain/notes.ts';
+import { readPrivateState } from '#lib/domain/visibility.ts';
 import { boardKey, type AnonymousMirror } from '../anonymous-mirror.ts';
 import { ServiceError } from '../errors.ts';
 import { SERVER_ORIGIN } from '../mirror.ts';

@@ -1,6 +1,6 @@
-import type { ActivityKind } from '../../src/lib/domain/activities.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-import type { Role } from '../../src/lib/domain/practice.ts';
+import type { ActivityKind } from '#lib/domain/activities.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import type { Role } from '#lib/domain/practice.ts';
 import type { ActivityOrder } from '../service-context.ts';
 
 /** An endpoint's answer: JSON body and status (200 unless said). */

@@ -1,10 +1,10 @@
 import type { Extension, beforeHandleAwarenessPayload, onAuthenticatePayload } from '@hocuspocus/server';
-import { isRandomId, type MemberId, type PracticeId } from '../../src/lib/domain/ids.ts';
-import { parseDocName } from '../../src/lib/domain/docnames.ts';
-import { canWrite, findBoard, type Role } from '../../src/lib/domain/practice.ts';
+import { isRandomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
+import { parseDocName } from '#lib/domain/docnames.ts';
+import { canWrite, findBoard, type Role } from '#lib/domain/practice.ts';
 import type { Practices } from '../practices.ts';
 import { CloseError } from '../close-reasons.ts';
-import { COLLECTIVE_W, MAX_Y, REGION_HEADER } from '../../src/lib/domain/board-space.ts';
+import { COLLECTIVE_W, MAX_Y, REGION_HEADER } from '#lib/domain/board-space.ts';
 
 export interface ConnectionContext {
 	readonly memberId: MemberId;

@@ -8,7 +8,7 @@ import type {
 	onLoadDocumentPayload,
 	onStoreDocumentPayload
 } from '@hocuspocus/server';
-import type { MemberId } from '../../src/lib/domain/ids.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 import type { DocumentLog } from '../storage/log.ts';
 import { WriteBatcher } from '../write-batcher.ts';
 import { GatedSocket } from '../gated-socket.ts';

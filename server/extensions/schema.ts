@@ -1,6 +1,6 @@
 import { OutgoingMessage } from '@hocuspocus/server';
 import type { Extension, beforeSyncPayload } from '@hocuspocus/server';
-import { parseDocName } from '../../src/lib/domain/docnames.ts';
+import { parseDocName } from '#lib/domain/docnames.ts';
 import { CloseError } from '../close-reasons.ts';
 import { GatedSocket } from '../gated-socket.ts';
 import { checkUpdate } from '../schema-check.ts';

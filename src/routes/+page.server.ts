@@ -1,10 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getZwerm } from '$server/context.ts';
-import { links } from '$server/practices.ts';
-import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID } from '$lib/domain/frameworks.ts';
-import { setSessionCookie } from '$lib/server/session.ts';
-import { practiceCreationRefused } from '$lib/server/rate-limit.ts';
+import { getZwerm } from '#server/context.ts';
+import { links } from '#server/practices.ts';
+import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID } from '#lib/domain/frameworks.ts';
+import { setSessionCookie } from '#lib/server/session.ts';
+import { practiceCreationRefused } from '#lib/server/rate-limit.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => ({

@@ -4,8 +4,8 @@ import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../
 import { afterFrames, signIn } from '../helpers/browser.ts';
 import type { Scope } from '../helpers/scope.ts';
 import { BOARD, joinWith, LAPTOP, screenOptions, violations, writeNotes } from '../helpers/board.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /** Notes in Samen where people left them: two pairs on top of each other, as a heap. */
 async function seedHeap(scope: Scope, app: RunningApp, practice: CreatedPractice): Promise<void> {

@@ -3,9 +3,9 @@ import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
 import type { Scope } from '../helpers/scope.ts';
 import { BOARD, LAPTOP, openBoard, PHONE, ROOM, violations, writeNotes } from '../helpers/board.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
-import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { NOTE_GAP } from '#lib/domain/board-space.ts';
+import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /** One note in Samen and one in the facilitator's own lane, written over the websocket. */
 async function seed(scope: Scope, app: RunningApp, practice: CreatedPractice) {

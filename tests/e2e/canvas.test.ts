@@ -3,9 +3,9 @@ import type { Page } from 'playwright-core';
 import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
 import type { Scope } from '../helpers/scope.ts';
 import { BOARD, LAPTOP, openBoard, SIZES, writeNotes } from '../helpers/board.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { NOTE_GAP, NOTE_H, NOTE_W } from '../../src/lib/domain/board-space.ts';
-import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { NOTE_GAP, NOTE_H, NOTE_W } from '#lib/domain/board-space.ts';
+import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /** Writes notes over the websocket, in rows of `perRow` on the grid, into the collective lane (or my lane). */
 async function seed(scope: Scope, app: RunningApp, practice: CreatedPractice, count: number, options: { perRow?: number; mine?: boolean; text?: string } = {}) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { type RunningApp } from '../helpers/app.ts';
 import { connect, synced } from '../helpers/clients.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { bringIn, createNote } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { bringIn, createNote } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 let app: RunningApp;
 

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, noteContent } from '../../src/lib/domain/notes.ts';
-import { applySteps, type BoardView, type ReplayPage, type ReplayStep } from '../../src/lib/domain/history.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, noteContent } from '#lib/domain/notes.ts';
+import { applySteps, type BoardView, type ReplayPage, type ReplayStep } from '#lib/domain/history.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * Issue 9, item 10, over HTTP: a board whose log holds a 2 MiB note edited

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { bringIn, createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
-import { changeVisibility } from '../../src/lib/domain/visibility.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { bringIn, createNote, noteContent, setPlainText } from '#lib/domain/notes.ts';
+import { changeVisibility } from '#lib/domain/visibility.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * The timeline's endpoints show each viewer what they may see now: someone

@@ -6,14 +6,14 @@ import { editorFocused, sessionToken, signIn } from '../helpers/browser.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import type { Scope } from '../helpers/scope.ts';
 import { BOARD, collabUrl, joinWith, LAPTOP, openBoard, screenOptions, SIZES, type NewPage } from '../helpers/board.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent, placeFor, plainText, readNote } from '../../src/lib/domain/notes.ts';
-import { setRound } from '../../src/lib/domain/visibility.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import { readRound } from '../../src/lib/domain/activities.ts';
-import { NOTE_H, NOTE_W, type RegionKind } from '../../src/lib/domain/board-space.ts';
-import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-import { PlacementSettler } from '../../src/lib/sync/settle.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent, placeFor, plainText, readNote } from '#lib/domain/notes.ts';
+import { setRound } from '#lib/domain/visibility.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import { readRound } from '#lib/domain/activities.ts';
+import { NOTE_H, NOTE_W, type RegionKind } from '#lib/domain/board-space.ts';
+import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
+import { PlacementSettler } from '#lib/sync/settle.ts';
 
 /**
  * Issue 11, "Managed space": after 50 notes are written, a silent round of 8

@@ -4,9 +4,9 @@ import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { editorFocused, joinOn, sessionToken } from '../helpers/browser.ts';
 import type { Scope } from '../helpers/scope.ts';
 import { BOARD, collabUrl, joinWith, PHONE, screenOptions, writeNotes } from '../helpers/board.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
+import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /** A phone as these tests hold it: touch, at one device pixel per CSS pixel. */
 const PHONE_CONTEXT = { ...screenOptions(PHONE), deviceScaleFactor: 1 };

@@ -2,9 +2,9 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import { editorFocused } from '../helpers/browser.ts';
 import { facilitatorOn, LAPTOP, screenOptions } from '../helpers/board.ts';
 import { readStored } from '../helpers/db.ts';
-import { laneDoc } from '../../src/lib/domain/docnames.ts';
-import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { laneDoc } from '#lib/domain/docnames.ts';
+import { listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * Issue 9, item 11, as a person sees it: pasting a text far too long into a

@@ -5,9 +5,9 @@ import { createPracticeViaApi } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
 import { facilitatorOn } from '../helpers/board.ts';
 import { readStored } from '../helpers/db.ts';
-import { laneDoc } from '../../src/lib/domain/docnames.ts';
-import { listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { laneDoc } from '#lib/domain/docnames.ts';
+import { listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 describe('the save indicator', () => {
 	it('never says "saved" before the change is in the durable log', async ({ app, newPage }) => {

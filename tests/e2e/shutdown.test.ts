@@ -2,9 +2,9 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import { readStored } from '../helpers/db.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * SIGTERM drains the app as `npm start` runs it: connections close with

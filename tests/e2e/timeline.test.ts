@@ -4,9 +4,9 @@ import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
 import { addNoteTo, joinWith } from '../helpers/board.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, noteContent, setPlainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * The timeline in the browser: two meetings started and ended from the

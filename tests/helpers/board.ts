@@ -5,8 +5,8 @@ import { createPracticeViaApi, type CreatedPractice, type RunningApp } from './a
 import { editorFocused, joinOn, signIn, type newPage } from './browser.ts';
 import type { TestClient } from './clients.ts';
 import type { Scope } from './scope.ts';
-import { createNote, type NewNote } from '../../src/lib/domain/notes.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
+import { createNote, type NewNote } from '#lib/domain/notes.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
 
 /** Helpers for end-to-end tests of a board: screens, notes written over a real websocket, axe scans. */
 

@@ -12,9 +12,9 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createZwerm } from '../../server/zwerm.ts';
-import { SqliteStorage } from '../../server/storage/sqlite.ts';
-import { silentLogger } from '../../server/logger.ts';
+import { createZwerm } from '#server/zwerm.ts';
+import { SqliteStorage } from '#server/storage/sqlite.ts';
+import { silentLogger } from '#server/logger.ts';
 
 export interface ChildSetup {
 	readonly practiceId: string;
@@ -33,7 +33,7 @@ if (!dataDir) throw new Error('DATA_DIR is required');
 
 const databaseUrl = process.env.DATABASE_URL;
 const storage = databaseUrl
-	? await (await import('../../server/storage/postgres.ts')).PostgresStorage.open(databaseUrl)
+	? await (await import('#server/storage/postgres.ts')).PostgresStorage.open(databaseUrl)
 	: new SqliteStorage(join(dataDir, 'zwerm.db'));
 const zwerm = createZwerm({
 	storage,

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { listNotes, noteContent, plainText, type NoteData } from '../../src/lib/domain/notes.ts';
+import { listNotes, noteContent, plainText, type NoteData } from '#lib/domain/notes.ts';
 
 export type NoteView = NoteData & { readonly text: string };
 

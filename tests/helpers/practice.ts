@@ -1,5 +1,5 @@
-import type { Practices, Session } from '../../server/practices.ts';
-import type { PracticeRecord } from '../../server/records.ts';
+import type { Practices, Session } from '#server/practices.ts';
+import type { PracticeRecord } from '#server/records.ts';
 
 export interface PracticeFixture {
 	readonly practice: PracticeRecord;

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createZwerm, type Zwerm, type ZwermOptions } from '../../server/zwerm.ts';
-import { SqliteStorage } from '../../server/storage/sqlite.ts';
-import type { Storage } from '../../server/storage/types.ts';
-import { silentLogger } from '../../server/logger.ts';
+import { createZwerm, type Zwerm, type ZwermOptions } from '#server/zwerm.ts';
+import { SqliteStorage } from '#server/storage/sqlite.ts';
+import type { Storage } from '#server/storage/types.ts';
+import { silentLogger } from '#server/logger.ts';
 
 export interface TestServer {
 	readonly zwerm: Zwerm;

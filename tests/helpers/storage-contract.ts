@@ -10,11 +10,11 @@ import { afterAll, describe } from 'vitest';
 import { DatabaseSync } from 'node:sqlite';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoggedUpdate, Storage, StoredMember, StoredPractice } from '../../server/storage/types.ts';
-import { SqliteStorage } from '../../server/storage/sqlite.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { randomId } from '../../src/lib/domain/ids.ts';
-import { DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '../../src/lib/domain/frameworks.ts';
+import type { LoggedUpdate, Storage, StoredMember, StoredPractice } from '#server/storage/types.ts';
+import { SqliteStorage } from '#server/storage/sqlite.ts';
+import { PostgresStorage } from '#server/storage/postgres.ts';
+import { randomId } from '#lib/domain/ids.ts';
+import { DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '#lib/domain/frameworks.ts';
 import { removeDir, tempDir } from './server.ts';
 import { createTestDatabase, onDisk, postgresAvailable, type TestDatabase } from './postgres.ts';
 

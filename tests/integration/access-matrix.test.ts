@@ -6,13 +6,13 @@ import type { Scope } from '../helpers/scope.ts';
 import { authFrame, syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import { setAnonymous } from '../../src/lib/domain/visibility.ts';
-import { type BoardId, type MemberId, type NoteId } from '../../src/lib/domain/ids.ts';
-import type { Session } from '../../server/practices.ts';
-import { newToken } from '../../server/tokens.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes } from '#lib/domain/notes.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import { setAnonymous } from '#lib/domain/visibility.ts';
+import { type BoardId, type MemberId, type NoteId } from '#lib/domain/ids.ts';
+import type { Session } from '#server/practices.ts';
+import { newToken } from '#server/tokens.ts';
 
 /**
  * Who may open what, as a table: every kind of caller against every kind of

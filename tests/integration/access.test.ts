@@ -5,11 +5,11 @@ import type { TestClient } from '../helpers/clients.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import type { ProviderLog } from '../helpers/watch.ts';
 import { readStored } from '../helpers/db.ts';
-import { collectiveDoc, laneDoc, practiceDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import { randomId, type BoardId, type MemberId, type PracticeId } from '../../src/lib/domain/ids.ts';
-import { newToken } from '../../server/tokens.ts';
+import { collectiveDoc, laneDoc, practiceDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes } from '#lib/domain/notes.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import { randomId, type BoardId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
+import { newToken } from '#server/tokens.ts';
 
 /**
  * Who may open what, through real websockets (docs/ARCHITECTURE.md, "Who

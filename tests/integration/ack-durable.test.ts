@@ -7,9 +7,9 @@ import { setUpPractice } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { createRandom } from '../helpers/random.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, deleteNote, listNotes, moveNote, noteContent, setPlainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, deleteNote, listNotes, moveNote, noteContent, setPlainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * "Saved" in the UI means the server acknowledged the change. That promise

@@ -1,4 +1,4 @@
-import { COLLECTIVE_W, REGION_HEADER } from '../../src/lib/domain/board-space.ts';
+import { COLLECTIVE_W, REGION_HEADER } from '#lib/domain/board-space.ts';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -8,14 +8,14 @@ import type { TestServer } from '../helpers/server.ts';
 import type { Scope } from '../helpers/scope.ts';
 import { MessageType, SyncStep, updateFrame } from '../helpers/protocol.ts';
 import { laneView } from '../helpers/lane.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, moveNote, noteContent, readNote, setPlainText } from '../../src/lib/domain/notes.ts';
-import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
-import { dayOf, setAnonymous } from '../../src/lib/domain/visibility.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
-import type { Session } from '../../server/practices.ts';
-import type { PracticeRecord } from '../../server/records.ts';
-import { exportPractice } from '../../server/export.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, moveNote, noteContent, readNote, setPlainText } from '#lib/domain/notes.ts';
+import { NOTE_GAP } from '#lib/domain/board-space.ts';
+import { dayOf, setAnonymous } from '#lib/domain/visibility.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
+import type { Session } from '#server/practices.ts';
+import type { PracticeRecord } from '#server/records.ts';
+import { exportPractice } from '#server/export.ts';
 
 /**
  * An anonymous note: the group sees its text, and nothing any other client

@@ -3,11 +3,11 @@ import * as Y from 'yjs';
 import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
-import { anonymousDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote } from '../../src/lib/domain/notes.ts';
-import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
-import type { BoardId, PracticeId } from '../../src/lib/domain/ids.ts';
-import type { Session } from '../../server/practices.ts';
+import { anonymousDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote } from '#lib/domain/notes.ts';
+import { setAnonymous, setRound } from '#lib/domain/visibility.ts';
+import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
+import type { Session } from '#server/practices.ts';
 
 /**
  * The curious member's view of the anonymous lane: every update they receive

@@ -2,13 +2,13 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, deleteNote, listNotes, notesMap } from '../../src/lib/domain/notes.ts';
-import { setAnonymous, dayOf } from '../../src/lib/domain/visibility.ts';
-import { readWindow } from '../../src/lib/domain/windows.ts';
-import type { BoardId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import type { Session } from '../../server/practices.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, deleteNote, listNotes, notesMap } from '#lib/domain/notes.ts';
+import { setAnonymous, dayOf } from '#lib/domain/visibility.ts';
+import { readWindow } from '#lib/domain/windows.ts';
+import type { BoardId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import type { Session } from '#server/practices.ts';
 
 /**
  * A collection window: the facilitator opens a board for contributions until

@@ -1,11 +1,11 @@
 import type * as Y from 'yjs';
 import { describe, expect, test } from '../helpers/fixture.ts';
 import type { TestClient } from '../helpers/clients.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, occupancyOf, placeFor, placeNote, readNote } from '../../src/lib/domain/notes.ts';
-import { notePosition } from '../../src/lib/domain/board-space.ts';
-import type { BoardId, MemberId } from '../../src/lib/domain/ids.ts';
-import { PlacementSettler } from '../../src/lib/sync/settle.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, occupancyOf, placeFor, placeNote, readNote } from '#lib/domain/notes.ts';
+import { notePosition } from '#lib/domain/board-space.ts';
+import type { BoardId, MemberId } from '#lib/domain/ids.ts';
+import { PlacementSettler } from '#lib/sync/settle.ts';
 
 /**
  * Two or three people add a note to Samen at the same moment: each client puts

@@ -1,7 +1,7 @@
 import { describe, expect, it, synced } from '../helpers/fixture.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent, plainText, moveNote } from '../../src/lib/domain/notes.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent, plainText, moveNote } from '#lib/domain/notes.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
 
 const board = 'intentie' as BoardId;
 

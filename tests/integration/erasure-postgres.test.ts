@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { setUpPractice } from '../helpers/practice.ts';
 import { onDisk, postgresAvailable, type TestDatabase } from '../helpers/postgres.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { setAnonymous } from '../../src/lib/domain/visibility.ts';
-import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
-import { boardsOf } from '../../src/lib/domain/practice.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
+import { PostgresStorage } from '#server/storage/postgres.ts';
+import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { setAnonymous } from '#lib/domain/visibility.ts';
+import { createNote, listNotes } from '#lib/domain/notes.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
 
 /**
  * erasure.test.ts over PostgreSQL, in short: a member who leaves takes their

@@ -11,11 +11,11 @@ import type { PracticeFixture } from '../helpers/practice.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { laneView } from '../helpers/lane.ts';
 import { watch } from '../helpers/watch.ts';
-import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, moveNote, noteContent } from '../../src/lib/domain/notes.ts';
-import { boardsOf } from '../../src/lib/domain/practice.ts';
-import { dayOf, setAnonymous } from '../../src/lib/domain/visibility.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
+import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, moveNote, noteContent } from '#lib/domain/notes.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
+import { dayOf, setAnonymous } from '#lib/domain/visibility.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
 
 /**
  * A member leaves and takes their data: their private notes are gone from

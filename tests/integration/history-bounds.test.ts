@@ -2,12 +2,12 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
 import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, moveNote, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import { applySteps, NOTE_VIEW_CHARS, type BoardView, type ReplayStep } from '../../src/lib/domain/history.ts';
-import { REPLAY_PAGE_BYTES } from '../../server/timeline.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
-import type { LoggedUpdate } from '../../server/storage/types.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, moveNote, noteContent, plainText } from '#lib/domain/notes.ts';
+import { applySteps, NOTE_VIEW_CHARS, type BoardView, type ReplayStep } from '#lib/domain/history.ts';
+import { REPLAY_PAGE_BYTES } from '#server/timeline.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import type { LoggedUpdate } from '#server/storage/types.ts';
 
 /**
  * Issue 9, item 10: one member edits a long note many times, one character

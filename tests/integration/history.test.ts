@@ -2,7 +2,7 @@ import { describe, expect, it, type Open } from '../helpers/fixture.ts';
 import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { createRandom } from '../helpers/random.ts';
-import { collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
+import { collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
 import {
 	bringIn,
 	createNote,
@@ -14,12 +14,12 @@ import {
 	setNoteColor,
 	setPlainText,
 	transferNote
-} from '../../src/lib/domain/notes.ts';
-import { changeVisibility } from '../../src/lib/domain/visibility.ts';
-import { applySteps, type BoardView, type LaneKey } from '../../src/lib/domain/history.ts';
-import { NOTE_COLORS } from '../../src/lib/domain/palette.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
-import type { MarkRecord } from '../../server/records.ts';
+} from '#lib/domain/notes.ts';
+import { changeVisibility } from '#lib/domain/visibility.ts';
+import { applySteps, type BoardView, type LaneKey } from '#lib/domain/history.ts';
+import { NOTE_COLORS } from '#lib/domain/palette.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
+import type { MarkRecord } from '#server/records.ts';
 
 /**
  * The timeline replays the durable log: a board at any moment, steps between

@@ -11,11 +11,11 @@ import { updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { runFuzz, HOSTILE_CLIENT_BASE } from '../fuzz/hostile-frames.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, deleteNote, listNotes } from '../../src/lib/domain/notes.ts';
-import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
-import type { ZwermOptions } from '../../server/zwerm.ts';
-import { clientAddress } from '../../server/limits.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, deleteNote, listNotes } from '#lib/domain/notes.ts';
+import type { BoardId, NoteId } from '#lib/domain/ids.ts';
+import type { ZwermOptions } from '#server/zwerm.ts';
+import { clientAddress } from '#server/limits.ts';
 import type { IncomingMessage } from 'node:http';
 
 /**

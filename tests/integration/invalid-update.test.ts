@@ -9,9 +9,9 @@ import { syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneView } from '../helpers/lane.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, notesMap } from '../../src/lib/domain/notes.ts';
-import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, notesMap } from '#lib/domain/notes.ts';
+import type { BoardId, NoteId } from '#lib/domain/ids.ts';
 
 /**
  * A client that sends what no provider would: bytes that are not an update,

@@ -7,9 +7,9 @@ import { postgresAvailable } from '../helpers/postgres.ts';
 import { authFrame, decodeServerMessage, syncStep1Frame, updateFrame } from '../helpers/protocol.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, noteContent } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, noteContent } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * kill -9 under load: 50 editors stream edits into a server in another

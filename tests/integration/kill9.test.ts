@@ -7,9 +7,9 @@ import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
 import { dbFile, readStored } from '../helpers/db.ts';
 import { watch } from '../helpers/watch.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * The promise behind "saved": once the server acknowledged a change, no crash

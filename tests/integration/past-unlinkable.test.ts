@@ -4,13 +4,13 @@ import type { TestServer } from '../helpers/server.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { bringIn, createNote, noteContent, transferNote } from '../../src/lib/domain/notes.ts';
-import { VisibilityError, anonymousCopy, changeVisibility, setAnonymous } from '../../src/lib/domain/visibility.ts';
-import { NOTE_GAP } from '../../src/lib/domain/board-space.ts';
-import { buildReport, reportMarkdown } from '../../server/report.ts';
-import { exportPractice } from '../../server/export.ts';
-import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { bringIn, createNote, noteContent, transferNote } from '#lib/domain/notes.ts';
+import { VisibilityError, anonymousCopy, changeVisibility, setAnonymous } from '#lib/domain/visibility.ts';
+import { NOTE_GAP } from '#lib/domain/board-space.ts';
+import { buildReport, reportMarkdown } from '#server/report.ts';
+import { exportPractice } from '#server/export.ts';
+import type { BoardId, NoteId } from '#lib/domain/ids.ts';
 
 /**
  * A note that the group saw with its author's name can never be tied to an

@@ -3,11 +3,11 @@ import type { Scope } from '../helpers/scope.ts';
 import { setUpPractice } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
 import { countRows, readStored } from '../helpers/db.ts';
-import { collectiveDoc, laneDoc, practiceDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, moveNote, noteContent, setNoteColor, setPlainText } from '../../src/lib/domain/notes.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
+import { collectiveDoc, laneDoc, practiceDoc } from '#lib/domain/docnames.ts';
+import { createNote, moveNote, noteContent, setNoteColor, setPlainText } from '#lib/domain/notes.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
+import { PostgresStorage } from '#server/storage/postgres.ts';
 import { postgresAvailable } from '../helpers/postgres.ts';
 
 const board = 'normativiteit' as BoardId;

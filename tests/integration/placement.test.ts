@@ -2,11 +2,11 @@ import * as Y from 'yjs';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { bringIn, createNote, listNotes, readNote } from '../../src/lib/domain/notes.ts';
-import { setRound, type Visibility } from '../../src/lib/domain/visibility.ts';
-import { intersects, notePosition, noteRect, type RegionKind } from '../../src/lib/domain/board-space.ts';
-import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { bringIn, createNote, listNotes, readNote } from '#lib/domain/notes.ts';
+import { setRound, type Visibility } from '#lib/domain/visibility.ts';
+import { intersects, notePosition, noteRect, type RegionKind } from '#lib/domain/board-space.ts';
+import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';
 
 /**
  * Notes the server writes (a silent round's reveal, the anonymous mirror, an

@@ -7,10 +7,10 @@ import type { RawClient } from '../helpers/raw-client.ts';
 import { updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
-import { collectiveDoc, laneDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, deleteNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
-import type { QuotaLimits } from '../../server/extensions/quota.ts';
+import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
+import { createNote, deleteNote, listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';
+import type { QuotaLimits } from '#server/extensions/quota.ts';
 
 /**
  * Issue 9, item 11: one member must not fill the database everyone downloads.

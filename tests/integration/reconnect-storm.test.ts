@@ -2,10 +2,10 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 
-import { RECONNECT, reconnectSettings } from '../../src/lib/sync/socket.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+import { RECONNECT, reconnectSettings } from '#lib/sync/socket.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 const CLIENTS = 200;
 

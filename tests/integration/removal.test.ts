@@ -7,12 +7,12 @@ import type { Scope } from '../helpers/scope.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { decodeServerMessage } from '../helpers/protocol.ts';
 import { readStored } from '../helpers/db.ts';
-import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes } from '../../src/lib/domain/notes.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
-import type { Session } from '../../server/practices.ts';
-import { ServiceError } from '../../server/errors.ts';
+import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes } from '#lib/domain/notes.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';
+import type { Session } from '#server/practices.ts';
+import { ServiceError } from '#server/errors.ts';
 
 /**
  * What a facilitator does to members takes effect on open connections at

@@ -8,13 +8,13 @@ import { setUpPractice } from '../helpers/practice.ts';
 import { postgresAvailable, stallLogWrites, type TestDatabase } from '../helpers/postgres.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { laneView } from '../helpers/lane.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { checkRedis } from '../../server/redis.ts';
-import { anonymousDoc, collectiveDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { readRound } from '../../src/lib/domain/activities.ts';
-import { setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
-import { createNote, listNotes, noteContent, plainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+import { PostgresStorage } from '#server/storage/postgres.ts';
+import { checkRedis } from '#server/redis.ts';
+import { anonymousDoc, collectiveDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { readRound } from '#lib/domain/activities.ts';
+import { setAnonymous, setRound } from '#lib/domain/visibility.ts';
+import { createNote, listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';
 
 /**
  * Redis scale-out: two instances on different ports share one PostgreSQL

@@ -8,9 +8,9 @@ import { syncStep2Frame, updateFrame } from '../helpers/protocol.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { readStored } from '../helpers/db.ts';
 import { laneView } from '../helpers/lane.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, noteContent, notesMap, setPlainText } from '../../src/lib/domain/notes.ts';
-import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { createNote, noteContent, notesMap, setPlainText } from '#lib/domain/notes.ts';
+import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';
 
 /**
  * A participant who writes the collective lane by hand, past the UI: notes in

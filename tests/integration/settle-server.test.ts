@@ -3,12 +3,12 @@ import * as Y from 'yjs';
 import { startTestServer, removeDir, type TestServer } from '../helpers/server.ts';
 import { connect, type TestClient } from '../helpers/clients.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
-import { anonymousDoc, collectiveDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, placeFor, readNote } from '../../src/lib/domain/notes.ts';
-import { setAnonymous } from '../../src/lib/domain/visibility.ts';
-import { intersects, notePosition, noteRect } from '../../src/lib/domain/board-space.ts';
-import type { BoardId, MemberId, NoteId } from '../../src/lib/domain/ids.ts';
-import { PlacementSettler } from '../../src/lib/sync/settle.ts';
+import { anonymousDoc, collectiveDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, placeFor, readNote } from '#lib/domain/notes.ts';
+import { setAnonymous } from '#lib/domain/visibility.ts';
+import { intersects, notePosition, noteRect } from '#lib/domain/board-space.ts';
+import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';
+import { PlacementSettler } from '#lib/sync/settle.ts';
 
 /**
  * The server places notes too: an anonymous note brought into Samen is written

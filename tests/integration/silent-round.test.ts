@@ -5,14 +5,14 @@ import type { TestServer } from '../helpers/server.ts';
 import type { Scope } from '../helpers/scope.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { laneView } from '../helpers/lane.ts';
-import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '../../src/lib/domain/docnames.ts';
-import { createNote, listNotes, noteContent, notesMap } from '../../src/lib/domain/notes.ts';
-import type { RoundInfo } from '../../src/lib/domain/practice.ts';
-import { readRound } from '../../src/lib/domain/activities.ts';
-import { privateState, setAnonymous, setRound, type Visibility } from '../../src/lib/domain/visibility.ts';
-import type { BoardId, NoteId } from '../../src/lib/domain/ids.ts';
-import type { Session } from '../../server/practices.ts';
-import { ServiceError, type ServiceErrorCode } from '../../server/errors.ts';
+import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { createNote, listNotes, noteContent, notesMap } from '#lib/domain/notes.ts';
+import type { RoundInfo } from '#lib/domain/practice.ts';
+import { readRound } from '#lib/domain/activities.ts';
+import { privateState, setAnonymous, setRound, type Visibility } from '#lib/domain/visibility.ts';
+import type { BoardId, NoteId } from '#lib/domain/ids.ts';
+import type { Session } from '#server/practices.ts';
+import { ServiceError, type ServiceErrorCode } from '#server/errors.ts';
 
 /**
  * A silent round: everyone writes on their own, nobody sees anything but how

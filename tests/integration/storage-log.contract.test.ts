@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Client } from 'pg';
-import type { LoggedUpdate, Storage } from '../../server/storage/types.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { randomId } from '../../src/lib/domain/ids.ts';
+import type { LoggedUpdate, Storage } from '#server/storage/types.ts';
+import { PostgresStorage } from '#server/storage/postgres.ts';
+import { randomId } from '#lib/domain/ids.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 import { postgresAvailable } from '../helpers/postgres.ts';
 import { againstEachAdapter, docName, enc, entry, givenMember, givenPractice, lazyTestDatabase, T0, texts } from '../helpers/storage-contract.ts';

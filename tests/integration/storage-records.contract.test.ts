@@ -4,9 +4,9 @@
  * PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage, StoredRound } from '../../server/storage/types.ts';
-import { PostgresStorage } from '../../server/storage/postgres.ts';
-import { randomId } from '../../src/lib/domain/ids.ts';
+import type { Storage, StoredRound } from '#server/storage/types.ts';
+import { PostgresStorage } from '#server/storage/postgres.ts';
+import { randomId } from '#lib/domain/ids.ts';
 import { postgresAvailable } from '../helpers/postgres.ts';
 import {
 	againstEachAdapter,

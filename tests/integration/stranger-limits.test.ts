@@ -4,9 +4,9 @@ import WebSocket from 'ws';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { authFrame, decodeServerMessage } from '../helpers/protocol.ts';
-import { createLogger, routeConsole } from '../../server/logger.ts';
-import { collectiveDoc } from '../../src/lib/domain/docnames.ts';
-import type { BoardId } from '../../src/lib/domain/ids.ts';
+import { createLogger, routeConsole } from '#server/logger.ts';
+import { collectiveDoc } from '#lib/domain/docnames.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
 
 /**
  * A stranger without an account hammers the collaboration endpoint from one

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { activityOn, readActivities, readActivity, readRound, writeActivity, type RoundInfo } from '../../src/lib/domain/activities.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import { readWindow } from '../../src/lib/domain/windows.ts';
+import { activityOn, readActivities, readActivity, readRound, writeActivity, type RoundInfo } from '#lib/domain/activities.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import { readWindow } from '#lib/domain/windows.ts';
 
 const round: RoundInfo = { id: 'round-00001', startedAt: 1000, endsAt: 61_000, revealedAt: null, notes: 3, people: 2, ready: ['anna'] };
 const window = { question: 'Wat nemen we mee?', opensAt: 1000, deadline: 90_000, closedAt: null };

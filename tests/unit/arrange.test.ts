@@ -10,11 +10,11 @@ import {
 	deleteCluster,
 	listClusters,
 	setNoteCluster
-} from '../../src/lib/domain/arrange.ts';
-import { createNote, listNotes, notesMap, occupancyOf, readNote } from '../../src/lib/domain/notes.ts';
-import { COLLECTIVE_W, NOTE_GAP, NOTE_H, NOTE_W, notePosition, type RegionKind } from '../../src/lib/domain/board-space.ts';
-import { checkUpdate, type Writer } from '../../server/schema-check.ts';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+} from '#lib/domain/arrange.ts';
+import { createNote, listNotes, notesMap, occupancyOf, readNote } from '#lib/domain/notes.ts';
+import { COLLECTIVE_W, NOTE_GAP, NOTE_H, NOTE_W, notePosition, type RegionKind } from '#lib/domain/board-space.ts';
+import { checkUpdate, type Writer } from '#server/schema-check.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 const me = 'Member-me-000001' as MemberId;

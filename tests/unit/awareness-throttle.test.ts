@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
-import { AwarenessThrottle, crowdInterval } from '../../server/awareness-throttle.ts';
+import { AwarenessThrottle, crowdInterval } from '#server/awareness-throttle.ts';
 
 /** A Hocuspocus frame: document name, message type, payload. */
 function frame(doc: string, type: number, payload: number): Uint8Array {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { boardDocuments, groupDocuments, HiddenNotes } from '../../src/lib/domain/board-docs.ts';
-import { parseDocName } from '../../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '../../src/lib/domain/ids.ts';
-import { anonymousCitationRef, citationRef } from '../../src/lib/domain/notes.ts';
-import type { MemberInfo } from '../../src/lib/domain/practice.ts';
+import { boardDocuments, groupDocuments, HiddenNotes } from '#lib/domain/board-docs.ts';
+import { parseDocName } from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { anonymousCitationRef, citationRef } from '#lib/domain/notes.ts';
+import type { MemberInfo } from '#lib/domain/practice.ts';
 
 const practiceId = 'Pr4ctice_id-0001' as PracticeId;
 const boardId = 'space-en-place' as BoardId;

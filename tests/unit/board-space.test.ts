@@ -13,8 +13,8 @@ import {
 	maxX,
 	notePosition,
 	noteRect
-} from '../../src/lib/domain/board-space.ts';
-import { Occupancy } from '../../src/lib/domain/placement.ts';
+} from '#lib/domain/board-space.ts';
+import { Occupancy } from '#lib/domain/placement.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 describe('board space', () => {

@@ -15,9 +15,9 @@ import {
 	setNoteLoop,
 	setPlainText,
 	transferNote
-} from '../../src/lib/domain/notes.ts';
-import { NOTE_COLORS } from '../../src/lib/domain/palette.ts';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+} from '#lib/domain/notes.ts';
+import { NOTE_COLORS } from '#lib/domain/palette.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 import { createRandom, type Random } from '../helpers/random.ts';
 
 /**

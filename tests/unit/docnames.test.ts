@@ -6,8 +6,8 @@ import {
 	parseDocName,
 	practiceDoc,
 	type DocName
-} from '../../src/lib/domain/docnames.ts';
-import type { BoardId, MemberId, PracticeId } from '../../src/lib/domain/ids.ts';
+} from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 const practiceId = 'Pr4ctice_id-0001' as PracticeId;
 const memberId = 'Member-id_00001' as MemberId;

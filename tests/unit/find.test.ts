@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_QUERY, findNotes, isActive, normalize, type Findable } from '../../src/lib/domain/find.ts';
+import { EMPTY_QUERY, findNotes, isActive, normalize, type Findable } from '#lib/domain/find.ts';
 
 const notes: Findable[] = [
 	{ lane: 'collective', id: 'c1', text: 'Wat we van de wijk leerden', author: 'anna', color: 'yellow', loop: null },

@@ -6,9 +6,9 @@ import {
 	GOALS_ASPECT,
 	type Aspect,
 	type Localized
-} from '../../src/lib/domain/frameworks.ts';
-import { isSlug } from '../../src/lib/domain/ids.ts';
-import { boardsOf } from '../../src/lib/domain/practice.ts';
+} from '#lib/domain/frameworks.ts';
+import { isSlug } from '#lib/domain/ids.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
 
 const filled = (text: Localized) => text.nl.trim().length > 0 && text.en.trim().length > 0;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nl } from '../../src/lib/i18n/nl.ts';
-import { en } from '../../src/lib/i18n/en.ts';
-import { locale, setLanguage, t } from '../../src/lib/i18n/index.svelte.ts';
+import { nl } from '#lib/i18n/nl.ts';
+import { en } from '#lib/i18n/en.ts';
+import { locale, setLanguage, t } from '#lib/i18n/index.svelte.ts';
 
 function keys(obj: object, prefix = ''): string[] {
 	return Object.entries(obj).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { NOTE_W, axisPosition, notePosition } from '../../src/lib/domain/board-space.ts';
-import { createNote, listNotes, notesMap, placeNote, readNote, transferNote } from '../../src/lib/domain/notes.ts';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+import { NOTE_W, axisPosition, notePosition } from '#lib/domain/board-space.ts';
+import { createNote, listNotes, notesMap, placeNote, readNote, transferNote } from '#lib/domain/notes.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 /**

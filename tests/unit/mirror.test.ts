@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, listNotes, noteContent, notesMap, occupancyOf, placeNote, plainText } from '../../src/lib/domain/notes.ts';
-import { NOTE_GAP, NOTE_H, notePosition } from '../../src/lib/domain/board-space.ts';
-import { VisibilityError, anonymousNotes, canBecomeAnonymous, changeVisibility, setAnonymous } from '../../src/lib/domain/visibility.ts';
-import { applyMirrors, shuffled } from '../../server/mirror.ts';
-import type { MemberId } from '../../src/lib/domain/ids.ts';
+import { createNote, listNotes, noteContent, notesMap, occupancyOf, placeNote, plainText } from '#lib/domain/notes.ts';
+import { NOTE_GAP, NOTE_H, notePosition } from '#lib/domain/board-space.ts';
+import { VisibilityError, anonymousNotes, canBecomeAnonymous, changeVisibility, setAnonymous } from '#lib/domain/visibility.ts';
+import { applyMirrors, shuffled } from '#server/mirror.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 
 const anna = 'annaannaanna0001' as MemberId;
 const by = { createdBy: anna, at: 1_000 };

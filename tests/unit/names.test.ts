@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codePoint, hiddenCharacter, looksLike, nameKeys, normalizeName } from '../../src/lib/domain/names.ts';
+import { codePoint, hiddenCharacter, looksLike, nameKeys, normalizeName } from '#lib/domain/names.ts';
 
 describe('display names', () => {
 	it('are normalised: NFC, trimmed, one space between words', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { NOTE_GAP, NOTE_H, NOTE_W, notePosition } from '../../src/lib/domain/board-space.ts';
+import { NOTE_GAP, NOTE_H, NOTE_W, notePosition } from '#lib/domain/board-space.ts';
 import {
 	bringIn,
 	citationRef,
@@ -20,9 +20,9 @@ import {
 	setNoteLoop,
 	setPlainText,
 	transferNote
-} from '../../src/lib/domain/notes.ts';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
-import type { NoteColor } from '../../src/lib/domain/palette.ts';
+} from '#lib/domain/notes.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
+import type { NoteColor } from '#lib/domain/palette.ts';
 
 const ana = 'Ana-member-0001' as MemberId;
 const bas = 'Bas-member-0002' as MemberId;

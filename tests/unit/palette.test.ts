@@ -7,7 +7,7 @@ import {
 	luminance,
 	NOTE_COLORS,
 	NOTE_TEXT_COLOR
-} from '../../src/lib/domain/palette.ts';
+} from '#lib/domain/palette.ts';
 
 describe('contrast', () => {
 	it('follows WCAG 2: black on white is 21:1, a colour on itself 1:1', () => {

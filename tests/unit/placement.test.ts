@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOTE_GAP, NOTE_H, NOTE_W, intersects, maxX, type Point, type RegionKind } from '../../src/lib/domain/board-space.ts';
-import { Occupancy } from '../../src/lib/domain/placement.ts';
+import { NOTE_GAP, NOTE_H, NOTE_W, intersects, maxX, type Point, type RegionKind } from '#lib/domain/board-space.ts';
+import { Occupancy } from '#lib/domain/placement.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 /**

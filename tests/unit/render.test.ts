@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { fragmentToHtml, sanitizeContent } from '../../src/lib/editor/render.ts';
-import { createNote, noteContent } from '../../src/lib/domain/notes.ts';
+import { fragmentToHtml, sanitizeContent } from '#lib/editor/render.ts';
+import { createNote, noteContent } from '#lib/domain/notes.ts';
 
 function noteWith(...nodes: (Y.XmlElement | Y.XmlText)[]) {
 	const doc = new Y.Doc();

@@ -3,9 +3,9 @@ import * as Y from 'yjs';
 import { getSchema } from '@tiptap/core';
 import { Node as PMNode } from '@tiptap/pm/model';
 import { updateYFragment } from '@tiptap/y-tiptap';
-import { noteExtensions } from '../../src/lib/editor/extensions.ts';
-import { checkUpdate, type Writer } from '../../server/schema-check.ts';
-import { ELEMENT_NAMES, MARK_NAMES, SCHEMA_LIMITS, isElementAttribute, isMarkFormat } from '../../src/lib/domain/schema.ts';
+import { noteExtensions } from '#lib/editor/extensions.ts';
+import { checkUpdate, type Writer } from '#server/schema-check.ts';
+import { ELEMENT_NAMES, MARK_NAMES, SCHEMA_LIMITS, isElementAttribute, isMarkFormat } from '#lib/domain/schema.ts';
 import {
 	bringIn,
 	createNote,
@@ -20,9 +20,9 @@ import {
 	setPlainText,
 	transferNote,
 	citationRef
-} from '../../src/lib/domain/notes.ts';
-import { anonymousCopy, changeVisibility, setAnonymous, setRound } from '../../src/lib/domain/visibility.ts';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+} from '#lib/domain/notes.ts';
+import { anonymousCopy, changeVisibility, setAnonymous, setRound } from '#lib/domain/visibility.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 
 const me = 'Member-me-000001' as MemberId;
 const other = 'Member-other-001' as MemberId;

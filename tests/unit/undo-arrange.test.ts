@@ -13,12 +13,12 @@ import {
 	placeForCluster,
 	renameCluster,
 	setNoteCluster
-} from '../../src/lib/domain/arrange.ts';
-import { checkUpdate } from '../../server/schema-check.ts';
-import { createNote, listNotes, notesMap, placeFor, placeNote, readNote } from '../../src/lib/domain/notes.ts';
-import { NOTE_H, NOTE_W, intersects, notePosition } from '../../src/lib/domain/board-space.ts';
-import { undoable } from '../../src/lib/sync/undoable.ts';
-import type { MemberId, NoteId } from '../../src/lib/domain/ids.ts';
+} from '#lib/domain/arrange.ts';
+import { checkUpdate } from '#server/schema-check.ts';
+import { createNote, listNotes, notesMap, placeFor, placeNote, readNote } from '#lib/domain/notes.ts';
+import { NOTE_H, NOTE_W, intersects, notePosition } from '#lib/domain/board-space.ts';
+import { undoable } from '#lib/sync/undoable.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 const me = 'Member-me-000001' as MemberId;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Viewport } from '../../src/lib/components/canvas/viewport.svelte.ts';
+import { Viewport } from '#lib/components/canvas/viewport.svelte.ts';
 
 /** A view of a canvas this size, not attached to an element (as before the first gesture). */
 function view(width: number, height: number): Viewport {

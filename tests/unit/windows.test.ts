@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote } from '../../src/lib/domain/notes.ts';
-import { readPractice } from '../../src/lib/domain/practice.ts';
-import { toWindow } from '../../src/lib/domain/activities.ts';
-import type { MemberId } from '../../src/lib/domain/ids.ts';
+import { createNote } from '#lib/domain/notes.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import { toWindow } from '#lib/domain/activities.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 import {
 	closeWindow,
 	countCreated,
@@ -15,7 +15,7 @@ import {
 	toDateTimeLocal,
 	windowEnd,
 	writeWindow
-} from '../../src/lib/domain/windows.ts';
+} from '#lib/domain/windows.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

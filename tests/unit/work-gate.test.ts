@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isServiceError, SERVICE_STATUS } from '../../server/errors.ts';
-import { WorkGate } from '../../server/work-gate.ts';
+import { isServiceError, SERVICE_STATUS } from '#server/errors.ts';
+import { WorkGate } from '#server/work-gate.ts';
 
 /** Work that runs until `finish()` is called. */
 function held() {

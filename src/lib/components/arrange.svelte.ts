@@ -1,9 +1,9 @@
-import type { LaneKey, LaneState } from '$lib/sync/board.svelte.ts';
-import { arrange, arrangeByCluster, arrangeCollectiveGrid, clustersMap, createCluster, deleteCluster, placeForCluster, renameCluster } from '$lib/domain/arrange.ts';
-import { notesMap } from '$lib/domain/notes.ts';
-import type { RegionKind } from '$lib/domain/board-space.ts';
-import { undoable, type Undoable } from '$lib/sync/undoable.ts';
-import { t } from '$lib/i18n/index.svelte.ts';
+import type { LaneKey, LaneState } from '#lib/sync/board.svelte.ts';
+import { arrange, arrangeByCluster, arrangeCollectiveGrid, clustersMap, createCluster, deleteCluster, placeForCluster, renameCluster } from '#lib/domain/arrange.ts';
+import { notesMap } from '#lib/domain/notes.ts';
+import type { RegionKind } from '#lib/domain/board-space.ts';
+import { undoable, type Undoable } from '#lib/sync/undoable.ts';
+import { t } from '#lib/i18n/index.svelte.ts';
 
 export type ArrangeHow = 'grid' | 'clusters';
 

@@ -1,6 +1,6 @@
-import type { LaneKey } from '$lib/sync/board.svelte.ts';
-import type { NoteId } from '$lib/domain/ids.ts';
-import { EMPTY_QUERY, isActive, type FindQuery, type NoteRef } from '$lib/domain/find.ts';
+import type { LaneKey } from '#lib/sync/board.svelte.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
+import { EMPTY_QUERY, isActive, type FindQuery, type NoteRef } from '#lib/domain/find.ts';
 import { ArrangeUi } from './arrange.svelte.ts';
 
 export type NoteDialog =

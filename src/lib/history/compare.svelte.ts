@@ -1,4 +1,4 @@
-import type { BoardView, Comparison } from '$lib/domain/history.ts';
+import type { BoardView, Comparison } from '#lib/domain/history.ts';
 import { requestJson, type TimelineMark } from './api.ts';
 
 /** A moment to compare: a mark, the beginning, now, or the timeline's position. */

@@ -1,5 +1,5 @@
-import { laneMember, type ChangeAuthor, type LaneKey, type TimelineEntry } from '$lib/domain/history.ts';
-import { locale, t } from '$lib/i18n/index.svelte.ts';
+import { laneMember, type ChangeAuthor, type LaneKey, type TimelineEntry } from '#lib/domain/history.ts';
+import { locale, t } from '#lib/i18n/index.svelte.ts';
 import type { TimelineMark } from './api.ts';
 
 /** Member id → name, for lanes and authors. */

@@ -1,4 +1,4 @@
-import { applySteps, type BoardView, type NoteView, type ReplayPage, type ReplayStep, type TimelineEntry } from '$lib/domain/history.ts';
+import { applySteps, type BoardView, type NoteView, type ReplayPage, type ReplayStep, type TimelineEntry } from '#lib/domain/history.ts';
 import { requestJson, type TimelineMark } from './api.ts';
 
 /** Playback speeds: real time (long pauses shortened), or this many changes per 100 ms. */

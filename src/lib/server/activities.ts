@@ -1,6 +1,6 @@
 import { json, type Cookies } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import type { ActivityAnswer } from '$server/activities/index.ts';
+import { getZwerm } from '#server/context.ts';
+import type { ActivityAnswer } from '#server/activities/index.ts';
 import { boardParam, handled, readJson, requireRole } from './api.ts';
 
 interface ActivityRequest {

@@ -1,9 +1,9 @@
 import { error, type Cookies } from '@sveltejs/kit';
 import { z } from 'zod';
-import { InvalidIdError, parseBoardId, parseMemberId, parseNoteId, type BoardId, type MemberId, type NoteId } from '$lib/domain/ids.ts';
-import { findBoard } from '$lib/domain/practice.ts';
-import { isServiceError } from '$server/errors.ts';
-import type { MemberRecord, PracticeRecord } from '$server/records.ts';
+import { InvalidIdError, parseBoardId, parseMemberId, parseNoteId, type BoardId, type MemberId, type NoteId } from '#lib/domain/ids.ts';
+import { findBoard } from '#lib/domain/practice.ts';
+import { isServiceError } from '#server/errors.ts';
+import type { MemberRecord, PracticeRecord } from '#server/records.ts';
 import { practiceIdParam, requireMember } from './session.ts';
 
 /** Parses a JSON body (16 KiB at most); refuses anything else with a clear 4xx. */

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { getZwerm } from '$server/context.ts';
-import { isServiceError } from '$server/errors.ts';
+import { getZwerm } from '#server/context.ts';
+import { isServiceError } from '#server/errors.ts';
 
 const br = promisify(brotliCompress);
 const gz = promisify(gzip);

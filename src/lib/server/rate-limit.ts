@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { addressOf } from '$server/limits.ts';
+import { getZwerm } from '#server/context.ts';
+import { addressOf } from '#server/limits.ts';
 
 /**
  * Spends one of the client address's practice-creation tokens (see

@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
-import type { Zwerm } from '$server/zwerm.ts';
-import type { PracticeRecord } from '$server/records.ts';
-import { buildReport, meetingRange, type Report, type ReportLanguage, type ReportMoment } from '$server/report.ts';
-import { readPractice } from '$lib/domain/practice.ts';
-import { practiceDoc } from '$lib/domain/docnames.ts';
-import { isRandomId } from '$lib/domain/ids.ts';
+import type { Zwerm } from '#server/zwerm.ts';
+import type { PracticeRecord } from '#server/records.ts';
+import { buildReport, meetingRange, type Report, type ReportLanguage, type ReportMoment } from '#server/report.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import { isRandomId } from '#lib/domain/ids.ts';
 
 /**
  * The report a query asks for: `?meeting=<id>` (its start to its end), or

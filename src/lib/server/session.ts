@@ -1,8 +1,8 @@
 import { error, type Cookies } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { sessionCookieName } from '$server/tokens.ts';
-import { InvalidIdError, parsePracticeId, type PracticeId } from '$lib/domain/ids.ts';
-import type { MemberRecord, PracticeRecord } from '$server/records.ts';
+import { getZwerm } from '#server/context.ts';
+import { sessionCookieName } from '#server/tokens.ts';
+import { InvalidIdError, parsePracticeId, type PracticeId } from '#lib/domain/ids.ts';
+import type { MemberRecord, PracticeRecord } from '#server/records.ts';
 
 export const SESSION_MAX_AGE = 60 * 60 * 24 * 400;
 

@@ -1,4 +1,4 @@
-import type { ActivityKind } from '$lib/domain/activities.ts';
+import type { ActivityKind } from '#lib/domain/activities.ts';
 
 /**
  * The one client call for every kind of activity (docs/API.md, "Activities"):

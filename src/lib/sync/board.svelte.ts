@@ -1,21 +1,21 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import { laneMember, memberLane, type LaneKey } from '$lib/domain/lanes.ts';
-import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '$lib/domain/docnames.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '$lib/domain/ids.ts';
-import { NOTES_KEY, citedBy, listNotes, type CitationRef, type NoteData } from '$lib/domain/notes.ts';
-import { canWrite, laneOwners, type MemberInfo, type Role, type RoundInfo } from '$lib/domain/practice.ts';
-import type { Visibility } from '$lib/domain/visibility.ts';
+import { laneMember, memberLane, type LaneKey } from '#lib/domain/lanes.ts';
+import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { NOTES_KEY, citedBy, listNotes, type CitationRef, type NoteData } from '#lib/domain/notes.ts';
+import { canWrite, laneOwners, type MemberInfo, type Role, type RoundInfo } from '#lib/domain/practice.ts';
+import type { Visibility } from '#lib/domain/visibility.ts';
 import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts';
 import { PracticeState } from './practice.svelte.ts';
 import { coalesce } from './coalesce.ts';
 import { PlacementSettler } from './settle.ts';
-import type { RegionKind } from '$lib/domain/board-space.ts';
+import type { RegionKind } from '#lib/domain/board-space.ts';
 import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.ts';
-import { clustersMap, listClusters, type Cluster } from '$lib/domain/arrange.ts';
+import { clustersMap, listClusters, type Cluster } from '#lib/domain/arrange.ts';
 
 /** A lane on the board: the collective lane, the anonymous lane, my private lane, or a member's shared lane. */
-export type { LaneKey } from '$lib/domain/lanes.ts';
+export type { LaneKey } from '#lib/domain/lanes.ts';
 
 export interface Me {
 	readonly id: MemberId;

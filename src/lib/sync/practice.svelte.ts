@@ -1,8 +1,8 @@
 import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { practiceDoc } from '$lib/domain/docnames.ts';
-import type { PracticeId } from '$lib/domain/ids.ts';
-import { readPractice, type MemberInfo, type PracticeInfo } from '$lib/domain/practice.ts';
-import { activityOn, type ActivityKind, type ActivityOf } from '$lib/domain/activities.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import type { PracticeId } from '#lib/domain/ids.ts';
+import { readPractice, type MemberInfo, type PracticeInfo } from '#lib/domain/practice.ts';
+import { activityOn, type ActivityKind, type ActivityOf } from '#lib/domain/activities.ts';
 import { openDocument } from './socket.ts';
 import { coalesce } from './coalesce.ts';
 

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
-import type { RegionKind } from '$lib/domain/board-space.ts';
-import { notesMap, placementSpace, placeNote, readNote, type NoteData } from '$lib/domain/notes.ts';
-import type { NoteId } from '$lib/domain/ids.ts';
+import type { RegionKind } from '#lib/domain/board-space.ts';
+import { notesMap, placementSpace, placeNote, readNote, type NoteData } from '#lib/domain/notes.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
 
 /** Origin of settling moves: not a person's edit (an undo manager should leave them out). */
 export const SETTLE_ORIGIN = { zwerm: 'settle' } as const;

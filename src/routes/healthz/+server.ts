@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
+import { getZwerm } from '#server/context.ts';
 import type { RequestHandler } from './$types';
 
 const STORAGE_CHECK_MS = 5000;

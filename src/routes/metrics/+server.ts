@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { env } from '$env/dynamic/private';
-import { getZwerm } from '$server/context.ts';
+import { getZwerm } from '#server/context.ts';
 import type { RequestHandler } from './$types';
 
 /** Compares in constant time (for equal lengths). */

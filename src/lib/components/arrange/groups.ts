@@ -1,10 +1,10 @@
-import type { BoardState } from '$lib/sync/board.svelte.ts';
+import type { BoardState } from '#lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
-import type { NoteData } from '$lib/domain/notes.ts';
-import type { NoteId } from '$lib/domain/ids.ts';
-import { NOTE_H, NOTE_W, type Point } from '$lib/domain/board-space.ts';
-import { clusterFrames, frameAt, setNoteCluster } from '$lib/domain/arrange.ts';
-import { t } from '$lib/i18n/index.svelte.ts';
+import type { NoteData } from '#lib/domain/notes.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
+import { NOTE_H, NOTE_W, type Point } from '#lib/domain/board-space.ts';
+import { clusterFrames, frameAt, setNoteCluster } from '#lib/domain/arrange.ts';
+import { t } from '#lib/i18n/index.svelte.ts';
 
 /** Puts a collective note in a group, or (null) in none, and says so. */
 export function joinGroup(board: BoardState, ui: BoardUi, noteId: NoteId, clusterId: string | null): void {

@@ -1,7 +1,7 @@
-import type { BoardState, LaneKey, LaneState } from '$lib/sync/board.svelte.ts';
+import type { BoardState, LaneKey, LaneState } from '#lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
-import type { NoteId } from '$lib/domain/ids.ts';
-import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '$lib/domain/board-space.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
+import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { MOVING_MS, Viewport } from './viewport.svelte.ts';

@@ -12,8 +12,8 @@ import {
 	type Rect,
 	type Region,
 	type RegionKind
-} from '$lib/domain/board-space.ts';
-import type { NoteData } from '$lib/domain/notes.ts';
+} from '#lib/domain/board-space.ts';
+import type { NoteData } from '#lib/domain/notes.ts';
 
 /** What kind of region a lane is drawn as. */
 export const regionKind = (key: string): RegionKind =>

@@ -1,6 +1,6 @@
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import { select, type Selection } from 'd3-selection';
-import type { Point, Rect } from '$lib/domain/board-space.ts';
+import type { Point, Rect } from '#lib/domain/board-space.ts';
 
 /** From the whole board of a big practice to large print. */
 export const MIN_SCALE = 0.02;

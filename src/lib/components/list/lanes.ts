@@ -1,11 +1,11 @@
-import type { BoardState, LaneState } from '$lib/sync/board.svelte.ts';
-import type { RegionKind } from '$lib/domain/board-space.ts';
-import { createNote, noteContent, placementSpace, plainText } from '$lib/domain/notes.ts';
-import { setAnonymous, setRound } from '$lib/domain/visibility.ts';
-import type { Findable } from '$lib/domain/find.ts';
-import type { NoteId } from '$lib/domain/ids.ts';
-import { t } from '$lib/i18n/index.svelte.ts';
-import { laneMember, type LaneKey } from '$lib/domain/lanes.ts';
+import type { BoardState, LaneState } from '#lib/sync/board.svelte.ts';
+import type { RegionKind } from '#lib/domain/board-space.ts';
+import { createNote, noteContent, placementSpace, plainText } from '#lib/domain/notes.ts';
+import { setAnonymous, setRound } from '#lib/domain/visibility.ts';
+import type { Findable } from '#lib/domain/find.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
+import { t } from '#lib/i18n/index.svelte.ts';
+import { laneMember, type LaneKey } from '#lib/domain/lanes.ts';
 
 /** The board's lanes in reading order: Samen, my private notes, my notes, the anonymous lane, everyone else's. */
 export function boardLanes(board: BoardState): LaneState[] {

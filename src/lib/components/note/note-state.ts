@@ -1,7 +1,7 @@
-import { memberLane, type LaneKey } from '$lib/domain/lanes.ts';
-import type { NoteData } from '$lib/domain/notes.ts';
-import type { Visibility } from '$lib/domain/visibility.ts';
-import { t } from '$lib/i18n/index.svelte.ts';
+import { memberLane, type LaneKey } from '#lib/domain/lanes.ts';
+import type { NoteData } from '#lib/domain/notes.ts';
+import type { Visibility } from '#lib/domain/visibility.ts';
+import { t } from '#lib/i18n/index.svelte.ts';
 
 /**
  * What a note is, for the words and icon on its card: who sees it.

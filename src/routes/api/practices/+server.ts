@@ -1,8 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getZwerm } from '$server/context.ts';
-import { CREATED_LINK_TTL_MS } from '$server/device-codes.ts';
-import { practiceCreationRefused } from '$lib/server/rate-limit.ts';
+import { getZwerm } from '#server/context.ts';
+import { CREATED_LINK_TTL_MS } from '#server/device-codes.ts';
+import { practiceCreationRefused } from '#lib/server/rate-limit.ts';
 import type { RequestHandler } from './$types';
 
 const MAX_BODY = 16 * 1024;

@@ -1,9 +1,9 @@
 import { fail, redirect, type Cookies } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { links } from '$server/practices.ts';
-import { sessionCookieName } from '$server/tokens.ts';
-import { setSessionCookie } from '$lib/server/session.ts';
-import type { MemberRecord } from '$server/records.ts';
+import { getZwerm } from '#server/context.ts';
+import { links } from '#server/practices.ts';
+import { sessionCookieName } from '#server/tokens.ts';
+import { setSessionCookie } from '#lib/server/session.ts';
+import type { MemberRecord } from '#server/records.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The member this browser is signed in as in that practice, if any. */

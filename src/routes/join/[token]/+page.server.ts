@@ -1,8 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getZwerm } from '$server/context.ts';
-import { links } from '$server/practices.ts';
-import { setSessionCookie } from '$lib/server/session.ts';
+import { getZwerm } from '#server/context.ts';
+import { links } from '#server/practices.ts';
+import { setSessionCookie } from '#lib/server/session.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {

@@ -1,6 +1,6 @@
-import { practiceIdParam, requireMember } from '$lib/server/session.ts';
-import { getZwerm } from '$server/context.ts';
-import type { MemberInfo } from '$lib/domain/practice.ts';
+import { practiceIdParam, requireMember } from '#lib/server/session.ts';
+import { getZwerm } from '#server/context.ts';
+import type { MemberInfo } from '#lib/domain/practice.ts';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ params, cookies }) => {

@@ -1,6 +1,6 @@
-import { getZwerm } from '$server/context.ts';
-import { practiceDoc } from '$lib/domain/docnames.ts';
-import { readWindows } from '$lib/domain/windows.ts';
+import { getZwerm } from '#server/context.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import { readWindows } from '#lib/domain/windows.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent, depends }) => {

@@ -1,6 +1,6 @@
-import { getZwerm } from '$server/context.ts';
-import { reportFor } from '$lib/server/report.ts';
-import { practiceIdParam, requireMember } from '$lib/server/session.ts';
+import { getZwerm } from '#server/context.ts';
+import { reportFor } from '#lib/server/report.ts';
+import { practiceIdParam, requireMember } from '#lib/server/session.ts';
 import type { PageServerLoad } from './$types';
 
 /** The print-ready report: `?meeting=<id>` or `?from=&to=` (see src/lib/server/report.ts). */

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import QRCode from 'qrcode';
-import { getZwerm } from '$server/context.ts';
-import { readJson, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { readJson, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 const EVERYONE = ['facilitator', 'participant', 'observer'] as const;

@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { exportPractice } from '$server/export.ts';
-import { practiceIdParam, requireMember } from '$lib/server/session.ts';
+import { getZwerm } from '#server/context.ts';
+import { exportPractice } from '#server/export.ts';
+import { practiceIdParam, requireMember } from '#lib/server/session.ts';
 import type { RequestHandler } from './$types';
 
 /** GET /api/practices/:id/export: the whole practice as JSON, for its facilitators. */

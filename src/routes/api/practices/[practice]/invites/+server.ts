@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { handled, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { handled, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** POST: new invite links; the old ones stop working (facilitators). */

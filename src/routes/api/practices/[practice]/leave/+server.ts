@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { sessionCookieName } from '$server/tokens.ts';
-import { handled, readJson, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { sessionCookieName } from '#server/tokens.ts';
+import { handled, readJson, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /**

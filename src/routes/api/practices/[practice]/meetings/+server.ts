@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getZwerm } from '$server/context.ts';
-import { handled, readJson, requireRole } from '$lib/server/api.ts';
-import { boardsOf } from '$lib/domain/practice.ts';
+import { getZwerm } from '#server/context.ts';
+import { handled, readJson, requireRole } from '#lib/server/api.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
 import type { RequestHandler } from './$types';
 
 /** GET: the practice's meetings, oldest first; any member. */

@@ -1,6 +1,6 @@
-import { getZwerm } from '$server/context.ts';
-import { historyAnswer } from '$lib/server/compressed.ts';
-import { handled, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { historyAnswer } from '#lib/server/compressed.ts';
+import { handled, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** GET: per board, how many notes are new or changed since my last visit. */

@@ -1,8 +1,8 @@
 import { error, json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { reportMarkdown } from '$server/report.ts';
-import { handled, requireRole } from '$lib/server/api.ts';
-import { reportFor } from '$lib/server/report.ts';
+import { getZwerm } from '#server/context.ts';
+import { reportMarkdown } from '#server/report.ts';
+import { handled, requireRole } from '#lib/server/api.ts';
+import { reportFor } from '#lib/server/report.ts';
 import type { RequestHandler } from './$types';
 
 /**

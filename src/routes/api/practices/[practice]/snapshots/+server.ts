@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getZwerm } from '$server/context.ts';
-import { boardParam, handled, readJson, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { boardParam, handled, readJson, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 const Snapshot = z.strictObject({ name: z.string().trim().min(1).max(200), board: z.string().optional() });

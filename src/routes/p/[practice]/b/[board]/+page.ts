@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { findBoard } from '$lib/domain/practice.ts';
-import type { BoardId } from '$lib/domain/ids.ts';
+import { findBoard } from '#lib/domain/practice.ts';
+import type { BoardId } from '#lib/domain/ids.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, parent }) => {

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { handled, memberParam, readJson, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { handled, memberParam, readJson, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** PATCH: rename a member or change their role (facilitators). */

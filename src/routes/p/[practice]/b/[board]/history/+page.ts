@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { findBoard } from '$lib/domain/practice.ts';
+import { findBoard } from '#lib/domain/practice.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, parent }) => {

@@ -1,6 +1,6 @@
-import { getZwerm } from '$server/context.ts';
-import { historyAnswer } from '$lib/server/compressed.ts';
-import { boardParam, handled, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { historyAnswer } from '#lib/server/compressed.ts';
+import { boardParam, handled, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** GET: every change of this board (who, when, which lane) and its marks; any member. */

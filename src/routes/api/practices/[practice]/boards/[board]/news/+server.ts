@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { historyAnswer } from '$lib/server/compressed.ts';
-import { boardParam, handled, requireRole } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { historyAnswer } from '#lib/server/compressed.ts';
+import { boardParam, handled, requireRole } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** GET: the notes of this board added or changed since my last visit (not in my own lane). */

@@ -1,7 +1,7 @@
 import { error, json } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { handled, requireRole } from '$lib/server/api.ts';
-import { isRandomId } from '$lib/domain/ids.ts';
+import { getZwerm } from '#server/context.ts';
+import { handled, requireRole } from '#lib/server/api.ts';
+import { isRandomId } from '#lib/domain/ids.ts';
 import type { RequestHandler } from './$types';
 
 /** POST: end the meeting; takes a named snapshot of every board (facilitators). */

@@ -1,4 +1,4 @@
-import { activityEndpoint } from '$lib/server/activities.ts';
+import { activityEndpoint } from '#lib/server/activities.ts';
 import type { RequestHandler } from './$types';
 
 /** POST: start an activity of this kind on the board (or change the running one). Facilitators. */

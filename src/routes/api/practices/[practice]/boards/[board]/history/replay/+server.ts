@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { getZwerm } from '$server/context.ts';
-import { historyAnswer } from '$lib/server/compressed.ts';
-import { boardParam, handled, requireRole, seqParam } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { historyAnswer } from '#lib/server/compressed.ts';
+import { boardParam, handled, requireRole, seqParam } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /**

@@ -1,6 +1,6 @@
-import { getZwerm } from '$server/context.ts';
-import { historyAnswer } from '$lib/server/compressed.ts';
-import { boardParam, handled, requireRole, seqParam } from '$lib/server/api.ts';
+import { getZwerm } from '#server/context.ts';
+import { historyAnswer } from '#lib/server/compressed.ts';
+import { boardParam, handled, requireRole, seqParam } from '#lib/server/api.ts';
 import type { RequestHandler } from './$types';
 
 /** GET ?seq=N: the board as it was right after change N, read-only; any member. */

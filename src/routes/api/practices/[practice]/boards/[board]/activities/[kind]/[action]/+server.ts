@@ -1,4 +1,4 @@
-import { activityEndpoint } from '$lib/server/activities.ts';
+import { activityEndpoint } from '#lib/server/activities.ts';
 import type { RequestHandler } from './$types';
 
 /** GET: an action that reads (a collection window's contributions). */

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getZwerm } from '$server/context.ts';
-import { boardParam, handled, noteParam, readJson, requireRole } from '$lib/server/api.ts';
-import type { NoteId } from '$lib/domain/ids.ts';
+import { getZwerm } from '#server/context.ts';
+import { boardParam, handled, noteParam, readJson, requireRole } from '#lib/server/api.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
 import type { RequestHandler } from './$types';
 
 const BringIn = z.strictObject({ into: z.string().regex(/^[A-Za-z0-9_-]{10,32}$/).optional() });
