@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { LAPTOP, ROOM, PHONE, joinWith, screenOptions, writeNotes, type Screen } from '../helpers/board.ts';
+import { LAPTOP, ROOM, PHONE, joinWith, screenOptions, violations, writeNotes, type Screen } from '../helpers/board.ts';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
@@ -164,7 +164,8 @@ describe('following', () => {
 		const text = 'Waarom doen we dit eigenlijk zo?';
 		await writeNotes(scope, app, collectiveDoc(practice.id as PracticeId, FIRST as BoardId), practice.facilitator.token, [
 			{ createdBy: practice.facilitator.id as MemberId, at: Date.now(), text: 'Iets anders', place: { x: 16, y: 16, kind: 'collective' } },
-			{ createdBy: practice.facilitator.id as MemberId, at: Date.now(), text, place: { x: 1500, y: 900, kind: 'collective' } }
+			// In view on Fenna's laptop, off its middle: her view does not move, the spotlight brings it to Anna's middle.
+			{ createdBy: practice.facilitator.id as MemberId, at: Date.now(), text, place: { x: 900, y: 250, kind: 'collective' } }
 		]);
 		await onBoard(fenna.page, boardUrl(app, practice.id, FIRST), LAPTOP);
 		await onBoard(anna.page, boardUrl(app, practice.id, FIRST), LAPTOP);
@@ -177,6 +178,7 @@ describe('following', () => {
 		await note(fenna.page).getByRole('button', { name: /Acties voor/ }).click();
 		await fenna.page.getByRole('menuitem', { name: 'In de schijnwerper' }).click();
 
+		expect(await middleOver(fenna.page, `.note-frame:has-text("${text}")`)).toBe(false);
 		// Anna follows Fenna: her screen is on the note.
 		await expect.poll(() => middleOver(anna.page, `.note-frame:has-text("${text}")`), { message: "the note in the middle of Anna's screen" }).toBe(true);
 		expect(await anna.page.locator('.spotlight-marker').count()).toBe(0);
@@ -193,6 +195,10 @@ describe('following', () => {
 			return !!n && !!c && n.x >= c.x && n.y >= c.y && n.x + n.width <= c.x + c.width && n.y + n.height <= c.y + c.height;
 		}, { message: 'the note in view on Bert\'s screen' }).toBe(true);
 		await expect.poll(() => note(bert.page).getAttribute('class')).toContain('spotlit');
+
+		// The banner and the marker keep the page accessible.
+		expect(await violations(anna.page)).toEqual([]);
+		expect(await violations(bert.page)).toEqual([]);
 
 		if (SHOTS) await screenshots(app, newPage, practice, text);
 
