@@ -223,4 +223,13 @@ async function screenshots(app: RunningApp, newPage: NewPage, practice: Awaited<
 		await expect.poll(() => banner(member.page).innerText()).toContain('Je volgt Anna');
 		await member.page.screenshot({ path: `${SHOTS}/follow-${name}.png` });
 	}
+	// The presenting view on the room's screen: no private lane, no controls, note text large.
+	const room = await newPage(screenOptions(ROOM));
+	await signIn(room.page, practice);
+	await onBoard(room.page, boardUrl(app, practice.id, FIRST), ROOM);
+	await room.page.getByRole('button', { name: 'Presenteren' }).click();
+	await expect.poll(() => room.page.locator('section[data-lane-key="private"]').count()).toBe(0);
+	await room.page.screenshot({ path: `${SHOTS}/presenting-room.png` });
+	const px = await room.page.locator('.note-frame .note').first().evaluate((el) => (parseFloat(getComputedStyle(el).fontSize) * el.getBoundingClientRect().width) / (el as HTMLElement).offsetWidth);
+	console.log(`presenting: note text ${px.toFixed(1)} px at 1920×1080`);
 }

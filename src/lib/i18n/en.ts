@@ -469,7 +469,6 @@ export const en: Messages = {
 		bringEveryoneHint: 'Everyone follows your board and view; anyone may step out',
 		presentingView: 'Present',
 		presentingViewHint: 'A view for the room’s screen: without your private notes and controls, large text',
-		elsewhere: '{{name}}, on {{board}}',
 		elsewhereShort: 'on {{board}}',
 		youFollow: 'following',
 		peopleMenu: 'What about {{name}}?',

@@ -469,7 +469,6 @@ export const nl = {
 		bringEveryoneHint: 'Iedereen volgt jouw bord en beeld; wie wil stapt eruit',
 		presentingView: 'Presenteren',
 		presentingViewHint: 'Weergave voor het scherm in de ruimte: zonder je privénotities en knoppen, grote tekst',
-		elsewhere: '{{name}}, op {{board}}',
 		elsewhereShort: 'op {{board}}',
 		youFollow: 'je volgt',
 		peopleMenu: 'Wat wil je met {{name}}?',
