@@ -17,8 +17,8 @@ export const READABLE = 14 / NOTE_TEXT_PX;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
-/** Presenting: this many board units across the screen (3.5 notes), so note text is 32 px on a 1920 px screen. */
-const PRESENT_SPAN = 880;
+/** Presenting: this many board units across the screen (3.5 notes), so note text is over 32 px on a 1920 px screen. */
+const PRESENT_SPAN = 864;
 const PRESENT_MAX = 2.4;
 /** On a large board, below this scale notes stay coloured blocks: their 15 px text would be under 5 px. */
 export const DETAIL_SCALE = 0.3;
