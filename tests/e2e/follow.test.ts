@@ -223,6 +223,13 @@ async function screenshots(app: RunningApp, newPage: NewPage, practice: Awaited<
 		await expect.poll(() => banner(member.page).innerText()).toContain('Je volgt Anna');
 		await member.page.screenshot({ path: `${SHOTS}/follow-${name}.png` });
 	}
+	// A phone in the list (its default): the banner and the marker above the lanes.
+	const listed = await joinWith(newPage, practice.links.participant, 'Kijker lijst', screenOptions(PHONE));
+	await listed.page.goto(boardUrl(app, practice.id, FIRST));
+	await listed.page.locator('.lane-list').waitFor();
+	await personMenu(listed.page, 'Anna', 'Anna volgen');
+	await expect.poll(() => banner(listed.page).innerText()).toContain('Je volgt Anna');
+	await listed.page.screenshot({ path: `${SHOTS}/follow-phone-list.png` });
 	// The presenting view on the room's screen: no private lane, no controls, note text large.
 	const room = await newPage(screenOptions(ROOM));
 	await signIn(room.page, practice);
