@@ -8,6 +8,7 @@ import { canWrite, laneOwners, type MemberInfo, type Role, type RoundInfo } from
 import type { Visibility } from '#lib/domain/visibility.ts';
 import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts';
 import { PracticeState } from './practice.svelte.ts';
+import { Presence } from './presence.svelte.ts';
 import { coalesce } from './coalesce.ts';
 import { PlacementSettler } from './settle.ts';
 import type { RegionKind } from '#lib/domain/board-space.ts';
@@ -104,6 +105,8 @@ export class LaneState {
  */
 export class BoardState {
 	readonly practice: PracticeState;
+	/** Where everyone in the practice looks, the spotlight, following (on the practice document's awareness). */
+	readonly presence: Presence;
 	readonly collective: LaneState;
 	/** Anonymous notes of everyone (written by the server). */
 	readonly anonymous: LaneState;
@@ -152,6 +155,7 @@ export class BoardState {
 		this.me = me;
 		this.color = personColor(me.id);
 		this.practice = new PracticeState(this.socket, practiceId, initialMembers);
+		this.presence = new Presence(this.practice.provider, { memberId: me.id, name: me.name });
 		// Refused (removed from the practice, or left elsewhere): keep nothing of it here.
 		this.practice.provider.on('authenticationFailed', () => void forgetPracticeLocally(practiceId));
 		this.collective = new LaneState(
@@ -329,6 +333,7 @@ export class BoardState {
 		window.removeEventListener('offline', this.wentOffline);
 		window.removeEventListener('online', this.cameOnline);
 		for (const lane of this.allLanes) lane.destroy();
+		this.presence.destroy();
 		this.practice.destroy();
 		this.socket.destroy();
 	}

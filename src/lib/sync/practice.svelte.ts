@@ -12,7 +12,8 @@ export class PracticeState {
 	readonly provider: HocuspocusProvider;
 
 	constructor(socket: HocuspocusProviderWebsocket, practiceId: PracticeId, initialMembers: readonly MemberInfo[] = []) {
-		this.provider = openDocument(socket, practiceDoc(practiceId), { awareness: false });
+		// With awareness: presence (views, the spotlight, following) travels on it (presence.svelte.ts).
+		this.provider = openDocument(socket, practiceDoc(practiceId));
 		const doc = this.provider.document;
 		doc.on('update', coalesce(() => (this.info = readPractice(doc))));
 		// Until the document has synced, the member list the page was served with.
