@@ -65,13 +65,16 @@ const MEMORY = {
 };
 /**
  * Zwerm's limits for this run (server/limits.ts). All editors connect from
- * 127.0.0.1, so the per-address connection limit (default 256) is lifted.
+ * 127.0.0.1, so the per-address limits on open and new connections (default
+ * 256 open, 300 at once then 600 a minute) are lifted.
  * The per-connection message rate stays at its default unless --unlimited:
  * an editor here sends 20 pointer updates (+ 10 writes) per second.
  */
 const unlimited = args.has('unlimited');
 const LIMITS = {
 	connectionsPerAddress: 100000,
+	connectBurst: 100000,
+	connectsPerMinute: 100000,
 	...(unlimited ? { messagesPerSecond: 'Infinity', messageBurst: 'Infinity' } : {})
 };
 const runMemory = !args.has('no-memory');
@@ -128,7 +131,7 @@ async function main() {
 	log('');
 	log('Servers, each in its own child process (fresh for every phase), measured by the child itself (process.cpuUsage/memoryUsage):');
 	log('  zwerm      the real server (server/zwerm.ts: Hocuspocus + durable log + access control) over SQLite, synchronous=FULL,');
-	log(`             data in ${dataDir}. Limits: connections per address ${LIMITS.connectionsPerAddress} (default ${DEFAULT_LIMITS.connectionsPerAddress}:`);
+	log(`             data in ${dataDir}. Limits: connections per address ${LIMITS.connectionsPerAddress} open (default ${DEFAULT_LIMITS.connectionsPerAddress}), ${LIMITS.connectBurst} new at once (default ${DEFAULT_LIMITS.connectBurst}):`);
 	log('             every editor here comes from 127.0.0.1); messages per connection ' +
 		(unlimited ? 'unlimited (--unlimited)' : `${DEFAULT_LIMITS.messagesPerSecond}/s, burst ${DEFAULT_LIMITS.messageBurst} (the default)`) +
 		`; slow-reader cut-off ${DEFAULT_LIMITS.maxBufferedBytes / MiB} MiB (default).`);

@@ -9,7 +9,8 @@
  */
 import * as Y from 'yjs';
 import { pathToFileURL } from 'node:url';
-import { createNote, occupancyOf, placeFor } from '#lib/domain/notes.ts';
+import { createNote } from '#lib/domain/notes.ts';
+import { occupancyOf, placeFor } from '#lib/domain/lane-space.ts';
 import { maxX } from '#lib/domain/board-space.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
 import { percentile } from './stats.ts';

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { randomInt } from 'node:crypto';
 import { randomId, type NoteId } from '#lib/domain/ids.ts';
-import { createNote, deleteNote, notesMap, occupancyOf, readNote } from '#lib/domain/notes.ts';
+import { createNote, deleteNote, notesMap, readNote } from '#lib/domain/notes.ts';
+import { occupancyOf } from '#lib/domain/lane-space.ts';
 import type { Occupancy } from '#lib/domain/placement.ts';
 import { anonymousNotes, dayOf } from '#lib/domain/visibility.ts';
 

@@ -17,10 +17,10 @@ import { Timeline } from './timeline.ts';
 export function createServices(ctx: ServiceContext, more: { closeMember: (memberId: MemberId) => number; deviceCodeTtlMs?: number }) {
 	const mirror = new AnonymousMirror(ctx);
 	const erasure = new Erasure(ctx, mirror);
-	const activities = new Activities(ctx, mirror);
+	const reader = new BoardReader(ctx);
+	const activities = new Activities(ctx, mirror, reader);
 	const practices = new Practices(ctx, { erasure, closeMember: more.closeMember });
 	const deviceCodes = new DeviceCodes(ctx, more.deviceCodeTtlMs);
-	const reader = new BoardReader(ctx);
 	const meetings = new Meetings(ctx, reader);
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);

@@ -4,6 +4,7 @@
  * (`global.gc()` twice in the child) and resident size, before and after.
  */
 import * as Y from 'yjs';
+import type { MemberId } from '#lib/domain/ids.ts';
 import { writeNotes, prng } from '../seed.ts';
 import { spawnServer, type ServerChild, type ServerKind } from './child.ts';
 import { LoadClient, openAll, targetOf, type Identity } from './clients.ts';
@@ -34,10 +35,10 @@ export interface MemoryResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A board's notes as one update (deterministic per seed). */
-export function boardContent(notes: number, seed: number): Uint8Array {
+/** A board's notes as one update (deterministic per seed), written by `by`: the server refuses notes that name another author (schema-check.ts). */
+export function boardContent(notes: number, seed: number, by: MemberId): Uint8Array {
 	const doc = new Y.Doc();
-	writeNotes(doc, notes, null, prng(seed));
+	writeNotes(doc, notes, by, prng(seed));
 	return Y.encodeStateAsUpdate(doc);
 }
 
@@ -125,7 +126,7 @@ export function boardSpecs(
 	for (const p of practices) {
 		for (const boardId of p.boards) {
 			if (specs.length === count) return specs;
-			specs.push({ documentName: documentName(p.practiceId, boardId), identity: p.facilitator, content: boardContent(notes, 1000 + specs.length) });
+			specs.push({ documentName: documentName(p.practiceId, boardId), identity: p.facilitator, content: boardContent(notes, 1000 + specs.length, p.facilitator.memberId as MemberId) });
 		}
 	}
 	return specs;

@@ -133,16 +133,19 @@ export function findMarkers(data: Buffer, pos: number, found: (writer: number, s
 
 // ---------------------------------------------------------------------------
 // Pointer probes: a pointer's x and y carry its send time (ms since this
-// process started): x = (t mod 1000) / 1000, y = floor(t / 1000) / 10000.
-// Both stay in 0..1, which is all the server checks (it clamps them).
+// process started, to the millisecond): x = t mod 1000, y = floor(t / 1000).
+// Whole board units inside Samen's region, which the server keeps as they are
+// (server/extensions/access.ts rounds a pointer to whole units and clamps it to
+// the region: fractions would lose the time).
 // ---------------------------------------------------------------------------
 
 export function pointerAt(tMs: number): { x: number; y: number } {
-	return { x: (tMs % 1000) / 1000, y: Math.floor(tMs / 1000) / 10000 };
+	const t = Math.floor(tMs);
+	return { x: t % 1000, y: Math.floor(t / 1000) };
 }
 
 export function pointerTime(x: number, y: number): number {
-	return Math.round(y * 10000) * 1000 + x * 1000;
+	return y * 1000 + x;
 }
 
 /**

@@ -1,22 +1,21 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
-import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
-import { dayOf } from '#lib/domain/visibility.ts';
+import { practiceDoc } from '#lib/domain/docnames.ts';
+import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
+import { readPractice } from '#lib/domain/practice.ts';
 import {
 	QUESTION_MAX,
 	closeWindow,
-	countCreated,
 	openWindow,
 	readWindow,
 	windowEnd,
 	type CollectionWindow
 } from '#lib/domain/windows.ts';
 import { SERVER_ORIGIN } from '../mirror.ts';
+import type { BoardReader, MemberCounts } from '../board-reader.ts';
 import { ServiceError } from '../errors.ts';
 import type { ServiceContext } from '../service-context.ts';
 import { type ActivityHandler, type Where } from './types.ts';
-import { membersOf } from '../records.ts';
 
 const DAY = 86_400_000;
 /** A deadline further away than this is a typo, not a plan. */
@@ -44,7 +43,7 @@ export const windowInput = (now: number) =>
 export interface Contributions {
 	readonly window: CollectionWindow;
 	/** Every member with a lane (observers and removed members left out), in joining order. */
-	readonly members: readonly { readonly id: MemberId; readonly count: number }[];
+	readonly members: MemberCounts;
 }
 
 /**
@@ -56,8 +55,7 @@ export interface Contributions {
 export class CollectionWindows implements ActivityHandler {
 	readonly kind = 'collection-window' as const;
 	private readonly ctx: ServiceContext;
-	/** Private-document counts, taken once per day per window (see `privateCounts`). */
-	private readonly daily = new Map<string, { day: number; counts: Map<MemberId, number> }>();
+	private readonly reader: BoardReader;
 
 	readonly actions = {
 		/** Per member, how many notes they contributed since the window opened: counts only, no content, no note ids. */
@@ -71,8 +69,9 @@ export class CollectionWindows implements ActivityHandler {
 		}
 	};
 
-	constructor(ctx: ServiceContext) {
+	constructor(ctx: ServiceContext, reader: BoardReader) {
 		this.ctx = ctx;
+		this.reader = reader;
 	}
 
 	/** Opens the board for contributions, or changes the open window's deadline and question: 201 when it opened. */
@@ -114,59 +113,15 @@ export class CollectionWindows implements ActivityHandler {
 	}
 
 	/**
-	 * Per member, how many notes they created on the board during the window:
-	 * in their shared lane, in their private document (private and anonymous
-	 * notes alike, one number) and in the collective lane.
-	 *
-	 * Shared and collective notes carry the author's name anyway, so they count
-	 * at once. Private-document notes would give away who wrote an anonymous
-	 * note if they counted at once: the count would go up the moment it
-	 * appears in the anonymous lane (and down when it disappears). So they count
-	 * per whole day, as anonymous notes are dated, once that day is over, and
-	 * are read once a day.
+	 * Per member, how many notes they created on the board during the window,
+	 * read through the board reader (which counts private documents by whole
+	 * past days only: see `BoardReader.created`).
 	 */
 	async contributions(practiceId: PracticeId, boardId: BoardId, now = Date.now()): Promise<Contributions> {
-		const window = await this.read(practiceId, boardId);
+		const doc = await this.ctx.documents.read(practiceDoc(practiceId));
+		const window = readWindow(doc, boardId);
 		if (!window) throw new ServiceError('not-found', 'This board has no collection window.');
-		const members = membersOf(await this.ctx.storage.records.members.list(practiceId)).filter((m) => m.role !== 'observer' && m.removedAt === null);
-		const from = window.opensAt;
-		const to = windowEnd(window);
-		const collective = await this.ctx.documents.read(collectiveDoc(practiceId, boardId));
-		const hidden = await this.privateCounts(practiceId, boardId, window, members.map((m) => m.id), now);
-		const out: { id: MemberId; count: number }[] = [];
-		for (const m of members) {
-			const lane = await this.ctx.documents.read(laneDoc(practiceId, boardId, m.id));
-			const count = countCreated(lane, m.id, from, to) + countCreated(collective, m.id, from, to) + (hidden.get(m.id) ?? 0);
-			out.push({ id: m.id, count });
-		}
-		return { window, members: out };
-	}
-
-	/**
-	 * Private-document notes created on whole days from the day the window
-	 * opened through the day it ended, up to yesterday; counted on the first
-	 * request of a day and kept until the next, so neither a new note nor a
-	 * deleted one moves the number within the day.
-	 */
-	private async privateCounts(
-		practiceId: PracticeId,
-		boardId: BoardId,
-		window: CollectionWindow,
-		members: readonly MemberId[],
-		now: number
-	): Promise<Map<MemberId, number>> {
-		const today = dayOf(now);
-		const from = dayOf(window.opensAt);
-		const to = Math.min(dayOf(windowEnd(window) + DAY - 1), today);
-		for (const [key, entry] of this.daily) if (entry.day !== today) this.daily.delete(key);
-		const key = `${practiceId}/${boardId}/${from}/${to}`;
-		let entry = this.daily.get(key);
-		if (!entry) this.daily.set(key, (entry = { day: today, counts: new Map() }));
-		for (const member of members) {
-			if (entry.counts.has(member)) continue;
-			const doc = from < to ? await this.ctx.documents.read(privateDoc(practiceId, boardId, member)) : null;
-			entry.counts.set(member, doc ? countCreated(doc, member, from, to) : 0);
-		}
-		return entry.counts;
+		const members = await this.reader.created(practiceId, boardId, { from: window.opensAt, to: windowEnd(window) }, now, readPractice(doc));
+		return { window, members };
 	}
 }

@@ -1,5 +1,6 @@
 import { isActivityKind, type ActivityKind } from '#lib/domain/activities.ts';
 import type { AnonymousMirror } from '../anonymous-mirror.ts';
+import type { BoardReader } from '../board-reader.ts';
 import { ServiceError } from '../errors.ts';
 import type { ActivityOrder, ServiceContext } from '../service-context.ts';
 import { CollectionWindows } from './collection-window.ts';
@@ -21,9 +22,9 @@ export class Activities {
 	readonly presentations: Presentations;
 	private readonly handlers: ReadonlyMap<ActivityKind, ActivityHandler>;
 
-	constructor(ctx: ServiceContext, mirror: AnonymousMirror) {
+	constructor(ctx: ServiceContext, mirror: AnonymousMirror, reader: BoardReader) {
 		this.rounds = new SilentRounds(ctx, mirror);
-		this.windows = new CollectionWindows(ctx);
+		this.windows = new CollectionWindows(ctx, reader);
 		this.presentations = new Presentations(ctx);
 		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.presentations].map((h) => [h.kind, h]));
 	}

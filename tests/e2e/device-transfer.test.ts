@@ -1,5 +1,5 @@
-import { describe, expect, it } from '../helpers/fixture.ts';
-import { createServer, type Server } from 'node:http';
+import { describe, expect, test } from '../helpers/fixture.ts';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
@@ -11,12 +11,9 @@ import { joinWith, violations } from '../helpers/board.ts';
  * short-lived link that never switches a browser silently, and the end of
  * the permanent personal link.
  */
-/** A page on another origin, as an attacker's site would be. */
-let evil: Server;
-let evilUrl: string;
-
-it.beforeAll(async () => {
-	evil = createServer((req, res) => {
+/** A page on another origin, as an attacker's site would be: its address, one server for the file. */
+const it = test.extend('evilUrl', { scope: 'file' }, async ({ fileScope }) => {
+	const evil = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
 		const to = JSON.stringify(url.searchParams.get('to') ?? '');
 		res.setHeader('content-type', 'text/html');
@@ -25,11 +22,8 @@ it.beforeAll(async () => {
 		else res.end(`<form method="POST" action=${to}><input name="ok" value="1"></form><script>document.forms[0].submit();</script>`);
 	});
 	await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
-	evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}`;
-});
-
-it.afterAll(async () => {
-	await new Promise((resolve) => evil?.close(resolve));
+	fileScope.defer(() => new Promise((resolve) => evil.close(resolve)));
+	return `http://localhost:${(evil.address() as AddressInfo).port}`;
 });
 
 const youAre = (page: Page) => page.getByText(/^Je bent hier als /).innerText();
@@ -50,7 +44,7 @@ async function askForLink(page: Page): Promise<{ link: string; says: string }> {
 }
 
 describe('continuing on another device', () => {
-	it('never switches a browser that holds another member’s session, unless asked there and confirmed', async ({ app, newPage }) => {
+	it('never switches a browser that holds another member’s session, unless asked there and confirmed', async ({ app, newPage, evilUrl }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Wissel', facilitatorName: 'Ann' });
 		// Ann signs in with the link the API gave; opening it asks first.
 		const ann = await newPage();

@@ -1,37 +1,21 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinViaForm, type RunningApp } from '../helpers/app.ts';
 
 /**
  * Every HTTP endpoint against every kind of caller: each denied case denied,
  * each allowed case allowed. Callers authenticate as browsers do (the session
  * cookie) or as scripts (a bearer token).
  */
-let app: RunningApp;
-it.beforeAll(({ app: a }) => {
-	app = a;
-});
-
-const createPractice = (name: string) => createPracticeViaApi(app, { name, facilitatorName: `Begeleider ${name}` });
-
-/** Joins by an invite link as a browser would; returns the session cookie. */
-async function join(invite: string, name: string): Promise<string> {
-	const res = await fetch(invite, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-		body: `name=${encodeURIComponent(name)}`,
-		redirect: 'manual'
-	});
-	return res.headers.get('set-cookie')!.split(';')[0];
-}
+const createPractice = (app: RunningApp, name: string) => createPracticeViaApi(app, { name, facilitatorName: `Begeleider ${name}` });
 
 type Caller = { headers: Record<string, string> };
 
 describe('HTTP endpoints × callers', () => {
-	it('allow exactly what each role may do', async () => {
-		const practice = await createPractice('Matrix');
-		const other = await createPractice('Ander');
-		const participantCookie = await join(practice.links.participant, 'Piet');
-		const observerCookie = await join(practice.links.observer, 'Olga');
+	it('allow exactly what each role may do', async ({ app }) => {
+		const practice = await createPractice(app, 'Matrix');
+		const other = await createPractice(app, 'Ander');
+		const participantCookie = await joinViaForm(app, practice.links.participant, 'Piet');
+		const observerCookie = await joinViaForm(app, practice.links.observer, 'Olga');
 		const callers: Record<string, Caller> = {
 			facilitator: { headers: { authorization: `Bearer ${practice.facilitator.token}` } },
 			participant: { headers: { cookie: participantCookie } },
@@ -106,10 +90,10 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('revoke device code as participant: 204');
 	});
 
-	it('puts no sign-in link or QR code on the overview, for any role, until the member asks for one', async () => {
-		const practice = await createPractice('Beamer');
+	it('puts no sign-in link or QR code on the overview, for any role, until the member asks for one', async ({ app }) => {
+		const practice = await createPractice(app, 'Beamer');
 		const facilitatorCookie = `zw_${practice.id}=${practice.facilitator.token}`;
-		const observerCookie = await join(practice.links.observer, 'Olga');
+		const observerCookie = await joinViaForm(app, practice.links.observer, 'Olga');
 		for (const [who, cookie] of [
 			['facilitator', facilitatorCookie],
 			['observer', observerCookie]
@@ -148,8 +132,8 @@ describe('HTTP endpoints × callers', () => {
 		}
 	});
 
-	it('refuses ids that are not ids, and unknown boards', async () => {
-		const practice = await createPractice('Namen');
+	it('refuses ids that are not ids, and unknown boards', async ({ app }) => {
+		const practice = await createPractice(app, 'Namen');
 		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
 		for (const path of [
 			`/api/practices/${practice.id}/boards/../activities/silent-round`,
@@ -165,9 +149,9 @@ describe('HTTP endpoints × callers', () => {
 		}
 	});
 
-	it('lets a member leave, after which their session opens nothing', async () => {
-		const practice = await createPractice('Vertrek');
-		const cookie = await join(practice.links.participant, 'Lotte');
+	it('lets a member leave, after which their session opens nothing', async ({ app }) => {
+		const practice = await createPractice(app, 'Vertrek');
+		const cookie = await joinViaForm(app, practice.links.participant, 'Lotte');
 		const leave = (body: unknown) =>
 			fetch(`${app.url}/api/practices/${practice.id}/leave`, {
 				method: 'POST',

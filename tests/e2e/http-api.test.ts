@@ -1,18 +1,12 @@
-import { describe, expect, it } from '../helpers/fixture.ts';
-import { type RunningApp } from '../helpers/app.ts';
-import { connect, synced } from '../helpers/clients.ts';
+import { describe, expect, it, synced } from '../helpers/fixture.ts';
+import { joinViaForm, type RunningApp } from '../helpers/app.ts';
+import { collabUrl } from '../helpers/board.ts';
 import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
 import { bringIn, createNote } from '#lib/domain/notes.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
-let app: RunningApp;
-
-it.beforeAll(({ app: a }) => {
-	app = a;
-});
-
 // Same-origin, as a script on the server's own origin would send it (SvelteKit refuses cross-site form posts).
-const post = (body: string, contentType = 'application/json') =>
+const post = (app: RunningApp, body: string, contentType = 'application/json') =>
 	fetch(`${app.url}/api/practices`, { method: 'POST', headers: { 'content-type': contentType, origin: app.url }, body });
 
 interface Created {
@@ -22,8 +16,8 @@ interface Created {
 }
 
 describe('POST /api/practices', () => {
-	it('creates a practice and answers with working links', async () => {
-		const res = await post(JSON.stringify({ name: 'Leergemeenschap 7', facilitatorName: 'Docent 7', framework: 'paradoxen' }));
+	it('creates a practice and answers with working links', async ({ app }) => {
+		const res = await post(app, JSON.stringify({ name: 'Leergemeenschap 7', facilitatorName: 'Docent 7', framework: 'paradoxen' }));
 		expect(res.status).toBe(201);
 		const body = (await res.json()) as Created & { framework: string };
 		expect(body.framework).toBe('paradoxen');
@@ -60,16 +54,16 @@ describe('POST /api/practices', () => {
 		expect(again.headers.get('set-cookie')).toBeNull();
 	});
 
-	it('refuses malformed requests with a clear 4xx', async () => {
+	it('refuses malformed requests with a clear 4xx', async ({ app }) => {
 		const cases: [Response, number, RegExp][] = [
-			[await post('{"name": "x",'), 400, /not valid JSON/],
-			[await post('name=x', 'application/x-www-form-urlencoded'), 415, /JSON/],
-			[await post(JSON.stringify({ facilitatorName: 'Fem' })), 400, /name/],
-			[await post(JSON.stringify({ name: 'A', facilitatorName: 'Fem', admin: true })), 400, /admin/],
-			[await post(JSON.stringify({ name: 'A', facilitatorName: 'Fem', framework: 'nope' })), 400, /framework/],
-			[await post(JSON.stringify({ name: 'A'.repeat(121), facilitatorName: 'Fem' })), 400, /too-long/],
-			[await post(JSON.stringify({ name: 'Nul\u0000byte', facilitatorName: 'Fem' })), 400, /name-invalid/],
-			[await post(JSON.stringify({ name: 'A', facilitatorName: 'x'.repeat(20000) })), 413, /too large/]
+			[await post(app, '{"name": "x",'), 400, /not valid JSON/],
+			[await post(app, 'name=x', 'application/x-www-form-urlencoded'), 415, /JSON/],
+			[await post(app, JSON.stringify({ facilitatorName: 'Fem' })), 400, /name/],
+			[await post(app, JSON.stringify({ name: 'A', facilitatorName: 'Fem', admin: true })), 400, /admin/],
+			[await post(app, JSON.stringify({ name: 'A', facilitatorName: 'Fem', framework: 'nope' })), 400, /framework/],
+			[await post(app, JSON.stringify({ name: 'A'.repeat(121), facilitatorName: 'Fem' })), 400, /too-long/],
+			[await post(app, JSON.stringify({ name: 'Nul\u0000byte', facilitatorName: 'Fem' })), 400, /name-invalid/],
+			[await post(app, JSON.stringify({ name: 'A', facilitatorName: 'x'.repeat(20000) })), 413, /too large/]
 		];
 		for (const [res, status, message] of cases) {
 			expect(res.status).toBe(status);
@@ -79,10 +73,10 @@ describe('POST /api/practices', () => {
 });
 
 describe('GET /api/practices/:id/export', () => {
-	it('gives the facilitator boards, lanes, notes as text and HTML, and citations', async () => {
-		const created = (await (await post(JSON.stringify({ name: 'Export', facilitatorName: 'Fem' }))).json()) as Created;
+	it('gives the facilitator boards, lanes, notes as text and HTML, and citations', async ({ app, connect }) => {
+		const created = (await (await post(app, JSON.stringify({ name: 'Export', facilitatorName: 'Fem' }))).json()) as Created;
 		const board = 'intentie' as BoardId;
-		const wsUrl = `${app.url.replace('http', 'ws')}/collab`;
+		const wsUrl = collabUrl(app);
 		const lane = connect(wsUrl, laneDoc(created.id, board, created.facilitator.id), created.facilitator.token);
 		const together = connect(wsUrl, collectiveDoc(created.id, board), created.facilitator.token);
 		await Promise.all([synced(lane), synced(together)]);
@@ -107,9 +101,9 @@ describe('GET /api/practices/:id/export', () => {
 		expect(intentie.collective[0]).toMatchObject({ text: 'Mijn inzicht', html: '<p>Mijn inzicht</p>', cites: [{ member: 'Fem', noteId: mine }] });
 	});
 
-	it('is refused to participants, strangers and wrong ids', async () => {
-		const created = (await (await post(JSON.stringify({ name: 'Geheim', facilitatorName: 'Fem' }))).json()) as Created;
-		const other = (await (await post(JSON.stringify({ name: 'Ander', facilitatorName: 'Olga' }))).json()) as Created;
+	it('is refused to participants, strangers and wrong ids', async ({ app }) => {
+		const created = (await (await post(app, JSON.stringify({ name: 'Geheim', facilitatorName: 'Fem' }))).json()) as Created;
+		const other = (await (await post(app, JSON.stringify({ name: 'Ander', facilitatorName: 'Olga' }))).json()) as Created;
 		const exportOf = (id: string, token?: string) =>
 			fetch(`${app.url}/api/practices/${id}/export`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 		expect((await exportOf(created.id)).status).toBe(403);
@@ -118,13 +112,7 @@ describe('GET /api/practices/:id/export', () => {
 		expect((await exportOf('nonexistent-id1')).status).toBe(404);
 		expect((await exportOf('../../etc')).status).toBe(404);
 		// A participant's session is not enough.
-		const join = await fetch(created.links.participant, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-			body: 'name=Piet',
-			redirect: 'manual'
-		});
-		const cookie = join.headers.get('set-cookie')!.split(';')[0];
+		const cookie = await joinViaForm(app, created.links.participant, 'Piet');
 		const asParticipant = await fetch(`${app.url}/api/practices/${created.id}/export`, { headers: { cookie } });
 		expect(asParticipant.status).toBe(403);
 		// And the board page is closed to someone without a session.

@@ -2,7 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import * as Y from 'yjs';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi } from '../helpers/app.ts';
 import { laneDoc } from '#lib/domain/docnames.ts';
 import { createNote, noteContent } from '#lib/domain/notes.ts';
 import { applySteps, type BoardView, type ReplayPage, type ReplayStep } from '#lib/domain/history.ts';
@@ -14,15 +14,10 @@ import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
  * quota). Four members' worth of replays at once come back in compressed pages
  * under the budget, and /healthz keeps answering while they run.
  */
-let app: RunningApp;
-it.beforeAll(({ app: a }) => {
-	app = a;
-});
-
 const board = 'intentie' as BoardId;
 
 describe('history answers over HTTP', () => {
-	it('pages a replay of a long note under the budget, compressed, while /healthz answers', async () => {
+	it('pages a replay of a long note under the budget, compressed, while /healthz answers', async ({ app }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Lange notitie', facilitatorName: 'Fem' });
 		const p = practice.id as PracticeId;
 		const fem = practice.facilitator.id as MemberId;

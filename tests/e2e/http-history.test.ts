@@ -1,5 +1,5 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinViaForm } from '../helpers/app.ts';
 import { collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { bringIn, createNote, noteContent, setPlainText } from '#lib/domain/notes.ts';
 import { changeVisibility } from '#lib/domain/visibility.ts';
@@ -11,16 +11,6 @@ import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
  * every answer a participant and an observer get: timeline, views at every
  * position, replay, compare, the report in Markdown and JSON.
  */
-async function join(app: RunningApp, invite: string, name: string): Promise<string> {
-	const res = await fetch(invite, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-		body: `name=${encodeURIComponent(name)}`,
-		redirect: 'manual'
-	});
-	return res.headers.get('set-cookie')!.split(';')[0];
-}
-
 describe('history over HTTP', () => {
 	it('never shows a private note, keeps anonymous notes anonymous, and reports the collective lane under its questions', async ({ app, connect }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Geschiedenis', facilitatorName: 'Fenna Facilitator' });
@@ -29,8 +19,8 @@ describe('history over HTTP', () => {
 		const fenna = practice.facilitator.id as MemberId;
 		const token = practice.facilitator.token;
 		const wsUrl = `${app.url.replace('http', 'ws')}/collab`;
-		const participant = await join(app, practice.links.participant, 'Piet');
-		const observer = await join(app, practice.links.observer, 'Olga');
+		const participant = await joinViaForm(app, practice.links.participant, 'Piet');
+		const observer = await joinViaForm(app, practice.links.observer, 'Olga');
 		const asFacilitator = { authorization: `Bearer ${token}`, origin: app.url, 'content-type': 'application/json' };
 		const api = `${app.url}/api/practices/${p}`;
 		const post = async (path: string, body: unknown) => {

@@ -1,7 +1,5 @@
-import { describe, expect, it } from '../helpers/fixture.ts';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from '../helpers/fixture.ts';
 import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../helpers/app.ts';
-import { newPage } from '../helpers/browser.ts';
 
 /**
  * A display name must not pass for another member's: an exact or
@@ -9,30 +7,13 @@ import { newPage } from '../helpers/browser.ts';
  * right-to-left override or a zero-width space is refused with a message the
  * join form and the facilitator's rename show.
  */
-let app: RunningApp;
-let browser: Browser;
-let practice: CreatedPractice;
-let pietId: string;
-
 const TAKEN_NL = 'Deze naam is al in gebruik in deze praktijk';
 const INVALID_NL = 'Die naam bevat tekens die niet kunnen';
 
-it.beforeAll(async ({ app: a, browser: b }) => {
-	app = a;
-	browser = b;
-	practice = await createPracticeViaApi(app, { name: 'Wijkteam Zuid', facilitatorName: 'Anna' });
-	const piet = await join('Piet');
-	expect(piet.status, await piet.text()).toBe(303);
-	const members = (await (await fetch(`${app.url}/api/practices/${practice.id}/export`, { headers: asFacilitator() })).json()) as {
-		members: { id: string; name: string }[];
-	};
-	pietId = members.members.find((m) => m.name === 'Piet')!.id;
-});
-
-const asFacilitator = () => ({ authorization: `Bearer ${practice.facilitator.token}` });
+const asFacilitator = (practice: CreatedPractice) => ({ authorization: `Bearer ${practice.facilitator.token}` });
 
 /** The join form, posted as the browser does without JavaScript. */
-const join = (name: string) =>
+const join = (app: RunningApp, practice: CreatedPractice, name: string) =>
 	fetch(practice.links.participant, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url, accept: 'text/html' },
@@ -40,25 +21,35 @@ const join = (name: string) =>
 		redirect: 'manual'
 	});
 
+/** One practice for the file: Anna facilitates, Piet has joined. */
+const it = test.extend('wijkteam', { scope: 'file' }, async ({ app }) => {
+	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Zuid', facilitatorName: 'Anna' });
+	const piet = await join(app, practice, 'Piet');
+	if (piet.status !== 303) throw new Error(`Piet could not join: ${piet.status} ${await piet.text()}`);
+	const exported = await fetch(`${app.url}/api/practices/${practice.id}/export`, { headers: asFacilitator(practice) });
+	const { members } = (await exported.json()) as { members: { id: string; name: string }[] };
+	return { practice, pietId: members.find((m) => m.name === 'Piet')!.id };
+});
+
 describe('display names', () => {
-	it.each([
+	it.for([
 		['an exact copy of another member’s name', 'Anna', 409, TAKEN_NL],
 		['the same name in other letters’ case', 'ANNA', 409, TAKEN_NL],
 		['a Cyrillic look-alike (А is U+0410)', '\u0410nna', 409, TAKEN_NL],
 		['a right-to-left override (U+202E)', 'Pi\u202Eet', 400, INVALID_NL],
 		['a zero-width space (U+200B)', 'An\u200Bna', 400, INVALID_NL]
-	])('refuses %s when joining, with a clear message', async (_, name, status, message) => {
-		const res = await join(name);
+	] as const)('refuses %s when joining, with a clear message', async ([, name, status, message], { app, wijkteam }) => {
+		const res = await join(app, wijkteam.practice, name);
 		expect(res.status).toBe(status);
 		expect(res.headers.get('set-cookie')).toBeNull();
 		expect(await res.text()).toContain(message);
 	});
 
-	it('refuses a facilitator’s rename to a name that looks like another member’s', async () => {
+	it('refuses a facilitator’s rename to a name that looks like another member’s', async ({ app, wijkteam: { practice, pietId } }) => {
 		const rename = (name: string) =>
 			fetch(`${app.url}/api/practices/${practice.id}/members/${pietId}`, {
 				method: 'PATCH',
-				headers: { ...asFacilitator(), 'content-type': 'application/json', origin: app.url },
+				headers: { ...asFacilitator(practice), 'content-type': 'application/json', origin: app.url },
 				body: JSON.stringify({ name })
 			});
 		const taken = await rename('\u0410NNA');
@@ -73,9 +64,9 @@ describe('display names', () => {
 		expect(await ok.json()).toMatchObject({ id: pietId, name: 'Piet de Vries' });
 	});
 
-	it('shows the join form’s refusal in the browser', async () => {
-		const { page, context, errors } = await newPage(browser);
-		await page.goto(practice.links.participant);
+	it('shows the join form’s refusal in the browser', async ({ wijkteam, newPage }) => {
+		const { page, errors } = await newPage();
+		await page.goto(wijkteam.practice.links.participant);
 		await page.getByLabel('Jouw naam').fill('\u0410nna');
 		await page.getByRole('button', { name: 'Meedoen' }).click();
 		await expect.poll(() => page.getByRole('alert').textContent()).toContain(TAKEN_NL);
@@ -89,6 +80,5 @@ describe('display names', () => {
 			await page.screenshot({ path: `/tmp/zwerm-join-name-taken-${viewport.width}.png` });
 		}
 		expect(errors).toEqual([]);
-		await context.close();
 	});
 });

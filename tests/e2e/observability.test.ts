@@ -1,6 +1,6 @@
-import { describe, expect, it } from '../helpers/fixture.ts';
+import { describe, expect, synced, test } from '../helpers/fixture.ts';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
-import { connect, synced } from '../helpers/clients.ts';
+import { collabUrl } from '../helpers/board.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import { createNote } from '#lib/domain/notes.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
@@ -64,10 +64,13 @@ function family(name: string, types: Map<string, string>): string {
 	return types.has(base) ? base : name;
 }
 
-let app: RunningApp;
 const METRICS_TOKEN = 'observability-test-token';
 
-async function scrape(): Promise<Exposition> {
+/** The file's app has a metrics token; `noMetricsApp` is one without. */
+const it = test.extend('noMetricsApp', { scope: 'file' }, ({ fileScope }) => fileScope.startApp({ env: { METRICS_TOKEN: '' } }));
+it.override('appOptions', { env: { METRICS_TOKEN } });
+
+async function scrape(app: RunningApp): Promise<Exposition> {
 	const res = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
 	expect(res.status).toBe(200);
 	expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -80,11 +83,7 @@ const value = (e: Exposition, name: string, labels: Record<string, string> = {})
 		.reduce((sum, s) => sum + s.value, 0);
 
 describe('health and metrics', () => {
-	it.beforeAll(async ({ fileScope }) => {
-		app = await fileScope.startApp({ env: { METRICS_TOKEN } });
-	});
-
-	it('GET /healthz answers ok with the storage kind and counts', async () => {
+	it('GET /healthz answers ok with the storage kind and counts', async ({ app }) => {
 		const res = await fetch(`${app.url}/healthz`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/application\/json/);
@@ -93,8 +92,8 @@ describe('health and metrics', () => {
 		expect(typeof body.uptimeSeconds).toBe('number');
 	});
 
-	it('GET /metrics is valid Prometheus text: every sample has a HELP and TYPE', async () => {
-		const e = await scrape();
+	it('GET /metrics is valid Prometheus text: every sample has a HELP and TYPE', async ({ app }) => {
+		const e = await scrape(app);
 		expect(e.samples.length).toBeGreaterThan(0);
 		for (const sample of e.samples) {
 			const name = family(sample.name, e.types);
@@ -121,19 +120,18 @@ describe('health and metrics', () => {
 		expect(buckets.at(-1)?.value).toBe(value(e, 'zwerm_log_write_duration_seconds_count'));
 	});
 
-	it('reflects connections, loaded documents and logged updates after edits', async () => {
-		const before = await scrape();
+	it('reflects connections, loaded documents and logged updates after edits', async ({ app, connect }) => {
+		const before = await scrape(app);
 		const practice = await createPracticeViaApi(app, { name: 'Metingen', facilitatorName: 'Fem' });
 		const practiceId = practice.id as PracticeId;
-		const wsUrl = `${app.url.replace('http', 'ws')}/collab`;
-		const client = connect(wsUrl, collectiveDoc(practiceId, 'intentie' as BoardId), practice.facilitator.token);
+		const client = connect(collabUrl(app), collectiveDoc(practiceId, 'intentie' as BoardId), practice.facilitator.token);
 		await synced(client);
 		for (let i = 0; i < 3; i++) {
 			createNote(client.doc, { createdBy: practice.facilitator.id as MemberId, at: i + 1, text: `Notitie ${i}` });
 		}
 		await client.saved();
 
-		const during = await scrape();
+		const during = await scrape(app);
 		expect(value(during, 'zwerm_websocket_connections')).toBe(value(before, 'zwerm_websocket_connections') + 1);
 		expect(value(during, 'zwerm_documents_loaded')).toBeGreaterThanOrEqual(1);
 		expect(value(during, 'zwerm_updates_logged_total')).toBeGreaterThanOrEqual(value(before, 'zwerm_updates_logged_total') + 3);
@@ -148,18 +146,12 @@ describe('health and metrics', () => {
 
 		client.destroy();
 		// The gauge goes back down once the server has seen the close.
-		await expect.poll(async () => value(await scrape(), 'zwerm_websocket_connections')).toBe(value(before, 'zwerm_websocket_connections'));
+		await expect.poll(async () => value(await scrape(app), 'zwerm_websocket_connections')).toBe(value(before, 'zwerm_websocket_connections'));
 	});
 });
 
 describe('/metrics is private', () => {
-	let guarded: RunningApp;
-	let unset: RunningApp;
-	it.beforeAll(async ({ fileScope }) => {
-		[guarded, unset] = await Promise.all([fileScope.startApp({ env: { METRICS_TOKEN: 's3cret-metrics-token' } }), fileScope.startApp({ env: { METRICS_TOKEN: '' } })]);
-	});
-
-	it('serves nothing without METRICS_TOKEN, also not to loopback', async () => {
+	it('serves nothing without METRICS_TOKEN, also not to loopback', async ({ noMetricsApp: unset }) => {
 		const res = await fetch(`${unset.url}/metrics`);
 		expect(res.status).toBe(404);
 		expect(await res.text()).toContain('METRICS_TOKEN');
@@ -167,13 +159,13 @@ describe('/metrics is private', () => {
 		expect((await fetch(`${unset.url}/healthz`)).status).toBe(200);
 	});
 
-	it('requires the bearer token for /metrics, not for /healthz', async () => {
+	it('requires the bearer token for /metrics, not for /healthz', async ({ app: guarded }) => {
 		const metrics = (authorization?: string) =>
 			fetch(`${guarded.url}/metrics`, { headers: authorization ? { authorization } : {} });
 		expect((await metrics()).status).toBe(401);
 		expect((await metrics('Bearer wrong')).status).toBe(401);
-		expect((await metrics('Bearer s3cret-metrics-token-longer')).status).toBe(401);
-		const ok = await metrics('Bearer s3cret-metrics-token');
+		expect((await metrics(`Bearer ${METRICS_TOKEN}-longer`)).status).toBe(401);
+		const ok = await metrics(`Bearer ${METRICS_TOKEN}`);
 		expect(ok.status).toBe(200);
 		const text = await ok.text();
 		expect(text).toContain('# TYPE zwerm_websocket_connections gauge');

@@ -6,16 +6,10 @@ import type { RunningApp } from '../helpers/app.ts';
  * (server/limits.ts, docs/DEPLOY.md): docs/API.md's scripted set-up of forty
  * practices at once fits in it, a stranger's loop does not.
  */
-let app: RunningApp;
-
 // Behind a proxy that names the client, so the test can be several clients on loopback.
 it.override('appOptions', { env: { ZWERM_TRUST_PROXY: '1', ZWERM_PRACTICE_BURST: '', ZWERM_PRACTICES_PER_HOUR: '' } });
 
-it.beforeAll(({ app: a }) => {
-	app = a;
-});
-
-const create = (address: string, i: number) =>
+const create = (app: RunningApp, address: string, i: number) =>
 	fetch(`${app.url}/api/practices`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', origin: app.url, 'x-forwarded-for': address },
@@ -23,16 +17,16 @@ const create = (address: string, i: number) =>
 	});
 
 describe('creating practices without an account', () => {
-	it('allows forty at once, refuses a stranger who goes on with 429, a JSON message and Retry-After', async () => {
+	it('allows forty at once, refuses a stranger who goes on with 429, a JSON message and Retry-After', async ({ app }) => {
 		const script = '198.51.100.40';
-		const forty = await Promise.all(Array.from({ length: 40 }, (_, i) => create(script, i)));
+		const forty = await Promise.all(Array.from({ length: 40 }, (_, i) => create(app, script, i)));
 		expect(forty.map((r) => r.status)).toEqual(Array(40).fill(201));
 
 		const stranger = '203.0.113.9';
 		const statuses: number[] = [];
 		let refused: Response | null = null;
 		for (let i = 0; i < 200 && !refused; i++) {
-			const res = await create(stranger, i);
+			const res = await create(app, stranger, i);
 			statuses.push(res.status);
 			if (res.status === 429) refused = res;
 			else await res.body?.cancel();
@@ -55,6 +49,6 @@ describe('creating practices without an account', () => {
 		expect(await page.text()).toContain('Er zijn vanaf dit adres te veel praktijken aangemaakt');
 
 		// Someone else is not affected.
-		expect((await create('192.0.2.77', 1)).status).toBe(201);
+		expect((await create(app, '192.0.2.77', 1)).status).toBe(201);
 	});
 });

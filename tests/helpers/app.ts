@@ -68,3 +68,16 @@ export async function createPracticeViaApi(
 	if (res.status !== 201) throw new Error(`creating a practice answered ${res.status}: ${await res.text()}`);
 	return (await res.json()) as CreatedPractice;
 }
+
+/** Joins by an invite link as a browser's form post would (same origin); answers the session cookie (`zw_<practice>=<token>`). */
+export async function joinViaForm(app: RunningApp, invite: string, name: string): Promise<string> {
+	const res = await fetch(invite, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+		body: `name=${encodeURIComponent(name)}`,
+		redirect: 'manual'
+	});
+	const cookie = res.headers.get('set-cookie');
+	if (!cookie) throw new Error(`joining as ${name} answered ${res.status} without a session`);
+	return cookie.split(';')[0];
+}

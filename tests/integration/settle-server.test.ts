@@ -4,7 +4,8 @@ import { startTestServer, removeDir, type TestServer } from '../helpers/server.t
 import { connect, type TestClient } from '../helpers/clients.ts';
 import { setUpPractice, type PracticeFixture } from '../helpers/practice.ts';
 import { anonymousDoc, collectiveDoc, privateDoc } from '#lib/domain/docnames.ts';
-import { createNote, listNotes, placeFor, readNote } from '#lib/domain/notes.ts';
+import { createNote, listNotes, readNote } from '#lib/domain/notes.ts';
+import { placeFor } from '#lib/domain/lane-space.ts';
 import { setAnonymous } from '#lib/domain/visibility.ts';
 import { intersects, notePosition, noteRect } from '#lib/domain/board-space.ts';
 import type { BoardId, MemberId, NoteId } from '#lib/domain/ids.ts';

@@ -11,7 +11,8 @@ import {
 	listClusters,
 	setNoteCluster
 } from '#lib/domain/arrange.ts';
-import { createNote, listNotes, notesMap, occupancyOf, readNote } from '#lib/domain/notes.ts';
+import { createNote, listNotes, notesMap, readNote } from '#lib/domain/notes.ts';
+import { occupancyOf } from '#lib/domain/lane-space.ts';
 import { COLLECTIVE_W, NOTE_GAP, NOTE_H, NOTE_W, notePosition, type RegionKind } from '#lib/domain/board-space.ts';
 import { checkUpdate, type Writer } from '#server/schema-check.ts';
 import type { MemberId, NoteId } from '#lib/domain/ids.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardDocuments, groupDocuments, HiddenNotes } from '#lib/domain/board-docs.ts';
+import { boardDocuments, countableSpan, groupDocuments, HiddenNotes } from '#lib/domain/board-docs.ts';
 import { parseDocName } from '#lib/domain/docnames.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 import { anonymousCitationRef, citationRef } from '#lib/domain/notes.ts';
@@ -61,5 +61,27 @@ describe('notes hidden from the group', () => {
 		expect(hidden.visibleCites(cites)).toEqual([cites[0], cites[2], cites[3]]);
 		const plain = [citationRef(bram.id, shared)];
 		expect(hidden.visibleCites(plain)).toBe(plain);
+	});
+});
+
+describe('counting notes for someone other than their author', () => {
+	const HOUR = 3_600_000;
+	const DAY = 24 * HOUR;
+	const [collective, anonymous, lane, privat] = boardDocuments(practiceId, boardId, [anna]);
+	const monday = 20_000 * DAY;
+	const span = { from: monday + 9 * HOUR, to: monday + 2 * DAY + 15 * HOUR };
+
+	it('counts the group\'s documents over the whole span, at once', () => {
+		for (const d of [collective, anonymous, lane]) expect(countableSpan(d, span, monday + 10 * HOUR)).toEqual(span);
+	});
+
+	it('counts a private document by whole days only, those over by now', () => {
+		// Tuesday noon: Monday is over, Tuesday is not.
+		expect(countableSpan(privat, span, monday + DAY + 12 * HOUR)).toEqual({ from: monday, to: monday + DAY });
+		// Long after: every day the span touches, Monday through Wednesday.
+		expect(countableSpan(privat, span, monday + 10 * DAY)).toEqual({ from: monday, to: monday + 3 * DAY });
+		// On the first day nothing is over yet.
+		const first = countableSpan(privat, span, monday + 10 * HOUR);
+		expect(first.from >= first.to).toBe(true);
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createNote, listNotes, noteContent, notesMap, occupancyOf, placeNote, plainText } from '#lib/domain/notes.ts';
+import { createNote, listNotes, noteContent, notesMap, placeNote, plainText } from '#lib/domain/notes.ts';
+import { occupancyOf } from '#lib/domain/lane-space.ts';
 import { NOTE_GAP, NOTE_H, notePosition } from '#lib/domain/board-space.ts';
 import { VisibilityError, anonymousNotes, canBecomeAnonymous, changeVisibility, setAnonymous } from '#lib/domain/visibility.ts';
 import { applyMirrors, shuffled } from '#server/mirror.ts';

@@ -12,7 +12,6 @@ import {
 	noteContent,
 	NoteNotFoundError,
 	notesMap,
-	occupancyOf,
 	plainText,
 	readNote,
 	removeCitation,
@@ -21,6 +20,7 @@ import {
 	setPlainText,
 	transferNote
 } from '#lib/domain/notes.ts';
+import { occupancyOf } from '#lib/domain/lane-space.ts';
 import type { MemberId, NoteId } from '#lib/domain/ids.ts';
 import type { NoteColor } from '#lib/domain/palette.ts';
 

@@ -15,7 +15,8 @@ import {
 	setNoteCluster
 } from '#lib/domain/arrange.ts';
 import { checkUpdate } from '#server/schema-check.ts';
-import { createNote, listNotes, notesMap, placeFor, placeNote, readNote } from '#lib/domain/notes.ts';
+import { createNote, listNotes, notesMap, placeNote, readNote } from '#lib/domain/notes.ts';
+import { placeFor } from '#lib/domain/lane-space.ts';
 import { NOTE_H, NOTE_W, intersects, notePosition } from '#lib/domain/board-space.ts';
 import { undoable } from '#lib/sync/undoable.ts';
 import type { MemberId, NoteId } from '#lib/domain/ids.ts';

@@ -3,6 +3,7 @@ import type { BoardId, MemberId, PracticeId } from './ids.ts';
 import { parseCitationRef, type CitationRef } from './notes.ts';
 import { laneOwners, type MemberInfo } from './practice.ts';
 import { memberLane, type LaneKey } from './history.ts';
+import { dayOf } from './visibility.ts';
 
 /**
  * A board's documents, and who reads each: the one list every reader of a
@@ -39,6 +40,29 @@ export function boardDocuments(practiceId: PracticeId, boardId: BoardId, members
 /** The documents every member of the practice may read. */
 export const groupDocuments = (docs: readonly BoardDocument[]) =>
 	docs.filter((d): d is Exclude<BoardDocument, { kind: 'private' }> => d.kind !== 'private');
+
+/** A stretch of time, ms since the epoch: from inclusive, to exclusive. */
+export interface Span {
+	readonly from: number;
+	readonly to: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * The part of `span` in which notes of a board document may be counted for
+ * someone other than their author (a facilitator's contribution counts).
+ * A document the group reads: all of it, its notes carry their author's
+ * name anyway. A private document: only the whole days it touches, as
+ * anonymous notes are dated, and only those over by `now`. A count that
+ * moved at once would point at the anonymous note appearing, changing or
+ * disappearing at that moment; a span cut where someone chose would too.
+ * An empty span (`from >= to`) counts nothing.
+ */
+export function countableSpan(doc: BoardDocument, span: Span, now: number): Span {
+	if (doc.kind !== 'private') return span;
+	return { from: dayOf(span.from), to: Math.min(dayOf(span.to + DAY - 1), dayOf(now)) };
+}
 
 /**
  * The visibility rule for anything shown to the group about a board, in one

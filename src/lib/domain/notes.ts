@@ -2,9 +2,11 @@ import * as Y from 'yjs';
 import type { MemberId, NoteId } from './ids.ts';
 import { newNoteId } from './ids.ts';
 import { DEFAULT_NOTE_COLOR, isNoteColor, type NoteColor } from './palette.ts';
-import { MAX_Y, clampToRegion, legacyFractions, notePosition, type Point, type RegionKind } from './board-space.ts';
-import { Occupancy } from './placement.ts';
-import { frameRect, reserveFrames } from './cluster-frames.ts';
+import { notePosition, type Point, type RegionKind } from './board-space.ts';
+import { freePlaceAt, placeFor } from './lane-space.ts';
+import { NOTES_KEY, clamp01, notesMap, num, storedPlace, writePlace } from './note-place.ts';
+
+export { NOTES_KEY, notesMap };
 
 /**
  * Notes as pure functions over a lane document (an individual lane or the
@@ -16,8 +18,6 @@ import { frameRect, reserveFrames } from './cluster-frames.ts';
  * beside them for older clients (and all that notes from before board units
  * have). On a paradox board x is the position between the two poles.
  */
-export const NOTES_KEY = 'notes';
-
 export const LEARNING_LOOPS = ['hoe', 'waarom', 'waartoe'] as const;
 export type LearningLoop = (typeof LEARNING_LOOPS)[number];
 export const isLearningLoop = (v: unknown): v is LearningLoop =>
@@ -89,13 +89,6 @@ export class NoteNotFoundError extends Error {
 	}
 }
 
-export const notesMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(NOTES_KEY);
-
-/** A board-unit coordinate as stored, or null when absent or malformed. */
-const unit = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_Y ? v : null);
-
-const clamp01 = (v: number): number => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5);
-
 function noteMap(doc: Y.Doc, id: string): Y.Map<unknown> {
 	const note = notesMap(doc).get(id);
 	if (!(note instanceof Y.Map)) throw new NoteNotFoundError(id);
@@ -129,15 +122,6 @@ export function createNote(doc: Y.Doc, init: NewNote, origin: unknown = null): N
 		else if (init.text) setPlainText(content, init.text);
 	}, origin);
 	return id;
-}
-
-function writePlace(note: Y.Map<unknown>, p: Point, kind: RegionKind): void {
-	const place = clampToRegion(p, kind);
-	const legacy = legacyFractions(place, kind);
-	note.set('px', place.x);
-	note.set('py', place.y);
-	note.set('x', legacy.x);
-	note.set('y', legacy.y);
 }
 
 /**
@@ -198,10 +182,6 @@ export function readNote(doc: Y.Doc, id: string): NoteData | null {
 }
 
 export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
-	const num = (key: string, fallback: number) => {
-		const v = note.get(key);
-		return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-	};
 	const color = note.get('color');
 	const createdBy = note.get('createdBy');
 	const loop = note.get('loop');
@@ -212,11 +192,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 	return {
 		id: id as NoteId,
 		color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
-		x: clamp01(num('x', 0.5)),
-		y: clamp01(num('y', 0.5)),
-		px: unit(note.get('px')),
-		py: unit(note.get('py')),
-		createdAt: num('createdAt', 0),
+		...storedPlace(note),
+		createdAt: num(note.get('createdAt'), 0),
 		createdBy: typeof createdBy === 'string' ? (createdBy as MemberId) : null,
 		loop: isLearningLoop(loop) ? loop : null,
 		// Two people can add the same citation at once: show it once.
@@ -275,66 +252,6 @@ export function transferNote(
 	);
 	deleteNote(from, id, origin);
 	return newId;
-}
-
-/** Where a lane's notes are, in board units, as a spatial index (placement.ts). */
-export function occupancyOf(doc: Y.Doc, kind: RegionKind, except?: string): Occupancy {
-	const notes: { id: string; x: number; y: number }[] = [];
-	notesMap(doc).forEach((note, id) => {
-		// Only the place: reading whole notes (citations, flags) would double the cost on a large lane.
-		if (note instanceof Y.Map && id !== except) notes.push({ id, ...notePosition(placeOf(note), kind) });
-	});
-	return new Occupancy(kind, notes);
-}
-
-/**
- * Where placement may not put a note: the lane's notes and, in the collective
- * lane, its clusters' frames (cluster-frames.ts), so a placed note never seems
- * to be in a group it is not in.
- */
-export function placementSpace(doc: Y.Doc, kind: RegionKind, except?: string): Occupancy {
-	const space = occupancyOf(doc, kind, except);
-	const clusters = doc.share.has('clusters') ? doc.getMap<Y.Map<unknown>>('clusters') : null;
-	if (!clusters?.size) return space;
-	const members = new Map<string, Point[]>();
-	notesMap(doc).forEach((note, id) => {
-		const cluster = note instanceof Y.Map && id !== except ? note.get('cluster') : undefined;
-		if (typeof cluster !== 'string') return;
-		const at = notePosition(placeOf(note), kind);
-		const list = members.get(cluster);
-		if (list) list.push(at);
-		else members.set(cluster, [at]);
-	});
-	const frames: ReturnType<typeof frameRect>[] = [];
-	clusters.forEach((c, id) => {
-		if (c instanceof Y.Map) frames.push(frameRect({ x: num(c.get('x'), 0), y: num(c.get('y'), 0) }, members.get(id) ?? []));
-	});
-	reserveFrames(space, frames);
-	return space;
-}
-
-/**
- * A free place for a new note in a lane of this kind, in board units: the free
- * slot nearest to `near` (a related note), else the first free one in reading
- * order. The canvas, the dialogs and the server all ask this.
- */
-export function placeFor(doc: Y.Doc, kind: RegionKind, options: { near?: Point } = {}): Point {
-	return placementSpace(doc, kind).place(options);
-}
-
-const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-const placeOf = (note: Y.Map<unknown>) => ({
-	px: unit(note.get('px')),
-	py: unit(note.get('py')),
-	x: clamp01(num(note.get('x'), 0.5)),
-	y: clamp01(num(note.get('y'), 0.5))
-});
-
-/** `p` itself when nothing is there, else the free slot nearest to it. */
-function freePlaceAt(doc: Y.Doc, kind: RegionKind, p: Point, except?: string): Point {
-	const occupancy = placementSpace(doc, kind, except);
-	const at = clampToRegion(p, kind);
-	return occupancy.isFree(at) ? at : occupancy.place({ near: at });
 }
 
 /** Where a note citing `ref` is (the first in reading order), to put a new one beside it. */

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { MemberId, NoteId } from './ids.ts';
-import { NoteNotFoundError, createNote, noteContent, notesMap, placeFor, readNote, transferNote } from './notes.ts';
+import { NoteNotFoundError, createNote, noteContent, notesMap, readNote, transferNote } from './notes.ts';
+import { placeFor } from './lane-space.ts';
 import type { Point } from './board-space.ts';
 
 /**

@@ -42,6 +42,37 @@ export function mountNoteEditor(element: HTMLElement, options: NoteEditorOptions
 	return () => editor.destroy();
 }
 
+/** What a board tells a note's editor: who is editing, and Samen's provider for named carets. */
+export interface EditorBoard {
+	readonly me: { readonly name: string };
+	readonly color: string;
+	readonly collective: { readonly provider: HocuspocusProvider | null };
+}
+
+/**
+ * Mounts the editor of a note on a board, as the canvas card and the list's
+ * sheet both do: in Samen, the lane several people write in at once, others
+ * see a caret with my name; the editor takes the focus at the end of the
+ * text and is handed to `onEditor`.
+ */
+export function mountBoardNoteEditor(
+	element: HTMLElement,
+	board: EditorBoard,
+	note: { fragment: Y.XmlFragment; inSamen: boolean; label: string; onEditor: (editor: Editor) => void; onEscape: () => void }
+): () => void {
+	return mountNoteEditor(element, {
+		fragment: note.fragment,
+		provider: note.inSamen ? board.collective.provider : null,
+		user: { name: board.me.name, color: board.color },
+		label: note.label,
+		onReady: (editor) => {
+			note.onEditor(editor);
+			editor.commands.focus('end');
+		},
+		onEscape: note.onEscape
+	});
+}
+
 /**
  * Asks for a link's address and sets it on the selection (empty removes it).
  * Only http(s) and mailto addresses are taken; a bare host gets https://.

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { RegionKind } from '#lib/domain/board-space.ts';
-import { notesMap, placementSpace, placeNote, readNote, type NoteData } from '#lib/domain/notes.ts';
+import { notesMap, placeNote, readNote, type NoteData } from '#lib/domain/notes.ts';
+import { placementSpace } from '#lib/domain/lane-space.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
 
 /** Origin of settling moves: not a person's edit (an undo manager should leave them out). */

@@ -1,6 +1,7 @@
 import type { BoardState, LaneState } from '#lib/sync/board.svelte.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
-import { createNote, placementSpace } from '#lib/domain/notes.ts';
+import { createNote } from '#lib/domain/notes.ts';
+import { placementSpace } from '#lib/domain/lane-space.ts';
 import { setAnonymous, setRound } from '#lib/domain/visibility.ts';
 import { NOTE_H, NOTE_W, type Point } from '#lib/domain/board-space.ts';
 import { regionKind } from './regions.ts';

@@ -1,6 +1,7 @@
 import type { BoardState, LaneState } from '#lib/sync/board.svelte.ts';
 import type { RegionKind } from '#lib/domain/board-space.ts';
-import { createNote, noteContent, placementSpace, plainText } from '#lib/domain/notes.ts';
+import { createNote, noteContent, plainText } from '#lib/domain/notes.ts';
+import { placementSpace } from '#lib/domain/lane-space.ts';
 import { setAnonymous, setRound } from '#lib/domain/visibility.ts';
 import type { Findable } from '#lib/domain/find.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
