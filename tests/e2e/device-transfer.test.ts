@@ -207,7 +207,7 @@ describe('a link that expired', () => {
 });
 
 describe('an invite link in a browser signed in to that practice', () => {
-	it('says as whom first and offers to go on as that member; joining as a new member is a second, explicit choice', async ({ app, newPage }) => {
+	it('says as whom first and offers to go on as that member; joining as a new member is a second, explicit choice', async ({ app, newPage, evilUrl }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Uitnodiging', facilitatorName: 'Ann' });
 		const bea = await joinWith(newPage, practice.links.participant, 'Bea');
 		const beaSession = await sessionCookie(bea.page, practice.id);
