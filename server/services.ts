@@ -17,11 +17,11 @@ import { Timeline } from './timeline.ts';
 export function createServices(ctx: ServiceContext, more: { closeMember: (memberId: MemberId) => number; deviceCodeTtlMs?: number }) {
 	const mirror = new AnonymousMirror(ctx);
 	const erasure = new Erasure(ctx, mirror);
-	const activities = new Activities(ctx, mirror);
-	const practices = new Practices(ctx, { erasure, closeMember: more.closeMember });
-	const deviceCodes = new DeviceCodes(ctx, more.deviceCodeTtlMs);
 	const reader = new BoardReader(ctx);
 	const meetings = new Meetings(ctx, reader);
+	const activities = new Activities(ctx, mirror, (practiceId, mark) => meetings.mark(practiceId, mark));
+	const practices = new Practices(ctx, { erasure, closeMember: more.closeMember });
+	const deviceCodes = new DeviceCodes(ctx, more.deviceCodeTtlMs);
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);
 	return { mirror, erasure, activities, practices, deviceCodes, reader, meetings, timeline, news };

@@ -4,6 +4,7 @@ import { ServiceError } from '../errors.ts';
 import type { ActivityOrder, ServiceContext } from '../service-context.ts';
 import { CollectionWindows } from './collection-window.ts';
 import { SilentRounds } from './silent-round.ts';
+import { Votes, type Marker } from './vote.ts';
 import { FACILITATORS, type ActivityAction, type ActivityHandler } from './types.ts';
 
 export type { ActivityAnswer, ActivityAction, ActivityHandler, Caller, Where } from './types.ts';
@@ -17,12 +18,15 @@ export type { ActivityAnswer, ActivityAction, ActivityHandler, Caller, Where } f
 export class Activities {
 	readonly rounds: SilentRounds;
 	readonly windows: CollectionWindows;
+	readonly votes: Votes;
 	private readonly handlers: ReadonlyMap<ActivityKind, ActivityHandler>;
 
-	constructor(ctx: ServiceContext, mirror: AnonymousMirror) {
+	/** `mark`: a mark on the timeline (a vote's result). */
+	constructor(ctx: ServiceContext, mirror: AnonymousMirror, mark: Marker) {
 		this.rounds = new SilentRounds(ctx, mirror);
 		this.windows = new CollectionWindows(ctx);
-		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows].map((h) => [h.kind, h]));
+		this.votes = new Votes(ctx, mark);
+		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.votes].map((h) => [h.kind, h]));
 	}
 
 	/** The handler of a kind named in a URL; `not-found` for anything else. */

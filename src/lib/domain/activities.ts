@@ -40,16 +40,43 @@ export interface CollectionWindow {
 	readonly closedAt: number | null;
 }
 
+/** One collective note's dots after a vote closed; never who gave them. */
+export interface VoteTotal {
+	readonly noteId: string;
+	readonly total: number;
+}
+
+/**
+ * A dot vote on the board's collective notes, as everyone may know it: its
+ * limits and times, how many members have placed all their dots (a count,
+ * never who) and, once closed, the totals ranked. Dots themselves are kept
+ * by the server (server/activities/vote.ts), never in a document.
+ */
+export interface VoteInfo {
+	readonly id: string;
+	readonly dots: number;
+	readonly perNote: number;
+	readonly startedAt: number;
+	/** The timer's end, or null without a timer. */
+	readonly endsAt: number | null;
+	readonly closedAt: number | null;
+	/** Members who have placed all their dots. */
+	readonly done: number;
+	/** After closing: the notes with dots, most first. */
+	readonly result: readonly VoteTotal[] | null;
+}
+
 export type Activity =
 	| ({ readonly kind: 'silent-round'; readonly boardId: string } & RoundInfo)
-	| ({ readonly kind: 'collection-window'; readonly boardId: string } & CollectionWindow);
+	| ({ readonly kind: 'collection-window'; readonly boardId: string } & CollectionWindow)
+	| ({ readonly kind: 'vote'; readonly boardId: string } & VoteInfo);
 
 export type ActivityKind = Activity['kind'];
 export type ActivityOf<K extends ActivityKind> = Extract<Activity, { kind: K }>;
 /** An activity's own data: the variant without its kind and board. */
 export type ActivityData<K extends ActivityKind> = Omit<ActivityOf<K>, 'kind' | 'boardId'>;
 
-export const ACTIVITY_KINDS = ['silent-round', 'collection-window'] as const satisfies readonly ActivityKind[];
+export const ACTIVITY_KINDS = ['silent-round', 'collection-window', 'vote'] as const satisfies readonly ActivityKind[];
 export const isActivityKind = (v: unknown): v is ActivityKind => ACTIVITY_KINDS.includes(v as ActivityKind);
 
 /** Reads a round defensively; anything malformed is no round. */
@@ -79,13 +106,35 @@ export function toWindow(value: unknown): CollectionWindow | null {
 	};
 }
 
+/** Reads a vote defensively; anything malformed is no vote, a malformed total is left out. */
+export function toVote(value: unknown): VoteInfo | null {
+	const v = value as Partial<Record<keyof VoteInfo, unknown>> | null;
+	if (!v || typeof v !== 'object' || typeof v.id !== 'string' || typeof v.startedAt !== 'number') return null;
+	const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+	return {
+		id: v.id,
+		dots: Math.max(1, Number(v.dots) || 1),
+		perNote: Math.max(1, Number(v.perNote) || 1),
+		startedAt: v.startedAt,
+		endsAt: num(v.endsAt),
+		closedAt: num(v.closedAt),
+		done: Number(v.done) || 0,
+		result: Array.isArray(v.result)
+			? v.result
+					.filter((r): r is VoteTotal => !!r && typeof r === 'object' && typeof r.noteId === 'string' && typeof r.total === 'number')
+					.map((r) => ({ noteId: r.noteId, total: r.total }))
+			: null
+	};
+}
+
 const readers: { readonly [K in ActivityKind]: (value: unknown) => ActivityData<K> | null } = {
 	'silent-round': toRound,
-	'collection-window': toWindow
+	'collection-window': toWindow,
+	vote: toVote
 };
 
-/** Where practices from before activities kept them: one map per kind, by board. */
-const LEGACY_MAPS: { readonly [K in ActivityKind]: string } = { 'silent-round': 'rounds', 'collection-window': 'windows' };
+/** Where practices from before activities kept them: one map per kind, by board (kinds that came later have none). */
+const LEGACY_MAPS: { readonly [K in ActivityKind]: string | null } = { 'silent-round': 'rounds', 'collection-window': 'windows', vote: null };
 
 const activities = (doc: Y.Doc) => doc.getMap<unknown>('activities');
 const keyOf = (kind: ActivityKind, boardId: string) => `${kind}/${boardId}`;
@@ -97,7 +146,8 @@ function parse<K extends ActivityKind>(kind: K, boardId: string, value: unknown)
 
 /** The latest activity of a kind on a board, or null. */
 export function readActivity<K extends ActivityKind>(doc: Y.Doc, kind: K, boardId: string): ActivityOf<K> | null {
-	const value = activities(doc).get(keyOf(kind, boardId)) ?? doc.getMap<unknown>(LEGACY_MAPS[kind]).get(boardId);
+	const legacy = LEGACY_MAPS[kind];
+	const value = activities(doc).get(keyOf(kind, boardId)) ?? (legacy ? doc.getMap<unknown>(legacy).get(boardId) : undefined);
 	return parse(kind, boardId, value);
 }
 
@@ -105,7 +155,9 @@ export function readActivity<K extends ActivityKind>(doc: Y.Doc, kind: K, boardI
 export function readActivities(doc: Y.Doc): Activity[] {
 	const out = new Map<string, Activity>();
 	for (const kind of ACTIVITY_KINDS) {
-		doc.getMap<unknown>(LEGACY_MAPS[kind]).forEach((value, boardId) => {
+		const legacy = LEGACY_MAPS[kind];
+		if (!legacy) continue;
+		doc.getMap<unknown>(legacy).forEach((value, boardId) => {
 			const a = parse(kind, boardId, value);
 			if (a) out.set(keyOf(kind, boardId), a);
 		});
@@ -126,8 +178,9 @@ export function writeActivity(doc: Y.Doc, activity: Activity, origin: unknown = 
 	const { kind, boardId, ...data } = activity;
 	doc.transact(() => {
 		activities(doc).set(keyOf(kind, boardId), { ...data, ...('ready' in data ? { ready: [...data.ready] } : {}) });
-		const legacy = doc.getMap<unknown>(LEGACY_MAPS[kind]);
-		if (legacy.has(boardId)) legacy.delete(boardId);
+		const name = LEGACY_MAPS[kind];
+		const legacy = name ? doc.getMap<unknown>(name) : null;
+		if (legacy?.has(boardId)) legacy.delete(boardId);
 	}, origin);
 }
 
