@@ -105,6 +105,15 @@ describe('a dot vote, in three browsers', () => {
 			for (const id of ids) expect(all.includes(id), `${who} received a member id at the close`).toBe(false);
 		}
 		for (const p of [fenna, ahmed]) expect(await violations(p.page)).toEqual([]);
+
+		// The report shows the vote, ranked, with totals and no voters.
+		await ahmed.page.goto(`${app.url}/p/${practice.id}/report`);
+		const section = ahmed.page.locator('section', { has: ahmed.page.getByRole('heading', { name: /^Stemming van / }) });
+		await expect.poll(async () => (await section.locator('ol.ranked li').allInnerTexts()).map((x) => x.replace(/\s+/g, ' '))).toEqual([
+			'Vaker samen eten — 3 stippen',
+			'Een vaste koffieronde — 2 stippen',
+			'Minder mail — 1 stip'
+		]);
 		for (const p of [fenna, ahmed, bo]) expect(p.errors).toEqual([]);
 	});
 });
