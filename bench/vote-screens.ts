@@ -52,7 +52,7 @@ try {
 		if (size.touch) await fenna.getByRole('button', { name: 'Bord', exact: true }).click();
 		await fenna.locator('summary', { hasText: 'Stemmen' }).click();
 		await fenna.screenshot({ path: join(out, `vote-form-${size.name}.png`) });
-		await fenna.getByLabel('Minuten (leeg: geen timer)').fill('10');
+		await fenna.getByLabel('Tijd in min. (leeg: geen timer)').fill('10');
 		await fenna.getByRole('button', { name: 'Stemming openen' }).click();
 
 		const pctx = await browser.newContext(options);

@@ -162,7 +162,7 @@ export const en: Messages = {
 		openLabel: 'Open a vote on the notes in Together',
 		dots: 'Dots per person',
 		perNote: 'At most per note',
-		minutes: 'Minutes (empty: no timer)',
+		minutes: 'Time in min. (empty: no timer)',
 		start: 'Open the vote',
 		cancel: 'Cancel',
 		close: 'Close the vote',

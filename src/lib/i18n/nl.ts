@@ -161,7 +161,7 @@ export const nl = {
 		openLabel: 'Een stemming openen over de notities in Samen',
 		dots: 'Stippen per persoon',
 		perNote: 'Hoogstens per notitie',
-		minutes: 'Minuten (leeg: geen timer)',
+		minutes: 'Tijd in min. (leeg: geen timer)',
 		start: 'Stemming openen',
 		cancel: 'Annuleren',
 		close: 'Stemming sluiten',
