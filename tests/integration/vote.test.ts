@@ -261,6 +261,29 @@ describe('a dot vote on one server', () => {
 	});
 });
 
+describe('a dot vote across a restart', () => {
+	it('keeps the dots and closes when its timer runs out, also when the server restarted meanwhile', async ({ server, scope, practice }) => {
+		const fx = await practice({ participants: 1 });
+		const p = fx.practice.id;
+		const [piet] = fx.participants;
+		const collective = scope.connect(server.wsUrl, collectiveDoc(p, board), fx.facilitator.token);
+		await collective.saved();
+		const a = createNote(collective.doc, { createdBy: fx.facilitator.member.id, at: Date.now(), text: 'Blijft staan' });
+		await collective.saved();
+		collective.destroy();
+		await voting(server, p).open(fx.facilitator, { dots: 2, minutes: 0.1 });
+		await voting(server, p).place(piet, a);
+		await server.stop();
+
+		const again = await scope.startServer({ dataDir: server.dataDir });
+		// Still open, with Piet's dot; then the restored timer closes it.
+		expect((await voting(again, p).mine(piet)).body).toMatchObject({ left: 1, mine: { [a]: 1 } });
+		const watching = scope.connect(again.wsUrl, practiceDoc(p), piet.token);
+		await watching.saved();
+		await expect.poll(() => shown(watching.doc)?.result ?? null, { message: 'closed by the restored timer', timeout: 15000 }).toEqual([{ noteId: a, total: 1 }]);
+	});
+});
+
 describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('a dot vote on two instances sharing PostgreSQL and Redis', () => {
 	it('holds the limits for dots placed on both, counts who is done, and closes once from either', async ({ scope, connect }) => {
 		// The extension's store lock may be taken by the other instance: it says so on console.error.
