@@ -438,7 +438,7 @@ describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () =>
 		const { url, query } = await db();
 		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
 		await Promise.all(stores.map((s) => s.close()));
-		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
 		const tables = await query<{ table_name: string }>(
 			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
 		);
@@ -455,7 +455,9 @@ describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () =>
 			'rounds',
 			'schema_migrations',
 			'updates',
-			'visits'
+			'visits',
+			'vote_dots',
+			'votes'
 		]);
 	});
 });
