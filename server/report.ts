@@ -1,6 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
 import type { Timeline } from './timeline.ts';
 import type { MarkRecord } from './records.ts';
+import type { StoredVote } from './storage/types.ts';
 import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
 import { boardsOf } from '#lib/domain/practice.ts';
 import type { Framework, Localized } from '#lib/domain/frameworks.ts';
@@ -25,6 +26,15 @@ export interface BoardReport {
 	readonly collective: readonly NoteView[];
 	/** What changed in the collective lane over the range (and what was brought into it). */
 	readonly changes: Comparison;
+	/** Dot votes closed within the range, in order: the notes ranked by their totals (never who gave them). */
+	readonly votes: readonly VoteReport[];
+}
+
+export interface VoteReport {
+	readonly closedAt: number;
+	readonly dots: number;
+	/** Most dots first; `text` from the lane at the end of the range (null: the note was removed since). */
+	readonly ranked: readonly { readonly noteId: string; readonly text: string | null; readonly total: number }[];
 }
 
 export interface Report {
@@ -74,8 +84,11 @@ export async function buildReport(
 	from: ReportMoment,
 	to: ReportMoment,
 	names: ReadonlyMap<string, string>,
-	language: ReportLanguage
+	language: ReportLanguage,
+	votes: readonly StoredVote[] = []
 ): Promise<Report> {
+	// A vote belongs to the range when it closed within it; a bare log position has no time and bounds nothing.
+	const inRange = (v: StoredVote) => v.closedAt !== null && v.result !== null && (from.at === null || v.closedAt >= from.at) && (to.at === null || v.closedAt <= to.at);
 	const pick = (text: Localized) => text[language];
 	const boards: BoardReport[] = [];
 	for (const aspect of boardsOf(practice.framework)) {
@@ -85,6 +98,10 @@ export async function buildReport(
 		]);
 		const all = compareViews(a, b);
 		const collective = (n: NoteView) => n.lane === 'collective';
+		const texts = new Map(b.notes.filter(collective).map((n) => [n.id, n.text]));
+		const boardVotes = votes
+			.filter((v) => v.boardId === aspect.id && inRange(v))
+			.map((v) => ({ closedAt: v.closedAt!, dots: v.dots, ranked: v.result!.map((r) => ({ ...r, text: texts.get(r.noteId) ?? null })) }));
 		boards.push({
 			id: aspect.id,
 			name: pick(aspect.name),
@@ -96,7 +113,8 @@ export async function buildReport(
 				removed: all.removed.filter(collective),
 				changed: all.changed.filter((c) => collective(c.after)),
 				movedLanes: all.movedLanes.filter((m) => m.to === 'collective' || m.from === 'collective')
-			}
+			},
+			votes: boardVotes
 		});
 	}
 	return { practice: practice.name, language, from, to, boards, names: Object.fromEntries(names) };
@@ -152,6 +170,12 @@ export function reportMarkdown(report: Report): string {
 			out.push(`**${t('report.removed')}**`, '');
 			for (const n of removed) out.push(`- ~~${e(n.text) || '…'}~~`);
 			out.push('');
+		}
+		for (const vote of board.votes) {
+			out.push(`**${t('report.vote', { when: e(new Date(vote.closedAt).toISOString().slice(0, 16).replace('T', ' ')) })}**`, '');
+			if (vote.ranked.length === 0) out.push(`_${t('report.noDots')}_`, '');
+			vote.ranked.forEach((r, i) => out.push(`${i + 1}. ${r.text === null ? `_${t('report.removedNote')}_` : e(r.text) || '…'} — ${t('vote.dots', { count: r.total })}`));
+			if (vote.ranked.length) out.push('');
 		}
 	}
 	return out.join('\n');

@@ -18,10 +18,10 @@ export function createServices(ctx: ServiceContext, more: { closeMember: (member
 	const mirror = new AnonymousMirror(ctx);
 	const erasure = new Erasure(ctx, mirror);
 	const reader = new BoardReader(ctx);
-	const activities = new Activities(ctx, mirror, reader);
+	const meetings = new Meetings(ctx, reader);
+	const activities = new Activities(ctx, mirror, reader, (practiceId, mark) => meetings.mark(practiceId, mark));
 	const practices = new Practices(ctx, { erasure, closeMember: more.closeMember });
 	const deviceCodes = new DeviceCodes(ctx, more.deviceCodeTtlMs);
-	const meetings = new Meetings(ctx, reader);
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);
 	return { mirror, erasure, activities, practices, deviceCodes, reader, meetings, timeline, news };

@@ -6,6 +6,7 @@ import type { ActivityOrder, ServiceContext } from '../service-context.ts';
 import { CollectionWindows } from './collection-window.ts';
 import { SilentRounds } from './silent-round.ts';
 import { Presentations } from './presentation.ts';
+import { Votes, type Marker } from './vote.ts';
 import { FACILITATORS, type ActivityAction, type ActivityHandler } from './types.ts';
 
 export type { ActivityAnswer, ActivityAction, ActivityHandler, Caller, Where } from './types.ts';
@@ -20,13 +21,16 @@ export class Activities {
 	readonly rounds: SilentRounds;
 	readonly windows: CollectionWindows;
 	readonly presentations: Presentations;
+	readonly votes: Votes;
 	private readonly handlers: ReadonlyMap<ActivityKind, ActivityHandler>;
 
-	constructor(ctx: ServiceContext, mirror: AnonymousMirror, reader: BoardReader) {
+	/** `mark`: a mark on the timeline (a vote's result). */
+	constructor(ctx: ServiceContext, mirror: AnonymousMirror, reader: BoardReader, mark: Marker) {
 		this.rounds = new SilentRounds(ctx, mirror);
 		this.windows = new CollectionWindows(ctx, reader);
 		this.presentations = new Presentations(ctx);
-		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.presentations].map((h) => [h.kind, h]));
+		this.votes = new Votes(ctx, mark);
+		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.presentations, this.votes].map((h) => [h.kind, h]));
 	}
 
 	/** The handler of a kind named in a URL; `not-found` for anything else. */

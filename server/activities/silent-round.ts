@@ -11,6 +11,7 @@ import { SERVER_ORIGIN } from '../mirror.ts';
 import type { ActivityOrder, ServiceContext } from '../service-context.ts';
 import { openReveal, revealNotes } from './reveal.ts';
 import { membersOf, roundsOf, type RoundRecord } from '../records.ts';
+import { ActivityTimers } from './timer.ts';
 import { type ActivityHandler, type Caller, type Where } from './types.ts';
 
 /** How often the instance running a round recounts members' notes written on other instances. */
@@ -21,7 +22,6 @@ const Ready = z.strictObject({ ready: z.boolean() });
 
 interface OpenRound {
 	readonly round: RoundRecord;
-	readonly timer: ReturnType<typeof setTimeout>;
 	/** With several instances: recounts what members write elsewhere. */
 	readonly ticker: ReturnType<typeof setInterval> | null;
 	readonly counts: Map<string, number>;
@@ -43,6 +43,7 @@ export class SilentRounds implements ActivityHandler {
 	private readonly rounds = new Map<string, OpenRound>();
 	private readonly revealing = new Set<string>();
 	private readonly countTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	private readonly timers: ActivityTimers;
 
 	readonly actions = {
 		ready: {
@@ -58,6 +59,7 @@ export class SilentRounds implements ActivityHandler {
 	constructor(ctx: ServiceContext, mirror: AnonymousMirror) {
 		this.ctx = ctx;
 		this.mirror = mirror;
+		this.timers = new ActivityTimers((e) => this.ctx.logger.warn('reveal-failed', { error: String(e) }));
 		// A round's notes wait for its reveal, also when the round runs on another instance.
 		mirror.heldBack = (practiceId, boardId) => this.openRoundIds(practiceId, boardId);
 	}
@@ -95,10 +97,8 @@ export class SilentRounds implements ActivityHandler {
 	async stop(): Promise<void> {
 		for (const timer of this.countTimers.values()) clearTimeout(timer);
 		this.countTimers.clear();
-		for (const { timer, ticker } of this.rounds.values()) {
-			clearTimeout(timer);
-			if (ticker) clearInterval(ticker);
-		}
+		this.timers.stop();
+		for (const { ticker } of this.rounds.values()) if (ticker) clearInterval(ticker);
 	}
 
 	/** An order from another instance: carried out if this instance runs that round. */
@@ -130,14 +130,7 @@ export class SilentRounds implements ActivityHandler {
 
 	private track(round: RoundRecord) {
 		const key = boardKey(round.practiceId, round.boardId);
-		const timer = setTimeout(
-			// Timers may fire a millisecond early; a round never ends before its time.
-			() =>
-				void this.reveal(round.practiceId, round.boardId as BoardId, Math.max(Date.now(), round.endsAt)).catch((e) =>
-					this.ctx.logger.warn('reveal-failed', { error: String(e) })
-				),
-			Math.max(0, round.endsAt - Date.now())
-		);
+		this.timers.at(key, round.endsAt, (now) => this.reveal(round.practiceId, round.boardId as BoardId, now));
 		// Members connected to other instances write where this one does not see it live: count from the store.
 		const ticker = this.ctx.bus
 			? setInterval(
@@ -145,7 +138,7 @@ export class SilentRounds implements ActivityHandler {
 					ROUND_RECOUNT_MS
 				)
 			: null;
-		this.rounds.set(key, { round, timer, ticker, counts: new Map(), ready: new Set() });
+		this.rounds.set(key, { round, ticker, counts: new Map(), ready: new Set() });
 	}
 
 	/** The round the practice document says runs on this board now, wherever it runs. */
@@ -252,7 +245,7 @@ export class SilentRounds implements ActivityHandler {
 		const key = boardKey(practiceId, boardId);
 		const open = this.rounds.get(key);
 		if (!open || this.revealing.has(key)) throw new ServiceError('no-round', 'No silent round is running on this board.');
-		clearTimeout(open.timer);
+		this.timers.cancel(key);
 		if (open.ticker) clearInterval(open.ticker);
 		this.revealing.add(key);
 		const members = membersOf(await this.ctx.storage.records.members.list(practiceId)).filter((m) => m.role !== 'observer');

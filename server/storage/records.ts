@@ -1,6 +1,6 @@
 /**
  * The records: practices, members, device codes, anonymous links, rounds,
- * meetings, marks and visits, one small interface each. The rules they keep
+ * votes, meetings, marks and visits, one small interface each. The rules they keep
  * are REC-1… in docs/SPEC.md; the contract suite
  * (tests/integration/storage-records.contract.test.ts) cites them. Ids, roles,
  * visibilities and kinds are plain strings here; the server's typed views
@@ -53,6 +53,30 @@ export interface StoredRound {
 	readonly endsAt: number;
 	readonly revealedAt: number | null;
 }
+
+/** A dot vote on a board's collective lane. Its dots are kept apart (`VoteRecords.dot`) until it closes. */
+export interface StoredVote {
+	readonly id: string;
+	readonly practiceId: string;
+	readonly boardId: string;
+	/** Dots per member. */
+	readonly dots: number;
+	/** Most dots one member may put on one note. */
+	readonly perNote: number;
+	readonly startedAt: number;
+	readonly endsAt: number | null;
+	readonly closedAt: number | null;
+	/** After closing: the notes with dots, most first, totals only. */
+	readonly result: readonly VoteTotal[] | null;
+}
+
+export interface VoteTotal {
+	readonly noteId: string;
+	readonly total: number;
+}
+
+/** Why a dot was not placed or taken back (REC-20). */
+export type DotRefusal = 'closed' | 'no-dots-left' | 'note-full' | 'not-placed';
 
 export interface StoredMeeting {
 	readonly id: string;
@@ -138,6 +162,34 @@ export interface RoundRecords {
 	open(): Promise<StoredRound[]>;
 }
 
+export interface VoteRecords {
+	/** Opens a vote; false, and nothing kept, while the board has an open one (REC-19). */
+	create(vote: StoredVote): Promise<boolean>;
+	get(id: string): Promise<StoredVote | null>;
+	/** The board's open vote, or null. */
+	openOn(practiceId: string, boardId: string): Promise<StoredVote | null>;
+	/** Every open vote (timers after a restart). */
+	open(): Promise<StoredVote[]>;
+	/** A practice's votes in order of opening. */
+	list(practiceId: string): Promise<StoredVote[]>;
+	/**
+	 * Places (`delta` 1) or takes back (-1) one of a member's dots on a note, in
+	 * one transaction that checks the vote is open and the member stays within
+	 * `dots` and `perNote`: concurrent calls never exceed them (REC-20).
+	 */
+	dot(voteId: string, memberId: string, noteId: string, delta: 1 | -1): Promise<DotRefusal | null>;
+	/** A member's dots by note (while open). */
+	mine(voteId: string, memberId: string): Promise<Map<string, number>>;
+	/** How many members have placed all their dots: a count, never who. */
+	done(voteId: string): Promise<number>;
+	/**
+	 * Closes an open vote: the totals on `notes` (others are dropped), ranked,
+	 * are kept as its result and every member's dots are deleted, in one
+	 * transaction. Null when it was closed already: only one close counts (REC-21).
+	 */
+	close(voteId: string, at: number, notes: readonly string[]): Promise<VoteTotal[] | null>;
+}
+
 export interface MeetingRecords {
 	create(meeting: StoredMeeting): Promise<void>;
 	/** Ends an open meeting; an ended one keeps its end (REC-12). */
@@ -165,6 +217,7 @@ export interface Records {
 	readonly deviceCodes: DeviceCodeRecords;
 	readonly anonymousLinks: AnonymousLinks;
 	readonly rounds: RoundRecords;
+	readonly votes: VoteRecords;
 	readonly meetings: MeetingRecords;
 	readonly marks: MarkRecords;
 	readonly visits: VisitRecords;

@@ -1,5 +1,5 @@
 import type { HistoryEntry } from './log.ts';
-import type { StoredMark, StoredMeeting, StoredMember, StoredPractice, StoredRound } from './records.ts';
+import type { StoredMark, StoredMeeting, StoredMember, StoredPractice, StoredRound, StoredVote, VoteTotal } from './records.ts';
 
 /**
  * Table rows to records, for every adapter: the schemas share column names.
@@ -78,4 +78,27 @@ export function toHistoryEntry(row: Row): HistoryEntry {
 /** An invite row, or null. */
 export function toInvite(row: Row | undefined) {
 	return row ? { practiceId: row.practice_id as string, role: row.role as 'participant' | 'observer' } : null;
+}
+
+export function toVote(row: Row): StoredVote {
+	return {
+		id: row.id as string,
+		practiceId: row.practice_id as string,
+		boardId: row.board_id as string,
+		dots: Number(row.dots),
+		perNote: Number(row.per_note),
+		startedAt: Number(row.started_at),
+		endsAt: optionalNumber(row.ends_at),
+		closedAt: optionalNumber(row.closed_at),
+		result: typeof row.result === 'string' ? (JSON.parse(row.result) as VoteTotal[]) : null
+	};
+}
+
+/** Totals by note, ranked: most dots first, then by note id byte by byte; notes without dots left out. */
+export function rankTotals(totals: Iterable<readonly [string, number]>, notes: readonly string[]): VoteTotal[] {
+	const keep = new Set(notes);
+	return [...totals]
+		.filter(([noteId, total]) => keep.has(noteId) && total > 0)
+		.map(([noteId, total]) => ({ noteId, total }))
+		.sort((a, b) => b.total - a.total || (a.noteId < b.noteId ? -1 : a.noteId > b.noteId ? 1 : 0));
 }

@@ -58,6 +58,10 @@ describe('HTTP endpoints × callers', () => {
 			},
 			{ name: 'contributions', method: 'GET', path: `${base}/boards/intentie/activities/collection-window/contributions`, allowed: ['facilitator'] },
 			{ name: 'close window', method: 'DELETE', path: `${base}/boards/intentie/activities/collection-window`, allowed: ['facilitator'] },
+			{ name: 'open vote', method: 'POST', path: `${base}/boards/intentie/activities/vote`, body: { dots: 3 }, allowed: ['facilitator'] },
+			{ name: 'my dots', method: 'GET', path: `${base}/boards/intentie/activities/vote/mine`, allowed: ['facilitator', 'participant'] },
+			{ name: 'place dot', method: 'POST', path: `${base}/boards/intentie/activities/vote/place`, body: { noteId: 'NoSuchNote00001' }, allowed: ['facilitator', 'participant'] },
+			{ name: 'close vote', method: 'DELETE', path: `${base}/boards/intentie/activities/vote`, allowed: ['facilitator'] },
 			{ name: 'device code', method: 'POST', path: `${base}/device-code`, body: {}, allowed: ['facilitator', 'participant', 'observer'] },
 			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] }
 		];
@@ -86,6 +90,12 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('report as observer: 200');
 		expect(table).toContain('open window as facilitator: 201');
 		expect(table).toContain('contributions as facilitator: 200');
+		// A vote: opened and closed by the facilitator; a dot on a note that does not exist is a 404 for members, refused for observers.
+		expect(table).toContain('open vote as facilitator: 201');
+		expect(table).toContain('my dots as participant: 200');
+		expect(table).toContain('place dot as participant: 404');
+		expect(table).toContain('place dot as observer: 403');
+		expect(table).toContain('close vote as facilitator: 200');
 		expect(table).toContain('device code as observer: 201');
 		expect(table).toContain('revoke device code as participant: 204');
 	});

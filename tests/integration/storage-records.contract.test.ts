@@ -4,7 +4,7 @@
  * PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage, StoredRound } from '#server/storage/types.ts';
+import type { Storage, StoredRound, StoredVote } from '#server/storage/types.ts';
 import { PostgresStorage } from '#server/storage/postgres.ts';
 import { randomId } from '#lib/domain/ids.ts';
 import { postgresAvailable } from '../helpers/postgres.ts';
@@ -232,6 +232,100 @@ againstEachAdapter('records contract', ({ open }) => {
 			});
 		});
 
+		describe('dot votes', () => {
+			const vote = (practiceId: string, boardId: string, overrides: Partial<StoredVote> = {}): StoredVote => ({
+				id: randomId(12),
+				practiceId,
+				boardId,
+				dots: 3,
+				perNote: 2,
+				startedAt: T0 + 1000,
+				endsAt: null,
+				closedAt: null,
+				result: null,
+				...overrides
+			});
+
+			it('REC-19: keeps one open vote per board; lists open votes and a practice’s votes', async () => {
+				const { practice } = await givenPractice(storage);
+				const a = vote(practice.id, 'intentie', { endsAt: T0 + 60_000 });
+				expect(await storage.records.votes.create(a)).toBe(true);
+				// A second open vote on the same board is refused and nothing of it is kept.
+				const again = vote(practice.id, 'intentie');
+				expect(await storage.records.votes.create(again)).toBe(false);
+				expect(await storage.records.votes.get(again.id)).toBeNull();
+				const b = vote(practice.id, 'ruimte', { startedAt: T0 + 2000 });
+				expect(await storage.records.votes.create(b)).toBe(true);
+				expect(await storage.records.votes.get(a.id)).toEqual(a);
+				expect(await storage.records.votes.openOn(practice.id, 'intentie')).toEqual(a);
+				expect(await storage.records.votes.openOn(practice.id, 'doel')).toBeNull();
+				expect((await storage.records.votes.open()).filter((v) => v.practiceId === practice.id)).toEqual([a, b]);
+				await storage.records.votes.close(a.id, T0 + 5000, []);
+				// Closed, the board may have a new one.
+				const c = vote(practice.id, 'intentie', { startedAt: T0 + 6000 });
+				expect(await storage.records.votes.create(c)).toBe(true);
+				expect((await storage.records.votes.list(practice.id)).map((v) => v.id)).toEqual([a.id, b.id, c.id]);
+			});
+
+			it('REC-20: places and takes back dots within the limits, only while open, also from two handles at once', async () => {
+				const { practice } = await givenPractice(storage);
+				const v = vote(practice.id, 'intentie');
+				await storage.records.votes.create(v);
+				const dot = (m: string, n: string, d: 1 | -1 = 1) => storage.records.votes.dot(v.id, m, n, d);
+				expect(await dot('anna', 'n1')).toBeNull();
+				expect(await dot('anna', 'n1')).toBeNull();
+				expect(await dot('anna', 'n1')).toBe('note-full');
+				expect(await dot('anna', 'n2')).toBeNull();
+				expect(await dot('anna', 'n3')).toBe('no-dots-left');
+				expect(await dot('anna', 'n3', -1)).toBe('not-placed');
+				expect(await storage.records.votes.mine(v.id, 'anna')).toEqual(new Map([['n1', 2], ['n2', 1]]));
+				expect(await storage.records.votes.done(v.id)).toBe(1);
+				expect(await dot('anna', 'n1', -1)).toBeNull();
+				expect(await storage.records.votes.mine(v.id, 'anna')).toEqual(new Map([['n1', 1], ['n2', 1]]));
+				expect(await storage.records.votes.done(v.id)).toBe(0);
+				expect(await dot('anna', 'n2', -1)).toBeNull();
+				expect(await storage.records.votes.mine(v.id, 'anna')).toEqual(new Map([['n1', 1]]));
+				// Another handle on the same store (another instance), both placing Bram's dots at once: three go through.
+				const other = await open();
+				try {
+					const tries = ['n1', 'n2', 'n3', 'n4'].flatMap((n) => [
+						storage.records.votes.dot(v.id, 'bram', n, 1),
+						other.records.votes.dot(v.id, 'bram', n, 1)
+					]);
+					const answers = await Promise.all(tries);
+					expect(answers.filter((x) => x === null)).toHaveLength(3);
+					expect([...(await other.records.votes.mine(v.id, 'bram')).values()].reduce((a, b) => a + b, 0)).toBe(3);
+				} finally {
+					await other.close();
+				}
+				await storage.records.votes.close(v.id, T0 + 9000, ['n1']);
+				expect(await dot('anna', 'n1')).toBe('closed');
+				expect(await dot('anna', 'n1', -1)).toBe('closed');
+				expect(await storage.records.votes.dot(randomId(12), 'anna', 'n1', 1)).toBe('closed');
+			});
+
+			it('REC-21: closes once: totals on the given notes, ranked, kept; every member’s dots deleted', async () => {
+				const { practice } = await givenPractice(storage);
+				const v = vote(practice.id, 'intentie', { dots: 4, perNote: 4 });
+				await storage.records.votes.create(v);
+				for (const [m, n] of [['anna', 'b'], ['anna', 'b'], ['bram', 'b'], ['bram', 'a'], ['cor', 'a'], ['cor', 'c'], ['cor', 'gone']]) {
+					expect(await storage.records.votes.dot(v.id, m, n, 1)).toBeNull();
+				}
+				const ranked = [
+					{ noteId: 'b', total: 3 },
+					{ noteId: 'a', total: 2 },
+					{ noteId: 'c', total: 1 }
+				];
+				// `gone` is no longer a note: left out. Ties would go by note id.
+				expect(await storage.records.votes.close(v.id, T0 + 7000, ['a', 'b', 'c', 'd'])).toEqual(ranked);
+				expect(await storage.records.votes.close(v.id, T0 + 8000, ['a'])).toBeNull();
+				expect(await storage.records.votes.get(v.id)).toEqual({ ...v, dots: 4, perNote: 4, closedAt: T0 + 7000, result: ranked });
+				for (const m of ['anna', 'bram', 'cor']) expect(await storage.records.votes.mine(v.id, m)).toEqual(new Map());
+				expect(await storage.records.votes.done(v.id)).toBe(0);
+				expect(await storage.records.votes.openOn(practice.id, 'intentie')).toBeNull();
+			});
+		});
+
 		describe('anonymous links', () => {
 			const sorted = (links: { anonId: string; noteId: string }[]) => [...links].sort((x, y) => (x.anonId < y.anonId ? -1 : 1));
 
@@ -344,7 +438,7 @@ describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () =>
 		const { url, query } = await db();
 		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
 		await Promise.all(stores.map((s) => s.close()));
-		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
 		const tables = await query<{ table_name: string }>(
 			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
 		);
@@ -361,7 +455,9 @@ describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () =>
 			'rounds',
 			'schema_migrations',
 			'updates',
-			'visits'
+			'visits',
+			'vote_dots',
+			'votes'
 		]);
 	});
 });

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { activityOn, readActivities, readActivity, readRound, writeActivity, type RoundInfo } from '#lib/domain/activities.ts';
+import { activityOn, readActivities, readActivity, readRound, writeActivity, type RoundInfo, type VoteInfo } from '#lib/domain/activities.ts';
 import { readPractice } from '#lib/domain/practice.ts';
 import { readWindow } from '#lib/domain/windows.ts';
 
@@ -44,5 +44,22 @@ describe('activities in the practice document', () => {
 		map.set('collection-window/context', { opensAt: 'gisteren', deadline: 5 });
 		expect(readActivities(doc)).toEqual([]);
 		expect(readActivity(doc, 'silent-round', 'intentie')).toBeNull();
+	});
+
+	it('keep a vote: its limits, the done count and, once closed, the ranked totals; a malformed total is left out', () => {
+		const doc = new Y.Doc();
+		const vote: VoteInfo = { id: 'vote-000001', dots: 3, perNote: 2, startedAt: 1000, endsAt: null, closedAt: null, done: 1, result: null };
+		writeActivity(doc, { kind: 'vote', boardId: 'intentie', ...vote });
+		writeActivity(doc, { kind: 'silent-round', boardId: 'intentie', ...round });
+		expect(readActivity(doc, 'vote', 'intentie')).toEqual({ kind: 'vote', boardId: 'intentie', ...vote });
+		const result = [
+			{ noteId: 'note-a', total: 4 },
+			{ noteId: 'note-b', total: 1 }
+		];
+		writeActivity(doc, { kind: 'vote', boardId: 'intentie', ...vote, closedAt: 9000, done: 0, result });
+		expect(readActivity(doc, 'vote', 'intentie')).toMatchObject({ closedAt: 9000, result });
+		expect(readActivities(doc)).toHaveLength(2);
+		doc.getMap('activities').set('vote/context', { ...vote, result: [{ noteId: 'n', total: 'veel' }, { noteId: 'm', total: 2 }] });
+		expect(readActivity(doc, 'vote', 'context')?.result).toEqual([{ noteId: 'm', total: 2 }]);
 	});
 });

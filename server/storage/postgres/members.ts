@@ -129,10 +129,11 @@ export class PostgresMembers implements MemberRecords {
 			await c.query("UPDATE members SET name = '', had_lane = FALSE WHERE id = $1", [id]);
 			await c.query('UPDATE marks SET created_by = NULL WHERE created_by = $1', [id]);
 			await c.query('DELETE FROM visits WHERE member_id = $1', [id]);
+			await c.query('DELETE FROM vote_dots WHERE member_id = $1', [id]);
 		});
 		// The old row version with the name stays in the table file until it is rewritten (it is small),
 		// and so do the links from their anonymous notes to their private sources (unlinked before this).
-		await this.db.rewrite('members, anonymous_notes');
+		await this.db.rewrite('members, anonymous_notes, vote_dots');
 	}
 }
 

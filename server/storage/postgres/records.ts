@@ -12,6 +12,7 @@ import type {
 import { toMark, toMeeting, toRound } from '../rows.ts';
 import type { Connections } from './pool.ts';
 import { PostgresDeviceCodes, PostgresMembers, PostgresPractices } from './members.ts';
+import { PostgresVotes } from './votes.ts';
 
 /** Every record store of one PostgreSQL database. */
 export function postgresRecords(db: Connections): Records {
@@ -21,6 +22,7 @@ export function postgresRecords(db: Connections): Records {
 		deviceCodes: new PostgresDeviceCodes(db),
 		anonymousLinks: new PostgresAnonymousLinks(db),
 		rounds: new PostgresRounds(db),
+		votes: new PostgresVotes(db),
 		meetings: new PostgresMeetings(db),
 		marks: new PostgresMarks(db),
 		visits: new PostgresVisits(db)

@@ -113,7 +113,28 @@ export const MIGRATIONS: readonly string[] = [
 		member_id TEXT NOT NULL REFERENCES members(id),
 		created_at BIGINT NOT NULL
 	);
-	CREATE INDEX device_sessions_member ON device_sessions(member_id);`
+	CREATE INDEX device_sessions_member ON device_sessions(member_id);`,
+	// Dot votes: one open vote per board; a member's dots only while it is open (deleted at close).
+	`CREATE TABLE votes (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		board_id TEXT NOT NULL,
+		dots INTEGER NOT NULL,
+		per_note INTEGER NOT NULL,
+		started_at BIGINT NOT NULL,
+		ends_at BIGINT,
+		closed_at BIGINT,
+		result TEXT
+	);
+	CREATE UNIQUE INDEX votes_open ON votes(practice_id, board_id) WHERE closed_at IS NULL;
+	CREATE INDEX votes_practice ON votes(practice_id, started_at);
+	CREATE TABLE vote_dots (
+		vote_id TEXT NOT NULL REFERENCES votes(id),
+		member_id TEXT NOT NULL,
+		note_id TEXT NOT NULL,
+		count INTEGER NOT NULL,
+		PRIMARY KEY (vote_id, member_id, note_id)
+	);`
 ];
 
 /** The advisory lock (in LOCK_NAMESPACE) that guards migrations. */

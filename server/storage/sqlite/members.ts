@@ -81,7 +81,8 @@ export class SqliteMembers implements MemberRecords {
 			dropSessions: 'DELETE FROM device_sessions WHERE member_id = ?',
 			dropLane: 'UPDATE members SET had_lane = 0 WHERE id = ?',
 			forgetMarkAuthor: 'UPDATE marks SET created_by = NULL WHERE created_by = ?',
-			forgetVisits: 'DELETE FROM visits WHERE member_id = ?'
+			forgetVisits: 'DELETE FROM visits WHERE member_id = ?',
+			forgetDots: 'DELETE FROM vote_dots WHERE member_id = ?'
 		});
 	}
 
@@ -122,6 +123,7 @@ export class SqliteMembers implements MemberRecords {
 			this.stmt.rename.run('', id);
 			this.stmt.forgetMarkAuthor.run(id);
 			this.stmt.forgetVisits.run(id);
+			this.stmt.forgetDots.run(id);
 			this.stmt.dropLane.run(id);
 		});
 	}

@@ -13,6 +13,7 @@ import type {
 import { toMark, toMeeting, toRound, type Row } from '../rows.ts';
 import { prepare, transaction } from './schema.ts';
 import { SqliteDeviceCodes, SqliteMembers, SqlitePractices } from './members.ts';
+import { SqliteVotes } from './votes.ts';
 
 /** Every record store of one SQLite database. */
 export function sqliteRecords(db: DatabaseSync): Records {
@@ -22,6 +23,7 @@ export function sqliteRecords(db: DatabaseSync): Records {
 		deviceCodes: new SqliteDeviceCodes(db),
 		anonymousLinks: new SqliteAnonymousLinks(db),
 		rounds: new SqliteRounds(db),
+		votes: new SqliteVotes(db),
 		meetings: new SqliteMeetings(db),
 		marks: new SqliteMarks(db),
 		visits: new SqliteVisits(db)

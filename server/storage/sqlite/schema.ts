@@ -108,7 +108,27 @@ export const MIGRATIONS = [
 		member_id TEXT NOT NULL REFERENCES members(id),
 		created_at INTEGER NOT NULL
 	 );
-	 CREATE INDEX IF NOT EXISTS device_sessions_member ON device_sessions(member_id);`
+	 CREATE INDEX IF NOT EXISTS device_sessions_member ON device_sessions(member_id);`,
+	// Dot votes: one open vote per board; a member's dots only while it is open (deleted at close).
+	`CREATE TABLE IF NOT EXISTS votes (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		board_id TEXT NOT NULL,
+		dots INTEGER NOT NULL,
+		per_note INTEGER NOT NULL,
+		started_at INTEGER NOT NULL,
+		ends_at INTEGER,
+		closed_at INTEGER,
+		result TEXT
+	 );
+	 CREATE UNIQUE INDEX IF NOT EXISTS votes_open ON votes(practice_id, board_id) WHERE closed_at IS NULL;
+	 CREATE TABLE IF NOT EXISTS vote_dots (
+		vote_id TEXT NOT NULL REFERENCES votes(id),
+		member_id TEXT NOT NULL,
+		note_id TEXT NOT NULL,
+		count INTEGER NOT NULL,
+		PRIMARY KEY (vote_id, member_id, note_id)
+	 );`
 ];
 
 export interface SqliteOptions {

@@ -52,17 +52,44 @@ export interface Presentation {
 	readonly endedAt: number | null;
 }
 
+/** One collective note's dots after a vote closed; never who gave them. */
+export interface VoteTotal {
+	readonly noteId: string;
+	readonly total: number;
+}
+
+/**
+ * A dot vote on the board's collective notes, as everyone may know it: its
+ * limits and times, how many members have placed all their dots (a count,
+ * never who) and, once closed, the totals ranked. Dots themselves are kept
+ * by the server (server/activities/vote.ts), never in a document.
+ */
+export interface VoteInfo {
+	readonly id: string;
+	readonly dots: number;
+	readonly perNote: number;
+	readonly startedAt: number;
+	/** The timer's end, or null without a timer. */
+	readonly endsAt: number | null;
+	readonly closedAt: number | null;
+	/** Members who have placed all their dots. */
+	readonly done: number;
+	/** After closing: the notes with dots, most first. */
+	readonly result: readonly VoteTotal[] | null;
+}
+
 export type Activity =
 	| ({ readonly kind: 'silent-round'; readonly boardId: string } & RoundInfo)
 	| ({ readonly kind: 'collection-window'; readonly boardId: string } & CollectionWindow)
-	| ({ readonly kind: 'presentation'; readonly boardId: string } & Presentation);
+	| ({ readonly kind: 'presentation'; readonly boardId: string } & Presentation)
+	| ({ readonly kind: 'vote'; readonly boardId: string } & VoteInfo);
 
 export type ActivityKind = Activity['kind'];
 export type ActivityOf<K extends ActivityKind> = Extract<Activity, { kind: K }>;
 /** An activity's own data: the variant without its kind and board. */
 export type ActivityData<K extends ActivityKind> = Omit<ActivityOf<K>, 'kind' | 'boardId'>;
 
-export const ACTIVITY_KINDS = ['silent-round', 'collection-window', 'presentation'] as const satisfies readonly ActivityKind[];
+export const ACTIVITY_KINDS = ['silent-round', 'collection-window', 'presentation', 'vote'] as const satisfies readonly ActivityKind[];
 export const isActivityKind = (v: unknown): v is ActivityKind => ACTIVITY_KINDS.includes(v as ActivityKind);
 
 /** Reads a round defensively; anything malformed is no round. */
@@ -99,14 +126,36 @@ export function toPresentation(value: unknown): Presentation | null {
 	return { presenter: p.presenter, startedAt: p.startedAt, endedAt: typeof p.endedAt === 'number' ? p.endedAt : null };
 }
 
+/** Reads a vote defensively; anything malformed is no vote, a malformed total is left out. */
+export function toVote(value: unknown): VoteInfo | null {
+	const v = value as Partial<Record<keyof VoteInfo, unknown>> | null;
+	if (!v || typeof v !== 'object' || typeof v.id !== 'string' || typeof v.startedAt !== 'number') return null;
+	const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+	return {
+		id: v.id,
+		dots: Math.max(1, Number(v.dots) || 1),
+		perNote: Math.max(1, Number(v.perNote) || 1),
+		startedAt: v.startedAt,
+		endsAt: num(v.endsAt),
+		closedAt: num(v.closedAt),
+		done: Number(v.done) || 0,
+		result: Array.isArray(v.result)
+			? v.result
+					.filter((r): r is VoteTotal => !!r && typeof r === 'object' && typeof r.noteId === 'string' && typeof r.total === 'number')
+					.map((r) => ({ noteId: r.noteId, total: r.total }))
+			: null
+	};
+}
+
 const readers: { readonly [K in ActivityKind]: (value: unknown) => ActivityData<K> | null } = {
 	'silent-round': toRound,
 	'collection-window': toWindow,
-	presentation: toPresentation
+	presentation: toPresentation,
+	vote: toVote
 };
 
 /** Where practices from before activities kept them: one map per kind, by board (kinds that came later have none). */
-const LEGACY_MAPS: { readonly [K in ActivityKind]?: string } = { 'silent-round': 'rounds', 'collection-window': 'windows' };
+const LEGACY_MAPS: { readonly [K in ActivityKind]: string | null } = { 'silent-round': 'rounds', 'collection-window': 'windows', presentation: null, vote: null };
 
 const activities = (doc: Y.Doc) => doc.getMap<unknown>('activities');
 const keyOf = (kind: ActivityKind, boardId: string) => `${kind}/${boardId}`;

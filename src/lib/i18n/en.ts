@@ -160,6 +160,39 @@ export const en: Messages = {
 		reveal: 'Reveal now',
 		explain: 'Everyone writes on their own first. At the reveal everything appears at once, as each person chose.'
 	},
+	vote: {
+		title: 'Vote',
+		open: 'Vote',
+		openLabel: 'Open a vote on the notes in Together',
+		dots: 'Dots per person',
+		perNote: 'At most per note',
+		minutes: 'Time in min. (empty: no timer)',
+		start: 'Open the vote',
+		close: 'Close the vote',
+		explain: 'Put your dots on the notes in Together that matter most to you. Nobody sees the count until the vote closes.',
+		left_one: 'You have {{count}} dot left',
+		left_other: 'You have {{count}} dots left',
+		allPlaced: 'All your dots are placed',
+		observer: 'You are watching: participants vote.',
+		done_one: '{{count}} person has placed all dots',
+		done_other: '{{count}} people have placed all dots',
+		doneNobody: 'Nobody has placed all dots yet',
+		perNoteRule: 'at most {{count}} per note',
+		place: 'Place a dot',
+		placeLabel: 'Place a dot on this note ({{mine}} of yours, at most {{max}})',
+		take: 'Take a dot back from this note',
+		mine_one: '{{count}} dot of yours',
+		mine_other: '{{count}} dots of yours',
+		dots_one: '{{count}} dot',
+		dots_other: '{{count}} dots',
+		result: 'Result of the vote',
+		resultEmpty: 'No dots were placed.',
+		rank: 'Place {{rank}} in the vote: {{dots}}',
+		removedNote: '(note removed)',
+		noDotsLeft: 'Your dots are used up: take one back first.',
+		noteFull: 'This note has as many of your dots as allowed.',
+		failed: 'That did not work. Please try again.'
+	},
 	note: {
 		label: 'Note by {{author}}',
 		labelCollective: 'Note in Together',
@@ -299,7 +332,10 @@ export const en: Messages = {
 		download: 'Download as Markdown',
 		back: 'Back to the overview',
 		notes_one: '{{count}} note',
-		notes_other: '{{count}} notes'
+		notes_other: '{{count}} notes',
+		vote: 'Vote of {{when}}',
+		noDots: 'No dots were placed.',
+		removedNote: 'a note removed later'
 	},
 	history: {
 		truncated: 'Shortened: the timeline shows the beginning of this long note',
@@ -321,7 +357,8 @@ export const en: Messages = {
 			'meeting-start': 'Start of {{name}}',
 			'meeting-end': 'End of {{name}}',
 			snapshot: 'Snapshot: {{name}}',
-			restore: 'Restored: {{name}}'
+			restore: 'Restored: {{name}}',
+			vote: 'Vote closed'
 		},
 		controls: 'Play and step',
 		play: 'Play',

@@ -159,6 +159,39 @@ export const nl = {
 		reveal: 'Nu onthullen',
 		explain: 'Iedereen schrijft eerst voor zichzelf. Bij het onthullen verschijnt alles tegelijk, zoals ieder het koos.'
 	},
+	vote: {
+		title: 'Stemming',
+		open: 'Stemmen',
+		openLabel: 'Een stemming openen over de notities in Samen',
+		dots: 'Stippen per persoon',
+		perNote: 'Hoogstens per notitie',
+		minutes: 'Tijd in min. (leeg: geen timer)',
+		start: 'Stemming openen',
+		close: 'Stemming sluiten',
+		explain: 'Zet je stippen op de notities in Samen die jij het belangrijkst vindt. Niemand ziet de stand tot de stemming sluit.',
+		left_one: 'Je hebt nog {{count}} stip',
+		left_other: 'Je hebt nog {{count}} stippen',
+		allPlaced: 'Al je stippen staan',
+		observer: 'Je kijkt mee: stemmen doen de deelnemers.',
+		done_one: '{{count}} persoon heeft alle stippen gezet',
+		done_other: '{{count}} mensen hebben alle stippen gezet',
+		doneNobody: 'Nog niemand heeft alle stippen gezet',
+		perNoteRule: 'hoogstens {{count}} per notitie',
+		place: 'Stip zetten',
+		placeLabel: 'Stip zetten op deze notitie ({{mine}} van jou, hoogstens {{max}})',
+		take: 'Stip terugnemen van deze notitie',
+		mine_one: '{{count}} stip van jou',
+		mine_other: '{{count}} stippen van jou',
+		dots_one: '{{count}} stip',
+		dots_other: '{{count}} stippen',
+		result: 'Uitslag van de stemming',
+		resultEmpty: 'Er zijn geen stippen gezet.',
+		rank: 'Plaats {{rank}} in de stemming: {{dots}}',
+		removedNote: '(notitie verwijderd)',
+		noDotsLeft: 'Je stippen zijn op: neem er eerst een terug.',
+		noteFull: 'Op deze notitie staan al zoveel stippen van jou als mag.',
+		failed: 'Dat lukte niet. Probeer het nog eens.'
+	},
 	note: {
 		label: 'Notitie van {{author}}',
 		labelCollective: 'Notitie in Samen',
@@ -299,7 +332,10 @@ export const nl = {
 		download: 'Download als Markdown',
 		back: 'Terug naar het overzicht',
 		notes_one: '{{count}} notitie',
-		notes_other: '{{count}} notities'
+		notes_other: '{{count}} notities',
+		vote: 'Stemming van {{when}}',
+		noDots: 'Er zijn geen stippen gezet.',
+		removedNote: 'een notitie die later is verwijderd'
 	},
 	history: {
 		truncated: 'Ingekort: de tijdlijn toont het begin van deze lange notitie',
@@ -321,7 +357,8 @@ export const nl = {
 			'meeting-start': 'Begin van {{name}}',
 			'meeting-end': 'Einde van {{name}}',
 			snapshot: 'Momentopname: {{name}}',
-			restore: 'Teruggezet: {{name}}'
+			restore: 'Teruggezet: {{name}}',
+			vote: 'Stemming gesloten'
 		},
 		controls: 'Afspelen en stappen',
 		play: 'Afspelen',

@@ -44,5 +44,6 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 	if (to.seq < from.seq) error(400, { message: 'The end of the range is before its start.', code: 'invalid-request' });
 	const members = readPractice(await zwerm.readDocument(practiceDoc(practice.id))).members;
 	const names = new Map(members.map((m) => [m.id as string, m.name]));
-	return buildReport(zwerm.timeline, practice, from, to, names, language);
+	const votes = await zwerm.storage.records.votes.list(practice.id);
+	return buildReport(zwerm.timeline, practice, from, to, names, language, votes);
 }
