@@ -161,6 +161,25 @@ export class CanvasState {
 		this.viewport.ensureVisible(found.rect);
 	}
 
+	/** The rectangle around some notes of one lane; null while none of them is on the board. */
+	rectOf(key: LaneKey, ids: ReadonlySet<string>): Rect | null {
+		const lane = this.lanes.find((l) => l.key === key);
+		const region = lane && this.region(key);
+		if (!lane || !region) return null;
+		const rects = lane.notes.filter((n) => ids.has(n.id)).map((n) => noteRect(region, notePosition(n, regionKind(key))));
+		if (rects.length === 0) return null;
+		const x = Math.min(...rects.map((r) => r.x));
+		const y = Math.min(...rects.map((r) => r.y));
+		return { x, y, w: Math.max(...rects.map((r) => r.x + r.w)) - x, h: Math.max(...rects.map((r) => r.y + r.h)) - y };
+	}
+
+	/** Shows these notes of a lane whole, centred, as large as the first view at most; false while none is on the board. */
+	fitNotes(key: LaneKey, ids: ReadonlySet<string>): boolean {
+		const rect = this.rectOf(key, ids);
+		if (rect) this.viewport.fit(rect, OPEN_MAX);
+		return rect !== null;
+	}
+
 	/** Shows a lane as wide as the view allows. */
 	zoomToLane(key: LaneKey): void {
 		const region = this.region(key);
