@@ -165,7 +165,7 @@ export const nl = {
 		notes_other: '{{count}} notities',
 		yourTurn: 'Jij bent aan de beurt: vertel over je notities.',
 		theirTurn: '{{name}} vertelt over de gemarkeerde notities.',
-		anonymousTurn: 'Bespreek samen de anonieme notities. Niemand hoeft te zeggen welke van hem of haar is.',
+		anonymousTurn: 'Bespreek samen de anonieme notities. Niemand hoeft te zeggen welke van wie is.',
 		back: 'Vorige',
 		next: 'Volgende',
 		finish: 'Afronden',

@@ -4,7 +4,7 @@ import type { NoteId } from '#lib/domain/ids.ts';
 import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
-import { MOVING_MS, Viewport } from './viewport.svelte.ts';
+import { MAX_SCALE, MOVING_MS, Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 import { boardLanes, laneTitle } from '../list/lanes.ts';
 
@@ -173,10 +173,14 @@ export class CanvasState {
 		return { x, y, w: Math.max(...rects.map((r) => r.x + r.w)) - x, h: Math.max(...rects.map((r) => r.y + r.h)) - y };
 	}
 
-	/** Shows these notes of a lane whole, centred, as large as the first view at most; false while none is on the board. */
+	/**
+	 * Shows these notes of a lane whole and centred; false while none is on the
+	 * board. No larger than the first view on a laptop; a wider screen (the
+	 * room's) shows them larger, up to 2.4 at 1920 px (note text 36 px).
+	 */
 	fitNotes(key: LaneKey, ids: ReadonlySet<string>): boolean {
 		const rect = this.rectOf(key, ids);
-		if (rect) this.viewport.fit(rect, OPEN_MAX);
+		if (rect) this.viewport.fit(rect, Math.min(MAX_SCALE, Math.max(OPEN_MAX, this.viewport.width / 800)));
 		return rect !== null;
 	}
 
