@@ -12,7 +12,7 @@ import { checkRedis } from '#server/redis.ts';
 import { anonymousDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { readActivity, type SharingRound, type SharingStep } from '#lib/domain/activities.ts';
 import { notePosition } from '#lib/domain/board-space.ts';
-import { createNote } from '#lib/domain/notes.ts';
+import { createNote, notesMap } from '#lib/domain/notes.ts';
 import { setAnonymous, setRound, type Visibility } from '#lib/domain/visibility.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 import type { Session } from '#server/practices.ts';
@@ -140,6 +140,26 @@ describe('a sharing round', () => {
 		await expect(server.zwerm.activities.sharing.startSharing(p, board)).rejects.toMatchObject({ code: 'round-running' });
 	});
 
+	it('takes a round’s anonymous notes from the reveal’s mark, which no member can write', async ({ practice }) => {
+		const fx = await practice({ participants: 1 });
+		const p = fx.practice.id;
+		const [anna] = fx.participants;
+		await silentRound(server, fx, board, [{ who: anna, notes: [['in de ronde', 'shared']] }]);
+		const round = await server.zwerm.activities.sharing.startSharing(p, board);
+		await server.zwerm.activities.sharing.end({ practiceId: p, boardId: board }, caller(fx.facilitator));
+		// Anna tries to slip an older anonymous note into the round: the server refuses the field and closes her connection.
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		const forger = scope.watched(server.wsUrl, privateDoc(p, board, anna.member.id), anna.token);
+		await forger.client.saved();
+		const id = createNote(forger.client.doc, { createdBy: anna.member.id, at: Date.now(), text: 'later anoniem' });
+		setAnonymous(forger.client.doc, id, true);
+		await forger.client.saved();
+		(notesMap(forger.client.doc).get(id) as Y.Map<unknown>).set('revealedIn', round.roundId);
+		await expect.poll(() => forger.log.closed.join(' ')).toContain('schema-violation');
+		const again = await server.zwerm.activities.sharing.startSharing(p, board);
+		expect(again.steps.map((s) => s.kind)).toEqual(['member']);
+	});
+
 	it('needs a revealed round with shared notes', async ({ practice }) => {
 		const fx = await practice({ participants: 1 });
 		const p = fx.practice.id;
@@ -234,8 +254,11 @@ describe('the anonymous step, seen by a curious member', () => {
 			const started = await server.zwerm.activities.sharing.startSharing(p, b);
 			const where = { practiceId: p, boardId: b };
 			// Round the table, each member ending their own turn, then the facilitator ends it.
-			for (const [step, who] of authors.entries()) await server.zwerm.activities.sharing.move(where, caller(who), 'next', step);
-			await server.zwerm.activities.sharing.move(where, caller(fx.facilitator), 'next', 3);
+			// Every answer Kim and the others get (the endpoint's bodies) carries the same anonymous step as the first.
+			const answers = [];
+			for (const [step, who] of authors.entries()) answers.push((await server.zwerm.activities.action('sharing-round', 'next', 'POST').run(where, caller(who), { from: step })).body);
+			answers.push((await server.zwerm.activities.action('sharing-round', 'next', 'POST').run(where, caller(fx.facilitator), { from: 3 })).body);
+			for (const answer of answers) expect((answer as { steps: SharingStep[] }).steps.at(-1)).toEqual(started.steps.at(-1));
 			await expect.poll(() => seen.findLast((s) => s.board === b)?.round.endedAt ?? null).not.toBeNull();
 
 			const versions = seen.filter((s) => s.board === b).map((s) => s.round);
