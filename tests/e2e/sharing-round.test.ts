@@ -87,16 +87,18 @@ describe('a sharing round, in three browsers', () => {
 		await ahmed.page.getByRole('button', { name: 'Ik ben klaar' }).click();
 		await showsStep(2);
 
-		// Bo looks at the list: his note glows there, scrolled into view.
+		// Bo looks at the list on a small screen: his note glows there; the next step's note is scrolled into view.
+		await bo.page.setViewportSize({ width: 390, height: 640 });
 		await bo.page.getByRole('button', { name: 'Lijst', exact: true }).click();
 		const item = bo.page.locator('.lane-list .item', { hasText: 'Bo vertelt' });
 		await expect.poll(() => item.getAttribute('class')).toMatch(/\bsharing\b/);
 		await expect.poll(() => bo.page.locator('.lane-list .item', { hasText: 'Ahmed vertelt' }).getAttribute('class')).toMatch(/\bsharing-dim\b/);
-		await bo.page.getByRole('button', { name: 'Ik ben klaar' }).click();
+		await bo.page.getByRole('button', { name: 'Ik ben klaar' }).first().click();
 		const anonymousItem = bo.page.locator('.lane-list .item', { hasText: 'Zonder naam gezegd' });
 		await expect.poll(() => anonymousItem.getAttribute('class')).toMatch(/\bsharing\b/);
 		await expect.poll(() => inWindow(anonymousItem), { message: 'the anonymous note scrolled into view' }).toBe(true);
 		expect(await violations(bo.page)).toEqual([]);
+		await bo.page.setViewportSize({ width: 1400, height: 1000 });
 		await bo.page.getByRole('button', { name: 'Bord', exact: true }).click();
 		await showsStep(3);
 		expect(await violations(fenna.page)).toEqual([]);
