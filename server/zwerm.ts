@@ -14,6 +14,7 @@ import { resolveLimits, type Limits } from './limits.ts';
 import { ZwermMetrics, instrumentLog } from './metrics.ts';
 import { createControlChannel, createRedisExtension, type RedisSettings } from './redis.ts';
 import { Upgrades } from './upgrade.ts';
+import { guardUnloads } from './unload-guard.ts';
 import type { MemberId } from '#lib/domain/ids.ts';
 
 export { COLLAB_PATH } from './upgrade.ts';
@@ -92,6 +93,7 @@ export function createZwerm(options: ZwermOptions) {
 	const services = createServices(ctx, { closeMember: closeEverywhere, deviceCodeTtlMs: options.deviceCodeTtlMs });
 	const redis = options.redis ? createRedisExtension(options.redis, { whenLogged: (name) => durable.logged(name), logger }) : null;
 	const hocuspocus = collaboration(options, { durable, quota, redis, upgrades, services, logger });
+	guardUnloads(hocuspocus);
 	services.activities.restore().catch((error) => logger.warn('restore-rounds-failed', { error: String(error) }));
 
 	/**

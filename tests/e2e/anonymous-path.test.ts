@@ -69,6 +69,11 @@ describe('writing anonymously', () => {
 		// structs; an empty document's answer is 2 bytes of update. Find any frame that carries a note.
 		expect(laneFrames.filter((f) => f.bytes.includes(Buffer.from('createdBy')))).toEqual([]);
 		expect((await historyOf(app, fem.page, practice.id, board)).entries.filter((e) => e.lane === `lane:${annId}`)).toEqual([]);
+		// Its text reached Fem only on the anonymous lane, in no other document's frames.
+		const anonDoc = `practice/${practice.id}/board/${board}/anonymous`;
+		const carrying = frames.filter((f) => f.bytes.includes(Buffer.from(secret))).map((f) => f.doc);
+		expect(carrying).toContain(anonDoc);
+		expect(carrying.filter((d) => d !== anonDoc)).toEqual([]);
 
 		// A shared note: its visibility dialog offers no "anoniem", only an anonymous copy, with a plain warning.
 		const named = `MET-NAAM-${randomBytes(6).toString('hex')}`;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { editorFocused } from '../helpers/browser.ts';
-import { joinWith } from '../helpers/board.ts';
+import { joinWith, violations } from '../helpers/board.ts';
 
 /**
  * Moving to another device (docs/THREAT_MODEL.md, Identity): a one-time,
@@ -209,5 +209,39 @@ describe('a link that expired', () => {
 		expect(confirm.headers.get('set-cookie')).toBeNull();
 		expect(await sessionCookie(phone.page, practice.id)).toBeUndefined();
 		await phone.context.close();
+	});
+});
+
+describe('an invite link in a browser signed in to that practice', () => {
+	it('says as whom first and offers to go on as that member; joining as a new member is a second, explicit choice', async ({ app, newPage }) => {
+		const practice = await createPracticeViaApi(app, { name: 'Uitnodiging', facilitatorName: 'Ann' });
+		const bea = await joinWith(newPage, practice.links.participant, 'Bea');
+		const beaSession = await sessionCookie(bea.page, practice.id);
+
+		// A page on another site sends Bea to the invite (a "board link" that is really an invite): it only asks.
+		await bea.page.goto(`${evilUrl}/navigate?to=${encodeURIComponent(practice.links.participant)}`);
+		await bea.page.waitForURL(practice.links.participant, { waitUntil: 'commit' });
+		const main = bea.page.locator('main');
+		await expect.poll(() => main.innerText()).toContain('Je bent op dit apparaat al aangemeld bij Uitnodiging als Bea.');
+		expect(await main.innerText()).toContain('Als Bea ben je op dit apparaat dan afgemeld');
+		expect(await sessionCookie(bea.page, practice.id)).toBe(beaSession);
+		// Going on as Bea is the first choice, before the form.
+		const choices = await main.locator('a.button, button').allInnerTexts();
+		expect(choices).toEqual(['Verder als Bea', 'Meedoen als nieuw lid']);
+		expect(await violations(bea.page), 'join page, signed in').toEqual([]);
+		await bea.page.getByRole('link', { name: 'Verder als Bea' }).click();
+		await onOverview(bea.page, practice);
+		expect(await youAre(bea.page)).toBe('Je bent hier als Bea (deelnemer).');
+		expect(await sessionCookie(bea.page, practice.id)).toBe(beaSession);
+
+		// Joining as a new member stays possible, when chosen on the page.
+		await bea.page.goto(practice.links.participant);
+		await bea.page.getByLabel('Jouw naam').fill('Bea tweede');
+		await bea.page.getByRole('button', { name: 'Meedoen als nieuw lid' }).click();
+		await onOverview(bea.page, practice);
+		expect(await youAre(bea.page)).toBe('Je bent hier als Bea tweede (deelnemer).');
+
+		expect(bea.errors).toEqual([]);
+		await bea.context.close();
 	});
 });

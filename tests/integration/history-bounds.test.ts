@@ -37,6 +37,24 @@ async function logged(name: string, by: MemberId, write: (doc: Y.Doc) => void): 
 	doc.destroy();
 }
 
+/** Runs `work`, counting the event loop's turns meanwhile: none means it held the loop from start to end. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+	let turns = 0;
+	let running = true;
+	const spin = () => {
+		if (!running) return;
+		turns++;
+		setImmediate(spin);
+	};
+	setImmediate(spin);
+	try {
+		const result = await work();
+		return { result, turns };
+	} finally {
+		running = false;
+	}
+}
+
 const sorted = (view: BoardView) => [...view.notes].sort((a, b) => `${a.lane}${a.id}`.localeCompare(`${b.lane}${b.id}`));
 
 describe('replay of a long note edited many times', () => {
@@ -61,7 +79,9 @@ describe('replay of a long note edited many times', () => {
 		const steps: ReplayStep[] = [];
 		let total = 0;
 		while (from < head) {
-			const page = await server.zwerm.timeline.replay(p, board, from, head, from === 0);
+			const { result: page, turns } = await turnsDuring(() => server.zwerm.timeline.replay(p, board, from, head, from === 0));
+			// The rebuild (over 100 ms here) lets the event loop run every 10 ms: websockets and /healthz are answered meanwhile.
+			if (from === 0) expect(turns, 'event loop turns while the first page was rebuilt').toBeGreaterThan(0);
 			const bytes = Buffer.byteLength(JSON.stringify(page));
 			expect(bytes, `the page from ${from}`).toBeLessThanOrEqual(REPLAY_PAGE_BYTES);
 			total += bytes;

@@ -24,6 +24,10 @@ export const en: Messages = {
 		intro: 'Type your name and you are in. No account, no password.',
 		asObserver: 'You join as an observer: you see what the group shares, but do not write.',
 		yourName: 'Your name',
+		already: 'On this device you are already signed in to {{practice}} as {{current}}.',
+		stay: 'Go on as {{current}}',
+		asNew: 'Or join below as a new member, with another name. You are then signed out as {{current}} on this device, and what you write from then on belongs to the new member.',
+		submitAsNew: 'Join as a new member',
 		submit: 'Join',
 		invalid: 'This invitation is not valid (any more). Ask the facilitator for a new link.'
 	},

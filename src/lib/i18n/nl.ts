@@ -23,6 +23,10 @@ export const nl = {
 		intro: 'Vul je naam in en je bent binnen. Geen account, geen wachtwoord.',
 		asObserver: 'Je kijkt mee als waarnemer: je ziet wat de groep deelt, maar schrijft niet mee.',
 		yourName: 'Jouw naam',
+		already: 'Je bent op dit apparaat al aangemeld bij {{practice}} als {{current}}.',
+		stay: 'Verder als {{current}}',
+		asNew: 'Of doe hieronder mee als nieuw lid, met een andere naam. Als {{current}} ben je op dit apparaat dan afgemeld, en wat je daarna schrijft, hoort bij het nieuwe lid.',
+		submitAsNew: 'Meedoen als nieuw lid',
 		submit: 'Meedoen',
 		invalid: 'Deze uitnodiging is niet (meer) geldig. Vraag de begeleider om een nieuwe link.'
 	},
