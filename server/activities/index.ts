@@ -7,6 +7,7 @@ import { CollectionWindows } from './collection-window.ts';
 import { SilentRounds } from './silent-round.ts';
 import { Presentations } from './presentation.ts';
 import { Votes, type Marker } from './vote.ts';
+import { SharingRounds } from './sharing-round.ts';
 import { FACILITATORS, type ActivityAction, type ActivityHandler } from './types.ts';
 
 export type { ActivityAnswer, ActivityAction, ActivityHandler, Caller, Where } from './types.ts';
@@ -22,6 +23,7 @@ export class Activities {
 	readonly windows: CollectionWindows;
 	readonly presentations: Presentations;
 	readonly votes: Votes;
+	readonly sharing: SharingRounds;
 	private readonly handlers: ReadonlyMap<ActivityKind, ActivityHandler>;
 
 	/** `mark`: a mark on the timeline (a vote's result). */
@@ -30,7 +32,8 @@ export class Activities {
 		this.windows = new CollectionWindows(ctx, reader);
 		this.presentations = new Presentations(ctx);
 		this.votes = new Votes(ctx, mark);
-		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.presentations, this.votes].map((h) => [h.kind, h]));
+		this.sharing = new SharingRounds(ctx);
+		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.presentations, this.votes, this.sharing].map((h) => [h.kind, h]));
 	}
 
 	/** The handler of a kind named in a URL; `not-found` for anything else. */

@@ -6,6 +6,13 @@ import { readPrivateState } from '#lib/domain/visibility.ts';
 import { SERVER_ORIGIN, type MirrorSource } from '../mirror.ts';
 import type { DirectConnection, ServiceContext } from '../service-context.ts';
 
+/**
+ * A private note's field, written by the server only: the round whose reveal
+ * made it anonymous. It never leaves the private document (the mirror copies
+ * text, colour and loop), and clients may not write it (schema.ts).
+ */
+export const REVEALED_IN = 'revealedIn';
+
 /** One member's side of a reveal: their private document and their lane. */
 interface RevealLane {
 	readonly member: MemberId;
@@ -69,6 +76,8 @@ export function revealNotes(lanes: readonly RevealLane[], roundId: string, now: 
 				l.priv.transact(() => {
 					note.delete('round');
 					note.set('visibility', reveal === 'anonymous' ? 'anonymous' : 'private');
+					// Which round revealed it: the sharing round finds the round's anonymous notes by it. Only in the private document.
+					if (reveal === 'anonymous') note.set(REVEALED_IN, roundId);
 				}, SERVER_ORIGIN);
 			}
 		}

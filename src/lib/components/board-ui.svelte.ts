@@ -24,6 +24,17 @@ export interface JumpRequest {
 	readonly focus: boolean;
 }
 
+/**
+ * The sharing round's current step as this board shows it: its notes glow,
+ * the others fade a little, and the canvas or list brings them into view
+ * once per step (`key`). Set by SharingBanner from the practice document.
+ */
+export interface SharingFocus {
+	readonly key: string;
+	readonly lane: LaneKey;
+	readonly ids: ReadonlySet<string>;
+}
+
 /** What this person is doing on the board: local, never synced. */
 export class BoardUi {
 	editing = $state<{ lane: LaneKey; noteId: NoteId } | null>(null);
@@ -49,6 +60,8 @@ export class BoardUi {
 	/** Which match was jumped to last (-1: none yet). */
 	current = $state(-1);
 	jump = $state.raw<JumpRequest | null>(null);
+	/** The sharing round's step, while one goes on (see SharingFocus). */
+	sharing = $state.raw<SharingFocus | null>(null);
 	readonly filtering = $derived(isActive(this.find));
 	private readonly matchKeys = $derived(new Set(this.matches.map((m) => `${m.lane}\n${m.id}`)));
 
@@ -95,6 +108,16 @@ export class BoardUi {
 
 	isDimmed(lane: LaneKey, noteId: NoteId): boolean {
 		return this.filtering && !this.isMatch(lane, noteId);
+	}
+
+	/** Is this note one of the sharing round's current step? */
+	inSharing(lane: LaneKey, noteId: string): boolean {
+		return this.sharing !== null && this.sharing.lane === lane && this.sharing.ids.has(noteId);
+	}
+
+	/** During a sharing round, the notes that are not its current step's. */
+	sharingDimmed(lane: LaneKey, noteId: string): boolean {
+		return this.sharing !== null && !this.inSharing(lane, noteId);
 	}
 
 	jumpTo(lane: LaneKey, noteId: NoteId, { focus = true }: { focus?: boolean } = {}): void {

@@ -78,18 +78,46 @@ export interface VoteInfo {
 	readonly result: readonly VoteTotal[] | null;
 }
 
+/**
+ * One turn of a sharing round: a member's revealed shared notes (named, as
+ * their lane shows them), or every anonymous note of the round together —
+ * ids of the anonymous lane only, never their private sources.
+ */
+export type SharingStep =
+	| { readonly kind: 'member'; readonly memberId: string; readonly noteIds: readonly string[] }
+	| { readonly kind: 'anonymous'; readonly noteIds: readonly string[] };
+
+/**
+ * A sharing round after a silent round's reveal: one step per member who
+ * shared notes in it, then one step with all of its anonymous notes (always
+ * last, in the anonymous lane's reading order, which the reveal shuffled).
+ * Only what everyone on the board already sees: no private note, no author
+ * of an anonymous one.
+ */
+export interface SharingRound {
+	readonly id: string;
+	/** The silent round whose notes are shared. */
+	readonly roundId: string;
+	readonly startedAt: number;
+	readonly endedAt: number | null;
+	readonly steps: readonly SharingStep[];
+	/** Index into `steps`: whose turn it is. */
+	readonly step: number;
+}
+
 export type Activity =
 	| ({ readonly kind: 'silent-round'; readonly boardId: string } & RoundInfo)
 	| ({ readonly kind: 'collection-window'; readonly boardId: string } & CollectionWindow)
 	| ({ readonly kind: 'presentation'; readonly boardId: string } & Presentation)
-	| ({ readonly kind: 'vote'; readonly boardId: string } & VoteInfo);
+	| ({ readonly kind: 'vote'; readonly boardId: string } & VoteInfo)
+	| ({ readonly kind: 'sharing-round'; readonly boardId: string } & SharingRound);
 
 export type ActivityKind = Activity['kind'];
 export type ActivityOf<K extends ActivityKind> = Extract<Activity, { kind: K }>;
 /** An activity's own data: the variant without its kind and board. */
 export type ActivityData<K extends ActivityKind> = Omit<ActivityOf<K>, 'kind' | 'boardId'>;
 
-export const ACTIVITY_KINDS = ['silent-round', 'collection-window', 'presentation', 'vote'] as const satisfies readonly ActivityKind[];
+export const ACTIVITY_KINDS = ['silent-round', 'collection-window', 'presentation', 'vote', 'sharing-round'] as const satisfies readonly ActivityKind[];
 export const isActivityKind = (v: unknown): v is ActivityKind => ACTIVITY_KINDS.includes(v as ActivityKind);
 
 /** Reads a round defensively; anything malformed is no round. */
@@ -147,15 +175,49 @@ export function toVote(value: unknown): VoteInfo | null {
 	};
 }
 
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function toStep(value: unknown): SharingStep | null {
+	const s = value as { kind?: unknown; memberId?: unknown; noteIds?: unknown } | null;
+	if (!s || typeof s !== 'object') return null;
+	if (s.kind === 'anonymous') return { kind: 'anonymous', noteIds: strings(s.noteIds) };
+	if (s.kind === 'member' && typeof s.memberId === 'string') return { kind: 'member', memberId: s.memberId, noteIds: strings(s.noteIds) };
+	return null;
+}
+
+/** Reads a sharing round defensively; anything malformed is no sharing round. */
+export function toSharing(value: unknown): SharingRound | null {
+	const r = value as Partial<Record<keyof SharingRound, unknown>> | null;
+	if (!r || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.roundId !== 'string' || !Array.isArray(r.steps)) return null;
+	const steps = r.steps.map(toStep).filter((s): s is SharingStep => s !== null);
+	if (steps.length === 0) return null;
+	const step = typeof r.step === 'number' && Number.isInteger(r.step) ? Math.min(Math.max(0, r.step), steps.length - 1) : 0;
+	return { id: r.id, roundId: r.roundId, startedAt: Number(r.startedAt) || 0, endedAt: typeof r.endedAt === 'number' ? r.endedAt : null, steps, step };
+}
+
+/** A sharing round still going on: not ended. */
+export const sharingRunning = (r: SharingRound | null): r is SharingRound => r !== null && r.endedAt === null;
+
 const readers: { readonly [K in ActivityKind]: (value: unknown) => ActivityData<K> | null } = {
 	'silent-round': toRound,
 	'collection-window': toWindow,
 	presentation: toPresentation,
-	vote: toVote
+	vote: toVote,
+	'sharing-round': toSharing
 };
 
-/** Where practices from before activities kept them: one map per kind, by board (kinds that came later have none). */
-const LEGACY_MAPS: { readonly [K in ActivityKind]: string | null } = { 'silent-round': 'rounds', 'collection-window': 'windows', presentation: null, vote: null };
+/** Where practices from before activities kept them: one map per kind, by board (kinds added since have none). */
+const LEGACY_MAPS: { readonly [K in ActivityKind]: string | null } = {
+	'silent-round': 'rounds',
+	'collection-window': 'windows',
+	presentation: null,
+	vote: null,
+	'sharing-round': null
+};
+const legacy = (doc: Y.Doc, kind: ActivityKind) => {
+	const name = LEGACY_MAPS[kind];
+	return name === null ? null : doc.getMap<unknown>(name);
+};
 
 const activities = (doc: Y.Doc) => doc.getMap<unknown>('activities');
 const keyOf = (kind: ActivityKind, boardId: string) => `${kind}/${boardId}`;
@@ -167,8 +229,7 @@ function parse<K extends ActivityKind>(kind: K, boardId: string, value: unknown)
 
 /** The latest activity of a kind on a board, or null. */
 export function readActivity<K extends ActivityKind>(doc: Y.Doc, kind: K, boardId: string): ActivityOf<K> | null {
-	const legacy = LEGACY_MAPS[kind];
-	const value = activities(doc).get(keyOf(kind, boardId)) ?? (legacy ? doc.getMap<unknown>(legacy).get(boardId) : undefined);
+	const value = activities(doc).get(keyOf(kind, boardId)) ?? legacy(doc, kind)?.get(boardId);
 	return parse(kind, boardId, value);
 }
 
@@ -176,9 +237,7 @@ export function readActivity<K extends ActivityKind>(doc: Y.Doc, kind: K, boardI
 export function readActivities(doc: Y.Doc): Activity[] {
 	const out = new Map<string, Activity>();
 	for (const kind of ACTIVITY_KINDS) {
-		const legacy = LEGACY_MAPS[kind];
-		if (!legacy) continue;
-		doc.getMap<unknown>(legacy).forEach((value, boardId) => {
+		legacy(doc, kind)?.forEach((value, boardId) => {
 			const a = parse(kind, boardId, value);
 			if (a) out.set(keyOf(kind, boardId), a);
 		});
@@ -199,9 +258,8 @@ export function writeActivity(doc: Y.Doc, activity: Activity, origin: unknown = 
 	const { kind, boardId, ...data } = activity;
 	doc.transact(() => {
 		activities(doc).set(keyOf(kind, boardId), { ...data, ...('ready' in data ? { ready: [...data.ready] } : {}) });
-		const name = LEGACY_MAPS[kind];
-		const legacy = name ? doc.getMap<unknown>(name) : null;
-		if (legacy?.has(boardId)) legacy.delete(boardId);
+		const old = legacy(doc, kind);
+		if (old?.has(boardId)) old.delete(boardId);
 	}, origin);
 }
 

@@ -193,6 +193,27 @@ export const en: Messages = {
 		noteFull: 'This note has as many of your dots as allowed.',
 		failed: 'That did not work. Please try again.'
 	},
+	sharing: {
+		title: 'Sharing round',
+		start: 'Sharing round',
+		startHint: 'Go round the table: each person’s shared notes from the last silent round in turn, the anonymous ones together at the end.',
+		step: 'step {{n}} of {{total}}',
+		anonymous: 'the anonymous notes',
+		notes_one: '{{count}} note',
+		notes_other: '{{count}} notes',
+		yourTurn: 'Your turn: tell the group about your notes.',
+		theirTurn: '{{name}} talks about the highlighted notes.',
+		anonymousTurn: 'Discuss the anonymous notes together. Nobody has to say which one is theirs.',
+		back: 'Back',
+		next: 'Next',
+		finish: 'Finish',
+		done: 'I’m done',
+		stop: 'Stop',
+		nothing: 'Nobody shared anything in the last silent round.',
+		failed: 'That did not work. Please try again.',
+		moved: 'The round had already moved on.',
+		announce: 'Sharing round, step {{n}} of {{total}}: {{who}}'
+	},
 	note: {
 		label: 'Note by {{author}}',
 		labelCollective: 'Note in Together',

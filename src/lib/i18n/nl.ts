@@ -192,6 +192,27 @@ export const nl = {
 		noteFull: 'Op deze notitie staan al zoveel stippen van jou als mag.',
 		failed: 'Dat lukte niet. Probeer het nog eens.'
 	},
+	sharing: {
+		title: 'Rondje delen',
+		start: 'Rondje delen',
+		startHint: 'Ga de kring rond: ieders gedeelde notities uit de laatste stille ronde om de beurt, de anonieme samen als laatste.',
+		step: 'stap {{n}} van {{total}}',
+		anonymous: 'de anonieme notities',
+		notes_one: '{{count}} notitie',
+		notes_other: '{{count}} notities',
+		yourTurn: 'Jij bent aan de beurt: vertel over je notities.',
+		theirTurn: '{{name}} vertelt over de gemarkeerde notities.',
+		anonymousTurn: 'Bespreek samen de anonieme notities. Niemand hoeft te zeggen welke van wie is.',
+		back: 'Vorige',
+		next: 'Volgende',
+		finish: 'Afronden',
+		done: 'Ik ben klaar',
+		stop: 'Stoppen',
+		nothing: 'Niemand deelde iets in de laatste stille ronde.',
+		failed: 'Dat lukte niet. Probeer het nog eens.',
+		moved: 'Het rondje ging intussen al verder.',
+		announce: 'Rondje delen, stap {{n}} van {{total}}: {{who}}'
+	},
 	note: {
 		label: 'Notitie van {{author}}',
 		labelCollective: 'Notitie in Samen',

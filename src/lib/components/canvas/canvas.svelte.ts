@@ -4,7 +4,7 @@ import type { NoteId } from '#lib/domain/ids.ts';
 import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
-import { MOVING_MS, Viewport } from './viewport.svelte.ts';
+import { MAX_SCALE, MOVING_MS, Viewport } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 import { boardLanes, groupLanes, laneTitle } from '../list/lanes.ts';
 
@@ -192,6 +192,29 @@ export class CanvasState {
 		if (!found) return;
 		this.focused = noteId;
 		this.viewport.ensureVisible(found.rect);
+	}
+
+	/** The rectangle around some notes of one lane; null while none of them is on the board. */
+	rectOf(key: LaneKey, ids: ReadonlySet<string>): Rect | null {
+		const lane = this.lanes.find((l) => l.key === key);
+		const region = lane && this.region(key);
+		if (!lane || !region) return null;
+		const rects = lane.notes.filter((n) => ids.has(n.id)).map((n) => noteRect(region, notePosition(n, regionKind(key))));
+		if (rects.length === 0) return null;
+		const x = Math.min(...rects.map((r) => r.x));
+		const y = Math.min(...rects.map((r) => r.y));
+		return { x, y, w: Math.max(...rects.map((r) => r.x + r.w)) - x, h: Math.max(...rects.map((r) => r.y + r.h)) - y };
+	}
+
+	/**
+	 * Shows these notes of a lane whole and centred; false while none is on the
+	 * board. No larger than the first view on a laptop; a wider screen (the
+	 * room's) shows them larger, up to 2.4 at 1920 px (note text 36 px).
+	 */
+	fitNotes(key: LaneKey, ids: ReadonlySet<string>): boolean {
+		const rect = this.rectOf(key, ids);
+		if (rect) this.viewport.fit(rect, Math.min(MAX_SCALE, Math.max(OPEN_MAX, this.viewport.width / 800)));
+		return rect !== null;
 	}
 
 	/** Shows a lane as wide as the view allows. */
