@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { DocumentLog } from './storage/types.ts';
-import { createNote, notesMap, noteContent, plainText, toNoteData } from '#lib/domain/notes.ts';
+import { createNote, notesMap, noteContent, plainText, toNoteData, type CitationRef } from '#lib/domain/notes.ts';
 import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '#lib/domain/history.ts';
 import { diff } from '#lib/domain/patch.ts';
 import type { GroupBoard } from './board-reader.ts';
@@ -211,4 +211,60 @@ export function restoreNotes(past: Y.Doc, live: Y.Doc): void {
 			fragment.insert(0, nodes.map((n) => n.clone()));
 		}
 	});
+}
+
+/** What the edit grouping needs to know of a note as a log entry left it. */
+export interface NoteState {
+	readonly text: string;
+	readonly x: number;
+	readonly y: number;
+	readonly cites: readonly CitationRef[];
+}
+
+/** One entry's effect on one note; citations gained as refs, so those of notes hidden now can be left out. */
+export interface LaneFact {
+	readonly id: string;
+	readonly kind: 'created' | 'removed' | 'changed';
+	readonly text: boolean;
+	readonly moved: boolean;
+	readonly cites: readonly CitationRef[];
+	readonly excerpt: string;
+}
+
+/** How much of a note's text an edit's label carries. */
+export const EXCERPT_CHARS = 60;
+
+export function noteState(doc: Y.Doc, id: string, note: Y.Map<unknown>): NoteState {
+	const data = toNoteData(id, note);
+	return { text: plainText(noteContent(doc, data.id)), x: data.x, y: data.y, cites: data.cites };
+}
+
+/**
+ * What one applied log entry did to the notes it touched, against `notes`
+ * (each note as the entries before left it; kept up to date here).
+ */
+export function factsOf(doc: Y.Doc, touched: ReadonlySet<string>, notes: Map<string, NoteState>): LaneFact[] {
+	const facts: LaneFact[] = [];
+	for (const id of touched) {
+		const before = notes.get(id);
+		const note = notesMap(doc).get(id);
+		if (!(note instanceof Y.Map)) {
+			if (!before) continue;
+			notes.delete(id);
+			facts.push({ id, kind: 'removed', text: false, moved: false, cites: [], excerpt: before.text.slice(0, EXCERPT_CHARS) });
+			continue;
+		}
+		const after = noteState(doc, id, note);
+		notes.set(id, after);
+		const had = new Set(before?.cites ?? []);
+		facts.push({
+			id,
+			kind: before ? 'changed' : 'created',
+			text: before ? before.text !== after.text : after.text.length > 0,
+			moved: before ? before.x !== after.x || before.y !== after.y : false,
+			cites: after.cites.filter((ref) => !had.has(ref)),
+			excerpt: after.text.slice(0, EXCERPT_CHARS)
+		});
+	}
+	return facts;
 }
