@@ -5,6 +5,7 @@ import type { DocumentLog } from './storage/types.ts';
 import { createNote, notesMap, noteContent, plainText, toNoteData, type CitationRef } from '#lib/domain/notes.ts';
 import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '#lib/domain/history.ts';
 import { diff } from '#lib/domain/patch.ts';
+import { notesTouchedBy } from '#lib/domain/touched.ts';
 import type { GroupBoard } from './board-reader.ts';
 
 /**
@@ -104,27 +105,11 @@ function plainContent(text: string): NoteView['content'] {
 	};
 }
 
-/** Yjs types a transaction's changed map by AbstractType<YEvent<any>>; only the item links matter here. */
-type Changed = Parameters<Y.Transaction['changed']['get']>[0];
-
-/** Which notes a transaction's changed type belongs to. */
-function noteIdsOf(doc: Y.Doc, type: Changed, keys: Set<string | null>): string[] {
-	const notes: unknown = notesMap(doc);
-	if (type === notes) return [...keys].filter((k): k is string => k !== null);
-	let t: Changed | null = type;
-	while (t?._item) {
-		const parent = t._item.parent as Changed | null;
-		if (parent === notes) return t._item.parentSub ? [t._item.parentSub] : [];
-		t = parent;
-	}
-	return [];
-}
-
 /** Applies one logged update to `doc` and says which notes it touched. */
 export function applyAndCollect(doc: Y.Doc, update: Uint8Array): Set<string> {
 	const touched = new Set<string>();
 	const collect = (tr: Y.Transaction) => {
-		for (const type of tr.changed.keys()) for (const id of noteIdsOf(doc, type, tr.changed.get(type)!)) touched.add(id);
+		for (const id of notesTouchedBy(doc, tr)) touched.add(id);
 	};
 	doc.on('afterTransaction', collect);
 	Y.applyUpdate(doc, update);

@@ -247,8 +247,8 @@ export const en: Messages = {
 		online: 'Online',
 		offline: 'Offline',
 		saved: 'All changes saved',
-		unsaved_one: '{{count}} change waiting to be saved',
-		unsaved_other: '{{count}} changes waiting to be saved'
+		unsaved_one: '{{count}} note not saved yet',
+		unsaved_other: '{{count}} notes not saved yet'
 	},
 	window: {
 		until: 'Open for contributions until {{date}}',

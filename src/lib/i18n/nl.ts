@@ -247,8 +247,8 @@ export const nl = {
 		online: 'Online',
 		offline: 'Offline',
 		saved: 'Alle wijzigingen opgeslagen',
-		unsaved_one: '{{count}} wijziging wacht op opslaan',
-		unsaved_other: '{{count}} wijzigingen wachten op opslaan'
+		unsaved_one: '{{count}} notitie nog niet opgeslagen',
+		unsaved_other: '{{count}} notities nog niet opgeslagen'
 	},
 	window: {
 		until: 'Open voor bijdragen tot {{date}}',
