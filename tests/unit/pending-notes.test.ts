@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 import { createNote, deleteNote, moveNote, noteContent, setNoteColor, transferNote } from '#lib/domain/notes.ts';
 import { notesTouchedBy } from '#lib/domain/touched.ts';
 import { pendingNoteCount } from '#lib/sync/pending.ts';
+import type { MemberId, NoteId } from '#lib/domain/ids.ts';
+
+const m1 = 'm1' as MemberId;
 
 /** A lane as the save indicator sees it: changes made here, and the notes they touched. */
 function trackedLane() {
@@ -15,7 +18,7 @@ function trackedLane() {
 	return lane;
 }
 
-function typeInto(doc: Y.Doc, id: string, text: string) {
+function typeInto(doc: Y.Doc, id: NoteId, text: string) {
 	for (const ch of text) {
 		const t = (noteContent(doc, id).get(0) as Y.XmlElement).get(0) as Y.XmlText;
 		t.insert(t.length, ch);
@@ -25,8 +28,8 @@ function typeInto(doc: Y.Doc, id: string, text: string) {
 describe('what the save indicator counts', () => {
 	it('counts notes changed, not keystrokes: two short notes and two edits are two notes', () => {
 		const lane = trackedLane();
-		const a = createNote(lane.doc, { createdBy: 'm1', at: 0, text: 'een' });
-		const b = createNote(lane.doc, { createdBy: 'm1', at: 0, text: 'twee' });
+		const a = createNote(lane.doc, { createdBy: m1, at: 0, text: 'een' });
+		const b = createNote(lane.doc, { createdBy: m1, at: 0, text: 'twee' });
 		typeInto(lane.doc, a, ' korte notitie');
 		typeInto(lane.doc, b, ' en nog een');
 		moveNote(lane.doc, a, 0.3, 0.4);
@@ -45,9 +48,9 @@ describe('what the save indicator counts', () => {
 	it('counts a note once over lanes, a removed note too, and a lane whose notes are unknown as one', () => {
 		const mine = trackedLane();
 		const together = trackedLane();
-		const a = createNote(mine.doc, { createdBy: 'm1', at: 0, text: 'naar samen' });
-		const gone = createNote(together.doc, { createdBy: 'm1', at: 0, text: 'weg' });
-		transferNote(mine.doc, together.doc, a, { createdBy: 'm1' as never, at: 0 });
+		const a = createNote(mine.doc, { createdBy: m1, at: 0, text: 'naar samen' });
+		const gone = createNote(together.doc, { createdBy: m1, at: 0, text: 'weg' });
+		transferNote(mine.doc, together.doc, a, { createdBy: m1 as never, at: 0 });
 		deleteNote(together.doc, gone);
 		expect(pendingNoteCount([mine, together])).toBe(2);
 		expect(pendingNoteCount([mine, together, { waiting: 3, pendingNotes: new Set() }])).toBe(3);
