@@ -177,7 +177,8 @@ export class Timeline {
 			return { ...entries[i], notes };
 		});
 		const marks = await this.meetings.marksOfBoard(practiceId, boardId);
-		return { entries, edits: groupEdits(changes, this.editPauseMs), marks, head: entries.at(-1)?.seq ?? 0 };
+		const edits = groupEdits(changes, this.editPauseMs, marks.map((m) => m.seq));
+		return { entries, edits, marks, head: entries.at(-1)?.seq ?? 0 };
 	}
 
 	/** The board as it was right after log entry `seq`. */

@@ -52,6 +52,16 @@ describe('grouping changes into edits', () => {
 		expect(edits.map((e) => e.seq)).toEqual([...edits.map((e) => e.seq)].sort((a, b) => a - b));
 	});
 
+	it('splits at a mark: no edit spans the end of a meeting', () => {
+		seq = 0;
+		const changes = [change(anna, t0, [fact('n1')]), change(anna, t0 + 1000, [fact('n1')]), change(anna, t0 + 2000, [fact('n1')])];
+		expect(groupEdits(changes).map((e) => [e.from, e.seq])).toEqual([[1, 3]]);
+		expect(groupEdits(changes, EDIT_PAUSE_MS, [2]).map((e) => [e.from, e.seq])).toEqual([
+			[1, 2],
+			[3, 3]
+		]);
+	});
+
 	it('splits when the same person goes on to another note', () => {
 		seq = 0;
 		const edits = groupEdits([change(anna, t0, [fact('n1')]), change(anna, t0 + 1000, [fact('n2')]), change(anna, t0 + 2000, [fact('n2')])]);
@@ -122,11 +132,13 @@ describe('which meeting a moment belongs to', () => {
 		{ kind: 'snapshot', seq: 25, meetingId: null, name: 'Tussendoor' },
 		{ kind: 'meeting-start', seq: 30, meetingId: 'm2', name: 'Tweede' }
 	];
-	it('is in a meeting from its start mark to its end mark, else before or between two', () => {
+	it('holds the changes after its start mark up to its end mark, else before or between two', () => {
 		expect(meetingAt(5, marks)).toEqual({ kind: 'before', next: 1 });
-		expect(meetingAt(10, marks)).toEqual({ kind: 'in', n: 1, name: 'Eerste' });
+		expect(meetingAt(10, marks)).toEqual({ kind: 'before', next: 1 });
+		expect(meetingAt(11, marks)).toEqual({ kind: 'in', n: 1, name: 'Eerste' });
 		expect(meetingAt(20, marks)).toEqual({ kind: 'in', n: 1, name: 'Eerste' });
 		expect(meetingAt(21, marks)).toEqual({ kind: 'between', n: 1, next: 2 });
+		expect(meetingAt(30, marks)).toEqual({ kind: 'between', n: 1, next: 2 });
 		expect(meetingAt(31, marks)).toEqual({ kind: 'in', n: 2, name: 'Tweede' });
 		expect(meetingAt(3, [])).toEqual({ kind: 'before', next: null });
 	});

@@ -159,7 +159,9 @@ function start(change: Change, index: number): Open {
  * Groups a board's changes (in log order) into edits: one person, one note,
  * until a pause longer than `pause` or until someone else changes that note.
  * Other people's changes to other notes in between do not split an edit
- * (people write at the same time in a meeting). Edits come out in the order
+ * (people write at the same time in a meeting); a mark (`breaks`: the log
+ * positions of meeting starts and ends, snapshots, restores) does, so the
+ * board at a mark is the board after whole edits. Edits come out in the order
  * of their last change, so the moments they end at only move forward.
  *
  * The anonymous lane's changes have no time and no author: they are grouped
@@ -167,7 +169,9 @@ function start(change: Change, index: number): Open {
  * order — what the order of changes shows anyway — never by time, and never
  * with a named change.
  */
-export function groupEdits(changes: readonly Change[], pause = EDIT_PAUSE_MS): Edit[] {
+export function groupEdits(changes: readonly Change[], pause = EDIT_PAUSE_MS, breaks: readonly number[] = []): Edit[] {
+	const cuts = [...breaks].sort((a, b) => a - b);
+	let cut = 0;
 	const all: Open[] = [];
 	/** Open edit per author and note. */
 	const open = new Map<string, Open>();
@@ -175,6 +179,12 @@ export function groupEdits(changes: readonly Change[], pause = EDIT_PAUSE_MS): E
 	const byNote = new Map<string, Open>();
 	for (let i = 0; i < changes.length; i++) {
 		const change = changes[i];
+		// A mark (a meeting's start or end, a snapshot) between two changes ends every edit in progress: no edit spans a moment people jump to.
+		if (cut < cuts.length && change.seq > cuts[cut]) {
+			while (cut < cuts.length && change.seq > cuts[cut]) cut++;
+			for (const e of open.values()) e.closed = true;
+			open.clear();
+		}
 		const who = authorKey(change.by);
 		const fact = mainFact(change);
 		const noteKey = fact ? fact.id : '';
@@ -236,14 +246,16 @@ export interface MeetingMark {
 
 /**
  * Which meeting the board at log position `seq` belongs to, from the meeting
- * marks: numbered by their starts in log order; a moment from a meeting's
- * start mark up to its end mark is in it, anything else lies before the first
- * or between two.
+ * marks: numbered by their starts in log order; a change logged after a
+ * meeting's start mark and up to its end mark is in it (a mark's position is
+ * the log's head when it was taken, so a change at that position came before
+ * it), anything else lies before the first or between two.
  */
 export function meetingAt(seq: number, marks: readonly MeetingMark[]): MeetingPlace {
 	const starts = marks.filter((m) => m.kind === 'meeting-start').sort((a, b) => a.seq - b.seq);
 	let n = 0;
-	while (n < starts.length && starts[n].seq <= seq) n++;
+	// A mark is taken once everything logged so far is in the log: a change at its position was made before it.
+	while (n < starts.length && starts[n].seq < seq) n++;
 	if (n === 0) return { kind: 'before', next: starts.length ? 1 : null };
 	const started = starts[n - 1];
 	const end = marks.find((m) => m.kind === 'meeting-end' && m.meetingId !== null && m.meetingId === started.meetingId);
