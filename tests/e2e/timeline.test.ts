@@ -3,7 +3,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
-import { addNoteTo, joinWith } from '../helpers/board.ts';
+import { addNoteTo, joinWith, violations } from '../helpers/board.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import { createNote, noteContent, setPlainText } from '#lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
@@ -132,6 +132,8 @@ describe('the timeline, end to end in Chromium', () => {
 		await expect.poll(() => allTexts(fenna.page).then((t) => t.sort())).toEqual(meeting1);
 		expect(await fenna.page.getByTestId('timeline-moment').innerText()).toMatch(/^Bijeenkomst 1 · /);
 		await expect.poll(() => fenna.page.locator('[aria-live="polite"]').last().innerText()).toMatch(/^Gestopt bij Einde van Eerste bijeenkomst: Bewerking \d+ van \d+ — Bijeenkomst 1 · /);
+		// Stopped, with the activity chart drawn: axe finds nothing.
+		expect(await violations(fenna.page), 'timeline stopped at a meeting').toEqual([]);
 		// Played on, it runs to the end (the end of meeting 2) and shows the final notes.
 		await fenna.page.getByRole('button', { name: /Afspelen/ }).click();
 		const max = await scrubber(fenna.page).getAttribute('max');
