@@ -5,7 +5,8 @@ import type { DocumentLog } from './storage/types.ts';
 import { createNote, notesMap, noteContent, plainText, toNoteData, type CitationRef } from '#lib/domain/notes.ts';
 import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '#lib/domain/history.ts';
 import { diff } from '#lib/domain/patch.ts';
-import { notesTouchedBy } from '#lib/domain/touched.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
+import { noteTouchesBy, notesTouchedBy, type NoteTouch } from '#lib/domain/touched.ts';
 import type { GroupBoard } from './board-reader.ts';
 
 /**
@@ -103,6 +104,21 @@ function plainContent(text: string): NoteView['content'] {
 		type: 'doc',
 		content: text.split('\n').map((line) => (line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph' }))
 	};
+}
+
+/** Applies one logged update to `doc` and says which notes it touched, and whether their fields or their text. */
+export function applyAndCollectTouches(doc: Y.Doc, update: Uint8Array): Map<string, NoteTouch> {
+	const touches = new Map<string, NoteTouch>();
+	const collect = (tr: Y.Transaction) => {
+		for (const [id, touch] of noteTouchesBy(doc, tr)) {
+			const had = touches.get(id);
+			touches.set(id, had ? { fields: had.fields || touch.fields, content: had.content || touch.content } : touch);
+		}
+	};
+	doc.on('afterTransaction', collect);
+	Y.applyUpdate(doc, update);
+	doc.off('afterTransaction', collect);
+	return touches;
 }
 
 /** Applies one logged update to `doc` and says which notes it touched. */
@@ -228,9 +244,9 @@ export function noteState(doc: Y.Doc, id: string, note: Y.Map<unknown>): NoteSta
  * What one applied log entry did to the notes it touched, against `notes`
  * (each note as the entries before left it; kept up to date here).
  */
-export function factsOf(doc: Y.Doc, touched: ReadonlySet<string>, notes: Map<string, NoteState>): LaneFact[] {
+export function factsOf(doc: Y.Doc, touched: ReadonlyMap<string, NoteTouch>, notes: Map<string, NoteState>): LaneFact[] {
 	const facts: LaneFact[] = [];
-	for (const id of touched) {
+	for (const [id, touch] of touched) {
 		const before = notes.get(id);
 		const note = notesMap(doc).get(id);
 		if (!(note instanceof Y.Map)) {
@@ -239,7 +255,18 @@ export function factsOf(doc: Y.Doc, touched: ReadonlySet<string>, notes: Map<str
 			facts.push({ id, kind: 'removed', text: false, moved: false, cites: [], excerpt: before.text.slice(0, EXCERPT_CHARS) });
 			continue;
 		}
-		const after = noteState(doc, id, note);
+		// Read only what changed: a keystroke leaves the fields alone, a move the text.
+		let after: NoteState;
+		if (!before) after = noteState(doc, id, note);
+		else {
+			const fields = touch.fields ? toNoteData(id, note) : null;
+			after = {
+				text: touch.content ? plainText(noteContent(doc, id as NoteId)) : before.text,
+				x: fields ? fields.x : before.x,
+				y: fields ? fields.y : before.y,
+				cites: fields ? fields.cites : before.cites
+			};
+		}
 		notes.set(id, after);
 		const had = new Set(before?.cites ?? []);
 		facts.push({
@@ -247,7 +274,7 @@ export function factsOf(doc: Y.Doc, touched: ReadonlySet<string>, notes: Map<str
 			kind: before ? 'changed' : 'created',
 			text: before ? before.text !== after.text : after.text.length > 0,
 			moved: before ? before.x !== after.x || before.y !== after.y : false,
-			cites: after.cites.filter((ref) => !had.has(ref)),
+			cites: after.cites === before?.cites ? [] : after.cites.filter((ref) => !had.has(ref)),
 			excerpt: after.text.slice(0, EXCERPT_CHARS)
 		});
 	}

@@ -19,7 +19,7 @@ import { WorkGate } from './work-gate.ts';
 import type { BoardReader, GroupBoard } from './board-reader.ts';
 import type { Meetings } from './meetings.ts';
 import type { ServiceContext } from './service-context.ts';
-import { applyAndCollect, breather, docAt, docsAt, factsOf, noteState, notesOf, replayStep, restoreNotes, withoutHiddenCites, type LaneFact, type NoteState } from './past.ts';
+import { applyAndCollectTouches, breather, docAt, docsAt, factsOf, noteState, notesOf, replayStep, restoreNotes, withoutHiddenCites, type LaneFact, type NoteState } from './past.ts';
 
 /** At most this many steps in one replay page: the browser asks again as it plays. */
 export const MAX_STEPS = 2000;
@@ -134,7 +134,7 @@ export class Timeline {
 				if (!known) for (const [id, note] of notesMap(doc)) if (note instanceof Y.Map) state.notes.set(id, noteState(doc, id, note));
 				const breathe = breather();
 				for (const entry of await this.ctx.storage.log.updatesBetween([name], entries[0].seq - 1, entries.at(-1)!.seq)) {
-					state.facts.set(entry.seq, factsOf(doc, applyAndCollect(doc, entry.data), state.notes));
+					state.facts.set(entry.seq, factsOf(doc, applyAndCollectTouches(doc, entry.data), state.notes));
 					// Yield now and then: a long lane must not hold up every other request.
 					await breathe();
 				}

@@ -57,3 +57,23 @@ describe('what the save indicator counts', () => {
 		expect(pendingNoteCount([{ waiting: 0, pendingNotes: new Set(['x']) }])).toBe(0);
 	});
 });
+
+describe('what a change did to a note', () => {
+	it('tells a keystroke (text) from a move or a recolouring (fields)', async () => {
+		const { noteTouchesBy } = await import('#lib/domain/touched.ts');
+		const doc = new Y.Doc();
+		const id = createNote(doc, { createdBy: m1, at: 0, text: 'een' });
+		const seen: [string, { fields: boolean; content: boolean }][] = [];
+		doc.on('afterTransaction', (tr: Y.Transaction) => seen.push(...noteTouchesBy(doc, tr)));
+		typeInto(doc, id, 'x');
+		moveNote(doc, id, 0.2, 0.2);
+		setNoteColor(doc, id, 'blue');
+		deleteNote(doc, id);
+		expect(seen).toEqual([
+			[id, { fields: false, content: true }],
+			[id, { fields: true, content: false }],
+			[id, { fields: true, content: false }],
+			[id, { fields: true, content: false }]
+		]);
+	});
+});

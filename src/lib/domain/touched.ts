@@ -29,3 +29,48 @@ export function notesTouchedBy(doc: Y.Doc, tr: Y.Transaction): Set<string> {
 	for (const [type, keys] of tr.changed) for (const id of noteIdsOf(doc, type, keys)) touched.add(id);
 	return touched;
 }
+
+/** What a transaction changed of one note: its fields (place, colour, citations; also its creation or removal), its text. */
+export interface NoteTouch {
+	fields: boolean;
+	content: boolean;
+}
+
+/**
+ * Like notesTouchedBy, and says per note whether its fields or its text
+ * changed, so a reader of many log entries reads only what changed.
+ */
+export function noteTouchesBy(doc: Y.Doc, tr: Y.Transaction): Map<string, NoteTouch> {
+	const notes: unknown = notesMap(doc);
+	const out = new Map<string, NoteTouch>();
+	const mark = (id: string, content: boolean) => {
+		const touch = out.get(id) ?? { fields: false, content: false };
+		if (content) touch.content = true;
+		else touch.fields = true;
+		out.set(id, touch);
+	};
+	for (const [type, keys] of tr.changed) {
+		if (type === notes) {
+			for (const k of keys) if (k !== null) mark(k, false);
+			continue;
+		}
+		// Walk up to the note; the key under the note map says whether it was the text.
+		let t: Changed | null = type;
+		let under: string | null = null;
+		while (t?._item) {
+			const parent = t._item.parent as Changed | null;
+			if (parent === notes) {
+				const id = t._item.parentSub;
+				if (id) {
+					mark(id, under === 'content');
+					// The note's own fields changed, its text with them when its fragment was replaced.
+					if (t === type && keys.has('content')) mark(id, true);
+				}
+				break;
+			}
+			under = t._item.parentSub;
+			t = parent;
+		}
+	}
+	return out;
+}
