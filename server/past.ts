@@ -6,6 +6,7 @@ import { createNote, notesMap, noteContent, plainText, toNoteData, type Citation
 import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '#lib/domain/history.ts';
 import { diff } from '#lib/domain/patch.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
+import type { NoteFact } from '#lib/domain/edits.ts';
 import { noteTouchesBy, notesTouchedBy, type NoteTouch } from '#lib/domain/touched.ts';
 import type { GroupBoard } from './board-reader.ts';
 
@@ -222,14 +223,13 @@ export interface NoteState {
 	readonly cites: readonly CitationRef[];
 }
 
-/** One entry's effect on one note; citations gained as refs, so those of notes hidden now can be left out. */
-export interface LaneFact {
-	readonly id: string;
-	readonly kind: 'created' | 'removed' | 'changed';
-	readonly text: boolean;
-	readonly moved: boolean;
+/**
+ * One entry's effect on one note; citations gained also as refs, so that
+ * those of notes hidden now can be left out when answering (`cited` here
+ * counts them all).
+ */
+export interface LaneFact extends NoteFact {
 	readonly cites: readonly CitationRef[];
-	readonly excerpt: string;
 }
 
 /** How much of a note's text an edit's label carries. */
@@ -252,7 +252,7 @@ export function factsOf(doc: Y.Doc, touched: ReadonlyMap<string, NoteTouch>, not
 		if (!(note instanceof Y.Map)) {
 			if (!before) continue;
 			notes.delete(id);
-			facts.push({ id, kind: 'removed', text: false, moved: false, cites: [], excerpt: before.text.slice(0, EXCERPT_CHARS) });
+			facts.push({ id, kind: 'removed', text: false, moved: false, cited: false, cites: [], excerpt: before.text.slice(0, EXCERPT_CHARS) });
 			continue;
 		}
 		// Read only what changed: a keystroke leaves the fields alone, a move the text.
@@ -269,12 +269,14 @@ export function factsOf(doc: Y.Doc, touched: ReadonlyMap<string, NoteTouch>, not
 		}
 		notes.set(id, after);
 		const had = new Set(before?.cites ?? []);
+		const cites = after.cites === before?.cites ? [] : after.cites.filter((ref) => !had.has(ref));
 		facts.push({
 			id,
 			kind: before ? 'changed' : 'created',
 			text: before ? before.text !== after.text : after.text.length > 0,
 			moved: before ? before.x !== after.x || before.y !== after.y : false,
-			cites: after.cites === before?.cites ? [] : after.cites.filter((ref) => !had.has(ref)),
+			cited: cites.length > 0,
+			cites,
 			excerpt: after.text.slice(0, EXCERPT_CHARS)
 		});
 	}

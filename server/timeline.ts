@@ -171,10 +171,12 @@ export class Timeline {
 		const changes = logged.map((e, i): Change => {
 			const lane = board.lanes.get(e.doc)!;
 			const hidden = board.hidden.ofLane(lane);
-			const notes = (facts.get(e.doc)!.get(e.seq) ?? [])
-				.filter((f) => !hidden.has(f.id))
-				.map(({ cites, ...f }): NoteFact => ({ ...f, cited: board.hidden.visibleCites(cites).length > 0 }));
-			return { ...entries[i], notes };
+			let notes: readonly NoteFact[] = facts.get(e.doc)!.get(e.seq) ?? [];
+			if (hidden.size > 0) notes = notes.filter((f) => !hidden.has(f.id));
+			// A citation of a note hidden now does not count as bringing something in.
+			if (notes.some((f) => f.cited)) notes = notes.map((f) => (f.cited ? { ...f, cited: board.hidden.visibleCites((f as LaneFact).cites).length > 0 } : f));
+			const entry = entries[i];
+			return { seq: entry.seq, at: entry.at, lane: entry.lane, by: entry.by, notes };
 		});
 		const marks = await this.meetings.marksOfBoard(practiceId, boardId);
 		const edits = groupEdits(changes, this.editPauseMs, marks.map((m) => m.seq));
