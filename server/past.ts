@@ -2,9 +2,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import type { DocumentLog } from './storage/types.ts';
-import { createNote, notesMap, noteContent, plainText, toNoteData } from '#lib/domain/notes.ts';
+import { createNote, notesMap, noteContent, plainText, toNoteData, type CitationRef } from '#lib/domain/notes.ts';
 import { NOTE_VIEW_CHARS, type LaneKey, type NotePatch, type NoteView, type ReplayStep } from '#lib/domain/history.ts';
 import { diff } from '#lib/domain/patch.ts';
+import type { NoteId } from '#lib/domain/ids.ts';
+import type { NoteFact } from '#lib/domain/edits.ts';
+import { noteTouchesBy, notesTouchedBy, type NoteTouch } from '#lib/domain/touched.ts';
 import type { GroupBoard } from './board-reader.ts';
 
 /**
@@ -104,27 +107,26 @@ function plainContent(text: string): NoteView['content'] {
 	};
 }
 
-/** Yjs types a transaction's changed map by AbstractType<YEvent<any>>; only the item links matter here. */
-type Changed = Parameters<Y.Transaction['changed']['get']>[0];
-
-/** Which notes a transaction's changed type belongs to. */
-function noteIdsOf(doc: Y.Doc, type: Changed, keys: Set<string | null>): string[] {
-	const notes: unknown = notesMap(doc);
-	if (type === notes) return [...keys].filter((k): k is string => k !== null);
-	let t: Changed | null = type;
-	while (t?._item) {
-		const parent = t._item.parent as Changed | null;
-		if (parent === notes) return t._item.parentSub ? [t._item.parentSub] : [];
-		t = parent;
-	}
-	return [];
+/** Applies one logged update to `doc` and says which notes it touched, and whether their fields or their text. */
+export function applyAndCollectTouches(doc: Y.Doc, update: Uint8Array): Map<string, NoteTouch> {
+	const touches = new Map<string, NoteTouch>();
+	const collect = (tr: Y.Transaction) => {
+		for (const [id, touch] of noteTouchesBy(doc, tr)) {
+			const had = touches.get(id);
+			touches.set(id, had ? { fields: had.fields || touch.fields, content: had.content || touch.content } : touch);
+		}
+	};
+	doc.on('afterTransaction', collect);
+	Y.applyUpdate(doc, update);
+	doc.off('afterTransaction', collect);
+	return touches;
 }
 
 /** Applies one logged update to `doc` and says which notes it touched. */
 export function applyAndCollect(doc: Y.Doc, update: Uint8Array): Set<string> {
 	const touched = new Set<string>();
 	const collect = (tr: Y.Transaction) => {
-		for (const type of tr.changed.keys()) for (const id of noteIdsOf(doc, type, tr.changed.get(type)!)) touched.add(id);
+		for (const id of notesTouchedBy(doc, tr)) touched.add(id);
 	};
 	doc.on('afterTransaction', collect);
 	Y.applyUpdate(doc, update);
@@ -211,4 +213,72 @@ export function restoreNotes(past: Y.Doc, live: Y.Doc): void {
 			fragment.insert(0, nodes.map((n) => n.clone()));
 		}
 	});
+}
+
+/** What the edit grouping needs to know of a note as a log entry left it. */
+export interface NoteState {
+	readonly text: string;
+	readonly x: number;
+	readonly y: number;
+	readonly cites: readonly CitationRef[];
+}
+
+/**
+ * One entry's effect on one note; citations gained also as refs, so that
+ * those of notes hidden now can be left out when answering (`cited` here
+ * counts them all).
+ */
+export interface LaneFact extends NoteFact {
+	readonly cites: readonly CitationRef[];
+}
+
+/** How much of a note's text an edit's label carries. */
+export const EXCERPT_CHARS = 60;
+
+export function noteState(doc: Y.Doc, id: string, note: Y.Map<unknown>): NoteState {
+	const data = toNoteData(id, note);
+	return { text: plainText(noteContent(doc, data.id)), x: data.x, y: data.y, cites: data.cites };
+}
+
+/**
+ * What one applied log entry did to the notes it touched, against `notes`
+ * (each note as the entries before left it; kept up to date here).
+ */
+export function factsOf(doc: Y.Doc, touched: ReadonlyMap<string, NoteTouch>, notes: Map<string, NoteState>): LaneFact[] {
+	const facts: LaneFact[] = [];
+	for (const [id, touch] of touched) {
+		const before = notes.get(id);
+		const note = notesMap(doc).get(id);
+		if (!(note instanceof Y.Map)) {
+			if (!before) continue;
+			notes.delete(id);
+			facts.push({ id, kind: 'removed', text: false, moved: false, cited: false, cites: [], excerpt: before.text.slice(0, EXCERPT_CHARS) });
+			continue;
+		}
+		// Read only what changed: a keystroke leaves the fields alone, a move the text.
+		let after: NoteState;
+		if (!before) after = noteState(doc, id, note);
+		else {
+			const fields = touch.fields ? toNoteData(id, note) : null;
+			after = {
+				text: touch.content ? plainText(noteContent(doc, id as NoteId)) : before.text,
+				x: fields ? fields.x : before.x,
+				y: fields ? fields.y : before.y,
+				cites: fields ? fields.cites : before.cites
+			};
+		}
+		notes.set(id, after);
+		const had = new Set(before?.cites ?? []);
+		const cites = after.cites === before?.cites ? [] : after.cites.filter((ref) => !had.has(ref));
+		facts.push({
+			id,
+			kind: before ? 'changed' : 'created',
+			text: before ? before.text !== after.text : after.text.length > 0,
+			moved: before ? before.x !== after.x || before.y !== after.y : false,
+			cited: cites.length > 0,
+			cites,
+			excerpt: after.text.slice(0, EXCERPT_CHARS)
+		});
+	}
+	return facts;
 }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { HistoryEntry } from './storage/types.ts';
+import type { DocumentVersion, HistoryEntry } from './storage/types.ts';
 import type { MarkRecord } from './records.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
@@ -14,11 +14,12 @@ import {
 	type ReplayStep,
 	type TimelineEntry
 } from '#lib/domain/history.ts';
+import { EDIT_PAUSE_MS, groupEdits, type Change, type Edit, type NoteFact } from '#lib/domain/edits.ts';
 import { WorkGate } from './work-gate.ts';
 import type { BoardReader, GroupBoard } from './board-reader.ts';
 import type { Meetings } from './meetings.ts';
 import type { ServiceContext } from './service-context.ts';
-import { applyAndCollect, breather, docAt, docsAt, notesOf, replayStep, restoreNotes, withoutHiddenCites } from './past.ts';
+import { applyAndCollectTouches, breather, docAt, docsAt, factsOf, noteState, notesOf, replayStep, restoreNotes, withoutHiddenCites, type LaneFact, type NoteState } from './past.ts';
 
 /** At most this many steps in one replay page: the browser asks again as it plays. */
 export const MAX_STEPS = 2000;
@@ -56,6 +57,8 @@ export class Timeline {
 	private readonly meetings: Meetings;
 	/** Limits how many history requests (timeline, news) rebuild at once, per member and in all (see WorkGate). */
 	readonly gate = new WorkGate();
+	/** Changes of one person to one note further apart than this are two edits (tests shorten it). */
+	editPauseMs = EDIT_PAUSE_MS;
 
 	constructor(ctx: ServiceContext, reader: BoardReader, meetings: Meetings) {
 		this.ctx = ctx;
@@ -65,8 +68,8 @@ export class Timeline {
 
 	/** Per lane document: every note id ever created in it, up to which log position (found by decoding, not replaying). */
 	private readonly createdIds = new Map<string, { seq: number; ids: Set<string> }>();
-	/** Per lane document and log entry: the notes that entry touched. Log entries never change. */
-	private readonly touched = new Map<string, Map<number, readonly string[]>>();
+	/** Per lane document: what each log entry did to notes, up to which position, and each note as the last entry left it. Log entries never change; an erasure drops the lane's record. */
+	private readonly touched = new Map<string, { seq: number; version: DocumentVersion; facts: Map<number, readonly LaneFact[]>; notes: Map<string, NoteState> }>();
 
 	/**
 	 * The log entries of member lanes that touched only notes hidden now. A
@@ -103,26 +106,56 @@ export class Timeline {
 	}
 
 	private async notesTouched(name: string): Promise<Map<number, readonly string[]>> {
-		const known = this.touched.get(name) ?? new Map<number, readonly string[]>();
-		const entries = await this.ctx.storage.log.history([name]);
-		const first = entries.find((e) => !known.has(e.seq));
-		if (first) {
-			const doc = await docAt(this.ctx.storage.log, name, first.seq - 1);
-			// Define the root map before the first update does: else Yjs makes a plain type that notesMap replaces later.
-			notesMap(doc);
-			for (const entry of await this.ctx.storage.log.updatesBetween([name], first.seq - 1, entries.at(-1)!.seq)) {
-				known.set(entry.seq, [...applyAndCollect(doc, entry.data)]);
-				// Yield now and then: a long lane must not hold up every other request.
-				if (known.size % 500 === 0) await new Promise((r) => setImmediate(r));
-			}
-			doc.destroy();
-			this.touched.set(name, known);
-		}
-		return known;
+		const facts = await this.laneFacts(name);
+		return new Map([...facts].map(([seq, f]) => [seq, f.map((x) => x.id)]));
 	}
 
-	/** Every change of a board, in order, with who made it (as far as the viewer may know). */
-	async timeline(practiceId: PracticeId, boardId: BoardId): Promise<{ entries: TimelineEntry[]; marks: MarkRecord[]; head: number }> {
+	/**
+	 * What each log entry of a lane did to each note (created, removed, text,
+	 * place, citations gained, the text's beginning), found by replaying the
+	 * lane once; later calls replay only the entries logged since. Citations
+	 * are kept as refs so that those of notes hidden now can be left out when answering.
+	 */
+	private async laneFacts(name: string): Promise<Map<number, readonly LaneFact[]>> {
+		let known = this.touched.get(name);
+		// An erasure replaces the lane's log: its version up to what was read then no longer matches.
+		if (known) {
+			const version = await this.ctx.storage.log.versionAt(name, known.seq);
+			if (version.seq !== known.version.seq || version.count !== known.version.count) known = undefined;
+		}
+		const entries = await this.ctx.storage.log.history([name], known ? { after: known.seq } : undefined);
+		if (!known || entries.length > 0) {
+			const state = known ?? { seq: 0, version: { seq: 0, count: 0 }, facts: new Map<number, readonly LaneFact[]>(), notes: new Map<string, NoteState>() };
+			if (entries.length > 0) {
+				const doc = await docAt(this.ctx.storage.log, name, entries[0].seq - 1);
+				// Define the root map before the first update does: else Yjs makes a plain type that notesMap replaces later.
+				notesMap(doc);
+				// A lane seen for the first time: what it held before the first entry (a checkpoint start) counts as known.
+				if (!known) for (const [id, note] of notesMap(doc)) if (note instanceof Y.Map) state.notes.set(id, noteState(doc, id, note));
+				const breathe = breather();
+				for (const entry of await this.ctx.storage.log.updatesBetween([name], entries[0].seq - 1, entries.at(-1)!.seq)) {
+					state.facts.set(entry.seq, factsOf(doc, applyAndCollectTouches(doc, entry.data), state.notes));
+					// Yield now and then: a long lane must not hold up every other request.
+					await breathe();
+				}
+				doc.destroy();
+				state.seq = entries.at(-1)!.seq;
+				state.version = await this.ctx.storage.log.versionAt(name, state.seq);
+			}
+			known = state;
+			this.touched.set(name, known);
+		}
+		return known.facts;
+	}
+
+	/**
+	 * Every change of a board, in order, with who made it (as far as the viewer
+	 * may know), and the changes grouped into edits (`groupEdits`: one person,
+	 * one note, until a pause). What an edit says of a note comes from the
+	 * notes the group may see now: notes hidden now and citations of them are
+	 * left out before grouping, and anonymous changes keep no time and no author.
+	 */
+	async timeline(practiceId: PracticeId, boardId: BoardId): Promise<{ entries: TimelineEntry[]; edits: Edit[]; marks: MarkRecord[]; head: number }> {
 		const board = await this.reader.board(practiceId, boardId);
 		const names = new Map(board.members.map((m) => [m.id as string, m.name]));
 		const onlyHidden = await this.entriesOfHiddenNotes(board);
@@ -133,8 +166,21 @@ export class Timeline {
 			const by: ChangeAuthor = e.memberId ? { memberId: e.memberId, name: names.get(e.memberId) ?? '' } : null;
 			return { seq: e.seq, at: e.at, lane, by };
 		});
+		const facts = new Map<string, Map<number, readonly LaneFact[]>>();
+		for (const name of board.lanes.keys()) facts.set(name, await this.laneFacts(name));
+		const changes = logged.map((e, i): Change => {
+			const lane = board.lanes.get(e.doc)!;
+			const hidden = board.hidden.ofLane(lane);
+			let notes: readonly NoteFact[] = facts.get(e.doc)!.get(e.seq) ?? [];
+			if (hidden.size > 0) notes = notes.filter((f) => !hidden.has(f.id));
+			// A citation of a note hidden now does not count as bringing something in.
+			if (notes.some((f) => f.cited)) notes = notes.map((f) => (f.cited ? { ...f, cited: board.hidden.visibleCites((f as LaneFact).cites).length > 0 } : f));
+			const entry = entries[i];
+			return { seq: entry.seq, at: entry.at, lane: entry.lane, by: entry.by, notes };
+		});
 		const marks = await this.meetings.marksOfBoard(practiceId, boardId);
-		return { entries, marks, head: entries.at(-1)?.seq ?? 0 };
+		const edits = groupEdits(changes, this.editPauseMs, marks.map((m) => m.seq));
+		return { entries, edits, marks, head: entries.at(-1)?.seq ?? 0 };
 	}
 
 	/** The board as it was right after log entry `seq`. */

@@ -76,6 +76,14 @@ describe('history over HTTP', () => {
 			expect(timeline.entries.length).toBeGreaterThan(3);
 			expect(timeline.entries.every((e) => !e.lane.includes('private'))).toBe(true);
 			for (const e of timeline.entries.filter((e) => e.lane === 'anonymous')) expect(e).toMatchObject({ at: null, by: 'anonymous' });
+			// Edits over HTTP: the anonymous note's edits name nobody and carry no time.
+			const { edits } = JSON.parse(timelineText) as { edits: { lane: string; at: number | null; by: unknown; excerpt: string }[] };
+			const anonymousEdits = edits.filter((e) => e.excerpt.includes('ANONIEME-GEDACHTE'));
+			expect(anonymousEdits.length).toBeGreaterThan(0);
+			for (const e of anonymousEdits) {
+				expect(e).toMatchObject({ lane: 'anonymous', at: null, by: 'anonymous' });
+				expect(JSON.stringify(e)).not.toContain(fenna);
+			}
 			for (const e of timeline.entries) answers.push(await get(`/boards/${board}/history/view?seq=${e.seq}`));
 			answers.push(await get(`/boards/${board}/history/replay?from=0&to=${timeline.head}`));
 			answers.push(await get(`/boards/${board}/history/compare?from=0&to=${timeline.head}`));

@@ -6,7 +6,7 @@ import { addNoteTo, joinWith, saveStatus, visitOnline } from '../helpers/board.t
 
 const collective = (page: Page) => page.locator('section.lane.collective');
 const myLane = (page: Page) => page.locator('section.lane.mine');
-const WAITING = /^Offline · \d+ wijzigingen? wacht(en)? op opslaan$/;
+const WAITING = /^Offline · \d+ notities? nog niet opgeslagen$/;
 
 /** Offline, with the board opened from the service worker and IndexedDB (a reload drops any open websocket). */
 async function goOffline(person: { context: { setOffline(offline: boolean): Promise<void> }; page: Page }) {

@@ -7,7 +7,7 @@ import { addNoteTo, joinWith, saveStatus, visitOnline, type NewPage } from '../h
 import { tempDir } from '../helpers/server.ts';
 
 const myLane = (page: Page) => page.locator('section.lane.mine');
-const WAITING = /^Offline · \d+ wijzigingen wachten op opslaan$/;
+const WAITING = /^Offline · \d+ notities? nog niet opgeslagen$/;
 
 async function addNote(page: Page, text: string) {
 	await addNoteTo(myLane(page), text);
@@ -70,6 +70,8 @@ describe('between meetings, without a connection', () => {
 		await expectNotes(traveller.page, ['Al gedeeld voor vertrek']);
 		await addNote(traveller.page, 'Offline idee een');
 		await addNote(traveller.page, 'Offline idee twee');
+		// Notes, not keystrokes: two short notes typed letter by letter are two notes waiting.
+		await expect.poll(() => saveStatus(traveller.page).innerText()).toBe('Offline · 2 notities nog niet opgeslagen');
 		await myLane(traveller.page).locator('article.note', { hasText: 'Al gedeeld voor vertrek' }).locator('.note-text').click();
 		await editorFocused(traveller.page);
 		await traveller.page.keyboard.press('End');
@@ -77,7 +79,7 @@ describe('between meetings, without a connection', () => {
 		await traveller.page.keyboard.press('Escape');
 		const offlineNotes = ['Offline idee een', 'Offline idee twee', 'Al gedeeld voor vertrek (aangevuld)'];
 		await expectNotes(traveller.page, offlineNotes);
-		await expect.poll(() => saveStatus(traveller.page).innerText()).toMatch(WAITING);
+		await expect.poll(() => saveStatus(traveller.page).innerText()).toBe('Offline · 3 notities nog niet opgeslagen');
 		const waiting = await saveStatus(traveller.page).innerText();
 
 		// Reloaded while still offline: the notes are there, and so is the count of what waits for the server.

@@ -27,7 +27,7 @@ describe('quotas in the browser', () => {
 
 		const alert = page.getByRole('alert').filter({ hasText: 'te groot' });
 		await expect.poll(() => alert.innerText(), { timeout: 20000 }).toContain('Deze notitie is te groot om op te slaan');
-		expect(await status.innerText()).toMatch(/wacht/);
+		expect(await status.innerText()).toMatch(/nog niet opgeslagen/);
 		// To look at the message on a laptop, a phone and a large screen: ZWERM_SCREENSHOTS=<dir>.
 		for (const [width, height] of process.env.ZWERM_SCREENSHOTS ? [[1366, 768], [390, 844], [1920, 1080]] : []) {
 			await page.setViewportSize({ width, height });

@@ -26,7 +26,7 @@ describe('the save indicator', () => {
 			await page.locator('section.lane.mine').getByRole('button', { name: /Notitie toevoegen/ }).click();
 			await editorFocused(page);
 			await page.keyboard.type('Pas opgeslagen als het echt op schijf staat');
-			await expect.poll(() => status.innerText()).toMatch(/wacht/);
+			await expect.poll(() => status.innerText()).toMatch(/nog niet opgeslagen/);
 			// For a while, the indicator keeps saying so, and indeed nothing is on disk.
 			for (let i = 0; i < 10; i++) {
 				expect(await status.innerText()).not.toBe('Alle wijzigingen opgeslagen');
@@ -57,7 +57,7 @@ describe('the save indicator', () => {
 			await editorFocused(page);
 			await page.keyboard.type('Nog niet op schijf');
 			await page.keyboard.press('Escape');
-			await expect.poll(() => status.innerText()).toMatch(/^\d+ wijzigingen wachten op opslaan$/);
+			await expect.poll(() => status.innerText()).toBe('1 notitie nog niet opgeslagen');
 			const waiting = await status.innerText();
 			// A reload forgets the provider's count; the indicator must not.
 			await page.reload();
@@ -93,7 +93,7 @@ describe('the save indicator', () => {
 		await editorFocused(page);
 		await page.keyboard.type('Terwijl de server weg was');
 		await page.keyboard.press('Escape');
-		await expect.poll(() => status.innerText()).toMatch(/^Opnieuw verbinden… · \d+ wijzigingen wachten op opslaan$/);
+		await expect.poll(() => status.innerText()).toBe('Opnieuw verbinden… · 1 notitie nog niet opgeslagen');
 
 		await scope.startApp({ dataDir: own.dataDir, env: { PORT: new URL(own.url).port } });
 		await expect.poll(() => status.innerText(), { timeout: 30000 }).toBe('Alle wijzigingen opgeslagen');

@@ -3,7 +3,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
-import { addNoteTo, joinWith } from '../helpers/board.ts';
+import { addNoteTo, joinWith, violations } from '../helpers/board.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import { createNote, noteContent, setPlainText } from '#lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
@@ -96,19 +96,22 @@ describe('the timeline, end to end in Chromium', () => {
 		await expect.poll(() => fenna.page.url()).toMatch(/\?at=\d+$/);
 		const atMeeting1 = fenna.page.url();
 		const position1 = Number(await scrubber(fenna.page).inputValue());
-		expect(await scrubber(fenna.page).getAttribute('aria-valuetext')).toMatch(/^Wijziging \d+ van \d+ — (Fenna|Piet), /);
+		// The position counts edits (one person, one note, until a pause), and says which meeting, when, who and what.
+		expect(await scrubber(fenna.page).getAttribute('aria-valuetext')).toMatch(/^Bewerking \d+ van \d+ — Bijeenkomst 1 · \d\d:\d\d · (Fenna|Piet) (schreef|herschreef) ‘/);
+		expect(position1).toBeLessThan(10);
 
-		// One change forward: the new collective note of meeting 2, by Fenna.
-		await fenna.page.getByRole('button', { name: 'Wijziging verder' }).click();
+		// One edit forward: the new collective note of meeting 2, by Fenna.
+		await fenna.page.getByRole('button', { name: 'Bewerking verder' }).click();
 		await expect.poll(() => collectiveTexts(fenna.page).then((t) => t.sort())).toEqual([
 			'Samen beginnen we klein',
 			'Vertrouwen groeit tussen ons',
 			'Wij luisteren naar de wijk'
 		]);
 		expect(Number(await scrubber(fenna.page).inputValue())).toBe(position1 + 1);
-		expect(await scrubber(fenna.page).getAttribute('aria-valuetext')).toContain(`Wijziging ${position1 + 1} van`);
-		expect(await scrubber(fenna.page).getAttribute('aria-valuetext')).toContain('Fenna');
-		await expect.poll(() => fenna.page.locator('[aria-live="polite"]').last().innerText()).toContain(`Wijziging ${position1 + 1}`);
+		expect(await scrubber(fenna.page).getAttribute('aria-valuetext')).toContain(`Bewerking ${position1 + 1} van`);
+		expect(await scrubber(fenna.page).getAttribute('aria-valuetext')).toContain('Fenna schreef ‘Vertrouwen groeit tussen ons’');
+		await expect.poll(() => fenna.page.getByTestId('timeline-moment').innerText()).toMatch(/^Bijeenkomst 2 · \d\d:\d\d · Fenna schreef ‘Vertrouwen groeit tussen ons’$/);
+		await expect.poll(() => fenna.page.locator('[aria-live="polite"]').last().innerText()).toContain(`Bewerking ${position1 + 1}`);
 
 		// Scrubbing by keyboard, fast: the board follows without a request per change.
 		const viewRequests: string[] = [];
@@ -120,13 +123,41 @@ describe('the timeline, end to end in Chromium', () => {
 		expect(Number(await scrubber(fenna.page).inputValue())).toBe(position1);
 		expect(viewRequests.length).toBeLessThan(Math.max(10, position1 / 3));
 
-		// Play at the fastest speed: it runs to the end and shows the final notes.
-		await fenna.page.getByLabel('Snelheid').selectOption({ label: '100 wijzigingen per 100 ms' });
+		// Play from the beginning at 60× real time: playback stops at the end of meeting 1 and says so.
+		await fenna.page.keyboard.press('Home');
+		await fenna.page.getByLabel('Snelheid').selectOption({ label: '60× zo snel' });
+		await fenna.page.getByRole('button', { name: /Afspelen/ }).click();
+		await expect.poll(() => fenna.page.locator('p.stopped').innerText()).toBe('Gestopt bij Einde van Eerste bijeenkomst');
+		expect(Number(await scrubber(fenna.page).inputValue())).toBe(position1);
+		await expect.poll(() => allTexts(fenna.page).then((t) => t.sort())).toEqual(meeting1);
+		expect(await fenna.page.getByTestId('timeline-moment').innerText()).toMatch(/^Bijeenkomst 1 · /);
+		await expect.poll(() => fenna.page.locator('[aria-live="polite"]').last().innerText()).toMatch(/^Gestopt bij Einde van Eerste bijeenkomst: Bewerking \d+ van \d+ — Bijeenkomst 1 · /);
+		// Stopped, with the activity chart drawn: axe finds nothing.
+		expect(await violations(fenna.page), 'timeline stopped at a meeting').toEqual([]);
+		// Played on, it runs to the end (the end of meeting 2) and shows the final notes.
 		await fenna.page.getByRole('button', { name: /Afspelen/ }).click();
 		const max = await scrubber(fenna.page).getAttribute('max');
 		await expect.poll(() => scrubber(fenna.page).inputValue()).toBe(max);
 		await expect.poll(() => allTexts(fenna.page).then((t) => t.sort())).toEqual(final);
 		await expect.poll(() => fenna.page.getByRole('button', { name: /Afspelen/ }).count()).toBe(1);
+		expect(await fenna.page.getByTestId('timeline-moment').innerText()).toMatch(/^Bijeenkomst 2 · \d\d:\d\d · Piet schreef ‘Piet leert van de buren’$/);
+		// The activity chart under the scrubber says what it shows.
+		expect(await fenna.page.getByRole('img', { name: /^Bewerkingen door de tijd: \d+ bewerkingen met een tijd/ }).count()).toBe(1);
+
+		// Stepping brings the note the edit changed into view: Piet's lane lies below the fold.
+		const pietsNote = replay(fenna.page).locator('article.note', { hasText: 'Piet leert van de buren' });
+		const inView = () => pietsNote.evaluate((el) => {
+			const r = el.getBoundingClientRect();
+			return r.bottom > 0 && r.top < innerHeight;
+		});
+		await fenna.page.evaluate(() => scrollTo(0, 0));
+		expect(await inView()).toBe(false);
+		await fenna.page.getByRole('button', { name: 'Bewerking terug' }).click();
+		await expect.poll(() => scrubber(fenna.page).inputValue()).toBe(String(Number(max) - 1));
+		await expect.poll(() => pietsNote.count()).toBe(0);
+		await fenna.page.evaluate(() => scrollTo(0, 0));
+		await fenna.page.getByRole('button', { name: 'Bewerking verder' }).click();
+		await expect.poll(inView).toBe(true);
 
 		// A link to a moment opens that moment.
 		const linked = await fenna.context.newPage();

@@ -21,8 +21,8 @@ describe('message catalogues', () => {
 	it('speak Dutch by default, English on request, with plurals and interpolation', () => {
 		expect(locale.current).toBe('nl');
 		expect(t('board.collectiveLane')).toBe('Samen');
-		expect(t('status.unsaved', { count: 1 })).toBe('1 wijziging wacht op opslaan');
-		expect(t('status.unsaved', { count: 3 })).toBe('3 wijzigingen wachten op opslaan');
+		expect(t('status.unsaved', { count: 1 })).toBe('1 notitie nog niet opgeslagen');
+		expect(t('status.unsaved', { count: 3 })).toBe('3 notities nog niet opgeslagen');
 		const counts = (notes: number, people: number) =>
 			t('round.counts', { notes: t('round.notes', { count: notes }), people: t('round.people', { count: people }) });
 		expect(counts(1, 1)).toBe('1 notitie van 1 persoon');
@@ -30,7 +30,7 @@ describe('message catalogues', () => {
 		expect(t('board.laneOf', { name: 'Anna' })).toBe('Notities van Anna');
 		setLanguage('en');
 		expect(t('board.laneOf', { name: 'Piet' })).toBe('Piet’s notes');
-		expect(t('status.unsaved', { count: 2 })).toBe('2 changes waiting to be saved');
+		expect(t('status.unsaved', { count: 2 })).toBe('2 notes not saved yet');
 		expect(t('round.counts', { notes: t('round.notes', { count: 1 }), people: t('round.people', { count: 1 }) })).toBe('1 note from 1 person');
 		setLanguage('nl');
 	});

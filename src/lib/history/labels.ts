@@ -1,4 +1,5 @@
-import { laneMember, type ChangeAuthor, type LaneKey, type TimelineEntry } from '#lib/domain/history.ts';
+import { laneMember, type ChangeAuthor, type LaneKey } from '#lib/domain/history.ts';
+import { meetingAt, type Edit, type MeetingPlace } from '#lib/domain/edits.ts';
 import { locale, t } from '#lib/i18n/index.svelte.ts';
 import type { TimelineMark } from './api.ts';
 
@@ -32,10 +33,39 @@ export function markLabel(mark: TimelineMark): string {
 	return t(`history.marks.${mark.kind}`, { name: mark.name });
 }
 
-/** "Wijziging 120 van 3.402 — Anna, 14 nov 15:02" (the scrubber's value text). */
-export function positionText(position: number, count: number, entry: TimelineEntry | null): string {
-	if (position === 0 || !entry) return t('history.beginning', { total: formatCount(count) });
-	const where = t('history.position', { n: formatCount(position), total: formatCount(count) });
-	const when = entry.at === null ? '' : `, ${formatWhen(entry.at)}`;
-	return `${where} — ${authorName(entry.by)}${when}`;
+/** How much of a note's text an edit's label quotes. */
+const QUOTE_CHARS = 28;
+
+/** "Bijeenkomst 3", "Tussen bijeenkomst 2 en 3", …; empty when the board has no meetings. */
+export function meetingText(place: MeetingPlace): string {
+	if (place.kind === 'in') return t('history.meeting.in', { n: place.n });
+	if (place.kind === 'between') return place.next ? t('history.meeting.between', { n: place.n, next: place.next }) : t('history.meeting.after', { n: place.n });
+	return place.next ? t('history.meeting.before') : '';
+}
+
+/** "Anna herschreef ‘Regels van de gemeente…’"; anonymous edits name nobody. */
+export function editText(edit: Edit): string {
+	const who = edit.by === 'anonymous' ? t('history.someoneAnonymous') : authorName(edit.by);
+	const text = edit.excerpt.length > QUOTE_CHARS ? `${edit.excerpt.slice(0, QUOTE_CHARS).trimEnd()}…` : edit.excerpt || t('note.empty');
+	const quoted = t('history.quoted', { text });
+	const note = edit.others > 0 ? t('history.others', { note: quoted, count: edit.others }) : quoted;
+	return t(`history.edit.${edit.verb}`, { who, note });
+}
+
+/** Inside a meeting the clock time says enough; elsewhere the day too. */
+function timeText(at: number, inMeeting: boolean): string {
+	if (!inMeeting) return formatWhen(at);
+	return new Intl.DateTimeFormat(locale.current, { hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/** "Bijeenkomst 3 · 14:05 · Anna herschreef ‘Regels van de gemeente…’" (no time for anonymous edits). */
+export function momentText(edit: Edit, marks: readonly TimelineMark[]): string {
+	const place = meetingAt(edit.seq, marks);
+	return [meetingText(place), edit.at === null ? '' : timeText(edit.at, place.kind === 'in'), editText(edit)].filter(Boolean).join(' · ');
+}
+
+/** "Bewerking 12 van 40 — Bijeenkomst 3 · 14:05 · Anna herschreef ‘…’" (the scrubber's value text). */
+export function positionText(position: number, count: number, edit: Edit | null, marks: readonly TimelineMark[] = []): string {
+	if (position === 0 || !edit) return t('history.beginning', { total: formatCount(count) });
+	return `${t('history.position', { n: formatCount(position), total: formatCount(count) })} — ${momentText(edit, marks)}`;
 }

@@ -1,36 +1,50 @@
 import { applySteps, type BoardView, type NoteView, type ReplayPage, type ReplayStep, type TimelineEntry } from '#lib/domain/history.ts';
+import type { Edit } from '#lib/domain/edits.ts';
 import { requestJson, type TimelineMark } from './api.ts';
 
-/** Playback speeds: real time (long pauses shortened), or this many changes per 100 ms. */
-export const SPEEDS = ['real', 1, 10, 100] as const;
+/** Playback speeds: real time times 1, 10 or 60 (long pauses shortened), or one edit per second. */
+export const SPEEDS = [1, 10, 60, 'edit'] as const;
 export type Speed = (typeof SPEEDS)[number];
 
-/** In real time, a pause between two changes lasts at most this long. */
-export const LONGEST_PAUSE = 2000;
+/** Playback waits at most this long between two edits, whatever the speed (a week between meetings is not waited out). */
+export const LONGEST_PAUSE = 3000;
+/** Playback waits at least this long between two edits, so each one can be seen. */
+const SHORTEST_PAUSE = 60;
+/** Marks playback stops at. */
+const STOPS = new Set(['meeting-start', 'meeting-end']);
+
+interface HistoryAnswer {
+	entries: TimelineEntry[];
+	edits: Edit[];
+	marks: TimelineMark[];
+	head: number;
+}
 /** Scrubbing asks for the board once the hand rests this long, and during a long drag at most this often. */
 const SETTLE = 100;
 const DRAG_REFRESH = 400;
-const TICK = 100;
 /** Replay steps asked for per request (a page holds at most 2,000, or fewer when they are large); the next is fetched halfway through. */
 const CHUNK = 1000;
-/** Changes closer together than this play as one frame in real time. */
-const FRAME = 20;
 
 const noteKey = (n: { lane: string; id: string }) => `${n.lane}:${n.id}`;
 const sameNote = (a: NoteView, b: NoteView) =>
 	a.text === b.text && a.x === b.x && a.y === b.y && a.color === b.color && a.cites.join() === b.cites.join() && JSON.stringify(a.content) === JSON.stringify(b.content);
 
 /**
- * One board's timeline in the browser: its changes and marks, the position
- * shown, the board at that position, and playback. Scrubbing is debounced and
- * a late answer for a position already left is dropped; playback applies
- * replay steps locally and fetches the next chunk while it plays.
+ * One board's timeline in the browser: its edits and marks, the position
+ * shown, the board at that position, and playback. The position counts edits
+ * (`groupEdits`: one person, one note, until a pause), not log entries.
+ * Scrubbing is debounced and a late answer for a position already left is
+ * dropped; playback applies replay steps locally, one edit at a time, fetches
+ * the next chunk while it plays, and stops at every meeting mark.
  */
 export class Timeline {
 	entries = $state.raw<TimelineEntry[]>([]);
+	edits = $state.raw<Edit[]>([]);
 	marks = $state.raw<TimelineMark[]>([]);
-	/** 0 is the empty board before the first change; n is right after entries[n - 1]. */
+	/** 0 is the empty board before the first edit; n is right after edits[n - 1]. */
 	position = $state(0);
+	/** The meeting mark playback last stopped at (cleared when the position moves otherwise). */
+	stoppedAt = $state.raw<TimelineMark | null>(null);
 	view = $state.raw<BoardView | null>(null);
 	/** Notes the last step changed (lane:id), to highlight them. */
 	touched = $state.raw<ReadonlySet<string>>(new Set());
@@ -40,8 +54,8 @@ export class Timeline {
 	speed = $state<Speed>(10);
 	error = $state<string | null>(null);
 
-	readonly count = $derived(this.entries.length);
-	readonly current = $derived(this.position > 0 ? (this.entries[this.position - 1] ?? null) : null);
+	readonly count = $derived(this.edits.length);
+	readonly current = $derived(this.position > 0 ? (this.edits[this.position - 1] ?? null) : null);
 	readonly seq = $derived(this.seqAt(this.position));
 
 	private readonly base: string;
@@ -62,16 +76,16 @@ export class Timeline {
 	}
 
 	seqAt(position: number): number {
-		return position <= 0 ? 0 : (this.entries[Math.min(position, this.entries.length) - 1]?.seq ?? 0);
+		return position <= 0 ? 0 : (this.edits[Math.min(position, this.edits.length) - 1]?.seq ?? 0);
 	}
 
-	/** The position showing the board as it was at log position `seq`: the number of changes up to it. */
+	/** The position showing the board as it was at log position `seq`: the number of edits ended by it. */
 	positionOf(seq: number): number {
 		let lo = 0;
-		let hi = this.entries.length;
+		let hi = this.edits.length;
 		while (lo < hi) {
 			const mid = (lo + hi) >> 1;
-			if (this.entries[mid].seq <= seq) lo = mid + 1;
+			if (this.edits[mid].seq <= seq) lo = mid + 1;
 			else hi = mid;
 		}
 		return lo;
@@ -80,8 +94,9 @@ export class Timeline {
 	/** Loads the changes and marks, then shows `at` (a log position) or, without it, now. */
 	async load(at: number | null = null): Promise<void> {
 		try {
-			const data = await requestJson<{ entries: TimelineEntry[]; marks: TimelineMark[]; head: number }>(`${this.base}/history`);
+			const data = await requestJson<HistoryAnswer>(`${this.base}/history`);
 			this.entries = data.entries;
+			this.edits = data.edits;
 			this.marks = data.marks;
 			this.error = null;
 			const seq = at === null ? data.head : Math.min(at, data.head);
@@ -102,10 +117,11 @@ export class Timeline {
 	async refresh(): Promise<void> {
 		if (this.playing || this.timer || this.loading) return;
 		try {
-			const data = await requestJson<{ entries: TimelineEntry[]; marks: TimelineMark[]; head: number }>(`${this.base}/history`);
+			const data = await requestJson<HistoryAnswer>(`${this.base}/history`);
 			if (this.playing || this.timer || this.loading || data.entries.length === this.entries.length) return;
 			const following = this.position >= this.count;
 			this.entries = data.entries;
+			this.edits = data.edits;
 			this.marks = data.marks;
 			if (following) {
 				this.position = this.count;
@@ -119,6 +135,7 @@ export class Timeline {
 	/** Scrubbing: the position follows at once, the board once the hand rests. */
 	seek(position: number): void {
 		this.halt();
+		this.stoppedAt = null;
 		this.position = this.clamp(position);
 		this.loading = true;
 		const wait = Date.now() - this.lastAsked >= DRAG_REFRESH ? 0 : SETTLE;
@@ -131,6 +148,7 @@ export class Timeline {
 	/** Marks, steps and links: go there now. `seq` may lie between two changes of this board. */
 	goTo(position: number, seq?: number): Promise<void> {
 		this.halt();
+		this.stoppedAt = null;
 		const step = Math.abs(this.clamp(position) - this.position) === 1;
 		this.position = this.clamp(position);
 		return this.show(seq ?? this.seqAt(this.position), step);
@@ -156,6 +174,7 @@ export class Timeline {
 		this.request++;
 		if (this.position >= this.count) this.position = 0;
 		const run = ++this.playback;
+		this.stoppedAt = null;
 		this.playing = true;
 		this.buffer = [];
 		this.bufferedTo = this.seqAt(this.position);
@@ -242,42 +261,42 @@ export class Timeline {
 		this.bufferedTo = Math.max(from, data.to);
 	}
 
+	/** Plays the next edit: every buffered step up to where it ends, then waits as the speed says, or stops at a meeting mark. */
 	private tick(run: number): void {
 		if (run !== this.playback) return;
-		if (this.buffer.length === 0) {
-			if (this.bufferedTo >= this.seqAt(this.count)) {
-				this.position = this.count;
-				this.pause();
-				return;
-			}
-			this.fetchMore(run)?.then(() => this.tick(run));
-			return;
-		}
-		const steps = this.buffer.splice(0, this.stepsPerFrame());
-		this.view = applySteps(this.view ?? { seq: 0, notes: [] }, steps);
-		this.touched = new Set(steps.flatMap((s) => s.changed.map(noteKey)));
-		this.position = this.positionOf(steps[steps.length - 1].seq);
-		if (this.buffer.length < CHUNK / 2) void this.fetchMore(run);
 		if (this.position >= this.count) {
 			this.pause();
 			return;
 		}
-		this.timer = setTimeout(() => this.tick(run), this.speed === 'real' ? this.pauseAfter(this.position) : TICK);
+		const target = this.seqAt(this.position + 1);
+		if (this.bufferedTo < target) {
+			this.fetchMore(run)?.then(() => this.tick(run));
+			return;
+		}
+		let n = 0;
+		while (n < this.buffer.length && this.buffer[n].seq <= target) n++;
+		const steps = this.buffer.splice(0, n);
+		this.view = applySteps(this.view ?? { seq: 0, notes: [] }, steps);
+		if (this.view.seq < target) this.view = { ...this.view, seq: target };
+		this.touched = new Set(steps.flatMap((s) => s.changed.map(noteKey)));
+		this.position++;
+		if (this.buffer.length < CHUNK / 2) void this.fetchMore(run);
+		const stop = this.marks.find((m) => STOPS.has(m.kind) && this.markPosition(m) === this.position);
+		if (stop || this.position >= this.count) {
+			this.stoppedAt = stop ?? null;
+			this.pause();
+			return;
+		}
+		this.timer = setTimeout(() => this.tick(run), this.pauseAfter(this.position));
 	}
 
-	private stepsPerFrame(): number {
-		if (this.speed !== 'real') return this.speed;
-		let n = 1;
-		while (n < this.buffer.length && n < 200 && this.pauseAfter(this.position + n) < FRAME) n++;
-		return n;
-	}
-
-	/** Real time: how long to wait after change `position` before the next, long pauses shortened. */
-	private pauseAfter(position: number): number {
-		const a = this.entries[position - 1]?.at;
-		const b = this.entries[position]?.at;
-		if (a == null || b == null) return TICK;
-		return Math.max(0, Math.min(LONGEST_PAUSE, b - a));
+	/** How long to wait after edit `position` before the next: real time divided by the speed, shortened, or a second an edit. */
+	pauseAfter(position: number): number {
+		if (this.speed === 'edit') return 1000;
+		const a = this.edits[position - 1]?.at;
+		const b = this.edits[position]?.at;
+		const gap = a == null || b == null ? 1000 : b - a;
+		return Math.max(SHORTEST_PAUSE, Math.min(LONGEST_PAUSE, gap / this.speed));
 	}
 
 	private fetchMore(run: number): Promise<void> | null {

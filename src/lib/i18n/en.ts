@@ -305,8 +305,8 @@ export const en: Messages = {
 		online: 'Online',
 		offline: 'Offline',
 		saved: 'All changes saved',
-		unsaved_one: '{{count}} change waiting to be saved',
-		unsaved_other: '{{count}} changes waiting to be saved'
+		unsaved_one: '{{count}} note not saved yet',
+		unsaved_other: '{{count}} notes not saved yet'
 	},
 	window: {
 		until: 'Open for contributions until {{date}}',
@@ -366,8 +366,8 @@ export const en: Messages = {
 		navigation: 'Navigation',
 		back: 'Back to {{board}}',
 		scrubber: 'Moment on the timeline',
-		beginning: 'Beginning: no changes yet (of {{total}})',
-		position: 'Change {{n}} of {{total}}',
+		beginning: 'Beginning: no edits yet (of {{total}})',
+		position: 'Edit {{n}} of {{total}}',
 		inLane: 'in {{lane}}',
 		server: 'Zwerm',
 		anonymous: 'anonymous',
@@ -387,15 +387,39 @@ export const en: Messages = {
 		playing: 'Playing…',
 		paused: 'Paused at {{moment}}',
 		played: 'Played to the end: {{moment}}',
-		stepBack: 'Change back',
-		stepForward: 'Change forward',
+		stepBack: 'Edit back',
+		stepForward: 'Edit forward',
 		speed: 'Speed',
 		speeds: {
-			real: 'Real time (long pauses shortened)',
-			'1': '1 change per 100 ms',
-			'10': '10 changes per 100 ms',
-			'100': '100 changes per 100 ms'
+			'1': 'Real time (1×)',
+			'10': '10× as fast',
+			'60': '60× as fast',
+			edit: 'One edit per second'
 		},
+		speedNote: 'Long pauses are shortened; playback stops at every start and end of a meeting.',
+		stoppedHere: 'Stopped at {{mark}}',
+		stoppedAt: 'Stopped at {{mark}}: {{moment}}',
+		someoneAnonymous: 'Someone (anonymous)',
+		edit: {
+			wrote: '{{who}} wrote {{note}}',
+			rewrote: '{{who}} rewrote {{note}}',
+			moved: '{{who}} moved {{note}}',
+			removed: '{{who}} removed {{note}}',
+			broughtIn: '{{who}} brought in {{note}}',
+			changed: '{{who}} changed {{note}}'
+		},
+		quoted: '‘{{text}}’',
+		others_one: '{{note}} and {{count}} more note',
+		others_other: '{{note}} and {{count}} more notes',
+		meeting: {
+			in: 'Meeting {{n}}',
+			between: 'Between meeting {{n}} and {{next}}',
+			after: 'After meeting {{n}}',
+			before: 'Before meeting 1'
+		},
+		activity: 'Edits over time',
+		activitySummary: '{{count}} edits with a time, from {{from}} to {{to}}; busiest around {{peak}} ({{peakCount}}). Meetings are marked.',
+		activityNone: 'No edits with a time yet.',
 		momentLink: 'Link to this moment',
 		boardAt: 'The board at this moment',
 		readOnly: 'This is how the board looked at this moment. Read-only.',

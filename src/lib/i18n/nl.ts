@@ -305,8 +305,8 @@ export const nl = {
 		online: 'Online',
 		offline: 'Offline',
 		saved: 'Alle wijzigingen opgeslagen',
-		unsaved_one: '{{count}} wijziging wacht op opslaan',
-		unsaved_other: '{{count}} wijzigingen wachten op opslaan'
+		unsaved_one: '{{count}} notitie nog niet opgeslagen',
+		unsaved_other: '{{count}} notities nog niet opgeslagen'
 	},
 	window: {
 		until: 'Open voor bijdragen tot {{date}}',
@@ -366,8 +366,8 @@ export const nl = {
 		navigation: 'Navigatie',
 		back: 'Terug naar {{board}}',
 		scrubber: 'Moment in de tijdlijn',
-		beginning: 'Begin: nog geen wijzigingen (van {{total}})',
-		position: 'Wijziging {{n}} van {{total}}',
+		beginning: 'Begin: nog geen bewerkingen (van {{total}})',
+		position: 'Bewerking {{n}} van {{total}}',
 		inLane: 'in {{lane}}',
 		server: 'Zwerm',
 		anonymous: 'anoniem',
@@ -387,15 +387,39 @@ export const nl = {
 		playing: 'Afspelen…',
 		paused: 'Gepauzeerd bij {{moment}}',
 		played: 'Afgespeeld tot het einde: {{moment}}',
-		stepBack: 'Wijziging terug',
-		stepForward: 'Wijziging verder',
+		stepBack: 'Bewerking terug',
+		stepForward: 'Bewerking verder',
 		speed: 'Snelheid',
 		speeds: {
-			real: 'Echte tijd (lange pauzes ingekort)',
-			'1': '1 wijziging per 100 ms',
-			'10': '10 wijzigingen per 100 ms',
-			'100': '100 wijzigingen per 100 ms'
+			'1': 'Echte tijd (1×)',
+			'10': '10× zo snel',
+			'60': '60× zo snel',
+			edit: 'Eén bewerking per seconde'
 		},
+		speedNote: 'Lange pauzes worden ingekort; het afspelen stopt bij elk begin en einde van een bijeenkomst.',
+		stoppedHere: 'Gestopt bij {{mark}}',
+		stoppedAt: 'Gestopt bij {{mark}}: {{moment}}',
+		someoneAnonymous: 'Iemand (anoniem)',
+		edit: {
+			wrote: '{{who}} schreef {{note}}',
+			rewrote: '{{who}} herschreef {{note}}',
+			moved: '{{who}} verplaatste {{note}}',
+			removed: '{{who}} verwijderde {{note}}',
+			broughtIn: '{{who}} bracht {{note}} in',
+			changed: '{{who}} wijzigde {{note}}'
+		},
+		quoted: '‘{{text}}’',
+		others_one: '{{note}} en nog {{count}} notitie',
+		others_other: '{{note}} en nog {{count}} notities',
+		meeting: {
+			in: 'Bijeenkomst {{n}}',
+			between: 'Tussen bijeenkomst {{n}} en {{next}}',
+			after: 'Na bijeenkomst {{n}}',
+			before: 'Voor bijeenkomst 1'
+		},
+		activity: 'Bewerkingen door de tijd',
+		activitySummary: '{{count}} bewerkingen met een tijd, van {{from}} tot {{to}}; het drukst rond {{peak}} ({{peakCount}}). Bijeenkomsten zijn gemarkeerd.',
+		activityNone: 'Nog geen bewerkingen met een tijd.',
 		momentLink: 'Link naar dit moment',
 		boardAt: 'Het bord op dit moment',
 		readOnly: 'Zo zag het bord er op dit moment uit. Alleen lezen.',

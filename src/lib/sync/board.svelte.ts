@@ -10,6 +10,8 @@ import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts
 import { PracticeState } from './practice.svelte.ts';
 import { Presence } from './presence.svelte.ts';
 import { coalesce } from './coalesce.ts';
+import { pendingNoteCount } from './pending.ts';
+import { notesTouchedBy } from '#lib/domain/touched.ts';
 import { PlacementSettler } from './settle.ts';
 import type { RegionKind } from '#lib/domain/board-space.ts';
 import { discardLocally, forgetPracticeLocally, type LocalCopy } from './local.ts';
@@ -80,6 +82,14 @@ export class LaneState {
 			if (touchesLayout(events)) refresh();
 		});
 		provider.on('synced', () => (this.synced = true));
+		if (!local) {
+			provider.document.on('update', (_update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction) => {
+				if (origin !== provider) for (const id of notesTouchedBy(doc, tr)) this.unsavedNotes.add(id);
+			});
+			provider.on('unsyncedChanges', ({ number }: { number: number }) => {
+				if (number === 0) this.unsavedNotes.clear();
+			});
+		}
 		refresh();
 	}
 
@@ -91,6 +101,14 @@ export class LaneState {
 	get waiting(): number {
 		return this.local ? this.local.waiting : this.provider.unsyncedChanges;
 	}
+
+	/** The notes those changes touched (without a local copy: since this page opened). */
+	get pendingNotes(): ReadonlySet<string> {
+		return this.local ? this.local.pendingNotes : this.unsavedNotes;
+	}
+
+	/** Without a local copy: the notes my changes touched until the server confirmed them all. */
+	private readonly unsavedNotes = new Set<string>();
 
 	destroy(): void {
 		this.placement?.destroy();
@@ -124,7 +142,11 @@ export class BoardState {
 	status = $derived<'connecting' | 'connected' | 'reconnecting' | 'disconnected'>(
 		!this.online ? 'disconnected' : this.socketStatus === 'connected' ? 'connected' : this.wasConnected ? 'reconnecting' : 'connecting'
 	);
-	/** My changes the server has not yet confirmed storing durably, in every lane. */
+	/**
+	 * How many notes my changes the server has not yet confirmed storing durably
+	 * touched, in every lane (a note moved between lanes counts once; a change
+	 * of no note, or one from before notes were recorded, counts as one).
+	 */
 	unsynced = $state(0);
 	/** The last change of mine the server refused, until everything is saved again. */
 	refusal = $state.raw<Refusal | null>(null);
@@ -271,7 +293,7 @@ export class BoardState {
 	}
 
 	private refreshUnsynced(): void {
-		this.unsynced = this.allLanes.reduce((n, l) => n + l.waiting, 0);
+		this.unsynced = pendingNoteCount(this.allLanes);
 		if (this.unsynced === 0 && this.refusal?.kind === 'write-quota') this.refusal = null;
 	}
 

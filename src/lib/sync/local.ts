@@ -1,6 +1,7 @@
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
+import { notesTouchedBy } from '#lib/domain/touched.ts';
 import { PendingRecords } from './pending.ts';
 
 const PREFIX = 'zwerm:';
@@ -27,6 +28,8 @@ export class LocalCopy {
 	readonly doc: Y.Doc;
 	/** My changes the server has not confirmed storing, across page loads. */
 	waiting: number;
+	/** The notes those changes touched (what the save indicator counts), across page loads. */
+	readonly pendingNotes: Set<string>;
 	private readonly persistence: IndexeddbPersistence;
 	private readonly record: PendingRecords;
 	private provider: HocuspocusProvider | null = null;
@@ -40,6 +43,7 @@ export class LocalCopy {
 		this.record = new PendingRecords(name);
 		const carried = this.record.adopt();
 		this.waiting = carried.waiting;
+		this.pendingNotes = carried.notes;
 		this.persistence = new IndexeddbPersistence(PREFIX + name, doc);
 		// Replayed before IndexedDB has opened: y-indexeddb writes the whole state on opening.
 		try {
@@ -71,11 +75,13 @@ export class LocalCopy {
 		this.listeners.add(listener);
 	}
 
-	private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+	private readonly onUpdate = (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction): void => {
 		// Only changes made here: not what IndexedDB or the journal loaded, not what the server sent.
 		if (origin === this || origin === this.persistence || (this.provider && origin === this.provider)) return;
 		this.waiting += 1;
-		this.record.append(update, this.waiting);
+		const notes = notesTouchedBy(doc, tr);
+		for (const id of notes) this.pendingNotes.add(id);
+		this.record.append(update, this.waiting, notes);
 		this.scheduleBarrier();
 		this.emit();
 	};
@@ -109,6 +115,7 @@ export class LocalCopy {
 		if (!this.loaded || !provider || !provider.synced || provider.unsyncedChanges > 0) return;
 		if (this.waiting === 0) return;
 		this.waiting = 0;
+		this.pendingNotes.clear();
 		this.record.confirm();
 		this.emit();
 	}

@@ -1,13 +1,33 @@
 const KEY = 'zwerm-pending:';
 
+/**
+ * What the save indicator counts: the distinct notes touched by changes that
+ * wait for the server, over every lane (a note moved between lanes keeps its
+ * id and counts once). A lane with waiting changes but no note known (a
+ * change of no note, or a record from before notes were kept) counts as one.
+ */
+export function pendingNoteCount(lanes: readonly { readonly waiting: number; readonly pendingNotes: ReadonlySet<string> }[]): number {
+	const notes = new Set<string>();
+	let unknown = 0;
+	for (const lane of lanes) {
+		if (lane.waiting === 0) continue;
+		if (lane.pendingNotes.size === 0) unknown++;
+		for (const id of lane.pendingNotes) notes.add(id);
+	}
+	return notes.size + unknown;
+}
+
 interface Stored {
 	waiting: number;
 	journal: string[];
+	/** The notes those changes touched (absent in records from before it). */
+	notes?: string[];
 }
 
 /**
  * What one page keeps in localStorage about one document: how many changes
- * wait for the server, and the updates IndexedDB has not committed yet.
+ * wait for the server, which notes they touched (what the save indicator
+ * counts), and the updates IndexedDB has not committed yet.
  * localStorage is written synchronously, so it holds what a closing tab would
  * otherwise lose. Each page writes its own key (`<name>|<page>`); a page that
  * opens the document takes over every key left for it, and a page still open
@@ -17,6 +37,7 @@ export class PendingRecords {
 	readonly name: string;
 	private readonly key: string;
 	private waiting = 0;
+	private notes = new Set<string>();
 	private journal: { seq: number; data: string }[] = [];
 	private seq = 0;
 	private forgotten = false;
@@ -27,23 +48,25 @@ export class PendingRecords {
 	}
 
 	/** Takes over what earlier pages left for this document. */
-	adopt(): { waiting: number; journal: Uint8Array[] } {
+	adopt(): { waiting: number; notes: Set<string>; journal: Uint8Array[] } {
 		const storage = localStore();
-		if (!storage) return { waiting: 0, journal: [] };
+		if (!storage) return { waiting: 0, notes: new Set(), journal: [] };
 		const prefix = `${KEY}${this.name}|`;
 		for (const key of keys(storage).filter((k) => k.startsWith(prefix))) {
 			const stored = parse(storage.getItem(key));
 			storage.removeItem(key);
 			this.waiting += stored.waiting;
+			for (const id of stored.notes ?? []) this.notes.add(id);
 			for (const data of stored.journal) this.journal.push({ seq: ++this.seq, data });
 		}
 		this.save();
-		return { waiting: this.waiting, journal: this.journal.map((e) => fromBase64(e.data)) };
+		return { waiting: this.waiting, notes: new Set(this.notes), journal: this.journal.map((e) => fromBase64(e.data)) };
 	}
 
-	append(update: Uint8Array, waiting: number): void {
+	append(update: Uint8Array, waiting: number, notes: Iterable<string> = []): void {
 		this.journal.push({ seq: ++this.seq, data: toBase64(update) });
 		this.waiting = waiting;
+		for (const id of notes) this.notes.add(id);
 		this.save();
 	}
 
@@ -65,6 +88,7 @@ export class PendingRecords {
 	/** The server has stored everything. */
 	confirm(): void {
 		this.waiting = 0;
+		this.notes.clear();
 		this.save();
 	}
 
@@ -78,7 +102,7 @@ export class PendingRecords {
 		if (!storage || this.forgotten) return;
 		try {
 			if (this.waiting === 0 && this.journal.length === 0) storage.removeItem(this.key);
-			else storage.setItem(this.key, JSON.stringify({ waiting: this.waiting, journal: this.journal.map((e) => e.data) } satisfies Stored));
+			else storage.setItem(this.key, JSON.stringify({ waiting: this.waiting, journal: this.journal.map((e) => e.data), notes: [...this.notes] } satisfies Stored));
 		} catch {
 			// Full or unavailable: IndexedDB still has the changes, only the safety net is missing.
 		}
@@ -118,10 +142,11 @@ function parse(text: string | null): Stored {
 		const value = JSON.parse(text ?? '') as Partial<Stored>;
 		return {
 			waiting: typeof value.waiting === 'number' && value.waiting > 0 ? value.waiting : 0,
-			journal: Array.isArray(value.journal) ? value.journal.filter((d): d is string => typeof d === 'string') : []
+			journal: Array.isArray(value.journal) ? value.journal.filter((d): d is string => typeof d === 'string') : [],
+			notes: Array.isArray(value.notes) ? value.notes.filter((d): d is string => typeof d === 'string') : []
 		};
 	} catch {
-		return { waiting: 0, journal: [] };
+		return { waiting: 0, journal: [], notes: [] };
 	}
 }
 
