@@ -29,6 +29,12 @@ export function escapeMarkdown(text: string): string {
 	return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1').replace(/\n+/g, ' ');
 }
 
+/** Changed words between Markdown markers, their surrounding spaces outside them (else Markdown does not read them as marked). */
+function marked(marker: string, text: string): string {
+	const [, lead, inner, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(text)!;
+	return inner ? `${lead}${marker}${escapeMarkdown(inner)}${marker}${trail}` : text;
+}
+
 /** A day in the reader's language ("5 januari 2026"). */
 export function day(language: ReportLanguage, at: number | null): string {
 	return at === null ? '' : new Intl.DateTimeFormat(language, { dateStyle: 'long' }).format(at);
@@ -70,7 +76,7 @@ export function reportMarkdown(report: Report): string {
 			list(t('report.added'), b.added.map((n) => `- ${e(n.text) || '…'}`));
 			list(
 				t('report.rewritten'),
-				b.rewritten.map((r) => `- ${r.diff.map((p) => (p.added ? `**${e(p.value)}**` : p.removed ? `~~${e(p.value)}~~` : e(p.value))).join('')}`)
+				b.rewritten.map((r) => `- ${r.diff.map((p) => (p.added ? marked('**', p.value) : p.removed ? marked('~~', p.value) : e(p.value))).join('')}`)
 			);
 			list(t('report.broughtIn'), b.broughtIn.map((x) => `- ${e(bringInLine(t, x))}`));
 			list(t('report.removed'), b.removed.map((n) => `- ~~${e(n.text) || '…'}~~`));
