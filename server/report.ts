@@ -1,4 +1,3 @@
-import type { Timeline } from './timeline.ts';
 import type { BoardReader } from './board-reader.ts';
 import type { MarkRecord } from './records.ts';
 import type { DocumentLog } from './storage/types.ts';
@@ -6,7 +5,6 @@ import { boardStory, chaptersOf, type StoryVote } from './story.ts';
 import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
 import { boardsOf } from '#lib/domain/practice.ts';
 import type { Framework, Localized } from '#lib/domain/frameworks.ts';
-import type { NoteView } from '#lib/domain/history.ts';
 import {
 	isEmptyChapter,
 	type BoardChapter,
@@ -21,10 +19,9 @@ import {
 export type { Report, ReportLanguage, ReportMoment } from '#lib/domain/story.ts';
 export { reportMarkdown, escapeMarkdown } from './report-markdown.ts';
 
-/** What a report reads: boards through the board reader, the collective lanes' log, the end of the range through the timeline. */
+/** What a report reads: boards through the board reader (which documents, which notes are hidden now), their documents' log. */
 export interface ReportSources {
 	readonly reader: Pick<BoardReader, 'board'>;
-	readonly timeline: Pick<Timeline, 'viewOf'>;
 	readonly log: DocumentLog;
 }
 
@@ -110,15 +107,13 @@ export async function buildReport(
 	const perBoard: { id: string; name: string; story: BoardChapter[] }[] = [];
 	for (const aspect of aspects) {
 		const board = await sources.reader.board(practice.id, aspect.id as BoardId);
-		const end = await sources.timeline.viewOf(board, to.seq);
 		const votes = (options.votes ?? []).filter((v) => v.boardId === aspect.id);
-		const story = await boardStory(sources.log, board, chapters, end, votes);
+		const { chapters: story, end: collective } = await boardStory(sources.log, board, chapters, votes);
 		const name = pick(aspect.name);
 		if (story.every(isEmptyChapter)) {
 			unchanged.push(name);
 			continue;
 		}
-		const collective = end.notes.filter((n: NoteView) => n.lane === 'collective').sort((x, y) => x.y - y.y || x.x - y.x);
 		perBoard.push({ id: aspect.id, name, story });
 		summary.push({
 			id: aspect.id,

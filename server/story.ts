@@ -3,10 +3,10 @@ import { diffWords } from 'diff';
 import type { DocumentLog } from './storage/types.ts';
 import type { MarkRecord } from './records.ts';
 import type { GroupBoard } from './board-reader.ts';
-import { breather, docAt } from './past.ts';
+import { applyAndCollect, breather, docAt, notesOf } from './past.ts';
 import { noteContent, notesMap, parseCitationRef, plainText, type CitationRef } from '#lib/domain/notes.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
-import { citationOf, type NoteView } from '#lib/domain/history.ts';
+import type { NoteView } from '#lib/domain/history.ts';
 import type { BoardChapter, BringIn, BringInSource, Chapter, Rewrite, StoryNote, VoteResult } from '#lib/domain/story.ts';
 
 export type { BoardChapter, Chapter } from '#lib/domain/story.ts';
@@ -99,21 +99,42 @@ function snapshot(doc: Y.Doc): Map<string, Snapshot> {
 	return out;
 }
 
-const byText = (a: { text: string }, b: { text: string }) => a.text.localeCompare(b.text);
+/** The lane after a chapter: the notes it touched read again, the others as they were. */
+function reread(doc: Y.Doc, before: ReadonlyMap<string, Snapshot>, touched: ReadonlySet<string>): Map<string, Snapshot> {
+	const after = new Map(before);
+	const notes = notesMap(doc);
+	for (const id of touched) {
+		const note = notes.get(id);
+		if (!(note instanceof Y.Map)) {
+			after.delete(id);
+			continue;
+		}
+		const cites = note.get('cites');
+		after.set(id, { text: plainText(noteContent(doc, id as NoteId)), cites: cites instanceof Y.Array ? (cites.toArray() as string[]) : [] });
+	}
+	return after;
+}
+
+const collator = new Intl.Collator('nl');
+const byText = (a: { text: string }, b: { text: string }) => collator.compare(a.text, b.text);
+
+/** The story of one board: its chapters, and its collective lane at the end of the range. */
+export interface BoardStory {
+	readonly chapters: BoardChapter[];
+	readonly end: NoteView[];
+}
 
 /**
- * What the board's collective lane gained and lost in each chapter. `end` is
- * the board at the end of the range (through the timeline, so with the
- * visibility rules applied): the texts of brought-in individual notes come
- * from it.
+ * What the board's collective lane gained and lost in each chapter. The
+ * collective document's log is read once and applied chapter by chapter (each
+ * chapter's updates merged first: one apply per chapter, not per keystroke),
+ * and the lane is compared with itself at each chapter's end.
+ *
+ * What a bring-in brought: for a collective note made in the chapter from its
+ * first citation, the note's text; else the individual note as its lane had
+ * it at the chapter's end (that lane is read only then).
  */
-export async function boardStory(
-	log: DocumentLog,
-	board: GroupBoard,
-	chapters: readonly Chapter[],
-	end: { readonly notes: readonly NoteView[] },
-	votes: readonly StoryVote[] = []
-): Promise<BoardChapter[]> {
+export async function boardStory(log: DocumentLog, board: GroupBoard, chapters: readonly Chapter[], votes: readonly StoryVote[] = []): Promise<BoardStory> {
 	const name = board.documents.find((d) => d.kind === 'collective')!.name;
 	const first = chapters[0].from;
 	const last = chapters[chapters.length - 1].to;
@@ -121,31 +142,41 @@ export async function boardStory(
 	// Define the root map before the first update does: else Yjs makes a plain type that notesMap replaces later.
 	notesMap(doc);
 	const entries = last > first ? await log.updatesBetween([name], first, last) : [];
-	const individual = new Map<string, NoteView>();
-	for (const n of end.notes) {
-		const ref = citationOf(n);
-		if (ref) individual.set(ref, n);
-	}
 	const names = new Map(board.members.map((m) => [m.id as string, m.name]));
+	const laneOf = (memberId: string | null) =>
+		board.documents.find((d) => (memberId ? d.kind === 'lane' && d.owner.id === memberId : d.kind === 'anonymous'))?.name ?? null;
 	const breathe = breather();
 
 	let before = snapshot(doc);
 	let next = 0;
 	const out: BoardChapter[] = [];
 	for (const chapter of chapters) {
-		let touched = false;
-		while (next < entries.length && entries[next].seq <= chapter.to) {
-			Y.applyUpdate(doc, entries[next++].data);
-			touched = true;
-			await breathe();
-		}
-		const after = touched ? snapshot(doc) : before;
+		const updates: Uint8Array[] = [];
+		while (next < entries.length && entries[next].seq <= chapter.to) updates.push(entries[next++].data);
+		const touched = updates.length ? applyAndCollect(doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)) : null;
+		await breathe();
+		const after = touched ? reread(doc, before, touched) : before;
 		const added: StoryNote[] = [];
 		const rewritten: Rewrite[] = [];
 		const removed: StoryNote[] = [];
 		const broughtIn: BringIn[] = [];
+		/** Individual lanes as they were at the chapter's end, read when a bring-in needs one. */
+		const lanes = new Map<string, Y.Doc>();
+		const individualText = async (memberId: string | null, noteId: string): Promise<string | null> => {
+			const lane = laneOf(memberId);
+			if (!lane) return null;
+			let laneDoc = lanes.get(lane);
+			if (!laneDoc) lanes.set(lane, (laneDoc = await docAt(log, lane, chapter.to)));
+			return notesMap(laneDoc).get(noteId) instanceof Y.Map ? plainText(noteContent(laneDoc, noteId as NoteId)) : null;
+		};
 		if (touched) {
-			for (const [id, note] of after) {
+			for (const id of touched) {
+				const note = after.get(id);
+				if (!note) {
+					const gone = before.get(id);
+					if (gone) removed.push({ id, text: gone.text });
+					continue;
+				}
 				const old = before.get(id);
 				if (!old) added.push({ id, text: note.text });
 				else if (old.text !== note.text) rewritten.push({ id, before: old.text, after: note.text, diff: diffWords(old.text, note.text) });
@@ -154,11 +185,12 @@ export async function boardStory(
 					const cite = parseCitationRef(ref);
 					if (!cite) continue;
 					const from: BringInSource = cite.memberId ? { kind: 'member', name: names.get(cite.memberId) ?? '' } : { kind: 'anonymous' };
-					broughtIn.push({ into: { id, text: note.text }, from, text: individual.get(ref)?.text ?? null });
+					const madeFromIt = !old && note.cites[0] === ref;
+					broughtIn.push({ into: { id, text: note.text }, from, text: madeFromIt ? note.text : await individualText(cite.memberId, cite.noteId) });
 				}
 			}
-			for (const [id, note] of before) if (!after.has(id)) removed.push({ id, text: note.text });
 		}
+		for (const lane of lanes.values()) lane.destroy();
 		const held = votes
 			.filter((v) => v.seq > chapter.from && v.seq <= chapter.to)
 			.map(
@@ -169,20 +201,21 @@ export async function boardStory(
 			);
 		out.push({
 			added: added.sort(byText),
-			rewritten: rewritten.sort((a, b) => a.after.localeCompare(b.after)),
+			rewritten: rewritten.sort((a, b) => collator.compare(a.after, b.after)),
 			// Named sources by name, anonymous ones last, each by text: the order says nothing about when or by whom.
 			broughtIn: broughtIn.sort(
 				(a, b) =>
 					Number(a.from.kind === 'anonymous') - Number(b.from.kind === 'anonymous') ||
-					(a.from.kind === 'member' && b.from.kind === 'member' ? a.from.name.localeCompare(b.from.name) : 0) ||
-					(a.text ?? '').localeCompare(b.text ?? '') ||
-					a.into.text.localeCompare(b.into.text)
+					(a.from.kind === 'member' && b.from.kind === 'member' ? collator.compare(a.from.name, b.from.name) : 0) ||
+					collator.compare(a.text ?? '', b.text ?? '') ||
+					collator.compare(a.into.text, b.into.text)
 			),
 			removed: removed.sort(byText),
 			votes: held
 		});
 		before = after;
 	}
+	const end = notesOf(null, 'collective', doc).sort((x, y) => x.y - y.y || x.x - y.x);
 	doc.destroy();
-	return out;
+	return { chapters: out, end };
 }

@@ -94,7 +94,7 @@ describe('the past of a note that is anonymous now', () => {
 
 		// The report and the export say who brought the collective note in, never whose note it grew from.
 		const practice = (await server.zwerm.practices.get(p))!;
-		const sources = { reader: server.zwerm.reader, timeline: history, log: server.zwerm.storage.log };
+		const sources = { reader: server.zwerm.reader, log: server.zwerm.storage.log };
 		const marks = await server.zwerm.meetings.listMarks(p);
 		const report = await buildReport(sources, practice, { seq: 0, at: 0, label: 'begin' }, { seq: head, at: Date.now(), label: 'nu' }, { language: 'nl', marks });
 		expect(JSON.stringify(report)).not.toContain(once);

@@ -59,5 +59,5 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 	}
 	// Votes (timeline marks of kind 'vote' with their ranked notes) join here once the vote result is stored.
 	const votes: StoryVote[] = [];
-	return buildReport({ reader: zwerm.reader, timeline: zwerm.timeline, log: zwerm.storage.log }, practice, from, to, { language, marks, board, votes });
+	return buildReport({ reader: zwerm.reader, log: zwerm.storage.log }, practice, from, to, { language, marks, board, votes });
 }
