@@ -5,7 +5,7 @@ import { STORY, writeStory, type StoryDriver } from '../helpers/story.ts';
 import { reportFor } from '#lib/server/report.ts';
 import { reportMarkdown } from '#server/report.ts';
 import type { Report } from '#lib/domain/story.ts';
-import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import type { MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * The story report over five meetings, written over real websockets: each
