@@ -55,10 +55,10 @@ function countsOf(chapters: readonly BoardChapter[]): BoardSummary['counts'] {
 }
 
 /**
- * The most important changes of a board over the range, at most three: the
+ * The most important changes of a board over the range, at most four: two
  * new notes that are still there at the end and were brought in from most
  * individual notes (then the longest), the rewrite that changed most words,
- * and a removal of a note that had been there before the range.
+ * and a removal (of a note from before the range, if any).
  */
 function highlightsOf(chapters: readonly BoardChapter[], end: ReadonlySet<string>): Highlight[] {
 	const added = new Map<string, string>();
@@ -75,10 +75,10 @@ function highlightsOf(chapters: readonly BoardChapter[], end: ReadonlySet<string
 	lasting.sort(([a, at], [b, bt]) => (sources.get(b) ?? 0) - (sources.get(a) ?? 0) || bt.length - at.length);
 	const out: Highlight[] = lasting.slice(0, 2).map(([, text]) => ({ kind: 'added', text }));
 	const weight = (d: BoardChapter['rewritten'][number]) => d.diff.filter((p) => p.added || p.removed).reduce((n, p) => n + p.value.split(/\s+/).filter(Boolean).length, 0);
-	const rewrites = chapters.flatMap((c) => c.rewritten).filter((r) => !addedInRange.has(r.id));
-	const biggest = rewrites.sort((a, b) => weight(b) - weight(a))[0];
+	const biggest = chapters.flatMap((c) => c.rewritten).sort((a, b) => weight(b) - weight(a))[0];
 	if (biggest) out.push({ kind: 'rewritten', before: biggest.before, after: biggest.after });
-	const removed = chapters.flatMap((c) => c.removed).find((n) => !addedInRange.has(n.id));
+	// A note that was there before the range counts first; else one that lived only within it.
+	const removed = chapters.flatMap((c) => c.removed).sort((a, b) => Number(addedInRange.has(a.id)) - Number(addedInRange.has(b.id)))[0];
 	if (removed) out.push({ kind: 'removed', text: removed.text });
 	return out;
 }

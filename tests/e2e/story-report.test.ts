@@ -119,5 +119,16 @@ describe('the story report in the browser', () => {
 		// Page numbers in the bottom margin: "1 / n" on the first page, "n / n" on the last.
 		expect(pages[0]).toMatch(new RegExp(`\\b1 / ${pages.length}\\b`));
 		expect(pages.at(-1)).toMatch(new RegExp(`\\b${pages.length} / ${pages.length}\\b`));
+
+		// The page on screen at the three sizes, left beside the PDF to look at.
+		await page.emulateMedia({ media: 'screen' });
+		for (const [width, height] of [
+			[1366, 768],
+			[390, 844],
+			[1920, 1080]
+		]) {
+			await page.setViewportSize({ width, height });
+			await page.screenshot({ path: join(tmpdir(), `zwerm-story-report-${width}.png`), fullPage: false });
+		}
 	});
 });
