@@ -106,7 +106,7 @@ describe('history over HTTP', () => {
 			// The report: the board's dialogue questions as headings, the collective lane's text, what changed.
 			expect(markdown).toMatch(/^## Eerste bijeenkomst/m);
 			expect(markdown).toMatch(/^### Intentie$/m);
-			expect(markdown).toMatch(/^- _.+\?_$/m);
+			expect(markdown).toMatch(/^- _Wat is de bedoeling .+_$/m);
 			expect(markdown).toContain('Samen leren we van de wijk');
 			expect(markdown).not.toContain('zichtbaar gedeeld');
 		}

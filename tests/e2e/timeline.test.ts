@@ -167,7 +167,7 @@ describe('the timeline, end to end in Chromium', () => {
 		const markdown = await readFile((await download.path())!, 'utf8');
 		expect(markdown).toMatch(/^## Tweede bijeenkomst/m);
 		expect(markdown).toMatch(/^### Intentie$/m);
-		expect(markdown).toContain(`- _${QUESTION}_`);
+		expect(markdown).toContain(`- _${QUESTION}`);
 		expect(markdown).toContain('Vertrouwen groeit tussen ons');
 		expect(markdown).toContain('Wij luisteren echt naar de hele wijk');
 
