@@ -3,7 +3,7 @@ import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { STORY, writeStory, type StoryDriver } from '../helpers/story.ts';
 import { reportFor } from '#lib/server/report.ts';
-import { reportMarkdown } from '#server/report.ts';
+import { buildReport, reportMarkdown } from '#server/report.ts';
 import type { Report } from '#lib/domain/story.ts';
 import type { MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
@@ -40,7 +40,7 @@ async function story(server: TestServer, practice: (o: { participants: number })
 		bert: { id: bert.member.id, token: bert.token }
 	};
 	const meetings = await writeStory(fx.practice.id as PracticeId, people, driver(server, fx, openSynced), anonymousAuthor);
-	const report = (query: string) => reportFor(server.zwerm, fx.practice, new URL(`http://zwerm.test/?${query}`), 'nl');
+	const report = (query: string, language: 'nl' | 'en' = 'nl') => reportFor(server.zwerm, fx.practice, new URL(`http://zwerm.test/?${query}`), language);
 	return { fx, meetings, report, names: { anna: anna.member.name, bert: bert.member.name } };
 }
 
@@ -57,7 +57,7 @@ const esc = (text: string) => text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1'
 
 describe('the story report', () => {
 	it('tells each event in the chapter of its meeting, keeps the anonymous bring-in anonymous, and names unchanged boards in one line', async ({ server, practice, openSynced }) => {
-		const { meetings, report, names } = await story(server, practice, openSynced, 'bert');
+		const { fx, meetings, report, names } = await story(server, practice, openSynced, 'bert');
 		const whole: Report = await report('');
 		// Chapters: the five meetings and the time between meetings 3 and 4; nothing happened before, between the others or after.
 		expect(whole.chapters.map((c) => c.chapter.title ?? `tussen ${c.chapter.before} en ${c.chapter.after}`)).toEqual([
@@ -122,6 +122,28 @@ describe('the story report', () => {
 		expect(context.summary).toEqual([]);
 		expect(context.unchanged).toEqual(['Context']);
 		await expect(report('board=nosuchboard')).rejects.toMatchObject({ status: 404 });
+
+		// In the reader's language; the meeting titles as they were typed.
+		const english = reportMarkdown(await report(`board=${STORY.board}`, 'en'));
+		expect(english).toMatch(/^## Summary$/m);
+		expect(english).toMatch(/^\*\*Intention\*\*: 7 new notes, 1 rewritten, 1 removed; 3 brought in from individual lanes\\\./m);
+		expect(english).toMatch(new RegExp(`^## ${STORY.meetings[3]} · `, 'm'));
+		expect(chapterText(english, STORY.meetings[4])).toContain(`“${esc(STORY.anonymous)}” from anonymous`);
+
+		// A vote held in meeting 5 (a timeline mark of kind 'vote'): in that chapter only, its notes ranked with their totals.
+		const marks = await server.zwerm.meetings.listMarks(fx.practice.id);
+		const end5 = marks.find((m) => m.kind === 'meeting-end' && m.meetingId === meetings[4])!;
+		const voted = whole.summary[0].collective.find((n) => n.text === STORY.bertNote)!;
+		const withVote = await buildReport({ reader: server.zwerm.reader, log: server.zwerm.storage.log }, fx.practice, whole.from, whole.to, {
+			language: 'nl',
+			marks,
+			votes: [{ boardId: STORY.board, seq: end5.seq, at: end5.at, ranked: [{ noteId: voted.id, votes: 4 }] }]
+		});
+		const votes = withVote.chapters.map((c) => c.boards.flatMap((b) => b.votes));
+		expect(votes.slice(0, -1).flat()).toEqual([]);
+		expect(votes.at(-1)).toEqual([{ at: end5.at, ranked: [{ note: { id: voted.id, text: STORY.bertNote }, votes: 4 }] }]);
+		expect(chapterText(reportMarkdown(withVote), STORY.meetings[4])).toContain(`1\\. 4 stemmen: “${esc(STORY.bertNote)}”`);
+		expect(reportMarkdown(whole)).not.toContain('Stemmen');
 	});
 
 	it('is the same whoever wrote the anonymous note (the curious member)', async ({ server, practice, openSynced }) => {
