@@ -319,6 +319,7 @@ export const en: Messages = {
 		startOf: 'start of {{title}}',
 		endOf: 'end of {{title}}',
 		show: 'Show',
+		formerMember: 'a former member',
 		onlyBoard: 'Only the board {{board}}',
 		range: 'From {{from}} to {{to}}',
 		collective: 'Together',

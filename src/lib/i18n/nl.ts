@@ -319,6 +319,7 @@ export const nl = {
 		startOf: 'begin van {{title}}',
 		endOf: 'einde van {{title}}',
 		show: 'Toon',
+		formerMember: 'een oud-lid',
 		onlyBoard: 'Alleen het bord {{board}}',
 		range: 'Van {{from}} tot {{to}}',
 		collective: 'Samen',

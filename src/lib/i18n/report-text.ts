@@ -46,7 +46,7 @@ export function chapterTitle(t: Translate, c: Chapter): string {
 
 /** A member's name for a named lane; "anoniem" for the anonymous lane, and nothing else. */
 export function sourceName(t: Translate, b: BringIn): string {
-	return b.from.kind === 'anonymous' ? t('report.anonymous') : b.from.name || t('report.someone');
+	return b.from.kind === 'anonymous' ? t('report.anonymous') : b.from.name || t('report.formerMember');
 }
 
 export function bringInLine(t: Translate, b: BringIn): string {
