@@ -130,5 +130,12 @@ describe('the story report in the browser', () => {
 			await page.setViewportSize({ width, height });
 			await page.screenshot({ path: join(tmpdir(), `zwerm-story-report-${width}.png`), fullPage: false });
 		}
+
+		// Switching the language: the whole report follows, also the words the server wrote (its range).
+		await page.getByRole('button', { name: /English/ }).click();
+		await expect.poll(() => page.locator('header .range').first().innerText()).toMatch(/^From the beginning to now/);
+		expect(await page.locator('#summary').innerText()).toBe('Summary');
+		expect(await page.locator('.summary .aspect').innerText()).toMatch(/^Intention: 7 new notes, 1 rewritten, 1 removed; 3 brought in from individual lanes\./);
+		expect(await chapter(4).locator('.brought-in li').allInnerTexts()).toEqual([`“${STORY.bertNote}” from Bert`, `“${STORY.anonymous}” from anonymous`]);
 	});
 });
