@@ -3,7 +3,7 @@ import { diffWords } from 'diff';
 import type { DocumentLog } from './storage/types.ts';
 import type { MarkRecord } from './records.ts';
 import type { GroupBoard } from './board-reader.ts';
-import { applyAndCollect, breather, docAt, notesOf } from './past.ts';
+import { applyAndCollect, breather, docAt, notesOf, withoutHiddenCites } from './past.ts';
 import { noteContent, notesMap, parseCitationRef, plainText, type CitationRef } from '#lib/domain/notes.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
 import type { NoteView } from '#lib/domain/history.ts';
@@ -215,7 +215,10 @@ export async function boardStory(log: DocumentLog, board: GroupBoard, chapters: 
 		});
 		before = after;
 	}
-	const end = notesOf(null, 'collective', doc).sort((x, y) => x.y - y.y || x.x - y.x);
+	// Without citations of notes hidden now, as everywhere in history: they would name the author beside the text.
+	const end = notesOf(board, 'collective', doc)
+		.map((n) => withoutHiddenCites(board, n))
+		.sort((x, y) => x.y - y.y || x.x - y.x);
 	doc.destroy();
 	return { chapters: out, end };
 }
