@@ -9,6 +9,7 @@
  *   3.  the timeline: any moment, comparing meetings, on 50,000 changes
  *   4.  placing a note on a lane with 2,000 notes (bench/placement.ts)
  *   5.  grouping 50,000 changes into edits (bench/edits.ts)
+ *   6.  the story report of a whole practice: 8 boards, 10 meetings, 50,000 changes (bench/report.ts)
  * A readable report goes to stdout, followed by one JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,6 +31,7 @@ import { bytes, median, ms, ratio, round3, summarize, table, type Summary } from
 import { benchHistory, printHistory, HISTORY_PLAN } from './history.ts';
 import { benchPlacement, printPlacement } from './placement.ts';
 import { benchEdits, printEdits } from './edits.ts';
+import { benchReport, printReport, REPORT_PLAN } from './report.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // startApp runs `server/main.ts` relative to the working directory.
@@ -373,6 +375,11 @@ async function main() {
 	const edits = benchEdits();
 	printEdits(edits, log);
 
+	// ---------------------------------------------------------------- 6
+	heading(`6. Story report: the whole practice, ${REPORT_PLAN.boards} boards × ${REPORT_PLAN.meetings} meetings × ${REPORT_PLAN.changes.toLocaleString('en')} changes`);
+	const report = await benchReport(REPORT_PLAN, log);
+	printReport(report, log);
+
 	const totalS = (performance.now() - started) / 1000;
 	facts.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
 	log(`\nTotal ${totalS.toFixed(1)} s; load average at end ${facts.loadAverageAtEnd.join(' / ')}. The JSON line below holds every figure (times in ms, sizes in bytes).`);
@@ -405,6 +412,7 @@ async function main() {
 		history,
 		placement,
 		edits,
+		report,
 		totalSeconds: totalS
 	};
 	log(JSON.stringify(round3(result)));

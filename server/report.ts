@@ -1,69 +1,38 @@
-import i18next, { type TFunction } from 'i18next';
-import type { Timeline } from './timeline.ts';
+import type { BoardReader } from './board-reader.ts';
 import type { MarkRecord } from './records.ts';
-import type { StoredVote } from './storage/types.ts';
+import type { DocumentLog } from './storage/types.ts';
+import { boardStory, chaptersOf, type StoryVote } from './story.ts';
 import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
 import { boardsOf } from '#lib/domain/practice.ts';
 import type { Framework, Localized } from '#lib/domain/frameworks.ts';
-import { compareViews, laneMember, type Comparison, type NoteView } from '#lib/domain/history.ts';
-import { nl } from '#lib/i18n/nl.ts';
-import { en } from '#lib/i18n/en.ts';
+import {
+	isEmptyChapter,
+	type BoardChapter,
+	type BoardSummary,
+	type ChapterReport,
+	type Highlight,
+	type Report,
+	type ReportLanguage,
+	type ReportMoment
+} from '#lib/domain/story.ts';
 
-export type ReportLanguage = 'nl' | 'en';
+export type { Report, ReportLanguage, ReportMoment } from '#lib/domain/story.ts';
+export { reportMarkdown, escapeMarkdown } from './report-markdown.ts';
 
-/** One end of a report's range: a mark, or a bare position in the log. */
-export interface ReportMoment {
-	readonly seq: number;
-	readonly label: string;
-	readonly at: number | null;
+/** What a report reads: boards through the board reader (which documents, which notes are hidden now), their documents' log. */
+export interface ReportSources {
+	readonly reader: Pick<BoardReader, 'board'>;
+	readonly log: DocumentLog;
 }
 
-export interface BoardReport {
-	readonly id: string;
-	readonly name: string;
-	readonly questions: readonly string[];
-	/** The collective lane at the end of the range, in reading order. */
-	readonly collective: readonly NoteView[];
-	/** What changed in the collective lane over the range (and what was brought into it). */
-	readonly changes: Comparison;
-	/** Dot votes closed within the range, in order: the notes ranked by their totals (never who gave them). */
-	readonly votes: readonly VoteReport[];
-}
-
-export interface VoteReport {
-	readonly closedAt: number;
-	readonly dots: number;
-	/** Most dots first; `text` from the lane at the end of the range (null: the note was removed since). */
-	readonly ranked: readonly { readonly noteId: string; readonly text: string | null; readonly total: number }[];
-}
-
-export interface Report {
-	readonly practice: string;
+export interface ReportOptions {
 	readonly language: ReportLanguage;
-	readonly from: ReportMoment;
-	readonly to: ReportMoment;
-	readonly boards: readonly BoardReport[];
-	/** Member id → name, for the authors of brought-in notes (shared lanes only). */
-	readonly names: Readonly<Record<string, string>>;
-}
-
-const translators = new Map<ReportLanguage, TFunction>();
-function translator(lang: ReportLanguage): TFunction {
-	let t = translators.get(lang);
-	if (!t) {
-		const instance = i18next.createInstance();
-		void instance.init({
-			initAsync: false,
-			lng: lang,
-			fallbackLng: 'nl',
-			resources: { nl: { translation: nl }, en: { translation: en } },
-			interpolation: { escapeValue: false },
-			showSupportNotice: false
-		});
-		t = instance.t;
-		translators.set(lang, t);
-	}
-	return t;
+	/** Every mark of the practice: meetings make the chapters. */
+	readonly marks: readonly MarkRecord[];
+	/** One board, or every board of the framework (null). */
+	readonly board?: BoardId | null;
+	/** Votes held (timeline marks of kind 'vote' with their ranked notes); each shows in the chapter it falls in. */
+	readonly votes?: readonly StoryVote[];
 }
 
 /** A meeting's range: from its start to its end (or now, while it runs). */
@@ -73,110 +42,93 @@ export function meetingRange(marks: readonly MarkRecord[], meetingId: string): {
 	return { from, to: marks.find((m) => m.meetingId === meetingId && m.kind === 'meeting-end') ?? null };
 }
 
+/** How much of each kind a board's chapters hold. */
+function countsOf(chapters: readonly BoardChapter[]): BoardSummary['counts'] {
+	const sum = (f: (c: BoardChapter) => number) => chapters.reduce((n, c) => n + f(c), 0);
+	return {
+		added: sum((c) => c.added.length),
+		rewritten: sum((c) => c.rewritten.length),
+		removed: sum((c) => c.removed.length),
+		broughtIn: sum((c) => c.broughtIn.length),
+		votes: sum((c) => c.votes.length)
+	};
+}
+
 /**
- * How each board's collective lane evolved between two moments: what it holds
- * at the end, and what was added, changed, removed and brought in. Shows what
- * every member may see (the timeline's rules).
+ * The most important changes of a board over the range, at most four: two
+ * new notes that are still there at the end and were brought in from most
+ * individual notes (then the longest), the rewrite that changed most words,
+ * and a removal (of a note from before the range, if any).
+ */
+function highlightsOf(chapters: readonly BoardChapter[], end: ReadonlySet<string>): Highlight[] {
+	const added = new Map<string, string>();
+	const sources = new Map<string, number>();
+	const addedInRange = new Set<string>();
+	for (const c of chapters) {
+		for (const n of c.added) {
+			added.set(n.id, n.text);
+			addedInRange.add(n.id);
+		}
+		for (const b of c.broughtIn) sources.set(b.into.id, (sources.get(b.into.id) ?? 0) + 1);
+	}
+	const lasting = [...added].filter(([id]) => end.has(id));
+	lasting.sort(([a, at], [b, bt]) => (sources.get(b) ?? 0) - (sources.get(a) ?? 0) || bt.length - at.length);
+	const out: Highlight[] = lasting.slice(0, 2).map(([, text]) => ({ kind: 'added', text }));
+	const weight = (d: BoardChapter['rewritten'][number]) => d.diff.filter((p) => p.added || p.removed).reduce((n, p) => n + p.value.split(/\s+/).filter(Boolean).length, 0);
+	const biggest = chapters.flatMap((c) => c.rewritten).sort((a, b) => weight(b) - weight(a))[0];
+	if (biggest) out.push({ kind: 'rewritten', before: biggest.before, after: biggest.after });
+	// A note that was there before the range counts first; else one that lived only within it.
+	const removed = chapters.flatMap((c) => c.removed).sort((a, b) => Number(addedInRange.has(a.id)) - Number(addedInRange.has(b.id)))[0];
+	if (removed) out.push({ kind: 'removed', text: removed.text });
+	return out;
+}
+
+/**
+ * The story of a range, for one board or all: a chapter per meeting (and the
+ * time between meetings when something happened then), what each board's
+ * collective lane gained and lost in it, a summary per board at the top, and
+ * the boards that did not change named in one line. Each board's collective
+ * log is walked once through the range. Shows what every member may see (the
+ * board reader's rules).
  */
 export async function buildReport(
-	timeline: Pick<Timeline, 'view'>,
+	sources: ReportSources,
 	practice: { id: PracticeId; name: string; framework: Framework },
 	from: ReportMoment,
 	to: ReportMoment,
-	names: ReadonlyMap<string, string>,
-	language: ReportLanguage,
-	votes: readonly StoredVote[] = []
+	options: ReportOptions
 ): Promise<Report> {
-	// A vote belongs to the range when it closed within it; a bare log position has no time and bounds nothing.
-	const inRange = (v: StoredVote) => v.closedAt !== null && v.result !== null && (from.at === null || v.closedAt >= from.at) && (to.at === null || v.closedAt <= to.at);
+	const { language, marks } = options;
 	const pick = (text: Localized) => text[language];
-	const boards: BoardReport[] = [];
-	for (const aspect of boardsOf(practice.framework)) {
-		const [a, b] = await Promise.all([
-			timeline.view(practice.id, aspect.id as BoardId, from.seq),
-			timeline.view(practice.id, aspect.id as BoardId, to.seq)
-		]);
-		const all = compareViews(a, b);
-		const collective = (n: NoteView) => n.lane === 'collective';
-		const texts = new Map(b.notes.filter(collective).map((n) => [n.id, n.text]));
-		const boardVotes = votes
-			.filter((v) => v.boardId === aspect.id && inRange(v))
-			.map((v) => ({ closedAt: v.closedAt!, dots: v.dots, ranked: v.result!.map((r) => ({ ...r, text: texts.get(r.noteId) ?? null })) }));
-		boards.push({
+	const chapters = chaptersOf(marks, from, to);
+	const aspects = boardsOf(practice.framework).filter((a) => !options.board || a.id === options.board);
+	const summary: BoardSummary[] = [];
+	const unchanged: string[] = [];
+	const perBoard: { id: string; name: string; story: BoardChapter[] }[] = [];
+	for (const aspect of aspects) {
+		const board = await sources.reader.board(practice.id, aspect.id as BoardId);
+		const votes = (options.votes ?? []).filter((v) => v.boardId === aspect.id);
+		const { chapters: story, end: collective } = await boardStory(sources.log, board, chapters, votes);
+		const name = pick(aspect.name);
+		if (story.every(isEmptyChapter)) {
+			unchanged.push(name);
+			continue;
+		}
+		perBoard.push({ id: aspect.id, name, story });
+		summary.push({
 			id: aspect.id,
-			name: pick(aspect.name),
+			name,
 			questions: aspect.questions.map(pick),
-			collective: b.notes.filter(collective).sort((x, y) => x.y - y.y || x.x - y.x),
-			changes: {
-				...all,
-				added: all.added.filter(collective),
-				removed: all.removed.filter(collective),
-				changed: all.changed.filter((c) => collective(c.after)),
-				movedLanes: all.movedLanes.filter((m) => m.to === 'collective' || m.from === 'collective')
-			},
-			votes: boardVotes
+			counts: countsOf(story),
+			highlights: highlightsOf(story, new Set(collective.map((n) => n.id))),
+			collective
 		});
 	}
-	return { practice: practice.name, language, from, to, boards, names: Object.fromEntries(names) };
-}
-
-/** Markdown text, escaped so that what people wrote stays text. */
-export function escapeMarkdown(text: string): string {
-	return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1').replace(/\n+/g, ' ');
-}
-
-export function reportMarkdown(report: Report): string {
-	const t = translator(report.language);
-	const e = escapeMarkdown;
-	const moment = (m: ReportMoment) => (m.at ? `${m.label} (${new Date(m.at).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : m.label);
-	const author = (n: NoteView | { ref: string }) => {
-		if ('ref' in n) return t('report.someone');
-		if (n.lane === 'anonymous') return t('report.anonymous');
-		const member = laneMember(n.lane);
-		return member ? (report.names[member] || t('report.someone')) : t('report.someone');
-	};
-	const out: string[] = [`# ${e(report.practice)}`, '', `_${t('report.range', { from: e(moment(report.from)), to: e(moment(report.to)) })}_`, ''];
-	for (const board of report.boards) {
-		out.push(`## ${e(board.name)}`, '');
-		for (const q of board.questions) out.push(`### ${e(q)}`, '');
-		const { added, changed, removed, broughtIn } = board.changes;
-		const isNew = new Set(added.map((n) => n.id));
-		const isChanged = new Set(changed.filter((c) => c.text.length).map((c) => c.after.id));
-		out.push(`**${t('report.collective')}** (${board.collective.length})`, '');
-		if (board.collective.length === 0) out.push(`_${t('report.empty')}_`, '');
-		for (const n of board.collective) {
-			const tag = isNew.has(n.id) ? ` _(${t('report.new')})_` : isChanged.has(n.id) ? ` _(${t('report.changed')})_` : '';
-			out.push(`- ${e(n.text) || '…'}${tag}`);
-		}
-		if (board.collective.length) out.push('');
-		const textChanges = changed.filter((c) => c.text.length);
-		if (textChanges.length) {
-			out.push(`**${t('report.changes')}**`, '');
-			for (const c of textChanges) {
-				const diff = c.text.map((part) => (part.added ? `**${e(part.value)}**` : part.removed ? `~~${e(part.value)}~~` : e(part.value))).join('');
-				out.push(`- ${diff}`);
-			}
-			out.push('');
-		}
-		if (broughtIn.length) {
-			out.push(`**${t('report.broughtIn')}**`, '');
-			for (const b of broughtIn) {
-				const sources = b.sources.map((s) => ('ref' in s ? t('report.someone') : `“${e(s.text)}” (${e(author(s))})`)).join('; ');
-				out.push(`- ${e(b.collective.text) || '…'} ← ${sources}`);
-			}
-			out.push('');
-		}
-		if (removed.length) {
-			out.push(`**${t('report.removed')}**`, '');
-			for (const n of removed) out.push(`- ~~${e(n.text) || '…'}~~`);
-			out.push('');
-		}
-		for (const vote of board.votes) {
-			out.push(`**${t('report.vote', { when: e(new Date(vote.closedAt).toISOString().slice(0, 16).replace('T', ' ')) })}**`, '');
-			if (vote.ranked.length === 0) out.push(`_${t('report.noDots')}_`, '');
-			vote.ranked.forEach((r, i) => out.push(`${i + 1}. ${r.text === null ? `_${t('report.removedNote')}_` : e(r.text) || '…'} — ${t('vote.dots', { count: r.total })}`));
-			if (vote.ranked.length) out.push('');
-		}
-	}
-	return out.join('\n');
+	const chapterReports: ChapterReport[] = [];
+	chapters.forEach((chapter, i) => {
+		const boards = perBoard.filter((b) => !isEmptyChapter(b.story[i])).map((b) => ({ id: b.id, name: b.name, ...b.story[i] }));
+		// A meeting is a chapter even when nothing changed in it; the time between meetings only when something did.
+		if (chapter.kind === 'meeting' || boards.length > 0) chapterReports.push({ chapter, boards });
+	});
+	return { practice: practice.name, language, from, to, board: options.board ?? null, summary, unchanged, chapters: chapterReports };
 }

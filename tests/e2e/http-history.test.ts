@@ -102,8 +102,9 @@ describe('history over HTTP', () => {
 				expect(JSON.stringify(note)).not.toContain(fenna);
 			}
 			// The report: the board's dialogue questions as headings, the collective lane's text, what changed.
-			expect(markdown).toMatch(/^## Intentie$/m);
-			expect(markdown).toMatch(/^### .+\?$/m);
+			expect(markdown).toMatch(/^## Eerste bijeenkomst/m);
+			expect(markdown).toMatch(/^### Intentie$/m);
+			expect(markdown).toMatch(/^- _Wat is de bedoeling .+_$/m);
 			expect(markdown).toContain('Samen leren we van de wijk');
 			expect(markdown).not.toContain('zichtbaar gedeeld');
 		}

@@ -181,8 +181,10 @@ describe('the timeline, end to end in Chromium', () => {
 		await fenna.page.goto(overview);
 		await fenna.page.getByRole('link', { name: 'Verslag van Tweede bijeenkomst', exact: true }).click();
 		await fenna.page.waitForURL(/\/report\?meeting=/);
-		await expect.poll(() => fenna.page.getByRole('heading', { level: 3, name: QUESTION }).count()).toBe(1);
-		const intentie = fenna.page.locator('section', { has: fenna.page.getByRole('heading', { level: 2, name: 'Intentie' }) });
+		// A chapter for the meeting; the collective lane at its end under the board's questions.
+		await expect.poll(() => fenna.page.locator('section.chapter > h2').allInnerTexts()).toEqual([expect.stringContaining('Tweede bijeenkomst')]);
+		const intentie = fenna.page.locator('section.end section.board', { has: fenna.page.getByRole('heading', { level: 3, name: 'Intentie' }) });
+		expect(await intentie.locator('ul.questions').innerText()).toContain(QUESTION);
 		for (const text of ['Samen beginnen we klein', 'Vertrouwen groeit tussen ons', 'Wij luisteren echt naar de hele wijk']) {
 			expect(await intentie.locator('ul.notes').innerText()).toContain(text);
 		}
@@ -194,8 +196,9 @@ describe('the timeline, end to end in Chromium', () => {
 			fenna.page.getByRole('link', { name: 'Verslag van Tweede bijeenkomst als Markdown' }).click()
 		]);
 		const markdown = await readFile((await download.path())!, 'utf8');
-		expect(markdown).toMatch(/^## Intentie$/m);
-		expect(markdown).toContain(`### ${QUESTION}`);
+		expect(markdown).toMatch(/^## Tweede bijeenkomst/m);
+		expect(markdown).toMatch(/^### Intentie$/m);
+		expect(markdown).toContain(`- _${QUESTION}`);
 		expect(markdown).toContain('Vertrouwen groeit tussen ons');
 		expect(markdown).toContain('Wij luisteren echt naar de hele wijk');
 

@@ -93,9 +93,10 @@ describe('the past of a note that is anonymous now', () => {
 		expect(JSON.stringify(compared)).not.toContain(once);
 
 		// The report and the export say who brought the collective note in, never whose note it grew from.
-		const names = new Map([...fx.participants, fx.facilitator].map((m) => [m.member.id as string, m.member.name]));
 		const practice = (await server.zwerm.practices.get(p))!;
-		const report = await buildReport(history, practice, { seq: 0, at: 0, label: 'begin' }, { seq: head, at: Date.now(), label: 'nu' }, names, 'nl');
+		const sources = { reader: server.zwerm.reader, log: server.zwerm.storage.log };
+		const marks = await server.zwerm.meetings.listMarks(p);
+		const report = await buildReport(sources, practice, { seq: 0, at: 0, label: 'begin' }, { seq: head, at: Date.now(), label: 'nu' }, { language: 'nl', marks });
 		expect(JSON.stringify(report)).not.toContain(once);
 		expect(reportMarkdown(report)).not.toContain(once);
 		const exported = await exportPractice(server.zwerm, practice);

@@ -9,7 +9,8 @@ import { setUpPractice } from '../helpers/practice.ts';
 import { postgresAvailable } from '../helpers/postgres.ts';
 import { PostgresStorage } from '#server/storage/postgres.ts';
 import { checkRedis } from '#server/redis.ts';
-import { buildReport, reportMarkdown } from '#server/report.ts';
+import { reportMarkdown } from '#server/report.ts';
+import { reportFor } from '#lib/server/report.ts';
 import { collectiveDoc, laneDoc, practiceDoc } from '#lib/domain/docnames.ts';
 import { readActivity, type VoteInfo } from '#lib/domain/activities.ts';
 import { createNote } from '#lib/domain/notes.ts';
@@ -221,27 +222,22 @@ describe('a dot vote on one server', () => {
 		const marks = await server.zwerm.meetings.marksOfBoard(p, board);
 		expect(marks.filter((m) => m.kind === 'vote')).toEqual([expect.objectContaining({ kind: 'vote', boardId: board, createdBy: fx.facilitator.member.id })]);
 
-		// The report: the notes ranked with their totals.
-		const head = await server.zwerm.storage.log.headSeq();
-		const report = await buildReport(
-			server.zwerm.timeline,
-			fx.practice,
-			{ seq: 0, label: 'het begin', at: null },
-			{ seq: head, label: 'nu', at: Date.now() },
-			new Map(),
-			'nl',
-			await server.zwerm.storage.records.votes.list(p)
-		);
-		const part = report.boards.find((x) => x.id === board)!;
-		expect(part.votes).toEqual([{ closedAt: expect.any(Number), dots: 3, ranked: [
-			{ noteId: a, total: 3, text: 'Meer overleg' },
-			{ noteId: b, total: 2, text: 'Minder vergaderen' }
-		] }]);
-		const md = reportMarkdown(report);
-		expect(md).toMatch(/\*\*Stemming van [^*]+\*\*\n\n1\. Meer overleg — 3 stippen\n2\. Minder vergaderen — 2 stippen\n/);
+		// The report: in the chapter where the vote closed, the notes ranked with their totals.
+		const report = await reportFor(server.zwerm, fx.practice, new URL('http://x/report'), 'nl');
+		const voted = report.chapters.flatMap((c) => c.boards).filter((x) => x.id === board).flatMap((x) => x.votes);
+		expect(voted).toEqual([
+			{
+				at: expect.any(Number),
+				ranked: [
+					{ note: { id: a, text: 'Meer overleg' }, votes: 3 },
+					{ note: { id: b, text: 'Minder vergaderen' }, votes: 2 }
+				]
+			}
+		]);
+		expect(reportMarkdown(report)).toMatch(/1\\\. 3 stippen: “Meer overleg”\n2\\\. 2 stippen: “Minder vergaderen”/);
 		// A range that ended before the vote closed leaves it out.
-		const before = await buildReport(server.zwerm.timeline, fx.practice, { seq: 0, label: 'b', at: null }, { seq: 0, label: 'e', at: 1 }, new Map(), 'nl', await server.zwerm.storage.records.votes.list(p));
-		expect(before.boards.find((x) => x.id === board)!.votes).toEqual([]);
+		const before = await reportFor(server.zwerm, fx.practice, new URL('http://x/report?to=1'), 'nl');
+		expect(before.chapters.flatMap((c) => c.boards).flatMap((x) => x.votes)).toEqual([]);
 	});
 
 	it('closes by itself when its timer runs out, on every device at once', async ({ server, openSynced }) => {

@@ -2,48 +2,82 @@ import { error } from '@sveltejs/kit';
 import type { Zwerm } from '#server/zwerm.ts';
 import type { PracticeRecord } from '#server/records.ts';
 import { buildReport, meetingRange, type Report, type ReportLanguage, type ReportMoment } from '#server/report.ts';
-import { readPractice } from '#lib/domain/practice.ts';
-import { practiceDoc } from '#lib/domain/docnames.ts';
-import { isRandomId } from '#lib/domain/ids.ts';
+import { translator } from '#server/report-markdown.ts';
+import type { StoryVote } from '#server/story.ts';
+import { findBoard } from '#lib/domain/practice.ts';
+import { isRandomId, type BoardId } from '#lib/domain/ids.ts';
 
 /**
- * The report a query asks for: `?meeting=<id>` (its start to its end), or
- * `?from=&to=` as mark ids or log positions (default: the beginning to now).
+ * The report a query asks for:
+ * - the range: `?meeting=<id>` (its start to its end; repeated, from the
+ *   first one's start to the last one's end), or `?from=&to=` as mark ids or
+ *   log positions (default: the beginning to now);
+ * - `?board=<id>`: one board (default: every board of the framework).
  */
 export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL, language: ReportLanguage): Promise<Report> {
+	const t = translator(language);
 	const marks = await zwerm.meetings.listMarks(practice.id);
-	const labels =
-		language === 'en'
-			? { start: 'the beginning', now: 'now', opened: (m: string) => `the start of ${m}`, ended: (m: string) => `the end of ${m}` }
-			: { start: 'het begin', now: 'nu', opened: (m: string) => `het begin van ${m}`, ended: (m: string) => `het einde van ${m}` };
 	const head = await zwerm.storage.log.headSeq();
-	const now: ReportMoment = { seq: head, label: labels.now, at: Date.now() };
+	const now: ReportMoment = { seq: head, label: t('report.untilNow'), at: Date.now() };
+	const opened = (title: string) => t('report.startOf', { title });
+	const ended = (title: string) => t('report.endOf', { title });
 	const moment = (raw: string | null, fallback: ReportMoment): ReportMoment => {
 		if (raw === null || raw === '') return fallback;
-		if (/^\d+$/.test(raw)) {
+		if (/^\d{1,15}$/.test(raw)) {
 			const seq = Number(raw);
-			return seq === 0 ? { seq: 0, label: labels.start, at: null } : { seq, label: `#${seq}`, at: null };
+			return seq === 0 ? { seq: 0, label: t('report.wholePractice'), at: null } : { seq: Math.min(seq, head), label: `#${seq}`, at: null };
 		}
 		const mark = isRandomId(raw) ? marks.find((m) => m.id === raw) : undefined;
 		if (!mark) error(404, { message: 'No such moment on the timeline.', code: 'not-found' });
-		const label = mark.kind === 'meeting-start' ? labels.opened(mark.name) : mark.kind === 'meeting-end' ? labels.ended(mark.name) : mark.name;
+		const label = mark.kind === 'meeting-start' ? opened(mark.name) : mark.kind === 'meeting-end' ? ended(mark.name) : mark.name;
 		return { seq: mark.seq, label, at: mark.at };
 	};
 	let from: ReportMoment;
 	let to: ReportMoment;
-	const meeting = url.searchParams.get('meeting');
-	if (meeting) {
-		const range = isRandomId(meeting) ? meetingRange(marks, meeting) : null;
-		if (!range) error(404, { message: 'No such meeting.', code: 'not-found' });
-		from = { seq: range.from.seq, label: labels.opened(range.from.name), at: range.from.at };
-		to = range.to ? { seq: range.to.seq, label: labels.ended(range.to.name), at: range.to.at } : now;
+	const meetings = url.searchParams.getAll('meeting').filter(Boolean);
+	if (meetings.length) {
+		const ranges = meetings.map((id) => {
+			const range = isRandomId(id) ? meetingRange(marks, id) : null;
+			if (!range) error(404, { message: 'No such meeting.', code: 'not-found' });
+			return range;
+		});
+		ranges.sort((a, b) => a.from.seq - b.from.seq || a.from.at - b.from.at);
+		const first = ranges[0];
+		const last = ranges.at(-1)!;
+		from = { seq: first.from.seq, label: opened(first.from.name), at: first.from.at };
+		to = ranges.some((r) => r.to === null) ? now : { seq: last.to!.seq, label: ended(last.to!.name), at: last.to!.at };
 	} else {
-		from = moment(url.searchParams.get('from'), { seq: 0, label: labels.start, at: null });
+		from = moment(url.searchParams.get('from'), { seq: 0, label: t('report.wholePractice'), at: null });
 		to = moment(url.searchParams.get('to'), now);
 	}
 	if (to.seq < from.seq) error(400, { message: 'The end of the range is before its start.', code: 'invalid-request' });
-	const members = readPractice(await zwerm.readDocument(practiceDoc(practice.id))).members;
-	const names = new Map(members.map((m) => [m.id as string, m.name]));
-	const votes = await zwerm.storage.records.votes.list(practice.id);
-	return buildReport(zwerm.timeline, practice, from, to, names, language, votes);
+	const boardParam = url.searchParams.get('board');
+	let board: BoardId | null = null;
+	if (boardParam) {
+		if (!practice.framework || !findBoard(practice.framework, boardParam as BoardId)) error(404, { message: 'No such board.', code: 'not-found' });
+		board = boardParam as BoardId;
+	}
+	const votes = closedVotes(await zwerm.storage.records.votes.list(practice.id), marks);
+	return buildReport({ reader: zwerm.reader, log: zwerm.storage.log }, practice, from, to, { language, marks, board, votes });
+}
+
+/**
+ * Closed votes where the story needs them: at their `vote` mark's place in
+ * the log. Each close makes one mark on its board, so the n-th vote closed on
+ * a board is that board's n-th vote mark. Totals only, never who voted.
+ */
+export function closedVotes(
+	votes: readonly { readonly boardId: string; readonly closedAt: number | null; readonly result: readonly { noteId: string; total: number }[] | null }[],
+	marks: readonly { readonly kind: string; readonly boardId: string | null; readonly seq: number; readonly at: number }[]
+): StoryVote[] {
+	const out: StoryVote[] = [];
+	for (const boardId of new Set(votes.map((v) => v.boardId))) {
+		const closed = votes.filter((v) => v.boardId === boardId && v.closedAt !== null && v.result).sort((a, b) => a.closedAt! - b.closedAt!);
+		const placed = marks.filter((m) => m.kind === 'vote' && m.boardId === boardId).sort((a, b) => a.seq - b.seq || a.at - b.at);
+		closed.forEach((vote, i) => {
+			const mark = placed[i];
+			if (mark) out.push({ boardId, seq: mark.seq, at: mark.at, ranked: vote.result!.map((r) => ({ noteId: r.noteId, votes: r.total })) });
+		});
+	}
+	return out;
 }

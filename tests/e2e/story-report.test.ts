@@ -1,0 +1,141 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { describe, expect, it } from '../helpers/fixture.ts';
+import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { signIn } from '../helpers/browser.ts';
+import { collabUrl, violations } from '../helpers/board.ts';
+import { STORY, writeStory } from '../helpers/story.ts';
+import type { PracticeId } from '#lib/domain/ids.ts';
+
+/**
+ * The story report in Chromium: five meetings written over websockets and the
+ * HTTP API, then the report page of one board — each event in its meeting's
+ * chapter, axe clean — printed to PDF by the browser: the PDF has the chapters
+ * and page numbers, and none of the page's controls.
+ */
+
+/** Where the PDF of the last run is left, to look at (`pdftoppm -png` makes its pages images). */
+const PDF_PATH = join(tmpdir(), 'zwerm-story-report.pdf');
+
+async function join_(app: RunningApp, invite: string, name: string): Promise<string> {
+	const res = await fetch(invite, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+		body: `name=${encodeURIComponent(name)}`,
+		redirect: 'manual'
+	});
+	return res.headers.get('set-cookie')!.split(';')[0].split('=')[1];
+}
+
+/** The PDF's text, page by page. */
+async function pdfPages(data: Uint8Array): Promise<string[]> {
+	const pdf = await getDocument({ data, useSystemFonts: true }).promise;
+	const pages: string[] = [];
+	for (let i = 1; i <= pdf.numPages; i++) {
+		const content = await (await pdf.getPage(i)).getTextContent();
+		pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
+	}
+	await pdf.destroy();
+	return pages;
+}
+
+describe('the story report in the browser', () => {
+	it('tells each meeting as a chapter, passes axe, and prints to a PDF with chapters, page numbers and no controls', async ({ app, connect, newPage }) => {
+		const practice = await createPracticeViaApi(app, { name: 'Verhaalpraktijk', facilitatorName: 'Fenna' });
+		const p = practice.id as PracticeId;
+		const api = `${app.url}/api/practices/${p}`;
+		const asFacilitator = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
+		const tokens = { anna: await join_(app, practice.links.participant, 'Anna'), bert: await join_(app, practice.links.participant, 'Bert') };
+		const members = ((await fetch(`${api}/export`, { headers: asFacilitator }).then((r) => r.json())) as { members: { id: string; name: string }[] }).members;
+		const id = (name: string) => members.find((m) => m.name === name)!.id;
+		const post = async (path: string, body: unknown, status = 201) => {
+			const res = await fetch(`${api}${path}`, { method: 'POST', headers: asFacilitator, body: JSON.stringify(body) });
+			expect(res.status, path).toBe(status);
+			return res.json();
+		};
+		await writeStory(
+			p,
+			{ facilitator: { id: practice.facilitator.id, token: practice.facilitator.token }, anna: { id: id('Anna'), token: tokens.anna }, bert: { id: id('Bert'), token: tokens.bert } },
+			{
+				open: async (name, token) => {
+					const client = connect(collabUrl(app), name, token);
+					await expect.poll(() => client.provider.isSynced, { message: `${name} synced`, timeout: 15000 }).toBe(true);
+					return client;
+				},
+				startMeeting: async (title) => (await post('/meetings', { title, date: '2026-12-06', agenda: [STORY.board] })).meeting.id,
+				endMeeting: async (meeting) => void (await post(`/meetings/${meeting}/end`, {}, 200)),
+				bringInAnonymous: async (note) => void (await post(`/boards/${STORY.board}/anonymous/${note}/bring-in`, {})),
+				settled: async () => {}
+			},
+			'bert'
+		);
+
+		const { page } = await newPage({ viewport: { width: 1366, height: 768 } });
+		await signIn(page, practice);
+		await page.goto(`${app.url}/p/${p}/report?board=${STORY.board}`);
+		const chapters = page.locator('section.chapter');
+		await expect.poll(() => chapters.locator(':scope > h2').allInnerTexts()).toEqual([
+			...STORY.meetings.slice(0, 3).map((m) => expect.stringContaining(m)),
+			`Tussen ${STORY.meetings[2]} en ${STORY.meetings[3]}`,
+			...STORY.meetings.slice(3).map((m) => expect.stringContaining(m))
+		]);
+		const chapter = (i: number) => chapters.nth(i > 2 ? i + 1 : i);
+		expect(await chapter(0).locator('.added').innerText()).toContain(STORY.first);
+		expect(await chapter(1).locator('.rewritten ins').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('hele')]));
+		expect(await chapter(2).locator('.brought-in').innerText()).toContain(`“${STORY.annaNote}” van Anna`);
+		expect(await chapter(3).locator('.added').innerText()).toContain(STORY.idea);
+		expect(await chapter(3).locator('.removed').count()).toBe(0);
+		expect(await chapter(4).locator('.removed').innerText()).toContain(STORY.idea);
+		const fifth = await chapter(4).locator('.brought-in li').allInnerTexts();
+		expect(fifth).toEqual([`“${STORY.bertNote}” van Bert`, `“${STORY.anonymous}” van anoniem`]);
+		expect(await page.locator('.summary .aspect').innerText()).toMatch(/^Intentie: 7 nieuwe notities, 1 herschreven, 1 verwijderd; 3 ingebracht uit individuele lanes\. Belangrijkst: /);
+		expect(await violations(page)).toEqual([]);
+
+		// Every board: the others did not change, and say so in one line.
+		await page.goto(`${app.url}/p/${p}/report`);
+		await expect.poll(() => page.locator('.summary .unchanged').innerText()).toBe(
+			'Geen wijzigingen in: Activiteit, Normativiteit, Context, Space en place, Actanten, Outcome/waarde, Leerdoelen.'
+		);
+		expect(await page.locator('section.chapter h3').allInnerTexts()).toEqual(Array(6).fill('Intentie'));
+		expect(await violations(page)).toEqual([]);
+
+		// The browser's print of one board's report.
+		await page.goto(`${app.url}/p/${p}/report?board=${STORY.board}`);
+		await page.locator('section.chapter').first().waitFor();
+		await page.emulateMedia({ media: 'print' });
+		expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false);
+		const pdf = await page.pdf({ format: 'A4' });
+		await writeFile(PDF_PATH, pdf);
+		const pages = await pdfPages(new Uint8Array(pdf));
+		const text = pages.join(' ');
+		for (const heading of ['Samenvatting', ...STORY.meetings, `Tussen ${STORY.meetings[2]} en ${STORY.meetings[3]}`, 'Samen aan het einde']) expect(text).toContain(heading);
+		expect(text).toContain(STORY.idea);
+		expect(text).toContain('van anoniem');
+		for (const control of ['English', 'Afdrukken of bewaren als pdf', 'Download als Markdown', 'Terug naar het overzicht', 'Naar de inhoud', 'Alle borden', 'Toon']) {
+			expect(text, control).not.toContain(control);
+		}
+		// Page numbers in the bottom margin: "1 / n" on the first page, "n / n" on the last.
+		expect(pages[0]).toMatch(new RegExp(`\\b1 / ${pages.length}\\b`));
+		expect(pages.at(-1)).toMatch(new RegExp(`\\b${pages.length} / ${pages.length}\\b`));
+
+		// The page on screen at the three sizes, left beside the PDF to look at.
+		await page.emulateMedia({ media: 'screen' });
+		for (const [width, height] of [
+			[1366, 768],
+			[390, 844],
+			[1920, 1080]
+		]) {
+			await page.setViewportSize({ width, height });
+			await page.screenshot({ path: join(tmpdir(), `zwerm-story-report-${width}.png`), fullPage: false });
+		}
+
+		// Switching the language: the whole report follows, also the words the server wrote (its range).
+		await page.getByRole('button', { name: /English/ }).click();
+		await expect.poll(() => page.locator('header .range').first().innerText()).toMatch(/^From the beginning to now/);
+		expect(await page.locator('#summary').innerText()).toBe('Summary');
+		expect(await page.locator('.summary .aspect').innerText()).toMatch(/^Intention: 7 new notes, 1 rewritten, 1 removed; 3 brought in from individual lanes\./);
+		expect(await chapter(4).locator('.brought-in li').allInnerTexts()).toEqual([`“${STORY.bertNote}” from Bert`, `“${STORY.anonymous}” from anonymous`]);
+	});
+});
