@@ -3,15 +3,23 @@ import { isRandomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
 import { parseDocName } from '#lib/domain/docnames.ts';
 import { canWrite, findBoard, type Role } from '#lib/domain/practice.ts';
 import type { Practices } from '../practices.ts';
+import type { Screens } from '../screens.ts';
 import { CloseError } from '../close-reasons.ts';
 import { COLLECTIVE_W, MAX_Y, REGION_HEADER } from '#lib/domain/board-space.ts';
 
 export interface ConnectionContext {
+	/** The member, or for a room's screen the screen's own id (never a member's). */
 	readonly memberId: MemberId;
 	readonly practiceId: PracticeId;
-	readonly role: Role;
+	/** `screen`: the room's screen (server/screens.ts), which reads what the group sees and writes nothing. */
+	readonly role: Role | 'screen';
 	readonly name: string;
+	/** A screen's: the facilitator who paired it (closing them closes it too). */
+	readonly pairedBy?: MemberId;
 }
+
+/** The token a screen's page sends: "sign in with the screen cookie, and only with it". */
+export const SCREEN_TOKEN = 'screen';
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -39,9 +47,24 @@ export class Access implements Extension {
 	readonly extensionName = 'zwerm-access';
 
 	private readonly practices: Practices;
+	private readonly screens: Screens | null;
 
-	constructor(practices: Practices) {
+	constructor(practices: Practices, screens: Screens | null = null) {
 		this.practices = practices;
+		this.screens = screens;
+	}
+
+	/**
+	 * Who connects: a member by session token or cookie; else a room's screen by
+	 * its session token. A screen's page says so (SCREEN_TOKEN) and is then the
+	 * screen and nobody else, also in a browser where a member is signed in.
+	 */
+	private async caller(practiceId: PracticeId, token: string, cookie: string | null): Promise<ConnectionContext | null> {
+		const screenPage = token === SCREEN_TOKEN;
+		const member = screenPage ? null : await this.practices.authenticate(practiceId, token, cookie);
+		if (member) return { memberId: member.id, practiceId: member.practiceId, role: member.role, name: member.name };
+		const screen = screenPage ? await this.screens?.authenticate(practiceId, null, cookie) : await this.screens?.session(practiceId, token);
+		return screen ? { memberId: screen.id, practiceId: screen.practiceId, role: 'screen', name: '', pairedBy: screen.pairedBy } : null;
 	}
 
 	async onAuthenticate({
@@ -52,18 +75,20 @@ export class Access implements Extension {
 	}: onAuthenticatePayload): Promise<ConnectionContext> {
 		const name = parseDocName(documentName);
 		if (!name) throw new CloseError('NotFound', 'unknown document');
-		const member = await this.practices.authenticate(name.practiceId, token, requestHeaders.get('cookie'));
+		const member = await this.caller(name.practiceId, token, requestHeaders.get('cookie'));
 		if (!member) throw new CloseError('Unauthorized');
 		const practice = await this.practices.get(name.practiceId);
 		if (!practice) throw new CloseError('NotFound');
 
 		let writable = false;
+		// A screen reads what the group sees (below: never a private document) and writes nothing.
+		const writer = member.role !== 'screen' && canWrite(member.role);
 		if (name.kind === 'practice') {
 			writable = false;
 		} else {
 			if (!findBoard(practice.framework, name.boardId)) throw new CloseError('NotFound', 'unknown board');
 			if (name.kind === 'collective') {
-				writable = canWrite(member.role);
+				writable = writer;
 			} else if (name.kind === 'anonymous') {
 				writable = false; // only the server writes anonymous notes
 			} else {
@@ -72,12 +97,12 @@ export class Access implements Extension {
 				// observer or were removed: what they shared stays part of the group's work.
 				if (!owner || owner.practiceId !== name.practiceId || !owner.hadLane) throw new CloseError('NotFound', 'unknown lane');
 				// Private notes: their author and no one else, facilitators included.
-				if (name.kind === 'private' && owner.id !== member.id) throw new CloseError('Forbidden');
-				writable = owner.id === member.id && canWrite(member.role);
+				if (name.kind === 'private' && owner.id !== member.memberId) throw new CloseError('Forbidden');
+				writable = owner.id === member.memberId && writer;
 			}
 		}
 		connectionConfig.readOnly = !writable;
-		return { memberId: member.id, practiceId: member.practiceId, role: member.role, name: member.name };
+		return member;
 	}
 
 	/** Per document: which member each awareness client id belongs to (the first to announce it). */
@@ -86,6 +111,8 @@ export class Access implements Extension {
 	async beforeHandleAwareness({ context, states, document }: beforeHandleAwarenessPayload): Promise<void> {
 		const ctx = context as ConnectionContext | undefined;
 		if (!ctx?.memberId) return;
+		// A screen is not a member: it is nobody's presence, pointer or view (it only watches others').
+		if (ctx.role === 'screen') return states.clear();
 		// Providers relay the states of others too (echoes), and a hostile client
 		// could send a state for someone else's client id. A member speaks only for
 		// client ids that are theirs: others' states in the message are dropped.

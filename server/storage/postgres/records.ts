@@ -12,6 +12,7 @@ import type {
 import { toMark, toMeeting, toRound } from '../rows.ts';
 import type { Connections } from './pool.ts';
 import { PostgresDeviceCodes, PostgresMembers, PostgresPractices } from './members.ts';
+import { PostgresScreens } from './screens.ts';
 
 /** Every record store of one PostgreSQL database. */
 export function postgresRecords(db: Connections): Records {
@@ -19,6 +20,7 @@ export function postgresRecords(db: Connections): Records {
 		practices: new PostgresPractices(db),
 		members: new PostgresMembers(db),
 		deviceCodes: new PostgresDeviceCodes(db),
+		screens: new PostgresScreens(db),
 		anonymousLinks: new PostgresAnonymousLinks(db),
 		rounds: new PostgresRounds(db),
 		meetings: new PostgresMeetings(db),

@@ -14,6 +14,9 @@ export const DRAW_ALL_UP_TO = 300;
 export const NOTE_TEXT_PX = 15;
 /** From this scale up note text reads comfortably on a laptop (14 CSS px); editing and find bring the view up to it. */
 export const READABLE = 14 / NOTE_TEXT_PX;
+/** On the room's screen note text is at least this large (CSS px; 32 asked for, and a little for rounding). */
+export const SCREEN_TEXT_PX = 33;
+export const SCREEN_SCALE = SCREEN_TEXT_PX / NOTE_TEXT_PX;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
@@ -177,6 +180,16 @@ export class CanvasState {
 	open(): void {
 		const samen = this.region('collective');
 		if (samen) this.viewport.open(samen, LANE_W, OPEN_MIN, OPEN_MAX);
+	}
+
+	/**
+	 * The room's screen: someone's view (board units) fitted to it, with note
+	 * text never under SCREEN_TEXT_PX; without a view, Samen's top-left corner.
+	 */
+	present(view: Rect | null): void {
+		if (view) return this.viewport.show(view, SCREEN_SCALE);
+		const samen = this.region('collective');
+		if (samen) this.viewport.open(samen, LANE_W, SCREEN_SCALE, SCREEN_SCALE);
 	}
 
 	/** Everything on the board. */

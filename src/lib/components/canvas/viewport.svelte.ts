@@ -175,6 +175,17 @@ export class Viewport {
 	}
 
 	/**
+	 * Shows a rectangle centred, as large as fits but never smaller than
+	 * `minScale` (then its middle shows): the room's screen fitting someone's view.
+	 */
+	show(rect: Rect, minScale: number): void {
+		if (!this.width || !this.height) return;
+		const fits = Math.min((this.width - 2 * PAD) / rect.w, (this.height - 2 * PAD) / rect.h);
+		const k = Math.min(MAX_SCALE, Math.max(minScale, fits));
+		this.set(this.width / 2 - (rect.x + rect.w / 2) * k, this.height / 2 - (rect.y + rect.h / 2) * k, k, false);
+	}
+
+	/**
 	 * Shows a rectangle (a lane) as wide as the view allows, its top at the
 	 * top; never smaller than `minScale`, where it starts at the left edge.
 	 */

@@ -1,0 +1,77 @@
+import { BoardState } from '#lib/sync/board.svelte.ts';
+import { PracticeState } from '#lib/sync/practice.svelte.ts';
+import { openSocket } from '#lib/sync/socket.ts';
+import { isOpen } from '#lib/domain/windows.ts';
+import type { Activity } from '#lib/domain/activities.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import type { MemberInfo } from '#lib/domain/practice.ts';
+
+/** What the room's screen shows an activity for: one that runs now. */
+export function running(activity: Activity, now: number): boolean {
+	switch (activity.kind) {
+		case 'silent-round':
+			return activity.revealedAt === null;
+		case 'collection-window':
+			return isOpen(activity, now);
+	}
+}
+
+/**
+ * The room's screen (server/screens.ts): one socket signed in with the
+ * screen's cookie, the practice document (members, activities), and the board
+ * it shows, if any — opened read-only, without local copies, announcing
+ * nothing. It follows the facilitator who paired it.
+ */
+export class ScreenState {
+	readonly practiceId: PracticeId;
+	readonly screenId: MemberId;
+	readonly pairedBy: MemberId;
+	readonly practice: PracticeState;
+	/** Unpaired by a facilitator (or the facilitator who paired it is gone): the server refuses it. */
+	ended = $state(false);
+	connected = $state(false);
+	board = $state.raw<BoardState | null>(null);
+	private readonly socket = openSocket();
+
+	constructor(practiceId: PracticeId, screen: { id: MemberId; pairedBy: MemberId }, members: readonly MemberInfo[]) {
+		this.practiceId = practiceId;
+		this.screenId = screen.id;
+		this.pairedBy = screen.pairedBy;
+		this.practice = new PracticeState(this.socket, practiceId, members, { screen: true });
+		this.practice.provider.on('authenticationFailed', () => {
+			this.ended = true;
+			this.show(null);
+			this.socket.disconnect();
+		});
+		this.socket.on('status', ({ status }: { status: string }) => (this.connected = status === 'connected'));
+	}
+
+	/** Who has joined: every member still in the practice. */
+	get joined(): number {
+		return this.practice.info.members.filter((m) => !m.removed).length;
+	}
+
+	/** The activities running now, on any board. */
+	activities(now: number): Activity[] {
+		return this.practice.info.activities.filter((a) => running(a, now));
+	}
+
+	/** Shows a board (opening its lanes as the group sees them), or none. */
+	show(boardId: BoardId | null): void {
+		if ((this.board?.boardId ?? null) === boardId) return;
+		this.board?.destroy();
+		this.board =
+			boardId === null || this.ended
+				? null
+				: new BoardState(this.practiceId, boardId, { id: this.screenId, name: '', role: 'observer' }, 'shared', this.practice.info.members, {
+						socket: this.socket,
+						practice: this.practice
+					});
+	}
+
+	destroy(): void {
+		this.board?.destroy();
+		this.practice.destroy();
+		this.socket.destroy();
+	}
+}
