@@ -439,7 +439,7 @@ export const en: Messages = {
 		pair: 'Pair',
 		wrongCode: 'This code is wrong, has expired or was already used. Ask for a new code on your own device.',
 		tooMany: 'Too many wrong codes. Try again in {{seconds}} seconds.',
-		scan: 'Scan the code with your phone',
+		scan: 'Join: scan the code with your phone',
 		orGo: 'or go to',
 		qr: 'QR code to join {{practice}}',
 		joined_one: '{{count}} person has joined',

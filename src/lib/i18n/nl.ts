@@ -439,7 +439,7 @@ export const nl = {
 		pair: 'Koppelen',
 		wrongCode: 'Deze code klopt niet, is verlopen of is al gebruikt. Vraag op je eigen apparaat een nieuwe code aan.',
 		tooMany: 'Te veel verkeerde codes. Probeer het over {{seconds}} seconden opnieuw.',
-		scan: 'Scan de code met je telefoon',
+		scan: 'Doe mee: scan de code met je telefoon',
 		orGo: 'of ga naar',
 		qr: 'QR-code om mee te doen met {{practice}}',
 		joined_one: '{{count}} persoon doet mee',
