@@ -1,7 +1,8 @@
 import type { Extension, beforeHandleAwarenessPayload, onAuthenticatePayload } from '@hocuspocus/server';
 import { isRandomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
 import { parseDocName } from '#lib/domain/docnames.ts';
-import { canWrite, findBoard, type Role } from '#lib/domain/practice.ts';
+import { boardsOf, canWrite, findBoard, type Role } from '#lib/domain/practice.ts';
+import { parseSpotlight, parseView } from '#lib/domain/presence.ts';
 import type { Practices } from '../practices.ts';
 import type { Screens } from '../screens.ts';
 import { CloseError } from '../close-reasons.ts';
@@ -16,6 +17,8 @@ export interface ConnectionContext {
 	readonly name: string;
 	/** A screen's: the facilitator who paired it (closing them closes it too). */
 	readonly pairedBy?: MemberId;
+	/** The practice's boards (practice document only): what a view or a spotlight may name. */
+	readonly boards?: readonly string[];
 }
 
 /** The token a screen's page sends: "sign in with the screen cookie, and only with it". */
@@ -102,17 +105,23 @@ export class Access implements Extension {
 			}
 		}
 		connectionConfig.readOnly = !writable;
-		return member;
+		const boards = name.kind === 'practice' ? boardsOf(practice.framework).map((a) => a.id as string) : undefined;
+		return { ...member, ...(boards ? { boards } : {}) };
 	}
 
 	/** Per document: which member each awareness client id belongs to (the first to announce it). */
 	private readonly awarenessOwners = new WeakMap<object, Map<number, string>>();
 
-	async beforeHandleAwareness({ context, states, document }: beforeHandleAwarenessPayload): Promise<void> {
+	async beforeHandleAwareness({ context, states, document, connection }: beforeHandleAwarenessPayload): Promise<void> {
+		// Another instance's message (Redis): rewritten on the instance its client is connected to.
+		if (!connection) return;
 		const ctx = context as ConnectionContext | undefined;
-		if (!ctx?.memberId) return;
-		// A screen is not a member: it is nobody's presence, pointer or view (it only watches others').
-		if (ctx.role === 'screen') return states.clear();
+		// A connection that is no member speaks for nobody; nor does the room's screen,
+		// which is nobody's presence, pointer or view (it only watches others').
+		if (!ctx?.memberId || ctx.role === 'screen') {
+			states.clear();
+			return;
+		}
 		// Providers relay the states of others too (echoes), and a hostile client
 		// could send a state for someone else's client id. A member speaks only for
 		// client ids that are theirs: others' states in the message are dropped.
@@ -133,6 +142,12 @@ export class Access implements Extension {
 			const color = typeof claimed?.color === 'string' && HEX_COLOR.test(claimed.color) ? claimed.color : '#5b5bd6';
 			state.user = { memberId: ctx.memberId, name: ctx.name, color };
 			state.pointer = publicPointer(state.pointer);
+			// Views and the spotlight travel on the practice document only (src/lib/domain/presence.ts):
+			// a view on a board of this practice, a spotlight on a note the group sees, from a facilitator.
+			const boards = ctx.boards;
+			const isBoard = (id: string) => boards?.includes(id) ?? false;
+			state.view = boards ? parseView(state.view, isBoard) : null;
+			state.spotlight = boards && ctx.role === 'facilitator' ? parseSpotlight(state.spotlight, isBoard) : null;
 		}
 	}
 }

@@ -191,7 +191,7 @@ describe('over HTTP (the built app)', () => {
 			['GET', `${p}/export`],
 			['GET', `${p}/boards/${board}/history`]
 		];
-		for (const auth of [{ cookie }, { authorization: `Bearer ${token}` }]) {
+		for (const auth of [{ cookie }, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
 			for (const [method, path, body] of attempts) {
 				const res = await api(app, path, { method, body, auth });
 				expect({ method, path, status: res.status }).toEqual({ method, path, status: 403 });

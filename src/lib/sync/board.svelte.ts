@@ -8,6 +8,7 @@ import { canWrite, laneOwners, type MemberInfo, type Role, type RoundInfo } from
 import type { Visibility } from '#lib/domain/visibility.ts';
 import { openDocumentWithCopy, openSocket, type OpenDocument } from './socket.ts';
 import { PracticeState } from './practice.svelte.ts';
+import { Presence } from './presence.svelte.ts';
 import { coalesce } from './coalesce.ts';
 import { PlacementSettler } from './settle.ts';
 import type { RegionKind } from '#lib/domain/board-space.ts';
@@ -104,6 +105,8 @@ export class LaneState {
  */
 export class BoardState {
 	readonly practice: PracticeState;
+	/** Where everyone in the practice looks, the spotlight, following (on the practice document's awareness). */
+	readonly presence: Presence;
 	readonly collective: LaneState;
 	/** Anonymous notes of everyone (written by the server). */
 	readonly anonymous: LaneState;
@@ -147,7 +150,7 @@ export class BoardState {
 		me: Me,
 		defaultVisibility: Visibility = 'shared',
 		initialMembers: readonly MemberInfo[] = [],
-		screen: { socket: HocuspocusProviderWebsocket; practice: PracticeState } | null = null
+		screen: { socket: HocuspocusProviderWebsocket; practice: PracticeState; presence: Presence } | null = null
 	) {
 		this.defaultVisibility = defaultVisibility;
 		this.practiceId = practiceId;
@@ -158,6 +161,8 @@ export class BoardState {
 		this.socket = screen?.socket ?? openSocket();
 		const open = { screen: this.screen };
 		this.practice = screen?.practice ?? new PracticeState(this.socket, practiceId, initialMembers);
+		// The room's screen only reads presence (the page's own, kept across boards).
+		this.presence = screen?.presence ?? new Presence(this.practice.provider, { memberId: me.id, name: me.name });
 		// Refused (removed from the practice, or left elsewhere): keep nothing of it here.
 		if (!screen) this.practice.provider.on('authenticationFailed', () => void forgetPracticeLocally(practiceId));
 		const writer = !screen && canWrite(me.role);
@@ -342,8 +347,9 @@ export class BoardState {
 		this.destroyed = true;
 		this.practice.provider.document.off('update', this.membersChanged);
 		for (const lane of this.allLanes) lane.destroy();
-		// The screen's page keeps its socket and practice across boards.
+		// The screen's page keeps its socket, practice and presence across boards.
 		if (this.screen) return;
+		this.presence.destroy();
 		this.practice.destroy();
 		this.socket.destroy();
 	}

@@ -17,7 +17,8 @@ export class PracticeState {
 		initialMembers: readonly MemberInfo[] = [],
 		options: Pick<OpenOptions, 'screen'> = {}
 	) {
-		this.provider = openDocument(socket, practiceDoc(practiceId), { awareness: false, ...options });
+		// With awareness: presence (views, the spotlight, following) travels on it (presence.svelte.ts).
+		this.provider = openDocument(socket, practiceDoc(practiceId), options);
 		const doc = this.provider.document;
 		doc.on('update', coalesce(() => (this.info = readPractice(doc))));
 		// Until the document has synced, the member list the page was served with.

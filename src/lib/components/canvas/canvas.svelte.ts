@@ -4,7 +4,7 @@ import type { NoteId } from '#lib/domain/ids.ts';
 import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
-import { MOVING_MS, Viewport } from './viewport.svelte.ts';
+import { MOVING_MS, Viewport, grow } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 import { boardLanes, laneTitle } from '../list/lanes.ts';
 
@@ -183,10 +183,13 @@ export class CanvasState {
 	}
 
 	/**
-	 * The room's screen: someone's view (board units) fitted to it, with note
-	 * text never under SCREEN_TEXT_PX; without a view, Samen's top-left corner.
+	 * The room's screen: the note in the spotlight, else someone's view (board
+	 * units) fitted to it, with note text never under SCREEN_TEXT_PX; without
+	 * either, Samen's top-left corner.
 	 */
-	present(view: Rect | null): void {
+	present(view: Rect | null, spotlight: string | null = null): void {
+		const lit = spotlight ? this.locate(spotlight) : null;
+		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
 		if (view) return this.viewport.show(view, SCREEN_SCALE);
 		const samen = this.region('collective');
 		if (samen) this.viewport.open(samen, LANE_W, SCREEN_SCALE, SCREEN_SCALE);

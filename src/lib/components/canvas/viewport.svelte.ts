@@ -1,6 +1,7 @@
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import { select, type Selection } from 'd3-selection';
 import type { Point, Rect } from '#lib/domain/board-space.ts';
+import { fitRect } from '#lib/domain/presence.ts';
 
 /** From the whole board of a big practice to large print. */
 export const MIN_SCALE = 0.02;
@@ -42,6 +43,8 @@ export class Viewport {
 	area = $state.raw<Rect>({ x: 0, y: 0, w: 0, h: 0 });
 	/** performance.now() of the last pan or zoom by a person (not fit, zoomTo): while it is recent, the view is moving. */
 	movedAt = -Infinity;
+	/** Counts pans and zooms by a person (gestures, keys, buttons; not fit, zoomTo, show): following stops at one. */
+	personMoves = $state(0);
 
 	/** The part of the board in view, in board units. */
 	get visible(): Rect {
@@ -64,7 +67,11 @@ export class Viewport {
 				return !(event.target as Element).closest(ignore);
 			})
 			.on('zoom', (event: D3ZoomEvent<HTMLElement, unknown>) => {
-				if (event.sourceEvent) this.movedAt = performance.now(); // a drag, pinch or Ctrl+wheel
+				if (event.sourceEvent) {
+					// A drag, pinch or Ctrl+wheel.
+					this.movedAt = performance.now();
+					this.personMoves++;
+				}
 				this.apply(event.transform);
 			});
 		const selection = select(element);
@@ -127,7 +134,10 @@ export class Viewport {
 
 	/** Sets the view: screen = board × k + (x, y). `moving`: a step of a pan or zoom, more may follow. */
 	set(x: number, y: number, k: number, moving = true): void {
-		if (moving) this.movedAt = performance.now();
+		if (moving) {
+			this.movedAt = performance.now();
+			this.personMoves++;
+		}
 		const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
 		if (this.behaviour && this.selection) this.behaviour.transform(this.selection, zoomIdentity.translate(x, y).scale(scale));
 		else this.apply({ x, y, k: scale });
@@ -163,6 +173,17 @@ export class Viewport {
 	}
 
 	/**
+	 * Shows a rectangle whole, centred, as large as fits (a followed view, board
+	 * units): not a move of my own. `minScale`: never smaller (the room's screen,
+	 * whose text must read from the back; then the rectangle's middle shows).
+	 */
+	show(rect: Rect, minScale = MIN_SCALE): void {
+		if (!this.width || !this.height || !rect.w || !rect.h) return;
+		const t = fitRect(rect, this.width, this.height, minScale, MAX_SCALE);
+		this.set(t.x, t.y, t.k, false);
+	}
+
+	/**
 	 * Puts a board point at the view's top-left corner (inside the padding),
 	 * scaled so that `span` board units fill the view's width, within
 	 * `minScale`..`maxScale`. The same point on every screen; only how much of
@@ -171,18 +192,7 @@ export class Viewport {
 	open(corner: Point, span: number, minScale: number, maxScale: number): void {
 		if (!this.width || !this.height) return;
 		const k = Math.max(minScale, Math.min(maxScale, (this.width - 2 * PAD) / span));
-		this.set(PAD - corner.x * k, PAD - corner.y * k, k);
-	}
-
-	/**
-	 * Shows a rectangle centred, as large as fits but never smaller than
-	 * `minScale` (then its middle shows): the room's screen fitting someone's view.
-	 */
-	show(rect: Rect, minScale: number): void {
-		if (!this.width || !this.height) return;
-		const fits = Math.min((this.width - 2 * PAD) / rect.w, (this.height - 2 * PAD) / rect.h);
-		const k = Math.min(MAX_SCALE, Math.max(minScale, fits));
-		this.set(this.width / 2 - (rect.x + rect.w / 2) * k, this.height / 2 - (rect.y + rect.h / 2) * k, k, false);
+		this.set(PAD - corner.x * k, PAD - corner.y * k, k, false);
 	}
 
 	/**

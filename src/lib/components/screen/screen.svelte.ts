@@ -1,5 +1,6 @@
 import { BoardState } from '#lib/sync/board.svelte.ts';
 import { PracticeState } from '#lib/sync/practice.svelte.ts';
+import { Presence, type BoardView, type Spotlight } from '#lib/sync/presence.svelte.ts';
 import { openSocket } from '#lib/sync/socket.ts';
 import { isOpen } from '#lib/domain/windows.ts';
 import type { Activity } from '#lib/domain/activities.ts';
@@ -27,6 +28,8 @@ export class ScreenState {
 	readonly screenId: MemberId;
 	readonly pairedBy: MemberId;
 	readonly practice: PracticeState;
+	/** Where everyone looks; the screen only reads it, and follows the facilitator who paired it. */
+	readonly presence: Presence;
 	/** Unpaired by a facilitator (or the facilitator who paired it is gone): the server refuses it. */
 	ended = $state(false);
 	connected = $state(false);
@@ -38,12 +41,31 @@ export class ScreenState {
 		this.screenId = screen.id;
 		this.pairedBy = screen.pairedBy;
 		this.practice = new PracticeState(this.socket, practiceId, members, { screen: true });
+		this.presence = new Presence(this.practice.provider, null);
+		this.presence.follow(screen.pairedBy);
 		this.practice.provider.on('authenticationFailed', () => {
 			this.ended = true;
 			this.show(null);
 			this.socket.disconnect();
 		});
 		this.socket.on('status', ({ status }: { status: string }) => (this.connected = status === 'connected'));
+	}
+
+	/** The view the screen shows: the followed facilitator's, while they look at a board. */
+	get view(): BoardView | null {
+		return this.presence.followedView;
+	}
+
+	/**
+	 * A note in the spotlight on the board shown (the latest any facilitator
+	 * set), while it is newer than the followed view's last move: the screen
+	 * zooms to it, and follows the view again once the facilitator moves on.
+	 */
+	get spotlight(): Spotlight | null {
+		const s = this.presence.spotlight;
+		if (!s || !this.board || s.boardId !== this.board.boardId) return null;
+		const moved = Math.max(0, ...this.presence.peers.filter((p) => p.memberId === this.pairedBy && p.view).map((p) => p.viewSeq));
+		return s.seq > moved ? s : null;
 	}
 
 	/** Who has joined: every member still in the practice. */
@@ -65,12 +87,14 @@ export class ScreenState {
 				? null
 				: new BoardState(this.practiceId, boardId, { id: this.screenId, name: '', role: 'observer' }, 'shared', this.practice.info.members, {
 						socket: this.socket,
-						practice: this.practice
+						practice: this.practice,
+						presence: this.presence
 					});
 	}
 
 	destroy(): void {
 		this.board?.destroy();
+		this.presence.destroy();
 		this.practice.destroy();
 		this.socket.destroy();
 	}
