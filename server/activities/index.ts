@@ -4,6 +4,7 @@ import { ServiceError } from '../errors.ts';
 import type { ActivityOrder, ServiceContext } from '../service-context.ts';
 import { CollectionWindows } from './collection-window.ts';
 import { SilentRounds } from './silent-round.ts';
+import { Presentations } from './presentation.ts';
 import { FACILITATORS, type ActivityAction, type ActivityHandler } from './types.ts';
 
 export type { ActivityAnswer, ActivityAction, ActivityHandler, Caller, Where } from './types.ts';
@@ -17,12 +18,14 @@ export type { ActivityAnswer, ActivityAction, ActivityHandler, Caller, Where } f
 export class Activities {
 	readonly rounds: SilentRounds;
 	readonly windows: CollectionWindows;
+	readonly presentations: Presentations;
 	private readonly handlers: ReadonlyMap<ActivityKind, ActivityHandler>;
 
 	constructor(ctx: ServiceContext, mirror: AnonymousMirror) {
 		this.rounds = new SilentRounds(ctx, mirror);
 		this.windows = new CollectionWindows(ctx);
-		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows].map((h) => [h.kind, h]));
+		this.presentations = new Presentations(ctx);
+		this.handlers = new Map<ActivityKind, ActivityHandler>([this.rounds, this.windows, this.presentations].map((h) => [h.kind, h]));
 	}
 
 	/** The handler of a kind named in a URL; `not-found` for anything else. */

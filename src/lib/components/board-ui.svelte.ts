@@ -35,6 +35,12 @@ export class BoardUi {
 	/** Notes new or changed since my last visit, until I have looked at them. */
 	fresh = $state(new Map<string, 'added' | 'changed'>());
 	mode = $state<BoardMode>('canvas');
+	/**
+	 * The presenting view (a facilitator projecting their own session): the
+	 * board as the group sees it — no private lane —, large, without controls.
+	 * This device only.
+	 */
+	presenting = $state(false);
 
 	/** Find: the query and filters, and the notes they match in reading order (FindBar computes them). */
 	find = $state.raw<FindQuery>(EMPTY_QUERY);

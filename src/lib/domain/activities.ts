@@ -40,16 +40,29 @@ export interface CollectionWindow {
 	readonly closedAt: number | null;
 }
 
+/**
+ * Bring everyone here: while it runs, every member's page follows the
+ * presenter (their board, pan and zoom: presence.svelte.ts) unless they
+ * stepped out. Kept under the board where it started; the presenter may move
+ * on to other boards. One runs per practice at a time.
+ */
+export interface Presentation {
+	readonly presenter: string;
+	readonly startedAt: number;
+	readonly endedAt: number | null;
+}
+
 export type Activity =
 	| ({ readonly kind: 'silent-round'; readonly boardId: string } & RoundInfo)
-	| ({ readonly kind: 'collection-window'; readonly boardId: string } & CollectionWindow);
+	| ({ readonly kind: 'collection-window'; readonly boardId: string } & CollectionWindow)
+	| ({ readonly kind: 'presentation'; readonly boardId: string } & Presentation);
 
 export type ActivityKind = Activity['kind'];
 export type ActivityOf<K extends ActivityKind> = Extract<Activity, { kind: K }>;
 /** An activity's own data: the variant without its kind and board. */
 export type ActivityData<K extends ActivityKind> = Omit<ActivityOf<K>, 'kind' | 'boardId'>;
 
-export const ACTIVITY_KINDS = ['silent-round', 'collection-window'] as const satisfies readonly ActivityKind[];
+export const ACTIVITY_KINDS = ['silent-round', 'collection-window', 'presentation'] as const satisfies readonly ActivityKind[];
 export const isActivityKind = (v: unknown): v is ActivityKind => ACTIVITY_KINDS.includes(v as ActivityKind);
 
 /** Reads a round defensively; anything malformed is no round. */
@@ -79,13 +92,21 @@ export function toWindow(value: unknown): CollectionWindow | null {
 	};
 }
 
+/** Reads a presentation defensively; anything malformed is none. */
+export function toPresentation(value: unknown): Presentation | null {
+	const p = value as Partial<Record<keyof Presentation, unknown>> | null;
+	if (!p || typeof p !== 'object' || typeof p.presenter !== 'string' || typeof p.startedAt !== 'number') return null;
+	return { presenter: p.presenter, startedAt: p.startedAt, endedAt: typeof p.endedAt === 'number' ? p.endedAt : null };
+}
+
 const readers: { readonly [K in ActivityKind]: (value: unknown) => ActivityData<K> | null } = {
 	'silent-round': toRound,
-	'collection-window': toWindow
+	'collection-window': toWindow,
+	presentation: toPresentation
 };
 
-/** Where practices from before activities kept them: one map per kind, by board. */
-const LEGACY_MAPS: { readonly [K in ActivityKind]: string } = { 'silent-round': 'rounds', 'collection-window': 'windows' };
+/** Where practices from before activities kept them: one map per kind, by board (kinds that came later have none). */
+const LEGACY_MAPS: { readonly [K in ActivityKind]?: string } = { 'silent-round': 'rounds', 'collection-window': 'windows' };
 
 const activities = (doc: Y.Doc) => doc.getMap<unknown>('activities');
 const keyOf = (kind: ActivityKind, boardId: string) => `${kind}/${boardId}`;
@@ -97,7 +118,8 @@ function parse<K extends ActivityKind>(kind: K, boardId: string, value: unknown)
 
 /** The latest activity of a kind on a board, or null. */
 export function readActivity<K extends ActivityKind>(doc: Y.Doc, kind: K, boardId: string): ActivityOf<K> | null {
-	const value = activities(doc).get(keyOf(kind, boardId)) ?? doc.getMap<unknown>(LEGACY_MAPS[kind]).get(boardId);
+	const legacy = LEGACY_MAPS[kind];
+	const value = activities(doc).get(keyOf(kind, boardId)) ?? (legacy ? doc.getMap<unknown>(legacy).get(boardId) : undefined);
 	return parse(kind, boardId, value);
 }
 
@@ -105,7 +127,9 @@ export function readActivity<K extends ActivityKind>(doc: Y.Doc, kind: K, boardI
 export function readActivities(doc: Y.Doc): Activity[] {
 	const out = new Map<string, Activity>();
 	for (const kind of ACTIVITY_KINDS) {
-		doc.getMap<unknown>(LEGACY_MAPS[kind]).forEach((value, boardId) => {
+		const legacy = LEGACY_MAPS[kind];
+		if (!legacy) continue;
+		doc.getMap<unknown>(legacy).forEach((value, boardId) => {
 			const a = parse(kind, boardId, value);
 			if (a) out.set(keyOf(kind, boardId), a);
 		});
@@ -126,14 +150,22 @@ export function writeActivity(doc: Y.Doc, activity: Activity, origin: unknown = 
 	const { kind, boardId, ...data } = activity;
 	doc.transact(() => {
 		activities(doc).set(keyOf(kind, boardId), { ...data, ...('ready' in data ? { ready: [...data.ready] } : {}) });
-		const legacy = doc.getMap<unknown>(LEGACY_MAPS[kind]);
-		if (legacy.has(boardId)) legacy.delete(boardId);
+		const name = LEGACY_MAPS[kind];
+		const legacy = name ? doc.getMap<unknown>(name) : null;
+		if (legacy?.has(boardId)) legacy.delete(boardId);
 	}, origin);
 }
 
 /** The latest activity of a kind on a board, from a list read before. */
 export function activityOn<K extends ActivityKind>(list: readonly Activity[], kind: K, boardId: string): ActivityOf<K> | null {
 	return (list.find((a) => a.kind === kind && a.boardId === boardId) as ActivityOf<K> | undefined) ?? null;
+}
+
+/** The presentation running in the practice (the latest started, should there be more), or null. */
+export function runningPresentation(list: readonly Activity[]): ActivityOf<'presentation'> | null {
+	let best: ActivityOf<'presentation'> | null = null;
+	for (const a of list) if (a.kind === 'presentation' && a.endedAt === null && (!best || a.startedAt > best.startedAt)) best = a;
+	return best;
 }
 
 /** The board's latest silent round as everyone may know it, or null. */

@@ -497,5 +497,34 @@ export const en: Messages = {
 		count_other: '{{count}} notes found',
 		position_one: '{{n}} of {{count}}',
 		position_other: '{{n}} of {{count}}'
+	},
+	follow: {
+		follow: 'Follow {{name}}',
+		stop: 'Stop following',
+		following: 'You are following {{name}}',
+		followingHint: 'Esc or panning yourself stops following',
+		presents: '{{name}} is presenting',
+		rejoin: 'Follow again',
+		youPresent: 'Everyone is following you',
+		end: 'Stop',
+		bringEveryone: 'Bring everyone here',
+		bringEveryoneHint: 'Everyone follows your board and view; anyone may step out',
+		presentingView: 'Present',
+		presentingViewHint: 'A view for the room’s screen: without your private notes and controls, large text',
+		elsewhere: '{{name}}, on {{board}}',
+		elsewhereShort: 'on {{board}}',
+		youFollow: 'following',
+		peopleMenu: 'What about {{name}}?',
+		failed: 'That did not work. Please try again.'
+	},
+	spotlight: {
+		set: 'Put in the spotlight',
+		clear: 'Take out of the spotlight',
+		label: 'Spotlight',
+		on: 'Spotlight: {{note}}',
+		onBoard: 'Spotlight on {{board}}',
+		go: 'Go there',
+		remove: 'Clear',
+		empty: '(empty note)'
 	}
 };

@@ -497,6 +497,35 @@ export const nl = {
 		count_other: '{{count}} notities gevonden',
 		position_one: '{{n}} van {{count}}',
 		position_other: '{{n}} van {{count}}'
+	},
+	follow: {
+		follow: '{{name}} volgen',
+		stop: 'Niet meer volgen',
+		following: 'Je volgt {{name}}',
+		followingHint: 'Esc of zelf schuiven stopt het volgen',
+		presents: '{{name}} presenteert',
+		rejoin: 'Weer volgen',
+		youPresent: 'Iedereen volgt jou',
+		end: 'Stoppen',
+		bringEveryone: 'Iedereen hierheen',
+		bringEveryoneHint: 'Iedereen volgt jouw bord en beeld; wie wil stapt eruit',
+		presentingView: 'Presenteren',
+		presentingViewHint: 'Weergave voor het scherm in de ruimte: zonder je privénotities en knoppen, grote tekst',
+		elsewhere: '{{name}}, op {{board}}',
+		elsewhereShort: 'op {{board}}',
+		youFollow: 'je volgt',
+		peopleMenu: 'Wat wil je met {{name}}?',
+		failed: 'Dat lukte niet. Probeer het nog eens.'
+	},
+	spotlight: {
+		set: 'In de schijnwerper',
+		clear: 'Uit de schijnwerper',
+		label: 'Schijnwerper',
+		on: 'Schijnwerper: {{note}}',
+		onBoard: 'Schijnwerper op {{board}}',
+		go: 'Ga erheen',
+		remove: 'Wissen',
+		empty: '(lege notitie)'
 	}
 };
 

@@ -6,7 +6,8 @@ import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { MOVING_MS, Viewport, grow } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
-import { boardLanes, laneTitle } from '../list/lanes.ts';
+import { mapView } from '#lib/domain/presence.ts';
+import { boardLanes, groupLanes, laneTitle } from '../list/lanes.ts';
 
 /** Boards with at most this many notes are drawn whole (see `culling`). */
 export const DRAW_ALL_UP_TO = 300;
@@ -20,6 +21,9 @@ export const SCREEN_SCALE = SCREEN_TEXT_PX / NOTE_TEXT_PX;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
+/** Presenting: this many board units across the screen (3.5 notes), so note text is 32 px on a 1920 px screen. */
+const PRESENT_SPAN = 880;
+const PRESENT_MAX = 2.4;
 /** On a large board, below this scale notes stay coloured blocks: their 15 px text would be under 5 px. */
 export const DETAIL_SCALE = 0.3;
 /**
@@ -47,10 +51,24 @@ export class CanvasState {
 		this.ui = ui;
 	}
 
-	/** The collective lane, my private lane, my lane, the anonymous lane, then everyone else's. */
-	readonly lanes: LaneState[] = $derived.by(() => boardLanes(this.board));
+	/**
+	 * The collective lane, my private lane, my lane, the anonymous lane, then
+	 * everyone else's; presenting, the board as the group sees it (no private lane).
+	 */
+	readonly lanes: LaneState[] = $derived.by(() => (this.ui.presenting ? groupLanes(this.board) : boardLanes(this.board)));
 
 	readonly regions: Region[] = $derived(regionsFor(this.lanes));
+	/** The board as the group sees it: where views travel (src/lib/domain/presence.ts). */
+	readonly groupRegions: Region[] = $derived.by(() => regionsFor(groupLanes(this.board)));
+	/** The note in the spotlight on this board, as `lane\nnoteId`. */
+	readonly spotlit: string | null = $derived.by(() => {
+		const s = this.board.presence.spotlight;
+		return s && s.boardId === this.board.boardId ? `${s.lane}\n${s.noteId}` : null;
+	});
+
+	isSpotlit(lane: LaneKey, noteId: string): boolean {
+		return this.spotlit === `${lane}\n${noteId}`;
+	}
 	/**
 	 * Whether only the notes near the view are drawn. A board of a few hundred
 	 * notes is drawn whole: panning never waits for a note to appear, and
@@ -156,6 +174,22 @@ export class CanvasState {
 		return null;
 	}
 
+	/** A note's rectangle in its lane (note ids may repeat across lanes). */
+	locateIn(key: LaneKey, noteId: string): Rect | null {
+		const lane = this.board.lane(key);
+		const note = lane?.notes.find((n) => n.id === noteId);
+		const region = this.region(key);
+		return note && region ? noteRect(region, notePosition(note, regionKind(key))) : null;
+	}
+
+	/** Zooms to a note, large (the spotlight): not a move of my own. */
+	zoomToNote(key: LaneKey, noteId: string): boolean {
+		const rect = this.locateIn(key, noteId);
+		if (!rect) return false;
+		this.viewport.show({ x: rect.x - rect.w * 0.75, y: rect.y - rect.h * 0.75, w: rect.w * 2.5, h: rect.h * 2.5 });
+		return true;
+	}
+
 	/** Brings a note into view (and keeps it rendered until it has focus). */
 	showNote(noteId: NoteId): void {
 		const found = this.locate(noteId);
@@ -179,7 +213,9 @@ export class CanvasState {
 	 */
 	open(): void {
 		const samen = this.region('collective');
-		if (samen) this.viewport.open(samen, LANE_W, OPEN_MIN, OPEN_MAX);
+		if (!samen) return;
+		if (this.ui.presenting) this.viewport.open(samen, PRESENT_SPAN, OPEN_MIN, PRESENT_MAX);
+		else this.viewport.open(samen, LANE_W, OPEN_MIN, OPEN_MAX);
 	}
 
 	/**
@@ -190,7 +226,8 @@ export class CanvasState {
 	present(view: Rect | null, spotlight: string | null = null): void {
 		const lit = spotlight ? this.locate(spotlight) : null;
 		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
-		if (view) return this.viewport.show(view, SCREEN_SCALE);
+		const mine = view && mapView(view, this.groupRegions, this.regions);
+		if (mine) return this.viewport.show(mine, SCREEN_SCALE);
 		const samen = this.region('collective');
 		if (samen) this.viewport.open(samen, LANE_W, SCREEN_SCALE, SCREEN_SCALE);
 	}

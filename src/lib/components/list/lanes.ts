@@ -5,13 +5,26 @@ import { setAnonymous, setRound } from '#lib/domain/visibility.ts';
 import type { Findable } from '#lib/domain/find.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
 import { t } from '#lib/i18n/index.svelte.ts';
-import { laneMember, type LaneKey } from '#lib/domain/lanes.ts';
+import { laneMember, memberLane, type LaneKey } from '#lib/domain/lanes.ts';
+import { laneOwners } from '#lib/domain/practice.ts';
 
 /** The board's lanes in reading order: Samen, my private notes, my notes, the anonymous lane, everyone else's. */
 export function boardLanes(board: BoardState): LaneState[] {
 	const mine = board.lanes.filter((l) => l.key === board.myLaneKey);
 	const others = board.lanes.filter((l) => l.key !== board.myLaneKey);
 	return [board.collective, ...(board.privateLane ? [board.privateLane] : []), ...mine, board.anonymous, ...others];
+}
+
+/**
+ * The board as the group sees it (an observer, the room's screen, a
+ * presenting facilitator): Samen, the anonymous lane, then every member's lane
+ * in the practice's order; no private lane. Views travel in its board units
+ * (src/lib/domain/presence.ts).
+ */
+export function groupLanes(board: BoardState): LaneState[] {
+	const order = new Map<string, number>(laneOwners(board.practice.info.members).map((m, i) => [memberLane(m.id), i]));
+	const members = [...board.lanes].sort((a, b) => (order.get(a.key) ?? Infinity) - (order.get(b.key) ?? Infinity));
+	return [board.collective, board.anonymous, ...members];
 }
 
 export function regionKind(lane: LaneState): RegionKind {

@@ -3,7 +3,7 @@ import { PracticeState } from '#lib/sync/practice.svelte.ts';
 import { Presence, type BoardView, type Spotlight } from '#lib/sync/presence.svelte.ts';
 import { openSocket } from '#lib/sync/socket.ts';
 import { isOpen } from '#lib/domain/windows.ts';
-import type { Activity } from '#lib/domain/activities.ts';
+import { runningPresentation, type Activity } from '#lib/domain/activities.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 import type { MemberInfo } from '#lib/domain/practice.ts';
 
@@ -14,6 +14,11 @@ export function running(activity: Activity, now: number): boolean {
 			return activity.revealedAt === null;
 		case 'collection-window':
 			return isOpen(activity, now);
+		case 'presentation':
+			return activity.endedAt === null;
+		default:
+			// A kind this screen does not know yet shows nothing of its own.
+			return false;
 	}
 }
 
@@ -21,7 +26,8 @@ export function running(activity: Activity, now: number): boolean {
  * The room's screen (server/screens.ts): one socket signed in with the
  * screen's cookie, the practice document (members, activities), and the board
  * it shows, if any — opened read-only, without local copies, announcing
- * nothing. It follows the facilitator who paired it.
+ * nothing. It follows the facilitator who paired it, or the presenter of a
+ * running presentation.
  */
 export class ScreenState {
 	readonly practiceId: PracticeId;
@@ -42,7 +48,6 @@ export class ScreenState {
 		this.pairedBy = screen.pairedBy;
 		this.practice = new PracticeState(this.socket, practiceId, members, { screen: true });
 		this.presence = new Presence(this.practice.provider, null);
-		this.presence.follow(screen.pairedBy);
 		this.practice.provider.on('authenticationFailed', () => {
 			this.ended = true;
 			this.show(null);
@@ -51,7 +56,17 @@ export class ScreenState {
 		this.socket.on('status', ({ status }: { status: string }) => (this.connected = status === 'connected'));
 	}
 
-	/** The view the screen shows: the followed facilitator's, while they look at a board. */
+	/** Whom the screen follows: the presenter of a running presentation ("bring everyone here"), else the facilitator who paired it. */
+	get leader(): MemberId {
+		return (runningPresentation(this.practice.info.activities)?.presenter as MemberId | undefined) ?? this.pairedBy;
+	}
+
+	/** Follows the leader (the page runs this whenever it changes). */
+	sync(): void {
+		if (this.presence.following !== this.leader) this.presence.follow(this.leader);
+	}
+
+	/** The view the screen shows: the leader's, while they look at a board. */
 	get view(): BoardView | null {
 		return this.presence.followedView;
 	}
@@ -64,7 +79,7 @@ export class ScreenState {
 	get spotlight(): Spotlight | null {
 		const s = this.presence.spotlight;
 		if (!s || !this.board || s.boardId !== this.board.boardId) return null;
-		const moved = Math.max(0, ...this.presence.peers.filter((p) => p.memberId === this.pairedBy && p.view).map((p) => p.viewSeq));
+		const moved = Math.max(0, ...this.presence.peers.filter((p) => p.memberId === this.presence.following && p.view).map((p) => p.viewSeq));
 		return s.seq > moved ? s : null;
 	}
 
