@@ -2,9 +2,12 @@ import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi, type CreatedPractice } from '../helpers/app.ts';
-import { signIn } from '../helpers/browser.ts';
-import { LAPTOP, PHONE, ROOM, screenOptions, violations, type NewPage } from '../helpers/board.ts';
+import { sessionToken, signIn } from '../helpers/browser.ts';
+import { LAPTOP, PHONE, ROOM, collabUrl, joinWith, screenOptions, violations, writeNotes, type NewPage } from '../helpers/board.ts';
 import { decodeServerMessage } from '../helpers/protocol.ts';
+import { collectiveDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
+import { readPractice } from '#lib/domain/practice.ts';
+import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
  * The room's screen (server/screens.ts): a facilitator pairs it with a short
@@ -26,16 +29,19 @@ async function pairScreen(newPage: NewPage, appUrl: string, practice: CreatedPra
 	const screen = await newPage(screenOptions(ROOM));
 	/** Every frame the screen receives over its websocket, decoded. */
 	const received: ReturnType<typeof decodeServerMessage>[] = [];
+	const raw: Uint8Array[] = [];
 	screen.page.on('websocket', (ws) =>
 		ws.on('framereceived', ({ payload }) => {
-			if (typeof payload !== 'string') received.push(decodeServerMessage(new Uint8Array(payload)));
+			if (typeof payload === 'string') return;
+			raw.push(new Uint8Array(payload));
+			received.push(decodeServerMessage(new Uint8Array(payload)));
 		})
 	);
 	await screen.page.goto(`${appUrl}/scherm`);
 	await screen.page.getByLabel('Code van de begeleider').fill(`${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`);
 	await screen.page.getByRole('button', { name: 'Koppelen' }).click();
 	await screen.page.waitForURL(`${appUrl}/scherm/${practice.id}`, { waitUntil: 'commit' });
-	return { ...screen, received };
+	return { ...screen, received, raw };
 }
 
 /** Reads the QR code as drawn on the page: its SVG onto a canvas, the pixels decoded by jsQR. */
@@ -55,6 +61,24 @@ async function readQr(page: Page): Promise<string | null> {
 	});
 	return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data ?? null;
 }
+
+/** Is the note with this text on the page's canvas, whole, inside the canvas' box? */
+async function inView(page: Page, text: string): Promise<boolean> {
+	const canvas = await page.locator('.canvas').boundingBox();
+	const note = await page.locator('.note-frame', { hasText: text }).first().boundingBox();
+	if (!canvas || !note) return false;
+	return note.x >= canvas.x && note.y >= canvas.y && note.x + note.width <= canvas.x + canvas.width && note.y + note.height <= canvas.y + canvas.height;
+}
+
+/** A note's text as large as it shows on the screen: its computed font size times the canvas' scale (CSS px). */
+const textPx = (page: Page, text: string) =>
+	page.evaluate((text) => {
+		const canvas = document.querySelector<HTMLElement>('.canvas')!;
+		const frame = [...document.querySelectorAll<HTMLElement>('.note-frame')].find((f) => f.textContent?.includes(text));
+		// The note's own text (not its state line under it).
+		const paragraph = frame?.querySelector('.note-text p') ?? frame?.querySelector('.note-text');
+		return paragraph ? parseFloat(getComputedStyle(paragraph).fontSize) * Number(canvas.dataset.scale) : 0;
+	}, text);
 
 const joined = (page: Page) => page.locator('[data-count]').getAttribute('data-count').then(Number);
 
@@ -103,6 +127,72 @@ describe('the room’s screen', () => {
 		expect(screen.received.filter((m) => m.documentName.endsWith('/private'))).toEqual([]);
 		for (const page of [fenna.page, screen.page, phone.page]) expect(page.isClosed()).toBe(false);
 		expect([...fenna.errors, ...screen.errors, ...phone.errors]).toEqual([]);
+	});
+
+	it('follows its facilitator across two boards and to a note far off, large, and gets no private document', async ({ app, newPage, scope }) => {
+		const practice = await createPracticeViaApi(app, { name: 'Samen kijken', facilitatorName: 'Fenna' });
+		const practiceId = practice.id as PracticeId;
+		const fennaId = practice.facilitator.id as MemberId;
+		const place = (x: number, y: number) => ({ x, y, kind: 'collective' as const });
+		await writeNotes(scope, app, collectiveDoc(practiceId, 'intentie' as BoardId), practice.facilitator.token, [
+			{ createdBy: fennaId, at: 1, text: 'Dichtbij op intentie', place: place(16, 16) },
+			{ createdBy: fennaId, at: 2, text: 'Ver weg op intentie', place: place(2200, 1800) }
+		]);
+		await writeNotes(scope, app, collectiveDoc(practiceId, 'activiteit' as BoardId), practice.facilitator.token, [
+			{ createdBy: fennaId, at: 3, text: 'Op activiteit', place: place(16, 16) }
+		]);
+		// Piet keeps a note private on the board the screen shows.
+		const piet = await joinWith(newPage, practice.links.participant, 'Piet', screenOptions(PHONE));
+		const pietToken = await sessionToken(piet.page, practice.id);
+		const members = scope.connect(collabUrl(app), practiceDoc(practiceId), pietToken);
+		await expect.poll(() => readPractice(members.doc).members.some((m) => m.name === 'Piet')).toBe(true);
+		const pietId = readPractice(members.doc).members.find((m) => m.name === 'Piet')!.id;
+		await writeNotes(scope, app, privateDoc(practiceId, 'intentie' as BoardId, pietId), pietToken, [
+			{ createdBy: pietId, at: 4, text: 'Geheim van Piet', place: { x: 16, y: 16, kind: 'private' } }
+		]);
+
+		const fenna = await newPage(screenOptions(LAPTOP));
+		await signIn(fenna.page, practice);
+		const { code } = await askForCode(fenna.page);
+		const screen = await pairScreen(newPage, app.url, practice, code);
+		await screen.page.locator('.qr svg').waitFor();
+		await fenna.page.getByRole('dialog').getByRole('button', { name: 'Sluiten' }).click();
+
+		// Fenna opens Intentie: the screen shows it, where she looks, with text readable from the back.
+		await fenna.page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		await fenna.page.locator('.canvas').waitFor();
+		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Intentie');
+		await expect.poll(() => inView(screen.page, 'Dichtbij op intentie')).toBe(true);
+		expect(await inView(screen.page, 'Ver weg op intentie')).toBe(false);
+		const px = await textPx(screen.page, 'Dichtbij op intentie');
+		expect(px).toBeGreaterThanOrEqual(32);
+		// Nothing to press on the wall.
+		expect(await screen.page.getByRole('button').count()).toBe(0);
+		expect(await violations(screen.page)).toEqual([]);
+
+		// She finds the note far off: the screen goes with her.
+		await fenna.page.getByRole('button', { name: 'Zoeken', exact: true }).click();
+		await fenna.page.getByRole('searchbox').fill('Ver weg');
+		await fenna.page.getByRole('searchbox').press('Enter');
+		await expect.poll(() => inView(screen.page, 'Ver weg op intentie')).toBe(true);
+		expect(await inView(screen.page, 'Dichtbij op intentie')).toBe(false);
+
+		// Fenna moves to Activiteit, and the screen follows.
+		await fenna.page.goto(`${app.url}/p/${practice.id}/b/activiteit`);
+		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Activiteit');
+		await expect.poll(() => inView(screen.page, 'Op activiteit')).toBe(true);
+		expect(await textPx(screen.page, 'Op activiteit')).toBeGreaterThanOrEqual(32);
+
+		// Back on the overview she looks at no board: the screen shows how to join again.
+		await fenna.page.goto(`${app.url}/p/${practice.id}`);
+		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Samen kijken');
+
+		// The curious member's test, for the screen: it opened no private document and received none of one.
+		expect(screen.received.length).toBeGreaterThan(0);
+		expect(screen.received.filter((m) => m.documentName.includes('/private'))).toEqual([]);
+		expect(screen.raw.some((bytes) => Buffer.from(bytes).includes('Geheim van Piet'))).toBe(false);
+		expect(screen.raw.some((bytes) => Buffer.from(bytes).includes('Ver weg op intentie'))).toBe(true);
+		expect([...fenna.errors, ...screen.errors]).toEqual([]);
 	});
 
 	it('refuses a wrong code with a clear sentence', async ({ app, newPage }) => {

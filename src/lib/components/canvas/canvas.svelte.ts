@@ -4,9 +4,10 @@ import type { NoteId } from '#lib/domain/ids.ts';
 import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
-import { MOVING_MS, Viewport, grow } from './viewport.svelte.ts';
+import { MAX_SCALE, MOVING_MS, Viewport, grow } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
 import { mapView } from '#lib/domain/presence.ts';
+import { screenWindow } from '#lib/domain/screen-view.ts';
 import { boardLanes, groupLanes, laneTitle } from '../list/lanes.ts';
 
 /** Boards with at most this many notes are drawn whole (see `culling`). */
@@ -220,14 +221,22 @@ export class CanvasState {
 
 	/**
 	 * The room's screen: the note in the spotlight, else someone's view (board
-	 * units) fitted to it, with note text never under SCREEN_TEXT_PX; without
-	 * either, Samen's top-left corner.
+	 * units of group space) fitted to it with note text never under
+	 * SCREEN_TEXT_PX — when the view is larger than that allows, the notes in it
+	 * (domain/screen-view.ts); without either, Samen's top-left corner.
 	 */
 	present(view: Rect | null, spotlight: string | null = null): void {
 		const lit = spotlight ? this.locate(spotlight) : null;
 		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
 		const mine = view && mapView(view, this.groupRegions, this.regions);
-		if (mine) return this.viewport.show(mine, SCREEN_SCALE);
+		if (mine && this.viewport.width && this.viewport.height) {
+			const notes = this.lanes.flatMap((lane) => {
+				const region = this.region(lane.key);
+				return region ? lane.notes.map((n) => noteRect(region, notePosition(n, regionKind(lane.key)))) : [];
+			});
+			const t = screenWindow(mine, notes, this.viewport.width, this.viewport.height, SCREEN_SCALE, MAX_SCALE);
+			return this.viewport.set(t.x, t.y, t.k, false);
+		}
 		const samen = this.region('collective');
 		if (samen) this.viewport.open(samen, LANE_W, SCREEN_SCALE, SCREEN_SCALE);
 	}
