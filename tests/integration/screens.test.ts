@@ -77,6 +77,29 @@ describe('pairing codes and screen sessions', () => {
 		expect(again.log.denied).toEqual(['unauthorized']);
 	});
 
+	it('a screen is nobody on the awareness: what it announces reaches no one, and it sees the members', async ({ server, practice, openSynced }) => {
+		const fx = await practice({ participants: 1 });
+		const screens = server.zwerm.screens;
+		const { token } = (await screens.pair((await screens.offer(fx.facilitator.member)).code))!;
+		const name = practiceDoc(fx.practice.id);
+		const screen = await openSynced(name, token);
+		const member = await openSynced(name, fx.participants[0].token);
+		// The screen claims to be someone, with a view and a spotlight.
+		screen.provider.awareness!.setLocalState({
+			user: { memberId: fx.facilitator.member.id, name: 'Nep' },
+			view: { boardId: board, x: 0, y: 0, width: 100, height: 100 },
+			spotlight: null
+		});
+		member.provider.awareness!.setLocalState({ user: { memberId: fx.participants[0].member.id, name: 'ignored' } });
+		// The member's state reaches the screen (so the screen's own had every chance to reach the member)…
+		await expect
+			.poll(() => [...screen.provider.awareness!.getStates().values()].some((s) => (s.user as { name?: string } | undefined)?.name === fx.participants[0].member.name))
+			.toBe(true);
+		// …and the member sees nobody but themselves.
+		const others = [...member.provider.awareness!.getStates().entries()].filter(([id]) => id !== member.provider.awareness!.clientID);
+		expect(others).toEqual([]);
+	});
+
 	it('a screen stops with its facilitator: made participant, or removed', async ({ server, practice, watched }) => {
 		const fx = await practice({ participants: 1 });
 		const screens = server.zwerm.screens;
