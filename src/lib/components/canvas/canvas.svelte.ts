@@ -1,7 +1,7 @@
 import type { BoardState, LaneKey, LaneState } from '#lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
-import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
+import { intersects, LANE_W, REGION_HEADER, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { MAX_SCALE, MOVING_MS, Viewport, grow } from './viewport.svelte.ts';
@@ -230,9 +230,12 @@ export class CanvasState {
 		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
 		const mine = view && mapView(view, this.groupRegions, this.regions);
 		if (mine && this.viewport.width && this.viewport.height) {
+			// What there is to read: the notes, and each lane's title (so a lane shown from its top shows whose it is).
 			const notes = this.lanes.flatMap((lane) => {
 				const region = this.region(lane.key);
-				return region ? lane.notes.map((n) => noteRect(region, notePosition(n, regionKind(lane.key)))) : [];
+				if (!region) return [];
+				const title = { x: region.x, y: region.y, w: Math.min(region.w, LANE_W / 2), h: REGION_HEADER };
+				return [title, ...lane.notes.map((n) => noteRect(region, notePosition(n, regionKind(lane.key))))];
 			});
 			const t = screenWindow(mine, notes, this.viewport.width, this.viewport.height, SCREEN_SCALE, MAX_SCALE);
 			return this.viewport.set(t.x, t.y, t.k, false);
