@@ -195,6 +195,51 @@ describe('the room’s screen', () => {
 		expect([...fenna.errors, ...screen.errors]).toEqual([]);
 	});
 
+	it('follows whoever brings everyone to their board, and its facilitator again afterwards', async ({ app, newPage, scope }) => {
+		const practice = await createPracticeViaApi(app, { name: 'Presenteren', facilitatorName: 'Fenna' });
+		const practiceId = practice.id as PracticeId;
+		const fenna = await newPage(screenOptions(LAPTOP));
+		await signIn(fenna.page, practice);
+		const { code } = await askForCode(fenna.page);
+		const screen = await pairScreen(newPage, app.url, practice, code);
+		await screen.page.locator('.qr svg').waitFor();
+		// Gert joins and Fenna makes him a facilitator too.
+		const gert = await joinWith(newPage, practice.links.participant, 'Gert', screenOptions(LAPTOP));
+		const members = scope.connect(collabUrl(app), practiceDoc(practiceId), practice.facilitator.token);
+		await expect.poll(() => readPractice(members.doc).members.some((m) => m.name === 'Gert')).toBe(true);
+		const gertId = readPractice(members.doc).members.find((m) => m.name === 'Gert')!.id;
+		const promoted = await fetch(`${app.url}/api/practices/${practice.id}/members/${gertId}`, {
+			method: 'PATCH',
+			headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' },
+			body: JSON.stringify({ role: 'facilitator' })
+		});
+		expect(promoted.status).toBe(200);
+
+		await fenna.page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Intentie');
+		// Gert brings everyone to Activiteit: the screen goes with him, though Fenna paired it.
+		await gert.page.goto(`${app.url}/p/${practice.id}/b/activiteit`);
+		await gert.page.getByRole('button', { name: 'Iedereen hierheen' }).click();
+		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText(), { timeout: 20000 }).toBe('Activiteit');
+		// Fenna is brought along too; she steps out (Escape) and goes her own way: the screen stays with Gert.
+		await fenna.page.waitForURL(/\/b\/activiteit$/, { timeout: 20000 });
+		await fenna.page.locator('.canvas').waitFor();
+		await fenna.page.keyboard.press('Escape');
+		await fenna.page.goto(`${app.url}/p/${practice.id}/b/doelen`);
+		await fenna.page.locator('.canvas').waitFor();
+		// Gert sees her on Leerdoelen: her view has gone out to everyone, the screen included.
+		await expect.poll(() => gert.page.locator('.presence').getByRole('button', { name: /Fenna, op Leerdoelen/ }).count(), { timeout: 20000 }).toBe(1);
+		expect(await screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Activiteit');
+		// It ends: the screen follows Fenna again (Gert stays on Activiteit).
+		const ended = await fetch(`${app.url}/api/practices/${practice.id}/boards/activiteit/activities/presentation`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url }
+		});
+		expect(ended.ok).toBe(true);
+		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText(), { timeout: 20000 }).toBe('Leerdoelen');
+		expect([...fenna.errors, ...screen.errors, ...gert.errors]).toEqual([]);
+	});
+
 	it('refuses a wrong code with a clear sentence', async ({ app, newPage }) => {
 		const screen = await newPage(screenOptions(ROOM));
 		await screen.page.goto(`${app.url}/scherm`);
