@@ -7,6 +7,7 @@ import { Erasure } from './erasure.ts';
 import { Meetings } from './meetings.ts';
 import { News } from './news.ts';
 import { Practices } from './practices.ts';
+import { Screens } from './screens.ts';
 import type { ServiceContext } from './service-context.ts';
 import { Timeline } from './timeline.ts';
 
@@ -14,7 +15,7 @@ import { Timeline } from './timeline.ts';
  * Every service of the server, each built from the one ServiceContext and the
  * services it needs, passed explicitly (no service reaches for another).
  */
-export function createServices(ctx: ServiceContext, more: { closeMember: (memberId: MemberId) => number; deviceCodeTtlMs?: number }) {
+export function createServices(ctx: ServiceContext, more: { closeMember: (memberId: MemberId) => number; deviceCodeTtlMs?: number; screenCodeTtlMs?: number }) {
 	const mirror = new AnonymousMirror(ctx);
 	const erasure = new Erasure(ctx, mirror);
 	const reader = new BoardReader(ctx);
@@ -22,9 +23,11 @@ export function createServices(ctx: ServiceContext, more: { closeMember: (member
 	const activities = new Activities(ctx, mirror, reader, (practiceId, mark) => meetings.mark(practiceId, mark));
 	const practices = new Practices(ctx, { erasure, closeMember: more.closeMember });
 	const deviceCodes = new DeviceCodes(ctx, more.deviceCodeTtlMs);
+	// A screen's connections are closed like a member's: by its id, on every instance.
+	const screens = new Screens(ctx, { closeScreen: more.closeMember, ttlMs: more.screenCodeTtlMs });
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);
-	return { mirror, erasure, activities, practices, deviceCodes, reader, meetings, timeline, news };
+	return { mirror, erasure, activities, practices, deviceCodes, screens, reader, meetings, timeline, news };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -13,6 +13,8 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export const sessionCookieName = (practiceId: string): string => `zw_${practiceId}`;
+/** A room's screen has a cookie of its own: a facilitator's browser can be their own device and the screen at once. */
+export const screenCookieName = (practiceId: string): string => `zws_${practiceId}`;
 
 export function readCookie(header: string | null | undefined, name: string): string | null {
 	if (!header) return null;

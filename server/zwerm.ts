@@ -43,6 +43,8 @@ export interface ZwermOptions {
 	readonly quota?: Partial<QuotaLimits>;
 	/** How long a code to continue on another device works (ms; 10 minutes). */
 	readonly deviceCodeTtlMs?: number;
+	/** How long a code to pair the room's screen works (ms; 10 minutes). */
+	readonly screenCodeTtlMs?: number;
 }
 
 export type Zwerm = Awaited<ReturnType<typeof createZwerm>>;
@@ -90,7 +92,7 @@ export function createZwerm(options: ZwermOptions) {
 		if (control) void control.closeMember(memberId);
 		return closeMember(memberId);
 	};
-	const services = createServices(ctx, { closeMember: closeEverywhere, deviceCodeTtlMs: options.deviceCodeTtlMs });
+	const services = createServices(ctx, { closeMember: closeEverywhere, deviceCodeTtlMs: options.deviceCodeTtlMs, screenCodeTtlMs: options.screenCodeTtlMs });
 	const redis = options.redis ? createRedisExtension(options.redis, { whenLogged: (name) => durable.logged(name), logger }) : null;
 	const hocuspocus = collaboration(options, { durable, quota, redis, upgrades, services, logger });
 	guardUnloads(hocuspocus);
@@ -114,7 +116,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	return {
-		// practices, deviceCodes, mirror, erasure, activities, reader, meetings, timeline, news
+		// practices, deviceCodes, screens, mirror, erasure, activities, reader, meetings, timeline, news
 		...services,
 		hocuspocus,
 		storage,
@@ -150,7 +152,7 @@ function collaboration(
 			new SchemaGuard({ log: (event, fields) => logger.warn(event, fields) }),
 			// Same priority as DurableLog and after it: its store (wait for the log, fold a checkpoint) runs before the extension's lock.
 			...(redis ? [redis] : []),
-			upgrades.limitSignIns(new Access(services.practices)),
+			upgrades.limitSignIns(new Access(services.practices, services.screens)),
 			{
 				extensionName: 'zwerm-privacy',
 				// A throw here would end the process (Hocuspocus does not catch onChange).
@@ -180,12 +182,17 @@ async function readLiveOrStored(hocuspocus: Hocuspocus, storage: Storage, name: 
 	return doc;
 }
 
-/** Closes every connection of a member on this instance at once (removed, role changed, left). */
+/**
+ * Closes every connection of a member on this instance at once (removed, role
+ * changed, left), and of the screens they paired (which then sign in again,
+ * or not); or of one screen, by its id (ended).
+ */
 function closeConnectionsOf(hocuspocus: Hocuspocus, memberId: MemberId): number {
 	let closed = 0;
 	for (const document of hocuspocus.documents.values()) {
 		for (const connection of document.getConnections()) {
-			if ((connection.context as { memberId?: string } | undefined)?.memberId !== memberId) continue;
+			const context = connection.context as { memberId?: string; pairedBy?: string } | undefined;
+			if (context?.memberId !== memberId && context?.pairedBy !== memberId) continue;
 			const socket = connection.webSocket;
 			if (socket instanceof GatedSocket) socket.fail(CloseReason.Forbidden.code, CloseReason.Forbidden.reason);
 			else connection.close({ code: CloseReason.Forbidden.code, reason: CloseReason.Forbidden.reason });

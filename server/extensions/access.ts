@@ -4,17 +4,25 @@ import { parseDocName } from '#lib/domain/docnames.ts';
 import { boardsOf, canWrite, findBoard, type Role } from '#lib/domain/practice.ts';
 import { parseSpotlight, parseView } from '#lib/domain/presence.ts';
 import type { Practices } from '../practices.ts';
+import type { Screens } from '../screens.ts';
 import { CloseError } from '../close-reasons.ts';
 import { COLLECTIVE_W, MAX_Y, REGION_HEADER } from '#lib/domain/board-space.ts';
 
 export interface ConnectionContext {
+	/** The member, or for a room's screen the screen's own id (never a member's). */
 	readonly memberId: MemberId;
 	readonly practiceId: PracticeId;
-	readonly role: Role;
+	/** `screen`: the room's screen (server/screens.ts), which reads what the group sees and writes nothing. */
+	readonly role: Role | 'screen';
 	readonly name: string;
+	/** A screen's: the facilitator who paired it (closing them closes it too). */
+	readonly pairedBy?: MemberId;
 	/** The practice's boards (practice document only): what a view or a spotlight may name. */
 	readonly boards?: readonly string[];
 }
+
+/** The token a screen's page sends: "sign in with the screen cookie, and only with it". */
+export const SCREEN_TOKEN = 'screen';
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -42,9 +50,24 @@ export class Access implements Extension {
 	readonly extensionName = 'zwerm-access';
 
 	private readonly practices: Practices;
+	private readonly screens: Screens | null;
 
-	constructor(practices: Practices) {
+	constructor(practices: Practices, screens: Screens | null = null) {
 		this.practices = practices;
+		this.screens = screens;
+	}
+
+	/**
+	 * Who connects: a member by session token or cookie; else a room's screen by
+	 * its session token. A screen's page says so (SCREEN_TOKEN) and is then the
+	 * screen and nobody else, also in a browser where a member is signed in.
+	 */
+	private async caller(practiceId: PracticeId, token: string, cookie: string | null): Promise<ConnectionContext | null> {
+		const screenPage = token === SCREEN_TOKEN;
+		const member = screenPage ? null : await this.practices.authenticate(practiceId, token, cookie);
+		if (member) return { memberId: member.id, practiceId: member.practiceId, role: member.role, name: member.name };
+		const screen = screenPage ? await this.screens?.authenticate(practiceId, null, cookie) : await this.screens?.session(practiceId, token);
+		return screen ? { memberId: screen.id, practiceId: screen.practiceId, role: 'screen', name: '', pairedBy: screen.pairedBy } : null;
 	}
 
 	async onAuthenticate({
@@ -55,18 +78,20 @@ export class Access implements Extension {
 	}: onAuthenticatePayload): Promise<ConnectionContext> {
 		const name = parseDocName(documentName);
 		if (!name) throw new CloseError('NotFound', 'unknown document');
-		const member = await this.practices.authenticate(name.practiceId, token, requestHeaders.get('cookie'));
+		const member = await this.caller(name.practiceId, token, requestHeaders.get('cookie'));
 		if (!member) throw new CloseError('Unauthorized');
 		const practice = await this.practices.get(name.practiceId);
 		if (!practice) throw new CloseError('NotFound');
 
 		let writable = false;
+		// A screen reads what the group sees (below: never a private document) and writes nothing.
+		const writer = member.role !== 'screen' && canWrite(member.role);
 		if (name.kind === 'practice') {
 			writable = false;
 		} else {
 			if (!findBoard(practice.framework, name.boardId)) throw new CloseError('NotFound', 'unknown board');
 			if (name.kind === 'collective') {
-				writable = canWrite(member.role);
+				writable = writer;
 			} else if (name.kind === 'anonymous') {
 				writable = false; // only the server writes anonymous notes
 			} else {
@@ -75,13 +100,13 @@ export class Access implements Extension {
 				// observer or were removed: what they shared stays part of the group's work.
 				if (!owner || owner.practiceId !== name.practiceId || !owner.hadLane) throw new CloseError('NotFound', 'unknown lane');
 				// Private notes: their author and no one else, facilitators included.
-				if (name.kind === 'private' && owner.id !== member.id) throw new CloseError('Forbidden');
-				writable = owner.id === member.id && canWrite(member.role);
+				if (name.kind === 'private' && owner.id !== member.memberId) throw new CloseError('Forbidden');
+				writable = owner.id === member.memberId && writer;
 			}
 		}
 		connectionConfig.readOnly = !writable;
 		const boards = name.kind === 'practice' ? boardsOf(practice.framework).map((a) => a.id as string) : undefined;
-		return { memberId: member.id, practiceId: member.practiceId, role: member.role, name: member.name, ...(boards ? { boards } : {}) };
+		return { ...member, ...(boards ? { boards } : {}) };
 	}
 
 	/** Per document: which member each awareness client id belongs to (the first to announce it). */
@@ -91,8 +116,9 @@ export class Access implements Extension {
 		// Another instance's message (Redis): rewritten on the instance its client is connected to.
 		if (!connection) return;
 		const ctx = context as ConnectionContext | undefined;
-		// A connection that is no member speaks for nobody.
-		if (!ctx?.memberId) {
+		// A connection that is no member speaks for nobody; nor does the room's screen,
+		// which is nobody's presence, pointer or view (it only watches others').
+		if (!ctx?.memberId || ctx.role === 'screen') {
 			states.clear();
 			return;
 		}

@@ -1,5 +1,5 @@
 /**
- * The records: practices, members, device codes, anonymous links, rounds,
+ * The records: practices, members, device codes, screens, anonymous links, rounds,
  * votes, meetings, marks and visits, one small interface each. The rules they keep
  * are REC-1… in docs/SPEC.md; the contract suite
  * (tests/integration/storage-records.contract.test.ts) cites them. Ids, roles,
@@ -43,6 +43,20 @@ export interface StoredDeviceCode {
 	readonly memberId: string;
 	readonly createdAt: number;
 	readonly expiresAt: number;
+}
+
+/**
+ * A room's screen (see server/screens.ts): paired by a facilitator with a
+ * short one-time code, then signed in by a session of its own. Not a member.
+ */
+export interface StoredScreen {
+	readonly id: string;
+	readonly practiceId: string;
+	/** The member who asked for the code; the screen follows them. */
+	readonly pairedBy: string;
+	readonly createdAt: number;
+	/** When the code was used; null while it waits. */
+	readonly pairedAt: number | null;
 }
 
 export interface StoredRound {
@@ -147,6 +161,26 @@ export interface DeviceCodeRecords {
 	revoke(memberId: string): Promise<void>;
 }
 
+export interface ScreenRecords {
+	/**
+	 * Keeps a waiting screen and its code by hash; the member's earlier waiting
+	 * codes of that practice and every expired waiting one are dropped (REC-22).
+	 */
+	offer(screen: StoredScreen, codeHash: string, expiresAt: number): Promise<void>;
+	/**
+	 * Uses a code once: if it is unexpired and waiting, and the member who asked
+	 * for it is an active facilitator, the code is dropped and the session hash
+	 * kept, in one transaction. Of concurrent uses at most one succeeds (REC-23).
+	 */
+	pair(codeHash: string, now: number, sessionHash: string): Promise<StoredScreen | null>;
+	/** The paired screen behind a session, while the member who paired it is an active facilitator (REC-24). */
+	findSession(sessionHash: string): Promise<StoredScreen | null>;
+	/** A practice's paired screens, oldest first (REC-24). */
+	list(practiceId: string): Promise<StoredScreen[]>;
+	/** Ends a screen of the practice, paired or waiting; true when there was one (REC-24). */
+	end(practiceId: string, id: string): Promise<boolean>;
+}
+
 /** Which anonymous note mirrors which private note: known to the server only (REC-10). */
 export interface AnonymousLinks {
 	of(sourceDoc: string): Promise<{ anonId: string; noteId: string }[]>;
@@ -215,6 +249,7 @@ export interface Records {
 	readonly practices: PracticeRecords;
 	readonly members: MemberRecords;
 	readonly deviceCodes: DeviceCodeRecords;
+	readonly screens: ScreenRecords;
 	readonly anonymousLinks: AnonymousLinks;
 	readonly rounds: RoundRecords;
 	readonly votes: VoteRecords;

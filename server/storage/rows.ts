@@ -1,5 +1,5 @@
 import type { HistoryEntry } from './log.ts';
-import type { StoredMark, StoredMeeting, StoredMember, StoredPractice, StoredRound, StoredVote, VoteTotal } from './records.ts';
+import type { StoredMark, StoredMeeting, StoredMember, StoredPractice, StoredRound, StoredScreen, StoredVote, VoteTotal } from './records.ts';
 
 /**
  * Table rows to records, for every adapter: the schemas share column names.
@@ -31,6 +31,16 @@ export function toMember(row: Row | undefined): StoredMember | null {
 		createdAt: Number(row.created_at),
 		removedAt: optionalNumber(row.removed_at),
 		hadLane: row.had_lane === true || Number(row.had_lane) === 1
+	};
+}
+
+export function toScreen(row: Row): StoredScreen {
+	return {
+		id: row.id as string,
+		practiceId: row.practice_id as string,
+		pairedBy: row.paired_by as string,
+		createdAt: Number(row.created_at),
+		pairedAt: optionalNumber(row.paired_at)
 	};
 }
 

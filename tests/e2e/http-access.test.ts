@@ -10,16 +10,37 @@ const createPractice = (app: RunningApp, name: string) => createPracticeViaApi(a
 
 type Caller = { headers: Record<string, string> };
 
+/** Pairs a room's screen for a practice as a facilitator and the screen would; returns the screen's cookie. */
+async function screenCookie(app: RunningApp, practice: { id: string; facilitator: { token: string } }): Promise<string> {
+	const res = await fetch(`${app.url}/api/practices/${practice.id}/screens`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' },
+		body: '{}'
+	});
+	const { code } = (await res.json()) as { code: string };
+	const paired = await fetch(`${app.url}/scherm`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url, accept: 'text/html' },
+		body: `code=${code}`,
+		redirect: 'manual'
+	});
+	return paired.headers.get('set-cookie')!.split(';')[0];
+}
+
 describe('HTTP endpoints × callers', () => {
 	it('allow exactly what each role may do', async ({ app }) => {
 		const practice = await createPractice(app, 'Matrix');
 		const other = await createPractice(app, 'Ander');
 		const participantCookie = await joinViaForm(app, practice.links.participant, 'Piet');
 		const observerCookie = await joinViaForm(app, practice.links.observer, 'Olga');
+		const roomScreen = await screenCookie(app, practice);
 		const callers: Record<string, Caller> = {
 			facilitator: { headers: { authorization: `Bearer ${practice.facilitator.token}` } },
 			participant: { headers: { cookie: participantCookie } },
 			observer: { headers: { cookie: observerCookie } },
+			// The room's screen is no member: no endpoint takes it (server/screens.ts).
+			'room screen': { headers: { cookie: roomScreen } },
+			'room screen (bearer)': { headers: { authorization: `Bearer ${roomScreen.split('=')[1]}` } },
 			'other practice': { headers: { authorization: `Bearer ${other.facilitator.token}` } },
 			'guessed token': { headers: { authorization: `Bearer ${'x'.repeat(43)}` } },
 			nobody: { headers: {} }
@@ -63,7 +84,10 @@ describe('HTTP endpoints × callers', () => {
 			{ name: 'place dot', method: 'POST', path: `${base}/boards/intentie/activities/vote/place`, body: { noteId: 'NoSuchNote00001' }, allowed: ['facilitator', 'participant'] },
 			{ name: 'close vote', method: 'DELETE', path: `${base}/boards/intentie/activities/vote`, allowed: ['facilitator'] },
 			{ name: 'device code', method: 'POST', path: `${base}/device-code`, body: {}, allowed: ['facilitator', 'participant', 'observer'] },
-			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] }
+			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'screen code', method: 'POST', path: `${base}/screens`, body: {}, allowed: ['facilitator'] },
+			{ name: 'screens', method: 'GET', path: `${base}/screens`, allowed: ['facilitator'] },
+			{ name: 'end screen', method: 'DELETE', path: `${base}/screens/NoSuchScreen0001`, allowed: ['facilitator'] }
 		];
 		const table: string[] = [];
 		for (const endpoint of endpoints) {
@@ -98,6 +122,9 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('close vote as facilitator: 200');
 		expect(table).toContain('device code as observer: 201');
 		expect(table).toContain('revoke device code as participant: 204');
+		expect(table).toContain('screen code as facilitator: 201');
+		expect(table).toContain('end screen as facilitator: 404');
+		expect(table).toContain('screens as room screen: 403');
 	});
 
 	it('puts no sign-in link or QR code on the overview, for any role, until the member asks for one', async ({ app }) => {

@@ -58,6 +58,19 @@ const MEMBER = (own: Outcome, observer = false): Record<DocKind, Outcome> => ({
 	'unknown board': 'not-found',
 	'malformed name': 'not-found'
 });
+/** The room's screen: reads what the group sees (its "own" documents are the first participant's), never a private document, writes nothing. */
+const SCREEN: Record<DocKind, Outcome> = {
+	practice: 'readonly',
+	collective: 'readonly',
+	anonymous: 'readonly',
+	'own lane': 'readonly',
+	"other's lane": 'readonly',
+	'own private': 'forbidden',
+	"other's private": 'forbidden',
+	'lane of unknown member': 'not-found',
+	'unknown board': 'not-found',
+	'malformed name': 'not-found'
+};
 // Identity is checked first; only a name that cannot be a document is refused before that.
 const NOBODY: Record<DocKind, Outcome> = {
 	...(Object.fromEntries(DOCS.map((d) => [d, 'unauthorized'])) as Record<DocKind, Outcome>),
@@ -69,6 +82,8 @@ let fx: PracticeFixture;
 let stranger: PracticeFixture;
 let removed: Session;
 let oldInvite: string;
+let screenToken: string;
+let endedScreenToken: string;
 let currentInvite: string;
 /** The note seeded in each document, so a reader has something to (not) receive. */
 const seeded = new Map<string, NoteId>();
@@ -92,6 +107,8 @@ const CALLERS: Record<string, Caller> = {
 	'no token': { token: () => '', self: P1, other: P2, expect: NOBODY },
 	'guessed token': { token: () => newToken(), self: P1, other: P2, expect: NOBODY },
 	'removed member': { token: () => removed.token, self: () => removed, other: P1, expect: NOBODY },
+	'room screen': { token: () => screenToken, self: P1, other: P2, expect: SCREEN },
+	'ended room screen': { token: () => endedScreenToken, self: P1, other: P2, expect: NOBODY },
 	'renewed-away invite': { token: () => oldInvite, self: P1, other: P2, expect: NOBODY },
 	'current invite (not a session)': { token: () => currentInvite, self: P1, other: P2, expect: NOBODY }
 };
@@ -198,6 +215,11 @@ it.beforeAll(async ({ fileServer, fileScope }) => {
 	// A removed member's shared notes stay readable for the group; their private notes for nobody.
 	permitted.set(laneDoc(p(), board, removed.member.id), fx.facilitator.token);
 	permitted.delete(privateDoc(p(), board, removed.member.id));
+	const screens = server.zwerm.screens;
+	screenToken = (await screens.pair((await screens.offer(fx.facilitator.member)).code))!.token;
+	const ended = await screens.offer(fx.facilitator.member);
+	endedScreenToken = (await screens.pair(ended.code))!.token;
+	await screens.end(p(), ended.screenId);
 	oldInvite = fx.practice.participantInvite;
 	const renewed = await server.zwerm.practices.renewInvites(p());
 	currentInvite = renewed.participant.split('/').pop()!;

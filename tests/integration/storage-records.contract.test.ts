@@ -203,6 +203,78 @@ againstEachAdapter('records contract', ({ open }) => {
 			});
 		});
 
+		describe('the room’s screens', () => {
+			const screen = (practiceId: string, pairedBy: string, createdAt = T0) => ({ id: randomId(16), practiceId, pairedBy, createdAt, pairedAt: null });
+
+			it('REC-22, REC-23: a code pairs once, unexpired; a new one replaces the member’s waiting code', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member } = await givenMember(storage, practice.id, 'facilitator');
+				const another = await givenMember(storage, practice.id, 'facilitator');
+				const first = screen(practice.id, member.id);
+				const code = randomId(43);
+				await storage.records.screens.offer(first, code, T0 + 600_000);
+				// The same waiting code hash twice is refused, and the first stays.
+				await expect(storage.records.screens.offer(screen(practice.id, another.member.id), code, T0 + 600_000)).rejects.toThrow();
+				expect(await storage.records.screens.pair(code, T0 + 600_000, randomId(43))).toBeNull();
+				const session = randomId(43);
+				expect(await storage.records.screens.pair(code, T0 + 1, session)).toEqual({ ...first, pairedAt: T0 + 1 });
+				expect(await storage.records.screens.pair(code, T0 + 2, randomId(43))).toBeNull();
+				expect(await storage.records.screens.findSession(session)).toEqual({ ...first, pairedAt: T0 + 1 });
+
+				const waiting = randomId(43);
+				await storage.records.screens.offer(screen(practice.id, member.id, T0 + 10), waiting, T0 + 600_010);
+				const newer = randomId(43);
+				await storage.records.screens.offer(screen(practice.id, member.id, T0 + 20), newer, T0 + 600_020);
+				expect(await storage.records.screens.pair(waiting, T0 + 30, randomId(43))).toBeNull();
+				expect(await storage.records.screens.pair(newer, T0 + 30, randomId(43))).not.toBeNull();
+				// Pairing again did not end the first screen.
+				expect(await storage.records.screens.findSession(session)).not.toBeNull();
+			});
+
+			it('REC-23: of concurrent uses of one code, one pairs', async () => {
+				const { practice } = await givenPractice(storage);
+				const { member } = await givenMember(storage, practice.id, 'facilitator');
+				const code = randomId(43);
+				await storage.records.screens.offer(screen(practice.id, member.id), code, T0 + 600_000);
+				const results = await Promise.all(Array.from({ length: 6 }, () => storage.records.screens.pair(code, T0 + 1, randomId(43))));
+				expect(results.filter((r) => r !== null)).toHaveLength(1);
+			});
+
+			it('REC-23, REC-24: screens work while their facilitator is an active facilitator; end deletes one of the practice', async () => {
+				const { practice } = await givenPractice(storage);
+				const other = await givenPractice(storage);
+				const { member } = await givenMember(storage, practice.id, 'facilitator');
+				const participant = await givenMember(storage, practice.id, 'participant');
+				// A participant's code pairs nothing.
+				const theirs = randomId(43);
+				await storage.records.screens.offer(screen(practice.id, participant.member.id), theirs, T0 + 600_000);
+				expect(await storage.records.screens.pair(theirs, T0 + 1, randomId(43))).toBeNull();
+
+				const a = screen(practice.id, member.id);
+				const b = screen(practice.id, member.id);
+				const [codeA, codeB, sessionA, sessionB] = [randomId(43), randomId(43), randomId(43), randomId(43)];
+				await storage.records.screens.offer(a, codeA, T0 + 600_000);
+				await storage.records.screens.pair(codeA, T0 + 5, sessionA);
+				await storage.records.screens.offer(b, codeB, T0 + 600_000);
+				await storage.records.screens.pair(codeB, T0 + 3, sessionB);
+				expect((await storage.records.screens.list(practice.id)).map((s) => s.id)).toEqual([b.id, a.id]);
+				expect(await storage.records.screens.list(other.practice.id)).toEqual([]);
+
+				expect(await storage.records.screens.end(other.practice.id, a.id)).toBe(false);
+				expect(await storage.records.screens.end(practice.id, a.id)).toBe(true);
+				expect(await storage.records.screens.end(practice.id, a.id)).toBe(false);
+				expect(await storage.records.screens.findSession(sessionA)).toBeNull();
+
+				await storage.records.members.update(member.id, { role: 'participant' });
+				expect(await storage.records.screens.findSession(sessionB)).toBeNull();
+				expect(await storage.records.screens.list(practice.id)).toEqual([]);
+				await storage.records.members.update(member.id, { role: 'facilitator' });
+				expect(await storage.records.screens.findSession(sessionB)).not.toBeNull();
+				await storage.records.members.remove(member.id, T0 + 9);
+				expect(await storage.records.screens.findSession(sessionB)).toBeNull();
+			});
+		});
+
 		describe('silent rounds', () => {
 			it('REC-14: creates rounds, reveals each once, and lists the open ones', async () => {
 				const { practice } = await givenPractice(storage);
@@ -438,7 +510,7 @@ describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () =>
 		const { url, query } = await db();
 		const stores = await Promise.all([1, 2, 3].map(() => PostgresStorage.open(url)));
 		await Promise.all(stores.map((s) => s.close()));
-		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+		expect((await query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
 		const tables = await query<{ table_name: string }>(
 			"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
 		);
@@ -454,6 +526,7 @@ describe.skipIf(!postgresAvailable)('records contract: PostgreSQL schema', () =>
 			'practices',
 			'rounds',
 			'schema_migrations',
+			'screens',
 			'updates',
 			'visits',
 			'vote_dots',

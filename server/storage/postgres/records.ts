@@ -13,6 +13,7 @@ import { toMark, toMeeting, toRound } from '../rows.ts';
 import type { Connections } from './pool.ts';
 import { PostgresDeviceCodes, PostgresMembers, PostgresPractices } from './members.ts';
 import { PostgresVotes } from './votes.ts';
+import { PostgresScreens } from './screens.ts';
 
 /** Every record store of one PostgreSQL database. */
 export function postgresRecords(db: Connections): Records {
@@ -20,6 +21,7 @@ export function postgresRecords(db: Connections): Records {
 		practices: new PostgresPractices(db),
 		members: new PostgresMembers(db),
 		deviceCodes: new PostgresDeviceCodes(db),
+		screens: new PostgresScreens(db),
 		anonymousLinks: new PostgresAnonymousLinks(db),
 		rounds: new PostgresRounds(db),
 		votes: new PostgresVotes(db),

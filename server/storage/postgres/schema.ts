@@ -134,7 +134,19 @@ export const MIGRATIONS: readonly string[] = [
 		note_id TEXT NOT NULL,
 		count INTEGER NOT NULL,
 		PRIMARY KEY (vote_id, member_id, note_id)
-	);`
+	);`,
+	// The room's screen: paired by a short one-time code, then a session of its own (not a member).
+	`CREATE TABLE screens (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		paired_by TEXT NOT NULL REFERENCES members(id),
+		code_hash TEXT UNIQUE,
+		code_expires_at BIGINT,
+		session_hash TEXT UNIQUE,
+		created_at BIGINT NOT NULL,
+		paired_at BIGINT
+	);
+	CREATE INDEX screens_practice ON screens(practice_id);`
 ];
 
 /** The advisory lock (in LOCK_NAMESPACE) that guards migrations. */

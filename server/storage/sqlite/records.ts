@@ -14,6 +14,7 @@ import { toMark, toMeeting, toRound, type Row } from '../rows.ts';
 import { prepare, transaction } from './schema.ts';
 import { SqliteDeviceCodes, SqliteMembers, SqlitePractices } from './members.ts';
 import { SqliteVotes } from './votes.ts';
+import { SqliteScreens } from './screens.ts';
 
 /** Every record store of one SQLite database. */
 export function sqliteRecords(db: DatabaseSync): Records {
@@ -21,6 +22,7 @@ export function sqliteRecords(db: DatabaseSync): Records {
 		practices: new SqlitePractices(db),
 		members: new SqliteMembers(db),
 		deviceCodes: new SqliteDeviceCodes(db),
+		screens: new SqliteScreens(db),
 		anonymousLinks: new SqliteAnonymousLinks(db),
 		rounds: new SqliteRounds(db),
 		votes: new SqliteVotes(db),

@@ -128,7 +128,19 @@ export const MIGRATIONS = [
 		note_id TEXT NOT NULL,
 		count INTEGER NOT NULL,
 		PRIMARY KEY (vote_id, member_id, note_id)
-	 );`
+	 );`,
+	// The room's screen: paired by a short one-time code, then a session of its own (not a member).
+	`CREATE TABLE IF NOT EXISTS screens (
+		id TEXT PRIMARY KEY,
+		practice_id TEXT NOT NULL REFERENCES practices(id),
+		paired_by TEXT NOT NULL REFERENCES members(id),
+		code_hash TEXT UNIQUE,
+		code_expires_at INTEGER,
+		session_hash TEXT UNIQUE,
+		created_at INTEGER NOT NULL,
+		paired_at INTEGER
+	 );
+	 CREATE INDEX IF NOT EXISTS screens_practice ON screens(practice_id);`
 ];
 
 export interface SqliteOptions {

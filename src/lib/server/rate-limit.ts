@@ -16,3 +16,26 @@ export function practiceCreationRefused(event: Pick<RequestEvent, 'request' | 'g
 	zwerm.digest.warn('practice-creation-refused', { address, reason: 'too many practices created' });
 	return strangers.practices.retryAfter(address);
 }
+
+/**
+ * Failed sign-ins by hand (a screen's code): the same per-address budget as
+ * refused websocket sign-ins (server/limits.ts). `spend` counts one failure.
+ * `refused` is null while the address may try; else the seconds to wait.
+ */
+export function signInBudget(event: Pick<RequestEvent, 'request' | 'getClientAddress'>): { refused: number | null; spend(): void } {
+	const zwerm = getZwerm();
+	const { strangers, stats, trustProxy } = zwerm.limits;
+	const address = addressOf(event.request.headers.get('x-forwarded-for'), event.getClientAddress(), trustProxy);
+	const refused = strangers.authFailures.ready(address) ? null : Math.max(1, Math.ceil(strangers.authFailures.retryAfter(address)));
+	if (refused !== null) {
+		stats.refused.authFailures++;
+		zwerm.digest.warn('sign-ins-refused', { address, reason: 'too many failed sign-ins' });
+	}
+	return {
+		refused,
+		spend: () => {
+			strangers.authFailures.take(address);
+			zwerm.digest.warn('screen-code-refused', { address });
+		}
+	};
+}

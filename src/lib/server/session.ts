@@ -1,6 +1,6 @@
 import { error, type Cookies } from '@sveltejs/kit';
 import { getZwerm } from '#server/context.ts';
-import { sessionCookieName } from '#server/tokens.ts';
+import { screenCookieName, sessionCookieName } from '#server/tokens.ts';
 import { InvalidIdError, parsePracticeId, type PracticeId } from '#lib/domain/ids.ts';
 import type { MemberRecord, PracticeRecord } from '#server/records.ts';
 
@@ -14,6 +14,13 @@ export function setSessionCookie(cookies: Cookies, practiceId: PracticeId, token
 		secure,
 		maxAge: SESSION_MAX_AGE
 	});
+}
+
+/** A room's screen: its own cookie, beside any member's (server/screens.ts). Lives as long as a meeting day or two. */
+export const SCREEN_MAX_AGE = 60 * 60 * 24 * 2;
+
+export function setScreenCookie(cookies: Cookies, practiceId: PracticeId, token: string, secure: boolean): void {
+	cookies.set(screenCookieName(practiceId), token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SCREEN_MAX_AGE });
 }
 
 export function practiceIdParam(raw: string): PracticeId {

@@ -1,4 +1,4 @@
-import type { HocuspocusProvider } from '@hocuspocus/provider';
+import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { laneMember, memberLane, type LaneKey } from '#lib/domain/lanes.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
@@ -155,7 +155,9 @@ export class BoardState {
 	/** The collective lane's affinity clusters (groups), in reading order of their places. */
 	clusters = $state.raw<Cluster[]>([]);
 	readonly color: string;
-	private readonly socket = openSocket();
+	private readonly socket: HocuspocusProviderWebsocket;
+	/** The room's screen (server/screens.ts): reads the group's lanes over the screen page's socket, writes and announces nothing. */
+	readonly screen: boolean;
 
 	readonly practiceId: PracticeId;
 	readonly boardId: BoardId;
@@ -169,33 +171,35 @@ export class BoardState {
 		boardId: BoardId,
 		me: Me,
 		defaultVisibility: Visibility = 'shared',
-		initialMembers: readonly MemberInfo[] = []
+		initialMembers: readonly MemberInfo[] = [],
+		screen: { socket: HocuspocusProviderWebsocket; practice: PracticeState; presence: Presence } | null = null
 	) {
 		this.defaultVisibility = defaultVisibility;
 		this.practiceId = practiceId;
 		this.boardId = boardId;
 		this.me = me;
 		this.color = personColor(me.id);
-		this.practice = new PracticeState(this.socket, practiceId, initialMembers);
-		this.presence = new Presence(this.practice.provider, { memberId: me.id, name: me.name });
+		this.screen = screen !== null;
+		this.socket = screen?.socket ?? openSocket();
+		const open = { screen: this.screen };
+		this.practice = screen?.practice ?? new PracticeState(this.socket, practiceId, initialMembers);
+		// The room's screen only reads presence (the page's own, kept across boards).
+		this.presence = screen?.presence ?? new Presence(this.practice.provider, { memberId: me.id, name: me.name });
 		// Refused (removed from the practice, or left elsewhere): keep nothing of it here.
-		this.practice.provider.on('authenticationFailed', () => void forgetPracticeLocally(practiceId));
-		this.collective = new LaneState(
-			'collective',
-			openDocumentWithCopy(this.socket, collectiveDoc(practiceId, boardId)),
-			canWrite(me.role)
-		);
+		if (!screen) this.practice.provider.on('authenticationFailed', () => void forgetPracticeLocally(practiceId));
+		const writer = !screen && canWrite(me.role);
+		this.collective = new LaneState('collective', openDocumentWithCopy(this.socket, collectiveDoc(practiceId, boardId), open), writer);
 		this.track(this.collective);
 		this.anonymous = new LaneState(
 			'anonymous',
-			openDocumentWithCopy(this.socket, anonymousDoc(practiceId, boardId), { awareness: false }),
+			openDocumentWithCopy(this.socket, anonymousDoc(practiceId, boardId), { awareness: false, ...open }),
 			false
 		);
-		this.privateLane = canWrite(me.role)
+		this.privateLane = writer
 			? new LaneState('private', openDocumentWithCopy(this.socket, privateDoc(practiceId, boardId, me.id), { awareness: false }), true)
 			: null;
 		if (this.privateLane) this.track(this.privateLane);
-		this.practice.provider.document.on('update', coalesce(() => this.syncLanes()));
+		this.practice.provider.document.on('update', this.membersChanged);
 		this.syncLanes();
 
 		const collectiveDocument = this.collective.doc;
@@ -209,11 +213,13 @@ export class BoardState {
 		refreshClusters();
 
 		const awareness = this.collective.provider.awareness!;
+		awareness.on('change', coalesce(() => this.refreshPeers()));
+		// The screen's page watches its own socket; a screen is nobody's presence.
+		if (screen) return;
 		awareness.setLocalStateField('user', { name: me.name, color: this.color, memberId: me.id });
 		// After a reconnect the server has dropped my presence but remembers its
 		// clock; re-sending the same state would be ignored, so move the clock on.
 		this.collective.provider.on('synced', () => awareness.setLocalState({ ...(awareness.getLocalState() ?? {}) }));
-		awareness.on('change', coalesce(() => this.refreshPeers()));
 		this.socket.on('status', ({ status }: { status: string }) => {
 			this.socketStatus = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'disconnected';
 			if (status === 'connected') this.wasConnected = true;
@@ -237,6 +243,11 @@ export class BoardState {
 		void this.socket.connect();
 	};
 
+	private destroyed = false;
+	private readonly membersChanged = coalesce(() => {
+		if (!this.destroyed) this.syncLanes();
+	});
+
 	/** Opens a lane for every member who has one; mine first. */
 	private syncLanes(): void {
 		const owners = laneOwners(this.practice.info.members);
@@ -247,8 +258,8 @@ export class BoardState {
 			const mine = owner.id === this.me.id;
 			const lane = new LaneState(
 				memberLane(owner.id),
-				openDocumentWithCopy(this.socket, laneDoc(this.practiceId, this.boardId, owner.id), { awareness: false }),
-				mine && canWrite(this.me.role)
+				openDocumentWithCopy(this.socket, laneDoc(this.practiceId, this.boardId, owner.id), { awareness: false, screen: this.screen }),
+				mine && !this.screen && canWrite(this.me.role)
 			);
 			this.track(lane);
 			added.push(lane);
@@ -345,6 +356,7 @@ export class BoardState {
 
 	private lastPointer = 0;
 	setPointer(pointer: Peer['pointer']): void {
+		if (this.screen) return;
 		const now = performance.now();
 		if (pointer && now - this.lastPointer < 50) return; // at most 20 Hz
 		this.lastPointer = now;
@@ -354,7 +366,11 @@ export class BoardState {
 	destroy(): void {
 		window.removeEventListener('offline', this.wentOffline);
 		window.removeEventListener('online', this.cameOnline);
+		this.destroyed = true;
+		this.practice.provider.document.off('update', this.membersChanged);
 		for (const lane of this.allLanes) lane.destroy();
+		// The screen's page keeps its socket, practice and presence across boards.
+		if (this.screen) return;
 		this.presence.destroy();
 		this.practice.destroy();
 		this.socket.destroy();

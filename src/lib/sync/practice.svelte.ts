@@ -3,7 +3,7 @@ import { practiceDoc } from '#lib/domain/docnames.ts';
 import type { PracticeId } from '#lib/domain/ids.ts';
 import { readPractice, type MemberInfo, type PracticeInfo } from '#lib/domain/practice.ts';
 import { activityOn, type ActivityKind, type ActivityOf } from '#lib/domain/activities.ts';
-import { openDocument } from './socket.ts';
+import { openDocument, type OpenOptions } from './socket.ts';
 import { coalesce } from './coalesce.ts';
 
 /** The live practice document: its members appear as they join. */
@@ -11,9 +11,14 @@ export class PracticeState {
 	info = $state<PracticeInfo>({ name: '', framework: null, members: [], activities: [] });
 	readonly provider: HocuspocusProvider;
 
-	constructor(socket: HocuspocusProviderWebsocket, practiceId: PracticeId, initialMembers: readonly MemberInfo[] = []) {
+	constructor(
+		socket: HocuspocusProviderWebsocket,
+		practiceId: PracticeId,
+		initialMembers: readonly MemberInfo[] = [],
+		options: Pick<OpenOptions, 'screen'> = {}
+	) {
 		// With awareness: presence (views, the spotlight, following) travels on it (presence.svelte.ts).
-		this.provider = openDocument(socket, practiceDoc(practiceId));
+		this.provider = openDocument(socket, practiceDoc(practiceId), options);
 		const doc = this.provider.document;
 		doc.on('update', coalesce(() => (this.info = readPractice(doc))));
 		// Until the document has synced, the member list the page was served with.

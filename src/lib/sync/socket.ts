@@ -35,34 +35,38 @@ export interface OpenDocument {
 	readonly local: LocalCopy | null;
 }
 
+export interface OpenOptions {
+	/** Without awareness: no presence on this document. */
+	readonly awareness?: boolean;
+	/**
+	 * The room's screen (server/screens.ts): signs in with the screen's cookie,
+	 * never a member's, and keeps no copy in the browser (a shared machine that
+	 * only shows).
+	 */
+	readonly screen?: boolean;
+}
+
 /**
  * A document over the shared socket. The browser authenticates with its
  * httpOnly session cookie, sent with the websocket upgrade; the token field
- * only tells the server to look there.
+ * only tells the server to look there (`cookie`: a member's, `screen`: the
+ * room's screen's).
  */
-export function openDocument(
-	socket: HocuspocusProviderWebsocket,
-	name: string,
-	options: { awareness?: boolean } = {}
-): HocuspocusProvider {
+export function openDocument(socket: HocuspocusProviderWebsocket, name: string, options: OpenOptions = {}): HocuspocusProvider {
 	return openDocumentWithCopy(socket, name, options).provider;
 }
 
 /** `openDocument`, also handing out the local copy (what waits for the server). */
-export function openDocumentWithCopy(
-	socket: HocuspocusProviderWebsocket,
-	name: string,
-	options: { awareness?: boolean } = {}
-): OpenDocument {
+export function openDocumentWithCopy(socket: HocuspocusProviderWebsocket, name: string, options: OpenOptions = {}): OpenDocument {
 	const document = new Y.Doc();
 	// The local copy and the provider share the document: offline edits land in
 	// IndexedDB at once and reach the server when the connection is back.
-	const local = persistLocally(name, document);
+	const local = options.screen ? null : persistLocally(name, document);
 	const provider = new HocuspocusProvider({
 		websocketProvider: socket,
 		name,
 		document,
-		token: 'cookie',
+		token: options.screen ? 'screen' : 'cookie',
 		...(options.awareness === false ? { awareness: null as unknown as Awareness } : {})
 	});
 	local?.track(provider);

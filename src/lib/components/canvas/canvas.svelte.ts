@@ -1,11 +1,13 @@
 import type { BoardState, LaneKey, LaneState } from '#lib/sync/board.svelte.ts';
 import type { BoardUi } from '../board-ui.svelte.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
-import { intersects, LANE_W, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
+import { intersects, LANE_W, REGION_HEADER, noteRect, notePosition, surfaceBounds, type Rect, type Region } from '#lib/domain/board-space.ts';
 import { flushSync, untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
-import { MAX_SCALE, MOVING_MS, Viewport } from './viewport.svelte.ts';
+import { MAX_SCALE, MOVING_MS, Viewport, grow } from './viewport.svelte.ts';
 import { regionKind, regionsFor } from './regions.ts';
+import { mapView } from '#lib/domain/presence.ts';
+import { screenWindow } from '#lib/domain/screen-view.ts';
 import { boardLanes, groupLanes, laneTitle } from '../list/lanes.ts';
 
 /** Boards with at most this many notes are drawn whole (see `culling`). */
@@ -14,6 +16,9 @@ export const DRAW_ALL_UP_TO = 300;
 export const NOTE_TEXT_PX = 15;
 /** From this scale up note text reads comfortably on a laptop (14 CSS px); editing and find bring the view up to it. */
 export const READABLE = 14 / NOTE_TEXT_PX;
+/** On the room's screen note text is at least this large (CSS px; 32 asked for, and a little for rounding). */
+export const SCREEN_TEXT_PX = 33;
+export const SCREEN_SCALE = SCREEN_TEXT_PX / NOTE_TEXT_PX;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
@@ -235,6 +240,31 @@ export class CanvasState {
 		if (!samen) return;
 		if (this.ui.presenting) this.viewport.open(samen, PRESENT_SPAN, OPEN_MIN, PRESENT_MAX);
 		else this.viewport.open(samen, LANE_W, OPEN_MIN, OPEN_MAX);
+	}
+
+	/**
+	 * The room's screen: the note in the spotlight, else someone's view (board
+	 * units of group space) fitted to it with note text never under
+	 * SCREEN_TEXT_PX — when the view is larger than that allows, the notes in it
+	 * (domain/screen-view.ts); without either, Samen's top-left corner.
+	 */
+	present(view: Rect | null, spotlight: string | null = null): void {
+		const lit = spotlight ? this.locate(spotlight) : null;
+		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
+		const mine = view && mapView(view, this.groupRegions, this.regions);
+		if (mine && this.viewport.width && this.viewport.height) {
+			// What there is to read: the notes, and each lane's title (so a lane shown from its top shows whose it is).
+			const notes = this.lanes.flatMap((lane) => {
+				const region = this.region(lane.key);
+				if (!region) return [];
+				const title = { x: region.x, y: region.y, w: Math.min(region.w, LANE_W / 2), h: REGION_HEADER };
+				return [title, ...lane.notes.map((n) => noteRect(region, notePosition(n, regionKind(lane.key))))];
+			});
+			const t = screenWindow(mine, notes, this.viewport.width, this.viewport.height, SCREEN_SCALE, MAX_SCALE);
+			return this.viewport.set(t.x, t.y, t.k, false);
+		}
+		const samen = this.region('collective');
+		if (samen) this.viewport.open(samen, LANE_W, SCREEN_SCALE, SCREEN_SCALE);
 	}
 
 	/** Everything on the board. */

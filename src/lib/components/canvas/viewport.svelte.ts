@@ -172,10 +172,14 @@ export class Viewport {
 		this.set(this.width / 2 - (rect.x + rect.w / 2) * k, this.height / 2 - (rect.y + rect.h / 2) * k, k, false);
 	}
 
-	/** Shows a rectangle whole, centred, as large as fits (a followed view, board units): not a move of my own. */
-	show(rect: Rect): void {
+	/**
+	 * Shows a rectangle whole, centred, as large as fits (a followed view, board
+	 * units): not a move of my own. `minScale`: never smaller (the room's screen,
+	 * whose text must read from the back; then the rectangle's middle shows).
+	 */
+	show(rect: Rect, minScale = MIN_SCALE): void {
 		if (!this.width || !this.height || !rect.w || !rect.h) return;
-		const t = fitRect(rect, this.width, this.height, MIN_SCALE, MAX_SCALE);
+		const t = fitRect(rect, this.width, this.height, minScale, MAX_SCALE);
 		this.set(t.x, t.y, t.k, false);
 	}
 
