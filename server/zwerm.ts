@@ -114,7 +114,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	return {
-		// practices, deviceCodes, mirror, erasure, activities, reader, meetings, timeline, news
+		// practices, deviceCodes, mirror, erasure, activities, reader, meetings, timeline, news, figures
 		...services,
 		hocuspocus,
 		storage,
