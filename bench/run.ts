@@ -8,6 +8,7 @@
  *       durable log, sequential and concurrent
  *   3.  the timeline: any moment, comparing meetings, on 50,000 changes
  *   4.  placing a note on a lane with 2,000 notes (bench/placement.ts)
+ *   5.  figures and the coverage map of ten meetings × eight boards × 50,000 changes (bench/figures.ts)
  * A readable report goes to stdout, followed by one JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +29,7 @@ import { CONFIG_LABEL, startConfig, type ServerConfig, type StorageActivity } fr
 import { bytes, median, ms, ratio, round3, summarize, table, type Summary } from './stats.ts';
 import { benchHistory, printHistory, HISTORY_PLAN } from './history.ts';
 import { benchPlacement, printPlacement } from './placement.ts';
+import { benchFigures, printFigures, FIGURES_PLAN } from './figures.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // startApp runs `server/main.ts` relative to the working directory.
@@ -366,6 +368,11 @@ async function main() {
 	const placement = benchPlacement();
 	printPlacement(placement, log);
 
+	// ---------------------------------------------------------------- 5
+	heading(`5. Figures and coverage map: ${FIGURES_PLAN.meetings} meetings × ${FIGURES_PLAN.boards} boards × ${FIGURES_PLAN.changes.toLocaleString('en')} changes`);
+	const figures = await benchFigures(FIGURES_PLAN, log);
+	printFigures(figures, log);
+
 	const totalS = (performance.now() - started) / 1000;
 	facts.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
 	log(`\nTotal ${totalS.toFixed(1)} s; load average at end ${facts.loadAverageAtEnd.join(' / ')}. The JSON line below holds every figure (times in ms, sizes in bytes).`);
@@ -397,6 +404,7 @@ async function main() {
 		},
 		history,
 		placement,
+		figures,
 		totalSeconds: totalS
 	};
 	log(JSON.stringify(round3(result)));
