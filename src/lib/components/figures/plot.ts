@@ -17,7 +17,7 @@ export function plot(make: (Plot: PlotModule, width: number) => Element): Attach
 			const w = Math.round(node.clientWidth);
 			if (!Plot || !alive || w === 0 || Math.abs(w - width) < 16) return;
 			width = w;
-			node.replaceChildren(make(Plot, w));
+			node.replaceChildren(accessible(make(Plot, w)));
 		};
 		const observer = new ResizeObserver(render);
 		observer.observe(node);
@@ -31,6 +31,19 @@ export function plot(make: (Plot: PlotModule, width: number) => Element): Attach
 			node.replaceChildren();
 		};
 	};
+}
+
+/**
+ * Plot labels its inner groups with aria-label ("line", "bar", axes), which ARIA
+ * prohibits on elements without a role. The chart is one image with a label and a
+ * text summary beside it: its parts are left unlabelled.
+ */
+function accessible(chart: Element): Element {
+	for (const svg of chart.matches('svg') ? [chart] : [...chart.querySelectorAll('svg')]) {
+		if (svg.hasAttribute('aria-label')) svg.setAttribute('role', 'img');
+		for (const g of svg.querySelectorAll('[aria-label]:not(svg)')) g.removeAttribute('aria-label');
+	}
+	return chart;
 }
 
 /** Series colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by shape too. */
