@@ -6,6 +6,9 @@ import type { TestClient } from '../helpers/clients.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { bringIn, createNote, noteContent, notesMap, setNoteQuestion, transferNote } from '#lib/domain/notes.ts';
 import { gapsOf, type Figures } from '#lib/domain/figures.ts';
+import { figuresMarkdown } from '#server/figures-report.ts';
+import { boardsOf } from '#lib/domain/practice.ts';
+import { getBuiltinFramework, DEFAULT_FRAMEWORK_ID } from '#lib/domain/frameworks.ts';
 import type { BoardId, NoteId, PracticeId } from '#lib/domain/ids.ts';
 
 /**
@@ -115,7 +118,8 @@ describe('figures of a practice', () => {
 		const gaps = gapsOf(figures);
 		expect(gaps.filter((g) => g.question === null).map((g) => g.board)).not.toContain(board);
 		expect(gaps).toContainEqual({ board: 'context', question: null, since: null });
-		expect(gaps).toContainEqual({ board: 'context', question: 0, since: null });
+		// Questions are pointed out only for aspects the group worked on.
+		expect(gaps.filter((g) => g.board === 'context')).toEqual([{ board: 'context', question: null, since: null }]);
 		expect(gaps).not.toContainEqual({ board, question: 0, since: null });
 	});
 
@@ -142,13 +146,20 @@ describe('what another member receives (the curious member)', () => {
 		expect(json).not.toContain(secret);
 		expect(json).not.toMatch(/"at"|createdAt|createdBy/);
 		// The group's figures are the same whoever asks; only `mine` differs, and it is the asker's own.
-		const group = (f: Figures) => f.boards.map((b) => b.chapters.map(({ mine: _mine, ...rest }) => rest));
-		expect(group(seenByAnna)).toEqual(group(seenByBert));
-		expect(group(seenByObserver)).toEqual(group(seenByBert));
+		const groupOf = (f: Figures) => f.boards.map((b) => b.chapters.map(({ mine: _mine, ...rest }) => rest));
+		expect(groupOf(seenByAnna)).toEqual(groupOf(seenByBert));
+		expect(groupOf(seenByObserver)).toEqual(groupOf(seenByBert));
 		const two = (f: Figures) => intentie(f).chapters[1].mine!;
 		expect(two(seenByAnna)).toEqual({ notes: 2, broughtIn: 0, during: 0, between: 0 });
 		// Bert's anonymous note is never in his own series either: it is the group's.
 		expect(two(seenByBert)).toEqual({ notes: 1, broughtIn: 0, during: 0, between: 1 });
+		// The report's section: the group's figures only, as tables.
+		const group = await server.zwerm.figures.figures(p, null);
+		expect(JSON.stringify(group)).not.toContain('"mine"');
+		const md = figuresMarkdown(group, boardsOf(getBuiltinFramework(DEFAULT_FRAMEWORK_ID)!), 'nl');
+		expect(md).toContain('| Intentie | 1 / 3 | 2 / 4 |');
+		expect(md).toContain('| anoniem | 0 | 1 |');
+		expect(md).not.toMatch(/Anna|Bert|jouw|jij/i);
 	});
 
 	it('the lineage of a collective note names the members of shared notes and keeps anonymous ones anonymous', async () => {

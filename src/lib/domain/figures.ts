@@ -112,7 +112,8 @@ export interface Gap {
 
 /**
  * What the coverage map points out: an aspect nobody changed a note of in the
- * latest chapter that had any work (or never), and questions no note was ever tied to.
+ * latest chapter that had any work (or never), and, of the aspects worked on,
+ * the questions no note was ever tied to.
  */
 export function gapsOf(figures: Figures): Gap[] {
 	const active = figures.chapters.map((_, i) => figures.boards.some((b) => b.chapters[i]?.touched > 0));
@@ -122,6 +123,7 @@ export function gapsOf(figures: Figures): Gap[] {
 	for (const b of figures.boards) {
 		const last = b.chapters.findLastIndex((c) => c.touched > 0);
 		if (last < latest) out.push({ board: b.board, question: null, since: last < 0 ? null : last + 1 });
+		if (last < 0) continue;
 		for (let q = 0; q < b.questions; q++) {
 			if (!b.chapters.some((c) => (c.questions[q] ?? 0) > 0)) out.push({ board: b.board, question: q, since: null });
 		}
