@@ -78,6 +78,18 @@ describe('the lineage of a collective note', () => {
 		await fenna.waitForURL(/\/history\?at=\d+/);
 		await expect.poll(() => fenna.locator('.replay-board').first().innerText()).toContain('zegt Fenna');
 
+		// What Piet receives over HTTP: his own figures (his note, brought in: two notes changed during meeting 1), none of Fenna's, no member id at all.
+		const seen = await piet.page.request.get(`${api}/figures`);
+		expect(seen.status()).toBe(200);
+		const body = await seen.text();
+		expect(body).not.toContain(practice.facilitator.id);
+		const own = JSON.parse(body) as { boards: { board: string; chapters: { mine?: { broughtIn: number } }[] }[] };
+		expect(own.boards.find((b) => b.board === board)!.chapters[0].mine).toEqual({ notes: 1, broughtIn: 1, during: 2, between: 0 });
+		expect((await piet.page.request.get(`${api}/figures?own=0`)).ok()).toBe(true);
+		expect(await (await piet.page.request.get(`${api}/figures?own=0`)).text()).not.toContain('"mine"');
+		expect((await piet.page.request.get(`${api}/figures?own=yes`)).status()).toBe(400);
+		expect((await piet.page.request.get(`${api}/boards/${board}/notes/Nonexistent-note-1/lineage`)).status()).toBe(404);
+
 		// The overview: three charts with their summaries, and the coverage map.
 		await fenna.goto(`${app.url}/p/${p}`);
 		const figures = fenna.locator('section.figures');
