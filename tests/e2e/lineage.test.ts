@@ -41,6 +41,11 @@ describe('the lineage of a collective note', () => {
 		await piet.page.goto(boardUrl);
 		const lane = piet.page.locator('section.lane.mine');
 		await addNoteTo(lane, 'De wijk weet meer dan wij');
+		// It answers the aspect's dialogue question (the coverage map counts it, and its copy in Samen).
+		await lane.locator('article.note', { hasText: 'De wijk weet meer dan wij' }).getByRole('button', { name: /^Acties voor/ }).click();
+		await piet.page.getByRole('menuitem', { name: 'Antwoord op vraag…' }).click();
+		await piet.page.getByRole('menuitemradio', { name: /Wat is de bedoeling van de lerende praktijk/ }).click();
+		await expect.poll(() => piet.page.getByRole('menu').count()).toBe(0);
 		await lane.locator('article.note', { hasText: 'De wijk weet meer dan wij' }).getByRole('button', { name: /^Acties voor/ }).click();
 		await piet.page.getByRole('menuitem', { name: 'Inbrengen in Samen' }).click();
 		await piet.page.getByRole('dialog').getByRole('button', { name: 'Als nieuwe notitie in Samen' }).click();
@@ -95,12 +100,15 @@ describe('the lineage of a collective note', () => {
 		const figures = fenna.locator('section.figures');
 		await expect.poll(() => figures.locator('svg[aria-label]').count(), { timeout: 15000 }).toBeGreaterThanOrEqual(3);
 		expect(await figures.locator('figcaption').allInnerTexts()).toEqual([
-			expect.stringContaining('1 notities in Samen'),
+			expect.stringContaining('in Samen 1, individueel 1'),
 			expect.stringContaining('1 keer ingebracht: 1 van leden, 0 anoniem. Daarvan 0 van jou.'),
 			expect.stringContaining('Jij veranderde er')
 		]);
 		expect(await figures.locator('table').first().innerText()).toContain('Intentie');
 		expect(await figures.locator('.gaps').innerText()).toContain('Context: nog niet aangeraakt');
+		expect(await figures.locator('.gaps').innerText()).not.toContain('Intentie');
+		await figures.getByText('Vragen bij Intentie').click();
+		expect(await figures.locator('details[open] tbody tr').innerText()).toMatch(/Wat is de bedoeling van de lerende praktijk\?.*\s+2\s+·?/s);
 		expect(await violations(fenna), 'overview with figures').toEqual([]);
 
 		if (shots) {
