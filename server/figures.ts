@@ -70,6 +70,9 @@ interface ChapterCounts {
 
 const emptyCounts = (): ChapterCounts => ({ during: new Set(), between: new Set(), all: new Set(), questions: new Map(), mine: new Map() });
 
+/** How many folded documents the server keeps (a board has a few; each is its live size plus a few numbers per change). */
+const MAX_FOLDS = 2000;
+
 /**
  * Figures of a practice's boards (notes per aspect and chapter, bring-ins,
  * activity during and between meetings, the questions worked on) and the
@@ -85,6 +88,7 @@ export class FigureService {
 	private readonly ctx: ServiceContext;
 	private readonly reader: BoardReader;
 	private readonly meetings: Meetings;
+	/** Folded documents, least recently used first (at most MAX_FOLDS). */
 	private readonly folds = new Map<string, Fold>();
 
 	constructor(ctx: ServiceContext, reader: BoardReader, meetings: Meetings) {
@@ -121,6 +125,7 @@ export class FigureService {
 			this.folds.delete(name);
 			fold = undefined;
 		}
+		if (fold) this.touch(name, fold);
 		if (fold && fold.seq >= head) return fold;
 		const entries = await log.updatesBetween([name], fold?.seq ?? 0, head);
 		if (!fold) {
@@ -133,7 +138,7 @@ export class FigureService {
 				cold.lives.set(id, [[cold.seq, null]]);
 				cold.cites.set(id, citesOf(n));
 			});
-			this.folds.set(name, (fold = cold));
+			this.touch(name, (fold = cold));
 		}
 		const breathe = breather();
 		const notes = notesMap(fold.doc);
@@ -196,6 +201,17 @@ export class FigureService {
 			});
 		}
 		return counted;
+	}
+
+	/** Marks a fold as just used; the least recently used go once there are more than MAX_FOLDS. */
+	private touch(name: string, fold: Fold): void {
+		this.folds.delete(name);
+		this.folds.set(name, fold);
+		for (const [oldest, old] of this.folds) {
+			if (this.folds.size <= MAX_FOLDS) break;
+			old.doc.destroy();
+			this.folds.delete(oldest);
+		}
 	}
 
 	private async boardFigures(board: GroupBoard, chapters: readonly Chapter[], head: number, viewer: MemberId | null): Promise<BoardFigures> {
@@ -289,7 +305,8 @@ export class FigureService {
 		const fold = await this.fold(collective, head);
 		if (!fold.lives.has(noteId)) throw new ServiceError('not-found', 'No such collective note.');
 		const names = new Map(board.members.map((m) => [m.id as string, m.name]));
-		const author = (memberId: string | null): StepAuthor => (memberId && names.get(memberId) ? { memberId, name: names.get(memberId)! } : null);
+		// A member who left is "someone": their id may still be in what was folded before they left, but is not shown.
+		const author = (memberId: string | null): StepAuthor => (!memberId ? null : names.get(memberId) ? { memberId, name: names.get(memberId)! } : { memberId: '', name: '' });
 
 		// Sources: every citation the note ever gained that the group may see, in order.
 		const docOfLane = new Map([...board.lanes].map(([name, lane]) => [lane, name]));

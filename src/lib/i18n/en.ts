@@ -450,8 +450,7 @@ export const en: Messages = {
 		gapNever: '{{aspect}}: not touched yet',
 		gapQuestion: '{{aspect}}: no note on “{{question}}” yet',
 		answerMenu: 'Answers question…',
-		answerNone: 'no question',
-		answers: 'Answers: {{question}}'
+		answerNone: 'no question'
 	},
 	lineage: {
 		menu: 'History',

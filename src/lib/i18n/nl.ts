@@ -450,8 +450,7 @@ export const nl = {
 		gapNever: '{{aspect}}: nog niet aangeraakt',
 		gapQuestion: '{{aspect}}: nog geen notitie bij “{{question}}”',
 		answerMenu: 'Antwoord op vraag…',
-		answerNone: 'geen vraag',
-		answers: 'Antwoord op: {{question}}'
+		answerNone: 'geen vraag'
 	},
 	lineage: {
 		menu: 'Geschiedenis',
