@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { bringIn, createNote, notesMap, readNote, setNoteQuestion, transferNote } from '#lib/domain/notes.ts';
 import { chapterAt, chaptersOf, gapsOf, type Figures } from '#lib/domain/figures.ts';
-import type { MemberId, NoteId } from '#lib/domain/ids.ts';
+import type { MemberId } from '#lib/domain/ids.ts';
 
 const ana = 'Ana-member-0001' as MemberId;
 
