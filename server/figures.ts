@@ -103,6 +103,22 @@ export class FigureService {
 
 	/** Every board's figures; `viewer`'s own figures beside the group's when given. */
 	async figures(practiceId: PracticeId, viewer: MemberId | null): Promise<Figures> {
+		return this.oneAtATime(() => this.figuresNow(practiceId, viewer));
+	}
+
+	/**
+	 * Folds are read and extended across awaits: two requests extending the same
+	 * fold at once would both apply its new entries (Yjs ignores the second
+	 * time, so the counts hold, but the work is done twice). They take turns.
+	 */
+	private turn: Promise<unknown> = Promise.resolve();
+	private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+		const run = this.turn.then(work, work);
+		this.turn = run.catch(() => {});
+		return run;
+	}
+
+	private async figuresNow(practiceId: PracticeId, viewer: MemberId | null): Promise<Figures> {
 		const practice = readPractice(await this.ctx.documents.read(practiceDoc(practiceId)));
 		if (!practice.framework) throw new ServiceError('not-found', 'No framework.');
 		const chapters = await this.chapters(practiceId);
@@ -298,6 +314,10 @@ export class FigureService {
 	 * which chapter. What the timeline shows of the collective lane, no more.
 	 */
 	async lineage(practiceId: PracticeId, boardId: BoardId, noteId: string): Promise<Lineage> {
+		return this.oneAtATime(() => this.lineageNow(practiceId, boardId, noteId));
+	}
+
+	private async lineageNow(practiceId: PracticeId, boardId: BoardId, noteId: string): Promise<Lineage> {
 		const board = await this.reader.board(practiceId, boardId);
 		const chapters = await this.chapters(practiceId);
 		const head = await this.ctx.storage.log.headSeq();

@@ -131,6 +131,20 @@ describe('figures of a practice', () => {
 		expect(before.touched).toBe(0);
 		expect(later).toMatchObject({ touched: 1, changed: { during: 0, between: 1 }, mine: { during: 0, between: 1 } });
 	});
+
+	it('are the same when several members ask at once, after new changes to a folded lane', async () => {
+		const { anna, bert, collA, c1 } = await twoMeetings();
+		await server.zwerm.figures.figures(p, anna.member.id);
+		await type(collA, c1, ' nog eens');
+		await type(collA, c1, ' en nog eens');
+		const answers = await Promise.all([anna, bert, anna, bert].map((m) => server.zwerm.figures.figures(p, m.member.id)));
+		const group = (f: Figures) => f.boards.map((b) => b.chapters.map(({ mine: _mine, ...rest }) => rest));
+		for (const a of answers) expect(group(a)).toEqual(group(answers[0]));
+		expect(intentie(answers[0]).chapters.at(-1)).toMatchObject({ touched: 1 });
+		// The lineage counts each rewrite once too.
+		expect((await server.zwerm.figures.lineage(p, board, c1)).steps.map((s) => s.kind)).toEqual(['brought-in', 'edited']);
+		expect(intentie(answers[0]).chapters[0]).toMatchObject({ changed: { during: 4, between: 0 } });
+	});
 });
 
 describe('what another member receives (the curious member)', () => {
