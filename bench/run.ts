@@ -10,6 +10,7 @@
  *   4.  placing a note on a lane with 2,000 notes (bench/placement.ts)
  *   5.  grouping 50,000 changes into edits (bench/edits.ts)
  *   6.  the story report of a whole practice: 8 boards, 10 meetings, 50,000 changes (bench/report.ts)
+ *   7.  figures and the coverage map of ten meetings × eight boards × 50,000 changes (bench/figures.ts)
  * A readable report goes to stdout, followed by one JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,7 @@ import { benchHistory, printHistory, HISTORY_PLAN } from './history.ts';
 import { benchPlacement, printPlacement } from './placement.ts';
 import { benchEdits, printEdits } from './edits.ts';
 import { benchReport, printReport, REPORT_PLAN } from './report.ts';
+import { benchFigures, printFigures, FIGURES_PLAN } from './figures.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // startApp runs `server/main.ts` relative to the working directory.
@@ -380,6 +382,11 @@ async function main() {
 	const report = await benchReport(REPORT_PLAN, log);
 	printReport(report, log);
 
+	// ---------------------------------------------------------------- 7
+	heading(`7. Figures and coverage map: ${FIGURES_PLAN.meetings} meetings × ${FIGURES_PLAN.boards} boards × ${FIGURES_PLAN.changes.toLocaleString('en')} changes`);
+	const figures = await benchFigures(FIGURES_PLAN, log);
+	printFigures(figures, log);
+
 	const totalS = (performance.now() - started) / 1000;
 	facts.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
 	log(`\nTotal ${totalS.toFixed(1)} s; load average at end ${facts.loadAverageAtEnd.join(' / ')}. The JSON line below holds every figure (times in ms, sizes in bytes).`);
@@ -413,6 +420,7 @@ async function main() {
 		placement,
 		edits,
 		report,
+		figures,
 		totalSeconds: totalS
 	};
 	log(JSON.stringify(round3(result)));

@@ -99,6 +99,7 @@ function differs(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId): bo
 	const data = readNote(source, noteId)!;
 	if (FIELDS.some((k) => existing.get(k) !== data[k])) return true;
 	if ((existing.get('loop') ?? null) !== data.loop) return true;
+	if ((existing.get('question') ?? null) !== data.question) return true;
 	return (existing.get('content') as Y.XmlFragment).toJSON() !== contentOf(source, noteId).toJSON();
 }
 
@@ -116,6 +117,7 @@ function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId
 			color: data.color,
 			place: { ...space.placeAndAdd(anonId), kind: 'anonymous' },
 			loop: data.loop,
+			question: data.question,
 			nodes: content.toArray() as (Y.XmlElement | Y.XmlText)[]
 		});
 		return;
@@ -124,6 +126,10 @@ function upsertMirror(source: Y.Doc, anon: Y.Doc, noteId: NoteId, anonId: NoteId
 	if ((existing.get('loop') ?? null) !== data.loop) {
 		if (data.loop) existing.set('loop', data.loop);
 		else existing.delete('loop');
+	}
+	if ((existing.get('question') ?? null) !== data.question) {
+		if (data.question === null) existing.delete('question');
+		else existing.set('question', data.question);
 	}
 	const mirror = existing.get('content') as Y.XmlFragment;
 	if (mirror.toJSON() !== content.toJSON()) {

@@ -4,6 +4,7 @@ import { AnonymousMirror } from './anonymous-mirror.ts';
 import { BoardReader } from './board-reader.ts';
 import { DeviceCodes } from './device-codes.ts';
 import { Erasure } from './erasure.ts';
+import { FigureService } from './figures.ts';
 import { Meetings } from './meetings.ts';
 import { News } from './news.ts';
 import { Practices } from './practices.ts';
@@ -27,7 +28,8 @@ export function createServices(ctx: ServiceContext, more: { closeMember: (member
 	const screens = new Screens(ctx, { closeScreen: more.closeMember, ttlMs: more.screenCodeTtlMs });
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);
-	return { mirror, erasure, activities, practices, deviceCodes, screens, reader, meetings, timeline, news };
+	const figures = new FigureService(ctx, reader, meetings);
+	return { mirror, erasure, activities, practices, deviceCodes, screens, reader, meetings, timeline, news, figures };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -76,7 +76,12 @@ const attacks: [string, (doc: Y.Doc, me: MemberId) => void, RegExp][] = [
 	['a wrong-typed field', (doc) => note(doc, existing).set('x', '<script>'), /field x of the wrong type/],
 	['an oversize text', (doc) => setPlainText(noteContent(doc, existing), 'x'.repeat(100_001)), /longer than 100000 characters/],
 	['createdBy changed later', (doc, me) => note(doc, existing).set('createdBy', me), /createdBy of an existing note cannot change/],
-	['createdBy removed later', (doc) => note(doc, existing).delete('createdBy'), /createdBy of a note cannot be deleted/]
+	['createdBy removed later', (doc) => note(doc, existing).delete('createdBy'), /createdBy of a note cannot be deleted/],
+	// The dialogue question a note answers (coverage map): a small whole number, nothing else.
+	['a question given as text', (doc) => note(doc, existing).set('question', '1'), /field question of the wrong type/],
+	['a question past the last index', (doc) => note(doc, existing).set('question', 32), /field question of the wrong type/],
+	['a fractional question', (doc) => note(doc, existing).set('question', 0.5), /field question of the wrong type/],
+	['a negative question', (doc) => note(doc, existing).set('question', -1), /field question of the wrong type/]
 ];
 
 describe('updates that do not fit the lane schema', () => {

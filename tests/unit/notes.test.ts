@@ -50,7 +50,8 @@ describe('createNote', () => {
 			round: null,
 			reveal: null,
 			auto: false,
-			cluster: null
+			cluster: null,
+			question: null
 		});
 		expect(textOf(doc, id)).toBe('Waarom zijn wij hier?');
 		expect(readNote(doc, plain)).toMatchObject({ color: 'yellow', x: 0.5, y: 0.5, createdBy: null, loop: null });
@@ -195,7 +196,8 @@ describe('readNote on malformed fields', () => {
 			round: null,
 			reveal: null,
 			auto: false,
-			cluster: null
+			cluster: null,
+			question: null
 		});
 	});
 

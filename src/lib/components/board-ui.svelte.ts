@@ -2,11 +2,13 @@ import type { LaneKey } from '#lib/sync/board.svelte.ts';
 import type { NoteId } from '#lib/domain/ids.ts';
 import { EMPTY_QUERY, isActive, type FindQuery, type NoteRef } from '#lib/domain/find.ts';
 import { ArrangeUi } from './arrange.svelte.ts';
+import type { Localized } from '#lib/domain/frameworks.ts';
 
 export type NoteDialog =
 	| { readonly kind: 'bring-in'; readonly lane: LaneKey; readonly noteId: NoteId }
 	| { readonly kind: 'move'; readonly lane: LaneKey; readonly noteId: NoteId }
-	| { readonly kind: 'visibility'; readonly lane: LaneKey; readonly noteId: NoteId };
+	| { readonly kind: 'visibility'; readonly lane: LaneKey; readonly noteId: NoteId }
+	| { readonly kind: 'lineage'; readonly lane: LaneKey; readonly noteId: NoteId };
 
 /** How the board is shown: the zoomable canvas, or one column of cards per lane (phones). */
 export const BOARD_MODES = ['canvas', 'list'] as const;
@@ -39,6 +41,8 @@ export interface SharingFocus {
 export class BoardUi {
 	editing = $state<{ lane: LaneKey; noteId: NoteId } | null>(null);
 	dialog = $state<NoteDialog | null>(null);
+	/** The aspect's dialogue questions: a note can say which one it answers (coverage map). */
+	questions = $state.raw<readonly Localized[]>([]);
 	/** Announced to screen readers after actions. */
 	announcement = $state('');
 	/** Arranging lanes (with undo) and the collective lane's groups. */

@@ -60,6 +60,8 @@ export interface NoteData {
 	readonly auto: boolean;
 	/** Collective notes: the affinity cluster it is in (arrange.ts), if any; the cluster may since have gone. */
 	readonly cluster: string | null;
+	/** The dialogue question of its aspect this note answers (an index into `aspect.questions`), if any. */
+	readonly question: number | null;
 }
 
 export interface NewNote {
@@ -78,7 +80,12 @@ export interface NewNote {
 	readonly nodes?: readonly (Y.XmlElement | Y.XmlText)[];
 	readonly cites?: readonly CitationRef[];
 	readonly loop?: LearningLoop | null;
+	readonly question?: number | null;
 }
+
+/** A note answers at most one of its aspect's dialogue questions, by index; no aspect has more than this many. */
+export const MAX_QUESTIONS = 32;
+export const isQuestionIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_QUESTIONS;
 
 export class NoteNotFoundError extends Error {
 	readonly code = 'note-not-found';
@@ -113,6 +120,7 @@ export function createNote(doc: Y.Doc, init: NewNote, origin: unknown = null): N
 		note.set('createdAt', init.at);
 		note.set('createdBy', init.createdBy);
 		if (init.loop) note.set('loop', init.loop);
+		if (isQuestionIndex(init.question)) note.set('question', init.question);
 		// Always present, so concurrent bring-ins push into one shared array
 		// instead of each setting its own (a map keeps only one of those).
 		note.set('cites', Y.Array.from([...new Set(init.cites ?? [])]));
@@ -162,6 +170,16 @@ export function setNoteLoop(doc: Y.Doc, id: NoteId, loop: LearningLoop | null, o
 	}, origin);
 }
 
+/** Ties a note to the dialogue question it answers (an index into its aspect's questions), or unties it. */
+export function setNoteQuestion(doc: Y.Doc, id: NoteId, question: number | null, origin: unknown = null): void {
+	if (question !== null && !isQuestionIndex(question)) throw new TypeError(`Not a question index: ${question}`);
+	doc.transact(() => {
+		const note = noteMap(doc, id);
+		if (question === null) note.delete('question');
+		else note.set('question', question);
+	}, origin);
+}
+
 export function deleteNote(doc: Y.Doc, id: NoteId, origin: unknown = null): void {
 	doc.transact(() => {
 		noteMap(doc, id);
@@ -189,6 +207,7 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 	const round = note.get('round');
 	const reveal = note.get('reveal');
 	const cluster = note.get('cluster');
+	const question = note.get('question');
 	return {
 		id: id as NoteId,
 		color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
@@ -206,7 +225,8 @@ export function toNoteData(id: string, note: Y.Map<unknown>): NoteData {
 		round: typeof round === 'string' ? round : null,
 		reveal: reveal === 'private' || reveal === 'shared' || reveal === 'anonymous' ? reveal : null,
 		auto: note.get('auto') === true,
-		cluster: typeof cluster === 'string' ? cluster : null
+		cluster: typeof cluster === 'string' ? cluster : null,
+		question: isQuestionIndex(question) ? question : null
 	};
 }
 
@@ -247,7 +267,7 @@ export function transferNote(
 	const newId = createNote(
 		to,
 		// The same id in its new lane: the timeline sees one note that moved, not one deleted and one new.
-		{ ...by, id, color: data.color, place, loop: data.loop, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
+		{ ...by, id, color: data.color, place, loop: data.loop, question: data.question, cites: data.cites, nodes: nodes as (Y.XmlElement | Y.XmlText)[] },
 		origin
 	);
 	deleteNote(from, id, origin);
@@ -300,6 +320,7 @@ export function bringIn(
 			place: { ...(by.place ?? placeFor(collective, 'collective', { near: placeOfCiting(collective, ref, 'collective') })), kind: 'collective' },
 			auto: !by.place,
 			loop: data.loop,
+			question: data.question,
 			cites: [ref],
 			nodes
 		},

@@ -1,5 +1,5 @@
 import { isRandomId } from './ids.ts';
-import { LEARNING_LOOPS, NOTES_KEY, parseCitationRef } from './notes.ts';
+import { LEARNING_LOOPS, NOTES_KEY, isQuestionIndex, parseCitationRef } from './notes.ts';
 import { isNoteColor } from './palette.ts';
 import { VISIBILITIES } from './visibility.ts';
 import { MAX_Y } from './board-space.ts';
@@ -70,6 +70,8 @@ const NOTE_FIELDS: Record<string, FieldRule> = {
 	createdAt: value((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 8.64e15),
 	createdBy: value((v) => typeof v === 'string' && isRandomId(v)),
 	loop: value((v) => LEARNING_LOOPS.includes(v as never)),
+	// The dialogue question the note answers: an index into its aspect's questions (notes.ts).
+	question: value(isQuestionIndex),
 	content: { kind: 'type', type: 'xml-fragment' },
 	cites: { kind: 'type', type: 'array' }
 };
