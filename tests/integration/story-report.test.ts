@@ -142,7 +142,7 @@ describe('the story report', () => {
 		const votes = withVote.chapters.map((c) => c.boards.flatMap((b) => b.votes));
 		expect(votes.slice(0, -1).flat()).toEqual([]);
 		expect(votes.at(-1)).toEqual([{ at: end5.at, ranked: [{ note: { id: voted.id, text: STORY.bertNote }, votes: 4 }] }]);
-		expect(chapterText(reportMarkdown(withVote), STORY.meetings[4])).toContain(`1\\. 4 stemmen: “${esc(STORY.bertNote)}”`);
+		expect(chapterText(reportMarkdown(withVote), STORY.meetings[4])).toContain(`1\\. 4 stippen: “${esc(STORY.bertNote)}”`);
 		expect(reportMarkdown(whole)).not.toContain('Stemmen');
 	});
 
