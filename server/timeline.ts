@@ -1,9 +1,7 @@
-import * as Y from 'yjs';
-import type { DocumentVersion, HistoryEntry } from './storage/types.ts';
+import type { HistoryEntry } from './storage/types.ts';
 import type { MarkRecord } from './records.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
-import { NOTES_KEY, notesMap } from '#lib/domain/notes.ts';
 import {
 	compareViews,
 	type BoardView,
@@ -16,10 +14,11 @@ import {
 } from '#lib/domain/history.ts';
 import { EDIT_PAUSE_MS, groupEdits, type Change, type Edit, type NoteFact } from '#lib/domain/edits.ts';
 import { WorkGate } from './work-gate.ts';
+import { LaneFacts } from './lane-facts.ts';
 import type { BoardReader, GroupBoard } from './board-reader.ts';
 import type { Meetings } from './meetings.ts';
 import type { ServiceContext } from './service-context.ts';
-import { applyAndCollectTouches, breather, docAt, docsAt, factsOf, noteState, notesOf, replayStep, restoreNotes, withoutHiddenCites, type LaneFact, type NoteState } from './past.ts';
+import { breather, docAt, docsAt, notesOf, replayStep, restoreNotes, withoutHiddenCites, type LaneFact } from './past.ts';
 
 /** At most this many steps in one replay page: the browser asks again as it plays. */
 export const MAX_STEPS = 2000;
@@ -64,89 +63,11 @@ export class Timeline {
 		this.ctx = ctx;
 		this.reader = reader;
 		this.meetings = meetings;
+		this.facts = new LaneFacts(ctx.storage.log);
 	}
 
-	/** Per lane document: every note id ever created in it, up to which log position (found by decoding, not replaying). */
-	private readonly createdIds = new Map<string, { seq: number; ids: Set<string> }>();
-	/** Per lane document: what each log entry did to notes, up to which position, and each note as the last entry left it. Log entries never change; an erasure drops the lane's record. */
-	private readonly touched = new Map<string, { seq: number; version: DocumentVersion; facts: Map<number, readonly LaneFact[]>; notes: Map<string, NoteState> }>();
-
-	/**
-	 * The log entries of member lanes that touched only notes hidden now. A
-	 * note that was shared, then made private (or, before Zwerm refused it,
-	 * anonymous) keeps its id: its entries in the named lane, with their time
-	 * and author, would sit in the timeline right before the note's next life.
-	 * Only lanes that ever held a note hidden now are replayed to find them.
-	 */
-	private async entriesOfHiddenNotes(board: GroupBoard): Promise<Set<number>> {
-		const out = new Set<number>();
-		for (const [name, lane] of board.lanes) {
-			const hidden = board.hidden.ofLane(lane);
-			if (!hidden.size) continue;
-			const ever = await this.idsEverCreated(name);
-			if (![...hidden].some((id) => ever.has(id))) continue;
-			for (const [seq, ids] of await this.notesTouched(name)) if (ids.length > 0 && ids.every((id) => hidden.has(id))) out.add(seq);
-		}
-		return out;
-	}
-
-	private async idsEverCreated(name: string): Promise<ReadonlySet<string>> {
-		const known = this.createdIds.get(name) ?? { seq: 0, ids: new Set<string>() };
-		const head = await this.ctx.storage.log.headSeq();
-		if (known.seq >= head) return known.ids;
-		for (const entry of await this.ctx.storage.log.updatesBetween([name], known.seq, head)) {
-			for (const struct of Y.decodeUpdate(entry.data).structs) {
-				// A note's first write names the root map (decoded updates carry its name, not the type) and its key; later ones point at earlier items.
-				if (struct instanceof Y.Item && (struct.parent as unknown) === NOTES_KEY && typeof struct.parentSub === 'string') known.ids.add(struct.parentSub);
-			}
-		}
-		known.seq = head;
-		this.createdIds.set(name, known);
-		return known.ids;
-	}
-
-	private async notesTouched(name: string): Promise<Map<number, readonly string[]>> {
-		const facts = await this.laneFacts(name);
-		return new Map([...facts].map(([seq, f]) => [seq, f.map((x) => x.id)]));
-	}
-
-	/**
-	 * What each log entry of a lane did to each note (created, removed, text,
-	 * place, citations gained, the text's beginning), found by replaying the
-	 * lane once; later calls replay only the entries logged since. Citations
-	 * are kept as refs so that those of notes hidden now can be left out when answering.
-	 */
-	private async laneFacts(name: string): Promise<Map<number, readonly LaneFact[]>> {
-		let known = this.touched.get(name);
-		// An erasure replaces the lane's log: its version up to what was read then no longer matches.
-		if (known) {
-			const version = await this.ctx.storage.log.versionAt(name, known.seq);
-			if (version.seq !== known.version.seq || version.count !== known.version.count) known = undefined;
-		}
-		const entries = await this.ctx.storage.log.history([name], known ? { after: known.seq } : undefined);
-		if (!known || entries.length > 0) {
-			const state = known ?? { seq: 0, version: { seq: 0, count: 0 }, facts: new Map<number, readonly LaneFact[]>(), notes: new Map<string, NoteState>() };
-			if (entries.length > 0) {
-				const doc = await docAt(this.ctx.storage.log, name, entries[0].seq - 1);
-				// Define the root map before the first update does: else Yjs makes a plain type that notesMap replaces later.
-				notesMap(doc);
-				// A lane seen for the first time: what it held before the first entry (a checkpoint start) counts as known.
-				if (!known) for (const [id, note] of notesMap(doc)) if (note instanceof Y.Map) state.notes.set(id, noteState(doc, id, note));
-				const breathe = breather();
-				for (const entry of await this.ctx.storage.log.updatesBetween([name], entries[0].seq - 1, entries.at(-1)!.seq)) {
-					state.facts.set(entry.seq, factsOf(doc, applyAndCollectTouches(doc, entry.data), state.notes));
-					// Yield now and then: a long lane must not hold up every other request.
-					await breathe();
-				}
-				doc.destroy();
-				state.seq = entries.at(-1)!.seq;
-				state.version = await this.ctx.storage.log.versionAt(name, state.seq);
-			}
-			known = state;
-			this.touched.set(name, known);
-		}
-		return known.facts;
-	}
+	/** What each lane's log entries did to notes (edits are grouped from it). */
+	private readonly facts: LaneFacts;
 
 	/**
 	 * Every change of a board, in order, with who made it (as far as the viewer
@@ -158,7 +79,7 @@ export class Timeline {
 	async timeline(practiceId: PracticeId, boardId: BoardId): Promise<{ entries: TimelineEntry[]; edits: Edit[]; marks: MarkRecord[]; head: number }> {
 		const board = await this.reader.board(practiceId, boardId);
 		const names = new Map(board.members.map((m) => [m.id as string, m.name]));
-		const onlyHidden = await this.entriesOfHiddenNotes(board);
+		const onlyHidden = await this.facts.entriesOfHiddenNotes(board);
 		const logged = (await this.ctx.storage.log.history([...board.lanes.keys()])).filter((e) => !onlyHidden.has(e.seq));
 		const entries = logged.map((e): TimelineEntry => {
 			const lane = board.lanes.get(e.doc)!;
@@ -167,7 +88,7 @@ export class Timeline {
 			return { seq: e.seq, at: e.at, lane, by };
 		});
 		const facts = new Map<string, Map<number, readonly LaneFact[]>>();
-		for (const name of board.lanes.keys()) facts.set(name, await this.laneFacts(name));
+		for (const name of board.lanes.keys()) facts.set(name, await this.facts.of(name));
 		const changes = logged.map((e, i): Change => {
 			const lane = board.lanes.get(e.doc)!;
 			const hidden = board.hidden.ofLane(lane);

@@ -17,7 +17,8 @@ import type { BoardId, NoteId } from '#lib/domain/ids.ts';
  * for the anonymous lane.
  */
 const board = 'intentie' as BoardId;
-const PAUSE = 400;
+// Long enough that a loaded machine never splits one burst of saved changes; the test waits it out once.
+const PAUSE = 4000;
 let server: TestServer;
 let fx: PracticeFixture;
 let open: Open;
@@ -43,7 +44,7 @@ async function typeInto(client: TestClient, id: NoteId, words: readonly string[]
 
 /** Waits until the clock has moved on past a pause since `since` (what a person pausing does). */
 async function pauseAfter(since: number) {
-	await expect.poll(() => Date.now(), { timeout: 5000, interval: 50 }).toBeGreaterThan(since + PAUSE + 100);
+	await expect.poll(() => Date.now(), { timeout: PAUSE + 5000, interval: 50 }).toBeGreaterThan(since + PAUSE + 100);
 }
 
 const who = (e: Edit) => (e.by === 'anonymous' || e.by === null ? e.by : e.by.memberId === fx.participants[0].member.id ? 'Anna' : 'Bert');
