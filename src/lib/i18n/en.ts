@@ -650,7 +650,16 @@ export const en: Messages = {
 		ready_one: '{{count}} person is ready',
 		ready_other: '{{count}} people are ready',
 		windowOpen: 'Open for contributions',
-		board: 'Board {{board}}'
+		board: 'Board {{board}}',
+		vote_one: 'Voting — {{count}} dot per person',
+		vote_other: 'Voting — {{count}} dots per person',
+		voteHow: 'Vote on your own device. The count stays hidden until the vote closes.',
+		voteDone_one: '{{count}} person is done',
+		voteDone_other: '{{count}} people are done',
+		voteDoneNobody: 'Nobody is done yet',
+		resultMore_one: 'And {{count}} more note with dots.',
+		resultMore_other: 'And {{count}} more notes with dots.',
+		sharingAnonymous: 'The anonymous notes'
 	},
 	enter: {
 		title: 'Sign in as {{name}}',
