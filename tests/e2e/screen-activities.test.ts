@@ -101,8 +101,8 @@ describe('the room’s screen during a vote and a sharing round', () => {
 		const fennaId = practice.facilitator.id as MemberId;
 		await writeNotes(scope, app, collectiveDoc(practiceId, BOARD), practice.facilitator.token, [
 			{ createdBy: fennaId, at: 1, text: 'Vaker samen eten', place: { x: 16, y: 16, kind: 'collective' } },
-			{ createdBy: fennaId, at: 2, text: 'Minder mail', place: { x: 240, y: 16, kind: 'collective' } },
-			{ createdBy: fennaId, at: 3, text: 'Een vaste koffieronde', place: { x: 464, y: 16, kind: 'collective' } }
+			{ createdBy: fennaId, at: 2, text: 'Minder mail', place: { x: 300, y: 16, kind: 'collective' } },
+			{ createdBy: fennaId, at: 3, text: 'Een vaste koffieronde', place: { x: 584, y: 16, kind: 'collective' } }
 		]);
 		const ahmed = await join(app, scope, practice, 'Ahmed');
 		const bo = await join(app, scope, practice, 'Bo');
@@ -209,7 +209,7 @@ describe('the room’s screen during a vote and a sharing round', () => {
 			{ text: 'Zonder naam gezegd', reveal: 'anonymous' }
 		]);
 		await expect.poll(() => heading(screen.page)).toBe('Stille ronde');
-		await expect.poll(() => screen.page.locator('.counts').innerText()).toMatch(/^3 notities/);
+		await expect.poll(() => screen.page.locator('.counts').innerText()).toBe('3 notities · Nog niemand is klaar');
 		await shoot(screen.page, 'screen-silent-round');
 
 		// Revealed; Fenna goes round the table.

@@ -656,6 +656,7 @@ export const en: Messages = {
 		voteHow: 'Vote on your own device. The count stays hidden until the vote closes.',
 		voteDone_one: '{{count}} person is done',
 		voteDone_other: '{{count}} people are done',
+		readyNobody: 'Nobody is ready yet',
 		voteDoneNobody: 'Nobody is done yet',
 		resultMore_one: 'And {{count}} more note with dots.',
 		resultMore_other: 'And {{count}} more notes with dots.',

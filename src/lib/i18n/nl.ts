@@ -656,6 +656,7 @@ export const nl = {
 		voteHow: 'Stem op je eigen apparaat. De stand blijft verborgen tot de stemming sluit.',
 		voteDone_one: '{{count}} persoon is klaar',
 		voteDone_other: '{{count}} mensen zijn klaar',
+		readyNobody: 'Nog niemand is klaar',
 		voteDoneNobody: 'Nog niemand is klaar',
 		resultMore_one: 'En nog {{count}} notitie met stippen.',
 		resultMore_other: 'En nog {{count}} notities met stippen.',

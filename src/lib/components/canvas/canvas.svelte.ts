@@ -21,6 +21,8 @@ export const FOLLOW_READABLE = 12 / NOTE_TEXT_PX;
 /** On the room's screen note text is at least this large (CSS px; 32 asked for, and a little for rounding). */
 export const SCREEN_TEXT_PX = 33;
 export const SCREEN_SCALE = SCREEN_TEXT_PX / NOTE_TEXT_PX;
+/** A sharing round's step on the room's screen: its notes no larger than this (note text 36 px), however few. */
+const SHARING_MAX = 2.4;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
@@ -256,7 +258,7 @@ export class CanvasState {
 		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
 		// A sharing round's step: its notes, whole if they fit at that size, else their middle.
 		const step = sharing && this.rectOf(sharing.lane, sharing.ids);
-		if (step) return this.viewport.show(grow(step, 0.3), SCREEN_SCALE);
+		if (step) return this.viewport.show(grow(step, 0.3), SCREEN_SCALE, SHARING_MAX);
 		const mine = view && mapView(view, this.groupRegions, this.regions);
 		if (mine && this.viewport.width && this.viewport.height) {
 			// What there is to read: the notes, and each lane's title (so a lane shown from its top shows whose it is).

@@ -177,9 +177,9 @@ export class Viewport {
 	 * units): not a move of my own. `minScale`: never smaller (the room's screen,
 	 * whose text must read from the back; then the rectangle's middle shows).
 	 */
-	show(rect: Rect, minScale = MIN_SCALE): void {
+	show(rect: Rect, minScale = MIN_SCALE, maxScale = MAX_SCALE): void {
 		if (!this.width || !this.height || !rect.w || !rect.h) return;
-		const t = fitRect(rect, this.width, this.height, minScale, MAX_SCALE);
+		const t = fitRect(rect, this.width, this.height, minScale, Math.max(minScale, maxScale));
 		this.set(t.x, t.y, t.k, false);
 	}
 
