@@ -653,7 +653,7 @@ export const en: Messages = {
 		board: 'Board {{board}}',
 		vote_one: 'Voting — {{count}} dot per person',
 		vote_other: 'Voting — {{count}} dots per person',
-		voteHow: 'Vote on your own device. The count stays hidden until the vote closes.',
+		voteHow: 'Vote on your own device. The result follows at the end.',
 		voteDone_one: '{{count}} person is done',
 		voteDone_other: '{{count}} people are done',
 		readyNobody: 'Nobody is ready yet',

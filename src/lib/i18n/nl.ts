@@ -653,7 +653,7 @@ export const nl = {
 		board: 'Bord {{board}}',
 		vote_one: 'Stemmen — {{count}} stip per persoon',
 		vote_other: 'Stemmen — {{count}} stippen per persoon',
-		voteHow: 'Stem op je eigen apparaat. De stand blijft verborgen tot de stemming sluit.',
+		voteHow: 'Stem op je eigen apparaat. De uitslag volgt na afloop.',
 		voteDone_one: '{{count}} persoon is klaar',
 		voteDone_other: '{{count}} mensen zijn klaar',
 		readyNobody: 'Nog niemand is klaar',
