@@ -9,7 +9,7 @@ import { readPractice } from '#lib/domain/practice.ts';
 import { setRound } from '#lib/domain/visibility.ts';
 import { noteContent, notesMap, plainText } from '#lib/domain/notes.ts';
 import { newNoteId, type MemberId, type NoteId, type PracticeId } from '#lib/domain/ids.ts';
-import type { Scope } from '../helpers/fixture.ts';
+import type { Scope } from '../helpers/scope.ts';
 
 /**
  * The room's screen during a vote and a sharing round (issue #12): large,
