@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { Presence, VIEW_INTERVAL_MS } from '#lib/sync/presence.svelte.ts';
-import { fitRect, mapView, parseSpotlight, parseView, publicView } from '#lib/domain/presence.ts';
+import { NARROW_FOLLOWER, fitRect, followFit, mapView, parseSpotlight, parseView, publicView } from '#lib/domain/presence.ts';
 import { layoutRegions, COLLECTIVE_W, LANE_W, REGION_GAP, type Rect } from '#lib/domain/board-space.ts';
 import { Viewport } from '#lib/components/canvas/viewport.svelte.ts';
 import type { MemberId } from '#lib/domain/ids.ts';
@@ -87,6 +87,32 @@ describe('fitting a followed view into my screen', () => {
 			expect(seen.y + seen.h / 2).toBeCloseTo(followed.y + followed.h / 2, 6);
 		}
 		expect(fitRect(followed, 1300, 1280).k).toBe(1);
+	});
+
+	it('on a phone fits the followed view’s width, never below readable text, centred on its centre', () => {
+		const readable = 12 / 15;
+		// A laptop's view at full size: 1366 × 700 board units.
+		const laptop: Rect = { x: 200, y: 100, w: 1366, h: 700 };
+		const middle = { x: laptop.x + laptop.w / 2, y: laptop.y + laptop.h / 2 };
+		const seen = (t: { x: number; y: number; k: number }, w: number, h: number) => ({ x: -t.x / t.k, y: -t.y / t.k, w: w / t.k, h: h / t.k });
+		// Whole, it would be 29 %: note text of 4 px. The phone shows 12 px text, the view's middle at its middle.
+		expect(fitRect(laptop, 390, 844).k).toBeCloseTo(0.29, 2);
+		const phone = followFit(laptop, 390, 844, readable);
+		expect(phone.k).toBe(readable);
+		const v = seen(phone, 390, 844);
+		expect(v.x + v.w / 2).toBeCloseTo(middle.x, 6);
+		expect(v.y + v.h / 2).toBeCloseTo(middle.y, 6);
+		// A laptop's view zoomed in (a few notes, 400 units wide): the phone fits its width, larger than the floor.
+		const close: Rect = { x: 0, y: 0, w: 400, h: 220 };
+		expect(followFit(close, 390, 844, readable).k).toBeCloseTo(390 / 400, 6);
+		// A phone in landscape is as narrow in notes: the same floor.
+		expect(followFit(laptop, 680, 390, readable).k).toBe(readable);
+		// A follower as wide as a laptop or wider still sees the whole view, however small (the leader chose the overview).
+		const overview: Rect = { x: 0, y: 0, w: 4000, h: 2000 };
+		expect(followFit(overview, NARROW_FOLLOWER, 768, readable)).toEqual(fitRect(overview, NARROW_FOLLOWER, 768));
+		expect(followFit(overview, 1366, 768, readable).k).toBeCloseTo(1366 / 4000, 6);
+		// Never above the largest scale.
+		expect(followFit({ x: 0, y: 0, w: 50, h: 50 }, 390, 844, readable, 3).k).toBe(3);
 	});
 
 	it('is not a pan or zoom of my own (that would stop following)', () => {

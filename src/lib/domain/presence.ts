@@ -108,6 +108,24 @@ export function fitRect(rect: Rect, width: number, height: number, minScale = 0,
 	return { x: width / 2 - (rect.x + rect.w / 2) * k, y: height / 2 - (rect.y + rect.h / 2) * k, k };
 }
 
+/** Narrower than this (CSS px: a phone, the width below which the board opens as a list), a follower fits the followed view's width only. */
+export const NARROW_FOLLOWER = 700;
+
+/**
+ * How a follower shows the followed view (`rect`, board units) in a screen of
+ * `width` × `height` pixels. Usually whole and centred, as large as fits
+ * (fitRect). On a narrow screen (a phone following a laptop) that would be
+ * about 29 %, text too small to read: there it fits the view's width, but never
+ * below `readable` (the scale at which note text is about 12 px), centred on
+ * the view's centre — the follower sees the middle of what the other sees, at
+ * a size they can read.
+ */
+export function followFit(rect: Rect, width: number, height: number, readable: number, maxScale = Infinity): { x: number; y: number; k: number } {
+	if (width >= NARROW_FOLLOWER) return fitRect(rect, width, height, 0, maxScale);
+	const k = clamp(width / rect.w, Math.min(readable, maxScale), maxScale);
+	return { x: width / 2 - (rect.x + rect.w / 2) * k, y: height / 2 - (rect.y + rect.h / 2) * k, k };
+}
+
 /**
  * What I publish of my view: the visible rectangle of my canvas carried into
  * group space, or null when its middle is in my private lane — where I am in

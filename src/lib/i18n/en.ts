@@ -650,7 +650,17 @@ export const en: Messages = {
 		ready_one: '{{count}} person is ready',
 		ready_other: '{{count}} people are ready',
 		windowOpen: 'Open for contributions',
-		board: 'Board {{board}}'
+		board: 'Board {{board}}',
+		vote_one: 'Voting — {{count}} dot per person',
+		vote_other: 'Voting — {{count}} dots per person',
+		voteHow: 'Vote on your own device. The result follows at the end.',
+		voteDone_one: '{{count}} person is done',
+		voteDone_other: '{{count}} people are done',
+		readyNobody: 'Nobody is ready yet',
+		voteDoneNobody: 'Nobody is done yet',
+		resultMore_one: 'And {{count}} more note with dots.',
+		resultMore_other: 'And {{count}} more notes with dots.',
+		sharingAnonymous: 'The anonymous notes'
 	},
 	enter: {
 		title: 'Sign in as {{name}}',

@@ -650,7 +650,17 @@ export const nl = {
 		ready_one: '{{count}} persoon is klaar',
 		ready_other: '{{count}} mensen zijn klaar',
 		windowOpen: 'Open voor bijdragen',
-		board: 'Bord {{board}}'
+		board: 'Bord {{board}}',
+		vote_one: 'Stemmen — {{count}} stip per persoon',
+		vote_other: 'Stemmen — {{count}} stippen per persoon',
+		voteHow: 'Stem op je eigen apparaat. De uitslag volgt na afloop.',
+		voteDone_one: '{{count}} persoon is klaar',
+		voteDone_other: '{{count}} mensen zijn klaar',
+		readyNobody: 'Nog niemand is klaar',
+		voteDoneNobody: 'Nog niemand is klaar',
+		resultMore_one: 'En nog {{count}} notitie met stippen.',
+		resultMore_other: 'En nog {{count}} notities met stippen.',
+		sharingAnonymous: 'De anonieme notities'
 	},
 	enter: {
 		title: 'Aanmelden als {{name}}',

@@ -16,9 +16,13 @@ export const DRAW_ALL_UP_TO = 300;
 export const NOTE_TEXT_PX = 15;
 /** From this scale up note text reads comfortably on a laptop (14 CSS px); editing and find bring the view up to it. */
 export const READABLE = 14 / NOTE_TEXT_PX;
+/** Following on a phone, the followed view is never shown smaller than this: note text about 12 CSS px (domain/presence.ts followFit). */
+export const FOLLOW_READABLE = 12 / NOTE_TEXT_PX;
 /** On the room's screen note text is at least this large (CSS px; 32 asked for, and a little for rounding). */
 export const SCREEN_TEXT_PX = 33;
 export const SCREEN_SCALE = SCREEN_TEXT_PX / NOTE_TEXT_PX;
+/** A sharing round's step on the room's screen: its notes no larger than this (note text 36 px), however few. */
+const SHARING_MAX = 2.4;
 /** The first view shows note text at least at its full size, and at most this large (the room's screen). */
 const OPEN_MIN = 1;
 const OPEN_MAX = 1.6;
@@ -243,14 +247,18 @@ export class CanvasState {
 	}
 
 	/**
-	 * The room's screen: the note in the spotlight, else someone's view (board
+	 * The room's screen: the note in the spotlight, else a sharing round's
+	 * step (its notes), else someone's view (board
 	 * units of group space) fitted to it with note text never under
 	 * SCREEN_TEXT_PX — when the view is larger than that allows, the notes in it
 	 * (domain/screen-view.ts); without either, Samen's top-left corner.
 	 */
-	present(view: Rect | null, spotlight: string | null = null): void {
+	present(view: Rect | null, spotlight: string | null = null, sharing: { lane: LaneKey; ids: ReadonlySet<string> } | null = null): void {
 		const lit = spotlight ? this.locate(spotlight) : null;
 		if (lit) return this.viewport.show(grow(lit.rect, 0.6), SCREEN_SCALE);
+		// A sharing round's step: its notes, whole if they fit at that size, else their middle.
+		const step = sharing && this.rectOf(sharing.lane, sharing.ids);
+		if (step) return this.viewport.show(grow(step, 0.3), SCREEN_SCALE, SHARING_MAX);
 		const mine = view && mapView(view, this.groupRegions, this.regions);
 		if (mine && this.viewport.width && this.viewport.height) {
 			// What there is to read: the notes, and each lane's title (so a lane shown from its top shows whose it is).

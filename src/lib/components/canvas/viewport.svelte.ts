@@ -1,7 +1,7 @@
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import { select, type Selection } from 'd3-selection';
 import type { Point, Rect } from '#lib/domain/board-space.ts';
-import { fitRect } from '#lib/domain/presence.ts';
+import { fitRect, followFit } from '#lib/domain/presence.ts';
 
 /** From the whole board of a big practice to large print. */
 export const MIN_SCALE = 0.02;
@@ -177,9 +177,16 @@ export class Viewport {
 	 * units): not a move of my own. `minScale`: never smaller (the room's screen,
 	 * whose text must read from the back; then the rectangle's middle shows).
 	 */
-	show(rect: Rect, minScale = MIN_SCALE): void {
+	show(rect: Rect, minScale = MIN_SCALE, maxScale = MAX_SCALE): void {
 		if (!this.width || !this.height || !rect.w || !rect.h) return;
-		const t = fitRect(rect, this.width, this.height, minScale, MAX_SCALE);
+		const t = fitRect(rect, this.width, this.height, minScale, Math.max(minScale, maxScale));
+		this.set(t.x, t.y, t.k, false);
+	}
+
+	/** Shows a followed view (board units) as domain/presence.ts `followFit` says: on a phone, its width at no less than `readable`. Not a move of my own. */
+	follow(rect: Rect, readable: number): void {
+		if (!this.width || !this.height || !rect.w || !rect.h) return;
+		const t = followFit(rect, this.width, this.height, readable, MAX_SCALE);
 		this.set(t.x, t.y, t.k, false);
 	}
 

@@ -3,7 +3,7 @@ import { PracticeState } from '#lib/sync/practice.svelte.ts';
 import { Presence, type BoardView, type Spotlight } from '#lib/sync/presence.svelte.ts';
 import { openSocket } from '#lib/sync/socket.ts';
 import { isOpen } from '#lib/domain/windows.ts';
-import { runningPresentation, type Activity } from '#lib/domain/activities.ts';
+import { runningPresentation, type Activity, type ActivityOf } from '#lib/domain/activities.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
 import type { MemberInfo } from '#lib/domain/practice.ts';
 
@@ -15,6 +15,10 @@ export function running(activity: Activity, now: number): boolean {
 		case 'collection-window':
 			return isOpen(activity, now);
 		case 'presentation':
+			return activity.endedAt === null;
+		case 'vote':
+			return activity.closedAt === null;
+		case 'sharing-round':
 			return activity.endedAt === null;
 		default:
 			// A kind this screen does not know yet shows nothing of its own.
@@ -93,9 +97,32 @@ export class ScreenState {
 		return this.practice.info.activities.filter((a) => running(a, now));
 	}
 
+	/** Closed votes whose result the screen showed and the facilitator has moved on from (to another board). */
+	private readonly shown = new Set<string>();
+
+	/**
+	 * A vote's result to show on the board shown: the board's latest vote, closed
+	 * with totals, while nothing started on that board after it closed and the
+	 * screen has not left the board since (the facilitator moving on). Totals
+	 * only, as everyone gets them (server/activities/vote.ts): never who.
+	 */
+	get result(): ActivityOf<'vote'> | null {
+		const boardId = this.board?.boardId;
+		if (!boardId) return null;
+		const acts = this.practice.info.activities.filter((a) => a.boardId === boardId);
+		const vote = acts.find((a): a is ActivityOf<'vote'> => a.kind === 'vote');
+		if (!vote || vote.closedAt === null || !vote.result || this.shown.has(vote.id)) return null;
+		const closedAt = vote.closedAt;
+		const later = acts.some((a) => a.kind !== 'vote' && a.kind !== 'collection-window' && 'startedAt' in a && a.startedAt > closedAt);
+		return later ? null : vote;
+	}
+
 	/** Shows a board (opening its lanes as the group sees them), or none. */
 	show(boardId: BoardId | null): void {
 		if ((this.board?.boardId ?? null) === boardId) return;
+		// Leaving a board whose vote result is up: the facilitator moved on, it does not come back.
+		const result = this.result;
+		if (result) this.shown.add(result.id);
 		this.board?.destroy();
 		this.board =
 			boardId === null || this.ended
