@@ -1,5 +1,5 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { addNoteTo, practiceWith } from '../helpers/board.ts';
+import { facilitatorTool, addNoteTo, practiceWith } from '../helpers/board.ts';
 
 const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
 
@@ -11,7 +11,7 @@ describe('a collection window, in three browsers', () => {
 
 		// The facilitator opens the board with her own question, until three days from now at 17:00 (her local time).
 		await fenna.page.goto(board);
-		await fenna.page.getByText('Bord openen voor bijdragen').click();
+		await (await facilitatorTool(fenna.page, 'Bord openen voor bijdragen')).click();
 		const deadline = await fenna.page.evaluate(() => {
 			const d = new Date(Date.now() + 3 * 86_400_000);
 			d.setHours(17, 0, 0, 0);
