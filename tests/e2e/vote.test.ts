@@ -108,11 +108,11 @@ describe('a dot vote, in three browsers', () => {
 
 		// The report shows the vote, ranked, with totals and no voters.
 		await ahmed.page.goto(`${app.url}/p/${practice.id}/report`);
-		const section = ahmed.page.locator('section', { has: ahmed.page.getByRole('heading', { name: /^Stemming van / }) });
-		await expect.poll(async () => (await section.locator('ol.ranked li').allInnerTexts()).map((x) => x.replace(/\s+/g, ' '))).toEqual([
-			'Vaker samen eten — 3 stippen',
-			'Een vaste koffieronde — 2 stippen',
-			'Minder mail — 1 stip'
+		const section = ahmed.page.locator('.part.votes', { has: ahmed.page.getByRole('heading', { name: 'Stemmingen' }) });
+		await expect.poll(async () => (await section.locator('ol li').allInnerTexts()).map((x) => x.replace(/\s+/g, ' '))).toEqual([
+			'3 stippen: “Vaker samen eten”',
+			'2 stippen: “Een vaste koffieronde”',
+			'1 stip: “Minder mail”'
 		]);
 		for (const p of [fenna, ahmed, bo]) expect(p.errors).toEqual([]);
 	});
