@@ -1,5 +1,5 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { addNoteTo, practiceWith } from '../helpers/board.ts';
+import { facilitatorTool, addNoteTo, practiceWith } from '../helpers/board.ts';
 
 const QUESTION = 'Wie of wat heeft jou deze maand verder geholpen?';
 
@@ -11,7 +11,7 @@ describe('a collection window, in three browsers', () => {
 
 		// The facilitator opens the board with her own question, until three days from now at 17:00 (her local time).
 		await fenna.page.goto(board);
-		await fenna.page.getByText('Bord openen voor bijdragen').click();
+		await (await facilitatorTool(fenna.page, 'Bord openen voor bijdragen')).click();
 		const deadline = await fenna.page.evaluate(() => {
 			const d = new Date(Date.now() + 3 * 86_400_000);
 			d.setHours(17, 0, 0, 0);
@@ -21,7 +21,9 @@ describe('a collection window, in three browsers', () => {
 		await fenna.page.getByLabel('Open tot').fill(deadline.value);
 		await fenna.page.getByLabel('Vraag', { exact: true }).fill(QUESTION);
 		await fenna.page.getByRole('button', { name: 'Openen voor bijdragen' }).click();
-		await expect.poll(() => fenna.page.getByRole('status').filter({ hasText: 'Het bord is open voor bijdragen.' }).count()).toBe(1);
+		// Opened: "Begeleiden" closes and the board shows the window to her too.
+		await expect.poll(() => fenna.page.getByRole('region', { name: /Open voor bijdragen tot/ }).count()).toBe(1);
+		expect(await fenna.page.getByRole('dialog', { name: 'Begeleiden' }).count()).toBe(0);
 
 		// A participant sees the question prominently on the board, with the deadline.
 		await ahmed.page.goto(board);
@@ -31,6 +33,7 @@ describe('a collection window, in three browsers', () => {
 		expect(await banner.innerText()).toContain(`Open voor bijdragen tot ${deadline.day} om 17:00`);
 		expect(await banner.innerText()).toMatch(/nog [234] dagen/);
 		expect(await ahmed.page.getByText('Bord openen voor bijdragen').count()).toBe(0);
+		expect(await ahmed.page.getByRole('button', { name: 'Begeleiden' }).count()).toBe(0);
 
 		// And the deadline on the overview.
 		await bo.page.goto(overview);
@@ -59,7 +62,7 @@ describe('a collection window, in three browsers', () => {
 
 		// Closing it early: the banner goes, the board says it is closed.
 		await fenna.page.goto(board);
-		await fenna.page.getByText('Verzamelperiode aanpassen').click();
+		await (await facilitatorTool(fenna.page, 'Verzamelperiode aanpassen')).click();
 		await fenna.page.getByRole('button', { name: 'Nu sluiten' }).click();
 		await expect.poll(() => ahmed.page.getByRole('region', { name: /Open voor bijdragen tot/ }).count()).toBe(0);
 		await expect.poll(() => ahmed.page.getByText(/Gesloten voor bijdragen sinds/).count()).toBe(1);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { LAPTOP, ROOM, PHONE, joinWith, screenOptions, violations, writeNotes, type Screen } from '../helpers/board.ts';
+import { facilitatorTool, LAPTOP, ROOM, PHONE, joinWith, screenOptions, violations, writeNotes, type Screen } from '../helpers/board.ts';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
@@ -132,7 +132,7 @@ describe('following', () => {
 		await onBoard(anna.page, boardUrl(app, practice.id, SECOND), PHONE);
 		await onBoard(bert.page, boardUrl(app, practice.id, FIRST), LAPTOP);
 
-		await fenna.page.getByRole('button', { name: 'Iedereen hierheen' }).click();
+		await (await facilitatorTool(fenna.page, 'Iedereen hierheen')).click();
 		await expect.poll(() => banner(fenna.page).innerText()).toContain('Iedereen volgt jou');
 		// Anna was on another board: her phone comes to Fenna's.
 		await anna.page.waitForURL(new RegExp(`/b/${FIRST}$`));
@@ -237,7 +237,7 @@ async function screenshots(app: RunningApp, newPage: NewPage, practice: Awaited<
 	const room = await newPage(screenOptions(ROOM));
 	await signIn(room.page, practice);
 	await onBoard(room.page, boardUrl(app, practice.id, FIRST), ROOM);
-	await room.page.getByRole('button', { name: 'Presenteren' }).click();
+	await (await facilitatorTool(room.page, 'Presenteren')).click();
 	await expect.poll(() => room.page.locator('section[data-lane-key="private"]').count()).toBe(0);
 	await room.page.screenshot({ path: `${SHOTS}/presenting-room.png` });
 	const px = await room.page.locator('.note-frame .note').first().evaluate((el) => (parseFloat(getComputedStyle(el).fontSize) * el.getBoundingClientRect().width) / (el as HTMLElement).offsetWidth);

@@ -5,7 +5,7 @@ import { createPracticeViaApi, type CreatedPractice, type RunningApp } from '../
 import { editorFocused, sessionToken, signIn } from '../helpers/browser.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import type { Scope } from '../helpers/scope.ts';
-import { BOARD, collabUrl, joinWith, LAPTOP, openBoard, screenOptions, SIZES, type NewPage } from '../helpers/board.ts';
+import { facilitatorTool, BOARD, collabUrl, joinWith, LAPTOP, openBoard, screenOptions, SIZES, type NewPage } from '../helpers/board.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, plainText, readNote } from '#lib/domain/notes.ts';
 import { placeFor } from '#lib/domain/lane-space.ts';
@@ -173,8 +173,8 @@ describe('a full board', () => {
 
 		// --- A silent round of 8 anonymous notes, revealed ---------------------------
 		await zoomTo(page, 'Samen');
-		await page.getByLabel('Minuten').fill('5');
-		await page.getByRole('button', { name: 'Start stille ronde' }).click();
+		await (await facilitatorTool(page, 'Minuten')).fill('5');
+		await (await facilitatorTool(page, 'Start stille ronde')).click();
 		const practiceInfo = (await open(t, practiceDoc(p), practice.facilitator.token)).doc;
 		await expect.poll(() => readRound(practiceInfo, BOARD)?.revealedAt).toBe(null);
 		const round = readRound(practiceInfo, BOARD)!;

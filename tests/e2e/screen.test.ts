@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi, type CreatedPractice } from '../helpers/app.ts';
 import { sessionToken, signIn } from '../helpers/browser.ts';
-import { LAPTOP, PHONE, ROOM, collabUrl, joinWith, screenOptions, violations, writeNotes, type NewPage } from '../helpers/board.ts';
+import { facilitatorTool, LAPTOP, PHONE, ROOM, collabUrl, joinWith, screenOptions, violations, writeNotes, type NewPage } from '../helpers/board.ts';
 import { decodeServerMessage } from '../helpers/protocol.ts';
 import { collectiveDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { readPractice } from '#lib/domain/practice.ts';
@@ -219,7 +219,7 @@ describe('the room’s screen', () => {
 		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Intentie');
 		// Gert brings everyone to Activiteit: the screen goes with him, though Fenna paired it.
 		await gert.page.goto(`${app.url}/p/${practice.id}/b/activiteit`);
-		await gert.page.getByRole('button', { name: 'Iedereen hierheen' }).click();
+		await (await facilitatorTool(gert.page, 'Iedereen hierheen')).click();
 		await expect.poll(() => screen.page.getByRole('heading', { level: 1 }).innerText(), { timeout: 20000 }).toBe('Activiteit');
 		// Fenna is brought along too; she steps out (Escape) and goes her own way: the screen stays with Gert.
 		await fenna.page.waitForURL(/\/b\/activiteit$/, { timeout: 20000 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Locator, Page } from 'playwright-core';
-import { addNoteTo, practiceWith, violations } from '../helpers/board.ts';
+import { facilitatorTool, addNoteTo, practiceWith, violations } from '../helpers/board.ts';
 
 /** Whether a note's card lies wholly inside the canvas's visible area. */
 async function inView(page: Page, note: Locator): Promise<boolean> {
@@ -30,8 +30,8 @@ describe('a sharing round, in three browsers', () => {
 		await expect.poll(() => fenna.page.locator('section.lane').count()).toBe(6);
 
 		// A silent round: each writes a note to share; Ahmed also one to show anonymously.
-		await fenna.page.getByLabel('Minuten').fill('5');
-		await fenna.page.getByRole('button', { name: 'Start stille ronde' }).click();
+		await (await facilitatorTool(fenna.page, 'Minuten')).fill('5');
+		await (await facilitatorTool(fenna.page, 'Start stille ronde')).click();
 		for (const p of people) await expect.poll(() => p.page.getByRole('timer').count()).toBe(1);
 		// No sharing round while the silent round runs.
 		expect(await fenna.page.getByRole('button', { name: 'Rondje delen' }).count()).toBe(0);
@@ -51,7 +51,7 @@ describe('a sharing round, in three browsers', () => {
 
 		// Only the facilitator may start one.
 		for (const p of [ahmed, bo]) expect(await p.page.getByRole('button', { name: 'Rondje delen' }).count()).toBe(0);
-		await fenna.page.getByRole('button', { name: 'Rondje delen' }).click();
+		await (await facilitatorTool(fenna.page, 'Rondje delen')).click();
 
 		const steps = [
 			{ who: 'Fenna', text: 'Fenna vertelt', others: ['Ahmed vertelt', 'Bo vertelt', 'Zonder naam gezegd'] },

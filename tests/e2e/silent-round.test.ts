@@ -1,6 +1,6 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { Page } from 'playwright-core';
-import { addNoteTo, practiceWith } from '../helpers/board.ts';
+import { facilitatorTool, addNoteTo, practiceWith } from '../helpers/board.ts';
 
 /** Records in the page when each text first shows up on the board. */
 async function watchFor(page: Page, texts: string[]) {
@@ -22,8 +22,8 @@ describe('a silent round, in three browsers', () => {
 		await expect.poll(() => fenna.page.locator('section.lane').count()).toBe(6);
 
 		// The facilitator starts a five-minute round; everyone sees the countdown.
-		await fenna.page.getByLabel('Minuten').fill('5');
-		await fenna.page.getByRole('button', { name: 'Start stille ronde' }).click();
+		await (await facilitatorTool(fenna.page, 'Minuten')).fill('5');
+		await (await facilitatorTool(fenna.page, 'Start stille ronde')).click();
 		for (const p of [fenna, ahmed, bo]) {
 			await expect.poll(() => p.page.getByRole('timer').innerText()).toMatch(/nog [45]:\d\d/);
 		}

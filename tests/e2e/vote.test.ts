@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { BOARD, practiceWith, violations, writeNotes } from '../helpers/board.ts';
+import { facilitatorTool, BOARD, practiceWith, violations, writeNotes } from '../helpers/board.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
 
@@ -40,7 +40,7 @@ describe('a dot vote, in three browsers', () => {
 		await expect.poll(() => note(bo.page, 'Minder mail').count()).toBe(1);
 
 		// The facilitator opens a vote of three dots per person.
-		await fenna.page.locator('summary', { hasText: 'Stemmen' }).click();
+		await (await facilitatorTool(fenna.page, 'Stemmen')).click();
 		await expect.poll(() => fenna.page.getByLabel('Stippen per persoon').inputValue()).toBe('3');
 		// Everything before the vote (the first sync names every member) is not what the vote sends.
 		for (const seen of Object.values(heard)) seen.length = 0;

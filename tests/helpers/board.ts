@@ -148,3 +148,18 @@ export async function addNoteTo(lane: Locator, text: string): Promise<void> {
 	await page.keyboard.type(text);
 	await page.keyboard.press('Escape');
 }
+
+/**
+ * One of the facilitator's controls on a board, as a facilitator finds it: opens
+ * "Begeleiden" when it is closed and returns the control by its visible name
+ * (a button or a summary; "Minuten" is the silent round's field).
+ */
+export async function facilitatorTool(page: Page, name: string): Promise<Locator> {
+	const panel = page.getByRole('dialog', { name: 'Begeleiden' });
+	if (!(await panel.isVisible())) {
+		await page.getByRole('button', { name: 'Begeleiden' }).click();
+		await panel.waitFor();
+	}
+	if (name === 'Minuten') return panel.getByLabel('Minuten');
+	return panel.getByRole('button', { name, exact: true }).or(panel.locator('summary', { hasText: name })).first();
+}

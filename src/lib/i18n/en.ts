@@ -706,6 +706,20 @@ export const en: Messages = {
 		position_one: '{{n}} of {{count}}',
 		position_other: '{{n}} of {{count}}'
 	},
+	facilitate: {
+		open: 'Facilitate',
+		together: 'Working together',
+		room: 'In the room',
+		roundWhat: 'Everyone writes on their own first; then you show it all at once.',
+		roundRunning: 'A silent round is running.',
+		sharingWhat: 'Everyone in turn tells about what they wrote.',
+		sharingLater: 'Possible once you have revealed a silent round.',
+		sharingRunning: 'A sharing round is running.',
+		windowWhat: 'Members add to the board until a time you choose, also between meetings.',
+		voteWhat: 'Everyone spreads dots over the notes in Together.',
+		voteRunning: 'A vote is running.',
+		screenWhat: 'The board on the room’s screen, with a code to type there.'
+	},
 	follow: {
 		follow: 'Follow {{name}}',
 		stop: 'Stop following',

@@ -706,6 +706,20 @@ export const nl = {
 		position_one: '{{n}} van {{count}}',
 		position_other: '{{n}} van {{count}}'
 	},
+	facilitate: {
+		open: 'Begeleiden',
+		together: 'Samen werken',
+		room: 'In de ruimte',
+		roundWhat: 'Iedereen schrijft eerst voor zichzelf; daarna laat je alles tegelijk zien.',
+		roundRunning: 'Er loopt een stille ronde.',
+		sharingWhat: 'Iedereen vertelt om de beurt over wat die schreef.',
+		sharingLater: 'Kan zodra je een stille ronde hebt laten zien.',
+		sharingRunning: 'Er loopt een rondje delen.',
+		windowWhat: 'Leden schrijven mee tot een tijdstip dat jij kiest, ook buiten de bijeenkomst.',
+		voteWhat: 'Iedereen verdeelt stippen over de notities in Samen.',
+		voteRunning: 'Er loopt een stemming.',
+		screenWhat: 'Het bord op het scherm in de ruimte, met een code om over te typen.'
+	},
 	follow: {
 		follow: '{{name}} volgen',
 		stop: 'Niet meer volgen',
