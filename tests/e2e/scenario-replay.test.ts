@@ -161,6 +161,17 @@ describe('scenario 3: replay, compare and report at the fifth meeting', () => {
 		await page.mouse.move(0, 0);
 		expect(overlaps(await rects(replay.locator('article.note')))).toEqual([]);
 		await page.screenshot({ path: OUT('timeline-1366.png') });
+		// The activity chart's time axis: the whole history spans seconds, yet no two tick labels say the same, in readable text.
+		const tickLabels = async () => {
+			const texts = page.locator('.activity svg g[aria-label="x-axis tick label"] text');
+			const labels = (await texts.allTextContents()).filter(Boolean);
+			const size = await texts.first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+			return { labels, distinct: new Set(labels).size, size };
+		};
+		const laptopTicks = await tickLabels();
+		expect(laptopTicks.labels.length).toBeGreaterThanOrEqual(2);
+		expect(laptopTicks.distinct).toBe(laptopTicks.labels.length);
+		expect(laptopTicks.size).toBeGreaterThanOrEqual(12);
 
 		// Playback from the beginning pauses at every meeting's end (and start), in order.
 		await scrubber(page).focus();
@@ -234,6 +245,10 @@ describe('scenario 3: replay, compare and report at the fifth meeting', () => {
 		await page.screenshot({ path: OUT('compare-1920.png') });
 		await page.evaluate(() => scrollTo(0, 0));
 		await page.screenshot({ path: OUT('timeline-1920.png') });
+		// On the room's screen the chart's text grows with the page's.
+		await expect.poll(async () => (await tickLabels()).size).toBeGreaterThanOrEqual(16);
+		const roomTicks = await tickLabels();
+		expect(roomTicks.distinct).toBe(roomTicks.labels.length);
 
 		// The report of this board, printed: a chapter per meeting, in order.
 		await page.setViewportSize({ width: 1366, height: 768 });
