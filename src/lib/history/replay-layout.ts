@@ -52,5 +52,8 @@ export function unionFrame(a: Rect, b: Rect): Rect {
 	return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }
 
+/** Below this scale a note's text is too small to read: a lane narrower than that scrolls sideways instead (a phone). */
+export const LEGIBLE_SCALE = 0.4;
+
 /** The scale that fits a frame into `width` CSS pixels; never larger than the live board at zoom 1. */
 export const fitScale = (frame: Rect, width: number): number => (width > 0 ? Math.min(1, width / frame.w) : 1);
