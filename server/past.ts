@@ -91,6 +91,7 @@ function noteView(lane: LaneKey, doc: Y.Doc, id: string, note: Y.Map<unknown>): 
 		color: data.color,
 		x: data.x,
 		y: data.y,
+		...(data.px !== null && data.py !== null ? { px: data.px, py: data.py } : {}),
 		// The anonymous lane's notes carry no author and a day-rounded time already; keep them so.
 		createdAt: lane === 'anonymous' ? null : data.createdAt,
 		createdBy: lane === 'anonymous' ? null : data.createdBy,

@@ -50,7 +50,7 @@ function chapterHeading(t: Translate, language: ReportLanguage, c: Chapter): str
 }
 
 /** The report as Markdown: the same content as the print page, in the report's language. */
-export function reportMarkdown(report: Report): string {
+export function reportMarkdown(report: Report, figures = ''): string {
 	const t = translator(report.language);
 	const e = escapeMarkdown;
 	const out: string[] = [`# ${e(report.practice)}`, '', `_${e(t('report.range', { from: momentText(report.language, report.from), to: momentText(report.language, report.to) }))}_`, ''];
@@ -63,6 +63,8 @@ export function reportMarkdown(report: Report): string {
 		out.push(`**${e(b.name)}**: ${e(summaryLine(t, b.counts))}${highlights ? ` ${e(highlights)}` : ''}`, '');
 	}
 	if (report.unchanged.length) out.push(`_${e(t('report.unchanged', { boards: report.unchanged.join(', ') }))}_`, '');
+	// The group's figures and the coverage map (figures-report.ts), right after the summary, as on the print page.
+	if (figures) out.push(figures.trimEnd(), '');
 
 	for (const { chapter, boards } of report.chapters) {
 		out.push(`## ${e(chapterHeading(t, report.language, chapter))}`, '');

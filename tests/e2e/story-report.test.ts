@@ -101,9 +101,15 @@ describe('the story report in the browser', () => {
 		expect(await page.locator('section.chapter h3').allInnerTexts()).toEqual(Array(6).fill('Intentie'));
 		expect(await violations(page)).toEqual([]);
 
-		// The browser's print of one board's report.
+		// The browser's print of one board's report, with the group's figures drawn.
 		await page.goto(`${app.url}/p/${p}/report?board=${STORY.board}`);
 		await page.locator('section.chapter').first().waitFor();
+		await expect.poll(() => page.locator('.figures .chart svg').count(), { timeout: 15000 }).toBeGreaterThanOrEqual(3);
+		const summaries = await page.locator('.figures figcaption span').allInnerTexts();
+		expect(summaries).toHaveLength(3);
+		// The board's figures only: its coverage row, not the other boards'.
+		expect(await page.locator('.coverage tbody th[scope="row"]').first().innerText()).toBe('Intentie');
+		expect(await page.locator('.coverage > .scroll tbody tr').count()).toBe(1);
 		await page.emulateMedia({ media: 'print' });
 		expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false);
 		const pdf = await page.pdf({ format: 'A4' });
@@ -113,6 +119,11 @@ describe('the story report in the browser', () => {
 		for (const heading of ['Samenvatting', ...STORY.meetings, `Tussen ${STORY.meetings[2]} en ${STORY.meetings[3]}`, 'Samen aan het einde']) expect(text).toContain(heading);
 		expect(text).toContain(STORY.idea);
 		expect(text).toContain('van anoniem');
+		// The charts' text summaries and the coverage map are on paper too (compared without spaces: PDF text runs break lines anywhere).
+		const bare = (s: string) => s.replace(/\s+/g, '');
+		for (const summary of summaries) expect(bare(text), summary).toContain(bare(summary));
+		expect(text).toContain('Dekking van het kader');
+		expect(text).toContain(STORY.meetings[0]);
 		for (const control of ['English', 'Afdrukken of bewaren als pdf', 'Download als Markdown', 'Terug naar het overzicht', 'Naar de inhoud', 'Alle borden', 'Toon']) {
 			expect(text, control).not.toContain(control);
 		}

@@ -2,7 +2,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { STORY, writeStory, type StoryDriver } from '../helpers/story.ts';
-import { reportFor } from '#lib/server/report.ts';
+import { reportFigures, reportFor } from '#lib/server/report.ts';
 import { buildReport, reportMarkdown } from '#server/report.ts';
 import type { Report } from '#lib/domain/story.ts';
 import type { MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
@@ -109,6 +109,20 @@ describe('the story report', () => {
 		const broughtIn = fifth.slice(fifth.indexOf('**Ingebracht**'));
 		expect(broughtIn.indexOf(esc(STORY.bertNote))).toBeLessThan(broughtIn.indexOf(esc(STORY.anonymous)));
 
+		// With the group's figures and the coverage map (as the download has them): right after the summary,
+		// of the report's board only, the coverage table counting the notes changed per meeting.
+		const ofBoard = await report(`board=${STORY.board}`);
+		const withFigures = reportMarkdown(ofBoard, await reportFigures(server.zwerm, fx.practice, ofBoard));
+		const figuresAt = withFigures.search(/^## Het werk in beeld$/m);
+		expect(figuresAt).toBeGreaterThan(withFigures.search(/^## Samenvatting$/m));
+		expect(figuresAt).toBeLessThan(withFigures.search(new RegExp(`^## ${STORY.meetings[0]}`, 'm')));
+		const coverage = withFigures.slice(withFigures.search(/^### Dekking van het kader$/m));
+		expect(coverage).toMatch(/^\| Aspect \| B1 \| B2 \| B3 \| .*B4 \| B5 \|/m);
+		const row = coverage.split('\n').find((l) => l.startsWith('| Intentie |'))!;
+		expect(row.split('|').slice(2, -1).map((c) => Number(c.trim()))).toEqual(expect.arrayContaining([2, 1]));
+		expect(coverage).not.toMatch(/^\| Context \|/m);
+		expect(withFigures).not.toMatch(/jij|jouw/i);
+
 		// One meeting: only its chapter. Meetings 4 and 5: the idea added in one, removed in the other.
 		const fourth = await report(`meeting=${meetings[3]}`);
 		expect(fourth.chapters.map((c) => c.chapter.title)).toEqual([STORY.meetings[3]]);
@@ -143,7 +157,7 @@ describe('the story report', () => {
 		expect(votes.slice(0, -1).flat()).toEqual([]);
 		expect(votes.at(-1)).toEqual([{ at: end5.at, ranked: [{ note: { id: voted.id, text: STORY.bertNote }, votes: 4 }] }]);
 		expect(chapterText(reportMarkdown(withVote), STORY.meetings[4])).toContain(`1\\. 4 stippen: “${esc(STORY.bertNote)}”`);
-		expect(reportMarkdown(whole)).not.toContain('Stemmen');
+		expect(reportMarkdown(whole)).not.toContain('Stemmingen');
 	});
 
 	it('is the same whoever wrote the anonymous note (the curious member)', async ({ server, practice, openSynced }) => {

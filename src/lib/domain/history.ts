@@ -21,8 +21,12 @@ export interface NoteView {
 	readonly content: JSONContent;
 	readonly text: string;
 	readonly color: NoteColor;
+	/** Its place as fractions of its lane (for notes from before board units). */
 	readonly x: number;
 	readonly y: number;
+	/** Its place in its region in board units (board-space.ts), when it has one: lay out with notePosition. */
+	readonly px?: number;
+	readonly py?: number;
 	readonly createdAt: number | null;
 	/** A member id; null for the anonymous lane and the server. */
 	readonly createdBy: string | null;
@@ -137,7 +141,7 @@ export function compareViews(a: BoardView, b: BoardView): Comparison {
 		}
 		if (old.lane !== n.lane) movedLanes.push({ note: n, from: old.lane, to: n.lane });
 		const text = old.text === n.text ? [] : diffWords(old.text, n.text);
-		const moved = old.x !== n.x || old.y !== n.y;
+		const moved = old.x !== n.x || old.y !== n.y || old.px !== n.px || old.py !== n.py;
 		const recoloured = old.color !== n.color;
 		if (text.length || moved || recoloured) changed.push({ before: old, after: n, text, moved, recoloured });
 	}

@@ -27,7 +27,7 @@ const CHUNK = 1000;
 
 const noteKey = (n: { lane: string; id: string }) => `${n.lane}:${n.id}`;
 const sameNote = (a: NoteView, b: NoteView) =>
-	a.text === b.text && a.x === b.x && a.y === b.y && a.color === b.color && a.cites.join() === b.cites.join() && JSON.stringify(a.content) === JSON.stringify(b.content);
+	a.text === b.text && a.x === b.x && a.y === b.y && a.px === b.px && a.py === b.py && a.color === b.color && a.cites.join() === b.cites.join() && JSON.stringify(a.content) === JSON.stringify(b.content);
 
 /**
  * One board's timeline in the browser: its edits and marks, the position

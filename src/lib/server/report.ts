@@ -4,7 +4,8 @@ import type { PracticeRecord } from '#server/records.ts';
 import { buildReport, meetingRange, type Report, type ReportLanguage, type ReportMoment } from '#server/report.ts';
 import { translator } from '#server/report-markdown.ts';
 import type { StoryVote } from '#server/story.ts';
-import { findBoard } from '#lib/domain/practice.ts';
+import { figuresMarkdown } from '#server/figures-report.ts';
+import { boardsOf, findBoard } from '#lib/domain/practice.ts';
 import { isRandomId, type BoardId } from '#lib/domain/ids.ts';
 
 /**
@@ -80,4 +81,16 @@ export function closedVotes(
 		});
 	}
 	return out;
+}
+
+/**
+ * The report's figures and coverage map as Markdown: the group's figures only
+ * (computed without a viewer, so no one's own series is in them), of the
+ * report's board when it has one.
+ */
+export async function reportFigures(zwerm: Zwerm, practice: PracticeRecord, report: Report): Promise<string> {
+	if (!practice.framework) return '';
+	const all = await zwerm.figures.figures(practice.id, null);
+	const figures = report.board ? { ...all, boards: all.boards.filter((b) => b.board === report.board) } : all;
+	return figuresMarkdown(figures, boardsOf(practice.framework), report.language);
 }
