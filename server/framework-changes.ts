@@ -1,7 +1,7 @@
 import type { MemberId, PracticeId } from '#lib/domain/ids.ts';
 import { FrameworkFileError, parseFramework } from '#lib/domain/framework-file.ts';
 import { changeFramework, markNameOf, type BoardChange } from '#lib/domain/framework-change.ts';
-import { allBoardsOf } from '#lib/domain/practice.ts';
+import { archivedBoardsOf } from '#lib/domain/practice.ts';
 import type { Framework } from '#lib/domain/frameworks.ts';
 import type { Meetings } from './meetings.ts';
 import type { Practices } from './practices.ts';
@@ -42,7 +42,11 @@ export class FrameworkChanges {
 	private async changeNow(practiceId: PracticeId, by: MemberId, raw: unknown, now: number) {
 		const practice = await this.practices.get(practiceId);
 		if (!practice) throw new ServiceError('not-found', 'No such practice.');
-		const parsed = parseFramework(raw, allBoardsOf(practice.framework).map((a) => a.id));
+		const parsed = parseFramework(
+			raw,
+			archivedBoardsOf(practice.framework).map((a) => a.id),
+			practice.framework.aspects.map((a) => a.id)
+		);
 		if (!parsed.ok) throw new ServiceError('invalid-framework', new FrameworkFileError(parsed.issues).message);
 		const { framework, changes } = changeFramework(practice.framework, parsed.framework, now);
 		await this.practices.setFramework(practiceId, framework);

@@ -124,6 +124,9 @@ describe('the framework file format', () => {
 	it('gives a new aspect an id no board of the practice had, not even an archived one', () => {
 		const result = parseFramework(own(), ['vakmanschap']);
 		expect(result.ok && result.framework.aspects.map((a) => a.id)).toEqual(['vakmanschap-2', 'tempo']);
+		// A live board the file does not name by id is the aspect whose name gives its id.
+		const again = parseFramework(own(), [], ['vakmanschap']);
+		expect(again.ok && again.framework.aspects.map((a) => a.id)).toEqual(['vakmanschap', 'tempo']);
 	});
 });
 

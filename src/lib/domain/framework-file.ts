@@ -212,11 +212,15 @@ function crossIssues(aspects: readonly { id?: string | undefined; name: { nl: st
 }
 
 /** Ids for aspects that have none: from the Dutch name, unique among the others (and the goals board). */
-function withIds(aspects: readonly { id?: string | undefined; name: { nl: string } }[], taken: readonly string[] = []): string[] {
-	const used = new Set<string>([GOALS_ASPECT.id, ...taken, ...aspects.flatMap((a) => (a.id ? [a.id] : []))]);
+function withIds(aspects: readonly { id?: string | undefined; name: { nl: string } }[], taken: readonly string[] = [], live: readonly string[] = []): string[] {
+	const explicit = new Set(aspects.flatMap((a) => (a.id ? [a.id] : [])));
+	const used = new Set<string>([GOALS_ASPECT.id, ...taken, ...explicit]);
+	// A live board the file does not name by id is the aspect without id whose name gives its id (a script sending the same file twice).
+	const free = new Set(live.filter((id) => !explicit.has(id)));
 	return aspects.map((a) => {
 		if (a.id) return a.id;
 		const base = slugOf(a.name.nl).slice(0, 36);
+		if (free.delete(base)) return base;
 		let idText = base;
 		for (let n = 2; used.has(idText); n++) idText = `${base}-${n}`;
 		used.add(idText);
@@ -225,10 +229,12 @@ function withIds(aspects: readonly { id?: string | undefined; name: { nl: string
 }
 
 /**
- * Parses a framework file (already decoded JSON). `taken` are board ids the
- * new aspects without an id must not get (a running practice's archived boards).
+ * Parses a framework file (already decoded JSON). For a running practice,
+ * `taken` are the ids of its archived boards (a new aspect without an id never
+ * gets one: restoring takes the id, explicitly) and `live` those of its boards
+ * now (an aspect without an id whose name gives one of them is that board).
  */
-export function parseFramework(input: unknown, taken: readonly string[] = []): ParseResult {
+export function parseFramework(input: unknown, taken: readonly string[] = [], live: readonly string[] = []): ParseResult {
 	if (input === null || typeof input !== 'object' || Array.isArray(input)) return { ok: false, issues: [{ path: '', problem: 'wrong-type' }] };
 	const raw = input as Record<string, unknown>;
 	if (!('format' in raw) && !('version' in raw)) {
@@ -247,7 +253,7 @@ export function parseFramework(input: unknown, taken: readonly string[] = []): P
 	const file = v1.data;
 	const cross = crossIssues(file.aspects);
 	if (cross.length) return { ok: false, issues: cross };
-	const ids = withIds(file.aspects, taken);
+	const ids = withIds(file.aspects, taken, live);
 	const framework: Framework = {
 		id: file.id ?? slugOf(file.name.nl, 'eigen-kader'),
 		name: loc(file.name),
