@@ -211,6 +211,16 @@ function crossIssues(aspects: readonly { id?: string | undefined; name: { nl: st
 	return out;
 }
 
+/** The aspects of a file that did not parse, as far as names and ids go: so a duplicate is named along with the rest. */
+function looseAspects(aspects: unknown): { id?: string; name: { nl: string; en?: string } }[] {
+	if (!Array.isArray(aspects)) return [];
+	return aspects.map((a: unknown) => {
+		const o = (a && typeof a === 'object' ? a : {}) as { id?: unknown; name?: { nl?: unknown; en?: unknown } };
+		const text = (v: unknown) => (typeof v === 'string' ? v : '');
+		return { ...(typeof o.id === 'string' && isSlug(o.id) ? { id: o.id } : {}), name: { nl: text(o.name?.nl), en: text(o.name?.en) } };
+	});
+}
+
 /** Ids for aspects that have none: from the Dutch name, unique among the others (and the goals board). */
 function withIds(aspects: readonly { id?: string | undefined; name: { nl: string } }[], taken: readonly string[] = [], live: readonly string[] = []): string[] {
 	const explicit = new Set(aspects.flatMap((a) => (a.id ? [a.id] : [])));
@@ -249,7 +259,7 @@ export function parseFramework(input: unknown, taken: readonly string[] = [], li
 	}
 	if (raw.version !== FRAMEWORK_VERSION) return { ok: false, issues: [{ path: 'version', problem: raw.version === undefined ? 'missing' : 'bad-version' }] };
 	const v1 = FileV1.safeParse(raw);
-	if (!v1.success) return { ok: false, issues: issuesOf(v1.error, raw) };
+	if (!v1.success) return { ok: false, issues: [...issuesOf(v1.error, raw), ...crossIssues(looseAspects(raw.aspects))] };
 	const file = v1.data;
 	const cross = crossIssues(file.aspects);
 	if (cross.length) return { ok: false, issues: cross };
