@@ -146,7 +146,12 @@ describe('own frameworks', () => {
 		const practice = await createPracticeViaApi(app, { name: 'Archief', facilitatorName: 'Fenna' });
 		const { page } = await newPage(screenOptions(LAPTOP));
 		await page.context().addCookies([{ name: `zw_${practice.id}`, value: practice.facilitator.token, url: app.url, httpOnly: true, sameSite: 'Lax' }]);
+		// A note on Intentie, then its question changed: the timeline shows the question of each moment.
+		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
+		await addNoteTo(page.locator('section.lane.mine'), 'Wij willen leren');
+		await expect.poll(() => page.locator('section.lane.mine').textContent()).toContain('Wij willen leren');
 		await page.goto(`${app.url}/p/${practice.id}/kader`);
+		await page.getByRole('group', { name: /^Aspect 1: Intentie/ }).getByLabel('Vraag 1', { exact: true }).fill('Waarom doen wij mee?');
 		const context = page.getByRole('group', { name: /^Aspect 4: Context/ });
 		await context.getByRole('button', { name: 'Aspect archiveren' }).click();
 		await expect.poll(() => page.getByTestId('framework-status').textContent()).toContain('Het kader is in orde.');
@@ -159,6 +164,13 @@ describe('own frameworks', () => {
 		await page.getByTestId('archived-boards').getByRole('link', { name: /Context/ }).click();
 		await page.getByTestId('archived-board').waitFor();
 		expect(await page.getByRole('button', { name: /Notitie toevoegen/ }).count()).toBe(0);
+		await page.goto(`${app.url}/p/${practice.id}/b/intentie/history`);
+		const questions = page.getByTestId('questions-then');
+		await expect.poll(() => page.locator('.marks').textContent()).toContain('Kader: vragen of uitleg van ‘Intentie’ aangepast');
+		await expect.poll(() => questions.textContent()).toBe('Waarom doen wij mee?');
+		await page.getByRole('button', { name: 'Bewerking terug' }).click();
+		await expect.poll(() => questions.textContent()).toContain('Wat is de bedoeling van de lerende praktijk?');
+		expect(await page.getByRole('heading', { name: 'Dialoogvragen op dit moment' }).count()).toBe(1);
 		// A participant cannot open the framework page.
 		const cookie = await joinViaForm(app, practice.links.participant, 'Piet');
 		const res = await fetch(`${app.url}/p/${practice.id}/kader`, { headers: { cookie } });
