@@ -4,7 +4,7 @@ import type { Framework } from '#lib/domain/frameworks.ts';
 import { newNoteId, type BoardId, type MemberId, type NoteId, type PracticeId } from '#lib/domain/ids.ts';
 import { createNote, deleteNote, listNotes, noteContent, notesMap } from '#lib/domain/notes.ts';
 import { occupancyOf } from '#lib/domain/lane-space.ts';
-import { boardsOf, removeMemberInfo } from '#lib/domain/practice.ts';
+import { allBoardsOf, removeMemberInfo } from '#lib/domain/practice.ts';
 import { dayOf } from '#lib/domain/visibility.ts';
 import type { AnonymousMirror } from './anonymous-mirror.ts';
 import { ServiceError } from './errors.ts';
@@ -33,7 +33,7 @@ export class Erasure {
 		const practice = practiceOf(await this.ctx.storage.records.practices.get(practiceId));
 		if (!practice) throw new ServiceError('not-found', 'No such practice.');
 		// The mirror's locks: no mirror write or reveal reads these private documents meanwhile.
-		const names = boardsOf(practice.framework).map((a) => privateDoc(practiceId, a.id as BoardId, memberId));
+		const names = allBoardsOf(practice.framework).map((a) => privateDoc(practiceId, a.id as BoardId, memberId));
 		return this.mirror.withLocks(names, () => this.eraseUnlocked(practice, memberId, shared, now));
 	}
 
@@ -43,7 +43,7 @@ export class Erasure {
 		const opened: DirectConnection[] = [];
 		const open = (name: string) => this.ctx.documents.open(name);
 		try {
-			for (const aspect of boardsOf(practice.framework)) {
+			for (const aspect of allBoardsOf(practice.framework)) {
 				const boardId = aspect.id as BoardId;
 				const names = [privateDoc(practiceId, boardId, memberId), laneDoc(practiceId, boardId, memberId)];
 				const [priv, lane, anon] = await Promise.all([...names, anonymousDoc(practiceId, boardId)].map(open));

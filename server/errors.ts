@@ -20,6 +20,7 @@ export const SERVICE_STATUS = {
 	'meeting-running': 409,
 	'no-meeting': 409,
 	'too-many-steps': 400,
+	'invalid-framework': 400,
 	busy: 429
 } as const satisfies Record<string, number>;
 

@@ -5,7 +5,8 @@ import type { HiddenNotes } from '#lib/domain/board-docs.ts';
 import { practiceDoc } from '#lib/domain/docnames.ts';
 import type { BoardId } from '#lib/domain/ids.ts';
 import { listNotes, noteContent, plainText, parseCitationRef, type NoteData } from '#lib/domain/notes.ts';
-import { boardsOf, readPractice } from '#lib/domain/practice.ts';
+import { allBoardsOf, isArchived, readPractice } from '#lib/domain/practice.ts';
+import { frameworkFile } from '#lib/domain/framework-file.ts';
 import { fragmentToHtml } from '#lib/editor/render.ts';
 import type * as Y from 'yjs';
 
@@ -47,7 +48,7 @@ export async function exportPractice(sources: ExportSources, practice: PracticeR
 	const info = readPractice(await sources.readDocument(practiceDoc(practice.id)));
 	for (const m of info.members) if (!names.has(m.id)) names.set(m.id, m.name);
 	const boards = [];
-	for (const aspect of boardsOf(practice.framework)) {
+	for (const aspect of allBoardsOf(practice.framework)) {
 		const board = await sources.reader.board(practice.id, aspect.id as BoardId, info);
 		const notesOf = async (name: string) => {
 			const doc = await sources.readDocument(name);
@@ -67,6 +68,7 @@ export async function exportPractice(sources: ExportSources, practice: PracticeR
 			name: aspect.name,
 			questions: aspect.questions,
 			poles: aspect.poles ?? null,
+			archived: isArchived(practice.framework, aspect.id),
 			collective,
 			// Without author: the server writes these, and the export does not know more.
 			anonymous,
@@ -77,7 +79,8 @@ export async function exportPractice(sources: ExportSources, practice: PracticeR
 		format: EXPORT_FORMAT,
 		exportedAt: new Date().toISOString(),
 		practice: { id: practice.id, name: practice.name, createdAt: new Date(practice.createdAt).toISOString() },
-		framework: { id: practice.framework.id, name: practice.framework.name },
+		// The framework by name and as a file (docs/FRAMEWORKS.md) another practice can import.
+		framework: { id: practice.framework.id, name: practice.framework.name, file: frameworkFile(practice.framework) },
 		members: members.map((m) => ({ id: m.id, name: m.name, role: m.role })),
 		boards
 	};

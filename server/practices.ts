@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { randomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
 import { practiceDoc } from '#lib/domain/docnames.ts';
 import { hiddenCharacter, looksLike, normalizeName } from '#lib/domain/names.ts';
-import { readPractice, writeMember, writePracticeInfo, type Role } from '#lib/domain/practice.ts';
+import { readPractice, setPracticeFramework, writeMember, writePracticeInfo, type Role } from '#lib/domain/practice.ts';
 import { VISIBILITIES, type Visibility } from '#lib/domain/visibility.ts';
 import type { Erasure } from './erasure.ts';
-import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework } from '#lib/domain/frameworks.ts';
+import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework, type Framework } from '#lib/domain/frameworks.ts';
+import { FrameworkFileError, parseFramework } from '#lib/domain/framework-file.ts';
 import type { ServiceContext } from './service-context.ts';
 import { inviteOf, memberOf, membersOf, practiceOf, storedPractice, type MemberRecord, type PracticeRecord } from './records.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
@@ -23,8 +24,9 @@ const personName = z
 export const CreatePracticeInput = z.strictObject({
 	name: z.string().trim().min(1, 'practice-name-required').max(120, 'practice-name-too-long').regex(NO_CONTROL, 'name-invalid'),
 	facilitatorName: personName,
+	/** A built-in framework's id, or a framework file given inline (docs/FRAMEWORKS.md), parsed in `create`. */
 	framework: z
-		.enum(BUILTIN_FRAMEWORKS.map((f) => f.id) as [string, ...string[]])
+		.union([z.enum(BUILTIN_FRAMEWORKS.map((f) => f.id) as [string, ...string[]]), z.looseObject({})])
 		.default(DEFAULT_FRAMEWORK_ID)
 });
 export type CreatePracticeInput = z.input<typeof CreatePracticeInput>;
@@ -37,6 +39,13 @@ export const MemberChangeInput = z.strictObject({
 });
 export const SettingsInput = z.strictObject({ defaultVisibility: z.enum(VISIBILITIES) });
 export const LeaveInput = z.strictObject({ shared: z.enum(['erase', 'anonymize']) });
+
+function frameworkOf(input: string | Record<string, unknown>): Framework {
+	if (typeof input === 'string') return getBuiltinFramework(input)!;
+	const parsed = parseFramework(input);
+	if (!parsed.ok) throw new ServiceError('invalid-framework', new FrameworkFileError(parsed.issues.map((i) => ({ ...i, path: i.path ? `framework.${i.path}` : 'framework' }))).message);
+	return parsed.framework;
+}
 
 export interface Session {
 	readonly member: MemberRecord;
@@ -69,7 +78,7 @@ export class Practices {
 
 	async create(raw: unknown, now = Date.now()): Promise<{ practice: PracticeRecord; facilitator: Session; links: PracticeLinks }> {
 		const input = CreatePracticeInput.parse(raw);
-		const framework = getBuiltinFramework(input.framework)!;
+		const framework = frameworkOf(input.framework);
 		const practice: PracticeRecord = {
 			id: randomId(16) as PracticeId,
 			name: input.name,
@@ -227,6 +236,12 @@ export class Practices {
 		const { defaultVisibility } = SettingsInput.parse(raw);
 		await this.ctx.storage.records.practices.setDefaultVisibility(practiceId, defaultVisibility);
 		return defaultVisibility;
+	}
+
+	/** A running practice's framework, in its record and its practice document (FrameworkChanges). */
+	async setFramework(practiceId: PracticeId, framework: Framework): Promise<void> {
+		await this.ctx.storage.records.practices.setFramework(practiceId, JSON.stringify(framework));
+		await this.writePracticeDoc(practiceId, (doc) => setPracticeFramework(doc, framework));
 	}
 
 	private async activeMember(practiceId: PracticeId, memberId: MemberId): Promise<MemberRecord> {

@@ -3,7 +3,7 @@ import type { MarkRecord } from './records.ts';
 import type { DocumentLog } from './storage/types.ts';
 import { boardStory, chaptersOf, type StoryVote } from './story.ts';
 import type { BoardId, PracticeId } from '#lib/domain/ids.ts';
-import { boardsOf } from '#lib/domain/practice.ts';
+import { allBoardsOf, isArchived } from '#lib/domain/practice.ts';
 import type { Framework, Localized } from '#lib/domain/frameworks.ts';
 import {
 	isEmptyChapter,
@@ -16,6 +16,9 @@ import {
 	type ReportMoment
 } from '#lib/domain/story.ts';
 
+
+/** How the report names a board whose aspect was removed from the framework. */
+const ARCHIVED = { nl: 'gearchiveerd', en: 'archived' } as const;
 export type { Report, ReportLanguage, ReportMoment } from '#lib/domain/story.ts';
 export { reportMarkdown, escapeMarkdown } from './report-markdown.ts';
 
@@ -101,7 +104,8 @@ export async function buildReport(
 	const { language, marks } = options;
 	const pick = (text: Localized) => text[language];
 	const chapters = chaptersOf(marks, from, to);
-	const aspects = boardsOf(practice.framework).filter((a) => !options.board || a.id === options.board);
+	// Archived boards too: over a range where they changed, their story stays in the report.
+	const aspects = allBoardsOf(practice.framework).filter((a) => !options.board || a.id === options.board);
 	const summary: BoardSummary[] = [];
 	const unchanged: string[] = [];
 	const perBoard: { id: string; name: string; story: BoardChapter[] }[] = [];
@@ -109,9 +113,10 @@ export async function buildReport(
 		const board = await sources.reader.board(practice.id, aspect.id as BoardId);
 		const votes = (options.votes ?? []).filter((v) => v.boardId === aspect.id);
 		const { chapters: story, end: collective } = await boardStory(sources.log, board, chapters, votes);
-		const name = pick(aspect.name);
+		const archived = isArchived(practice.framework, aspect.id);
+		const name = archived ? `${pick(aspect.name)} (${ARCHIVED[language]})` : pick(aspect.name);
 		if (story.every(isEmptyChapter)) {
-			unchanged.push(name);
+			if (!archived) unchanged.push(name);
 			continue;
 		}
 		perBoard.push({ id: aspect.id, name, story });

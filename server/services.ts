@@ -5,6 +5,7 @@ import { BoardReader } from './board-reader.ts';
 import { DeviceCodes } from './device-codes.ts';
 import { Erasure } from './erasure.ts';
 import { FigureService } from './figures.ts';
+import { FrameworkChanges } from './framework-changes.ts';
 import { Meetings } from './meetings.ts';
 import { News } from './news.ts';
 import { Practices } from './practices.ts';
@@ -29,7 +30,8 @@ export function createServices(ctx: ServiceContext, more: { closeMember: (member
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);
 	const figures = new FigureService(ctx, reader, meetings);
-	return { mirror, erasure, activities, practices, deviceCodes, screens, reader, meetings, timeline, news, figures };
+	const frameworks = new FrameworkChanges(practices, meetings, more.closeMember);
+	return { mirror, erasure, activities, practices, deviceCodes, screens, reader, meetings, timeline, news, figures, frameworks };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,7 +1,7 @@
 import type { Extension, beforeHandleAwarenessPayload, onAuthenticatePayload } from '@hocuspocus/server';
 import { isRandomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
 import { parseDocName } from '#lib/domain/docnames.ts';
-import { boardsOf, canWrite, findBoard, type Role } from '#lib/domain/practice.ts';
+import { boardsOf, canWrite, findBoard, isArchived, type Role } from '#lib/domain/practice.ts';
 import { parseSpotlight, parseView } from '#lib/domain/presence.ts';
 import type { Practices } from '../practices.ts';
 import type { Screens } from '../screens.ts';
@@ -104,7 +104,8 @@ export class Access implements Extension {
 				writable = owner.id === member.memberId && writer;
 			}
 		}
-		connectionConfig.readOnly = !writable;
+		// An archived board (its aspect removed from the framework) stays readable and is written by nobody.
+		connectionConfig.readOnly = !writable || (name.kind !== 'practice' && isArchived(practice.framework, name.boardId));
 		const boards = name.kind === 'practice' ? boardsOf(practice.framework).map((a) => a.id as string) : undefined;
 		return { ...member, ...(boards ? { boards } : {}) };
 	}

@@ -130,6 +130,8 @@ export interface PracticeRecords {
 	/** New invite tokens and hashes; the old hashes stop working (REC-2). */
 	renewInvites(practiceId: string, tokens: InviteHashes, hashes: InviteHashes): Promise<void>;
 	setDefaultVisibility(practiceId: string, visibility: string): Promise<void>;
+	/** The framework (JSON text) a running practice now reflects with (REC-4). */
+	setFramework(practiceId: string, framework: string): Promise<void>;
 }
 
 export interface MemberRecords {

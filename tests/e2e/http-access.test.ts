@@ -46,6 +46,8 @@ describe('HTTP endpoints × callers', () => {
 			nobody: { headers: {} }
 		};
 		const base = `/api/practices/${practice.id}`;
+		// The practice's own framework as a file, unchanged: a harmless change.
+		const frameworkFile = await (await fetch(`${app.url}/frameworks/lerende-praktijken.json`)).json();
 		// Every endpoint with a harmless body; allowed callers get 2xx (or a 4xx that is not 401/403).
 		const endpoints: { name: string; method: string; path: string; body?: unknown; allowed: string[] }[] = [
 			{ name: 'export', method: 'GET', path: `${base}/export`, allowed: ['facilitator'] },
@@ -87,7 +89,9 @@ describe('HTTP endpoints × callers', () => {
 			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] },
 			{ name: 'screen code', method: 'POST', path: `${base}/screens`, body: {}, allowed: ['facilitator'] },
 			{ name: 'screens', method: 'GET', path: `${base}/screens`, allowed: ['facilitator'] },
-			{ name: 'end screen', method: 'DELETE', path: `${base}/screens/NoSuchScreen0001`, allowed: ['facilitator'] }
+			{ name: 'end screen', method: 'DELETE', path: `${base}/screens/NoSuchScreen0001`, allowed: ['facilitator'] },
+			{ name: 'framework', method: 'GET', path: `${base}/framework`, allowed: ['facilitator', 'participant', 'observer'] },
+			{ name: 'change framework', method: 'PUT', path: `${base}/framework`, body: frameworkFile, allowed: ['facilitator'] }
 		];
 		const table: string[] = [];
 		for (const endpoint of endpoints) {
@@ -125,6 +129,10 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('screen code as facilitator: 201');
 		expect(table).toContain('end screen as facilitator: 404');
 		expect(table).toContain('screens as room screen: 403');
+		expect(table).toContain('change framework as facilitator: 200');
+		expect(table).toContain('change framework as participant: 403');
+		expect(table).toContain('change framework as observer: 403');
+		expect(table).toContain('change framework as room screen: 403');
 	});
 
 	it('puts no sign-in link or QR code on the overview, for any role, until the member asks for one', async ({ app }) => {

@@ -55,6 +55,15 @@ againstEachAdapter('records contract', ({ open }) => {
 				expect((await storage.records.practices.get(practice.id))?.defaultVisibility).toBe('anonymous');
 			});
 
+			it('REC-4: changes the framework of one practice, as the text given', async () => {
+				const { practice } = await givenPractice(storage);
+				const other = await givenPractice(storage);
+				const text = JSON.stringify({ id: 'eigen', aspects: [{ id: 'een', name: 'Eén' }] });
+				await storage.records.practices.setFramework(practice.id, text);
+				expect((await storage.records.practices.get(practice.id))?.framework).toBe(text);
+				expect((await storage.records.practices.get(other.practice.id))?.framework).toBe(other.practice.framework);
+			});
+
 			it('REC-3: renews invites: old hashes stop working, other practices keep theirs', async () => {
 				const { practice, invites } = await givenPractice(storage);
 				const other = await givenPractice(storage);

@@ -56,6 +56,10 @@ export class PostgresPractices implements PracticeRecords {
 	async setDefaultVisibility(practiceId: string, visibility: string): Promise<void> {
 		await this.db.query('UPDATE practices SET default_visibility = $1 WHERE id = $2', [visibility, practiceId]);
 	}
+
+	async setFramework(practiceId: string, framework: string): Promise<void> {
+		await this.db.query('UPDATE practices SET framework = $1 WHERE id = $2', [framework, practiceId]);
+	}
 }
 
 async function insertInvites(c: PoolClient, practiceId: string, hashes: InviteHashes): Promise<void> {

@@ -25,7 +25,8 @@ export class SqlitePractices implements PracticeRecords {
 			findInvite: 'SELECT practice_id, role FROM invites WHERE token_hash = ?',
 			setInvites: 'UPDATE practices SET participant_invite = ?, observer_invite = ? WHERE id = ?',
 			deleteInvites: 'DELETE FROM invites WHERE practice_id = ?',
-			setDefaultVisibility: 'UPDATE practices SET default_visibility = ? WHERE id = ?'
+			setDefaultVisibility: 'UPDATE practices SET default_visibility = ? WHERE id = ?',
+			setFramework: 'UPDATE practices SET framework = ? WHERE id = ?'
 		});
 	}
 
@@ -57,6 +58,10 @@ export class SqlitePractices implements PracticeRecords {
 
 	async setDefaultVisibility(practiceId: string, visibility: string): Promise<void> {
 		this.stmt.setDefaultVisibility.run(visibility, practiceId);
+	}
+
+	async setFramework(practiceId: string, framework: string): Promise<void> {
+		this.stmt.setFramework.run(framework, practiceId);
 	}
 }
 

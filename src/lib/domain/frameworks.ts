@@ -18,11 +18,18 @@ export interface Aspect {
 	readonly poles?: { readonly left: Localized; readonly right: Localized };
 }
 
+/** An aspect a facilitator removed from a running practice: its board stays, read-only (framework-change.ts). */
+export interface ArchivedAspect extends Aspect {
+	readonly archivedAt: number;
+}
+
 export interface Framework {
 	readonly id: string;
 	readonly name: Localized;
 	readonly description: Localized;
 	readonly aspects: readonly Aspect[];
+	/** Aspects removed while the practice ran; absent on the built-in frameworks and new practices. */
+	readonly archived?: readonly ArchivedAspect[];
 }
 
 // ---------------------------------------------------------------------------

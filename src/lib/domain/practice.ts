@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { BoardId, MemberId } from './ids.ts';
-import { GOALS_ASPECT, type Aspect, type Framework } from './frameworks.ts';
+import { GOALS_ASPECT, type Aspect, type ArchivedAspect, type Framework } from './frameworks.ts';
 import { readActivities, type Activity } from './activities.ts';
 
 export type { RoundInfo } from './activities.ts';
@@ -52,6 +52,10 @@ export function writePracticeInfo(doc: Y.Doc, name: string, framework: Framework
 	}, origin);
 }
 
+export function setPracticeFramework(doc: Y.Doc, framework: Framework, origin: unknown = null): void {
+	doc.transact(() => info(doc).set('framework', framework), origin);
+}
+
 export function writeMember(doc: Y.Doc, member: MemberInfo, origin: unknown = null): void {
 	doc.transact(() => {
 		members(doc).set(member.id, {
@@ -95,9 +99,23 @@ export function boardsOf(framework: Framework): readonly Aspect[] {
 	return [...framework.aspects, GOALS_ASPECT];
 }
 
-export function findBoard(framework: Framework, boardId: BoardId | string): Aspect | undefined {
-	return boardsOf(framework).find((a) => a.id === boardId);
+/** Boards of aspects removed while the practice ran: read-only, their history and reports intact. */
+export function archivedBoardsOf(framework: Framework): readonly ArchivedAspect[] {
+	return framework.archived ?? [];
 }
+
+/** Every board a practice ever had: the live ones, then the archived ones. */
+export function allBoardsOf(framework: Framework): readonly Aspect[] {
+	return [...boardsOf(framework), ...archivedBoardsOf(framework)];
+}
+
+/** A board by id, live or archived (archived boards stay readable). */
+export function findBoard(framework: Framework, boardId: BoardId | string): Aspect | undefined {
+	return allBoardsOf(framework).find((a) => a.id === boardId);
+}
+
+export const isArchived = (framework: Framework, boardId: BoardId | string): boolean =>
+	archivedBoardsOf(framework).some((a) => a.id === boardId);
 
 /** Members who have an individual lane: everyone but observers who never had one. */
 export const laneOwners = (list: readonly MemberInfo[]): MemberInfo[] =>

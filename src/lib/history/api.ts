@@ -34,7 +34,7 @@ export async function requestJson<T>(url: string, init: { method?: string; body?
 	return (await res.json()) as T;
 }
 
-export type MarkKind = 'meeting-start' | 'meeting-end' | 'snapshot' | 'restore' | 'vote';
+export type MarkKind = 'meeting-start' | 'meeting-end' | 'snapshot' | 'restore' | 'vote' | 'framework';
 
 /** A named moment, as GET …/history and …/snapshots answer it. */
 export interface TimelineMark {

@@ -1,6 +1,7 @@
 import { laneMember, type ChangeAuthor, type LaneKey } from '#lib/domain/history.ts';
 import { meetingAt, type Edit, type MeetingPlace } from '#lib/domain/edits.ts';
-import { locale, t } from '#lib/i18n/index.svelte.ts';
+import { changeOfMark } from '#lib/domain/framework-change.ts';
+import { loc, locale, t } from '#lib/i18n/index.svelte.ts';
 import type { TimelineMark } from './api.ts';
 
 /** Member id → name, for lanes and authors. */
@@ -30,6 +31,11 @@ export function formatWhen(at: number): string {
 export const formatCount = (n: number): string => new Intl.NumberFormat(locale.current).format(n);
 
 export function markLabel(mark: TimelineMark): string {
+	if (mark.kind === 'framework') {
+		const change = changeOfMark(mark.name);
+		if (!change) return t('history.marks.framework');
+		return t(`history.framework.${change.kind}`, { name: loc((change.after ?? change.before)?.name), from: loc(change.before?.name) });
+	}
 	return t(`history.marks.${mark.kind}`, { name: mark.name });
 }
 

@@ -30,7 +30,9 @@ export async function reportFor(zwerm: Zwerm, practice: PracticeRecord, url: URL
 		}
 		const mark = isRandomId(raw) ? marks.find((m) => m.id === raw) : undefined;
 		if (!mark) error(404, { message: 'No such moment on the timeline.', code: 'not-found' });
-		const label = mark.kind === 'meeting-start' ? opened(mark.name) : mark.kind === 'meeting-end' ? ended(mark.name) : mark.name;
+		// A framework mark's name is the change as JSON (framework-change.ts), not words.
+		const label =
+			mark.kind === 'meeting-start' ? opened(mark.name) : mark.kind === 'meeting-end' ? ended(mark.name) : mark.kind === 'framework' ? t('history.marks.framework') : mark.name;
 		return { seq: mark.seq, label, at: mark.at };
 	};
 	let from: ReportMoment;

@@ -3,9 +3,12 @@ import { z } from 'zod';
 import { getZwerm } from '#server/context.ts';
 import { CREATED_LINK_TTL_MS } from '#server/device-codes.ts';
 import { practiceCreationRefused } from '#lib/server/rate-limit.ts';
+import { MAX_FILE_BYTES } from '#lib/domain/framework-file.ts';
+import { isServiceError } from '#server/errors.ts';
 import type { RequestHandler } from './$types';
 
-const MAX_BODY = 16 * 1024;
+/** A framework given inline may be as large as an imported file. */
+const MAX_BODY = MAX_FILE_BYTES + 4 * 1024;
 
 /** POST /api/practices: create a practice; answers with its id and links (see docs/API.md). */
 export const POST: RequestHandler = async (event) => {
@@ -39,6 +42,7 @@ export const POST: RequestHandler = async (event) => {
 				id: created.practice.id,
 				name: created.practice.name,
 				framework: created.practice.framework.id,
+				boards: created.practice.framework.aspects.map((a) => a.id),
 				facilitator: { id: created.facilitator.member.id, name: created.facilitator.member.name, token: created.facilitator.token },
 				links: {
 					practice: abs(`/p/${created.practice.id}`),
@@ -56,6 +60,7 @@ export const POST: RequestHandler = async (event) => {
 				code: 'invalid-request'
 			});
 		}
+		if (isServiceError(e)) error(e.status, { message: e.message, code: e.code });
 		throw e;
 	}
 };
