@@ -228,7 +228,7 @@ describe('the room’s screen', () => {
 		await fenna.page.goto(`${app.url}/p/${practice.id}/b/doelen`);
 		await fenna.page.locator('.canvas').waitFor();
 		// Gert sees her on Leerdoelen: her view has gone out to everyone, the screen included.
-		await expect.poll(() => gert.page.locator('.presence').getByRole('button', { name: /Fenna, op Leerdoelen/ }).count(), { timeout: 20000 }).toBe(1);
+		await expect.poll(() => gert.page.locator('.presence').getByRole('button', { name: /Fenna op Leerdoelen/ }).count(), { timeout: 20000 }).toBe(1);
 		expect(await screen.page.getByRole('heading', { level: 1 }).innerText()).toBe('Activiteit');
 		// It ends: the screen follows Fenna again (Gert stays on Activiteit).
 		const ended = await fetch(`${app.url}/api/practices/${practice.id}/boards/activiteit/activities/presentation`, {
