@@ -109,7 +109,7 @@ describe('the story report in the browser', () => {
 		expect(summaries).toHaveLength(3);
 		// The board's figures only: its coverage row, not the other boards'.
 		expect(await page.locator('.coverage tbody th[scope="row"]').first().innerText()).toBe('Intentie');
-		expect(await page.locator('.coverage > .scroll tbody tr').count()).toBe(1);
+		expect(await page.locator('.coverage .keep .scroll tbody tr').count()).toBe(1);
 		await page.emulateMedia({ media: 'print' });
 		expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false);
 		const pdf = await page.pdf({ format: 'A4' });
