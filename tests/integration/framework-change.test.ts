@@ -1,5 +1,5 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { collectiveDoc } from '#lib/domain/docnames.ts';
+import { collectiveDoc, laneDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { createNote, listNotes, noteContent, plainText } from '#lib/domain/notes.ts';
 import type * as Y from 'yjs';
 
@@ -105,6 +105,25 @@ describe('an own framework in a running practice', () => {
 		// Archived, then restored: the same board, with its notes.
 		const restored = await zwerm.frameworks.change(p, by, { ...next, aspects: [...next.aspects, { id: 'tempo', name: { nl: 'Tempo' }, questions: [{ nl: 'Waar staan we?' }] }] });
 		expect(restored.changes.map((c) => [c.kind, c.boardId])).toEqual([['restored', 'tempo']]);
+	});
+
+	it('erases a leaver’s notes on an archived board too', async ({ server, openSynced }) => {
+		const zwerm = server.zwerm;
+		const { practice, facilitator } = await zwerm.practices.create({ name: 'Weg', facilitatorName: 'Fenna', framework: OWN });
+		const p = practice.id as PracticeId;
+		const leaver = (await zwerm.practices.join(practice.participantInvite, { name: 'Lotte' }))!;
+		const tempo = 'tempo' as BoardId;
+		const priv = await openSynced(privateDoc(p, tempo, leaver.member.id), leaver.token);
+		const lane = await openSynced(laneDoc(p, tempo, leaver.member.id), leaver.token);
+		createNote(priv.doc, { createdBy: leaver.member.id, at: Date.now(), text: 'Alleen voor mij' });
+		createNote(lane.doc, { createdBy: leaver.member.id, at: Date.now(), text: 'Gedeeld van Lotte' });
+		await Promise.all([priv.saved(), lane.saved()]);
+		const file = JSON.parse(JSON.stringify(frameworkFile(practice.framework)));
+		file.aspects.splice(1, 1);
+		await zwerm.frameworks.change(p, facilitator.member.id, file);
+		await zwerm.practices.leave(p, leaver.member.id, { shared: 'erase' });
+		expect(texts(await zwerm.readDocument(privateDoc(p, tempo, leaver.member.id)))).toEqual([]);
+		expect(texts(await zwerm.readDocument(laneDoc(p, tempo, leaver.member.id)))).toEqual([]);
 	});
 
 	it('refuses a bad framework, naming the field, and changes nothing', async ({ server }) => {
