@@ -164,7 +164,9 @@ describe('scenario 1: a hybrid meeting', () => {
 			const texts = async () => (await result.allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim());
 			await expect.poll(texts).toEqual(['1 Bo zoekt samen oplossingen met de wijk en de gemeente 3 stippen', '2 Elke maand een buurtavond 1 stip']);
 		}
-		expect(await heading(screen.page)).toBe('Intentie');
+		// The room's screen shows the result, ranked, until Fenna moves on.
+		await expect.poll(() => heading(screen.page)).toBe('Uitslag van de stemming');
+		await expect.poll(async () => (await screen.page.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('Bo zoekt samen oplossingen met de wijk en de gemeente');
 
 		// Fenna ends the meeting on the overview: the timeline has its snapshot.
 		await fenna.page.goto(overview);

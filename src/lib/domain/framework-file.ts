@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { GOALS_ASPECT, type Aspect, type Framework, type Localized } from './frameworks.ts';
 import { isSlug } from './ids.ts';
 
+// This module runs in the browser too, under a CSP without 'unsafe-eval': zod's compiled parsers probe `new Function`,
+// which the page reports as a violation even though zod catches it. Interpreted parsing is fast enough for a framework file.
+z.config({ jitless: true });
+
 /**
  * A framework as a file: a small, versioned JSON format (docs/FRAMEWORKS.md).
  * Facilitators write one in the editor, export a practice's framework as one
