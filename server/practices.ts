@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { randomId, type MemberId, type PracticeId } from '#lib/domain/ids.ts';
 import { practiceDoc } from '#lib/domain/docnames.ts';
 import { hiddenCharacter, looksLike, normalizeName } from '#lib/domain/names.ts';
-import { readPractice, setPracticeFramework, writeMember, writePracticeInfo, type Role } from '#lib/domain/practice.ts';
+import { markInvitesRenewed, readPractice, setPracticeFramework, writeMember, writePracticeInfo, type Role } from '#lib/domain/practice.ts';
 import { VISIBILITIES, type Visibility } from '#lib/domain/visibility.ts';
 import type { Erasure } from './erasure.ts';
 import { BUILTIN_FRAMEWORKS, DEFAULT_FRAMEWORK_ID, getBuiltinFramework, type Framework } from '#lib/domain/frameworks.ts';
 import { FrameworkFileError, parseFramework } from '#lib/domain/framework-file.ts';
 import type { ServiceContext } from './service-context.ts';
 import { inviteOf, memberOf, membersOf, practiceOf, storedPractice, type MemberRecord, type PracticeRecord } from './records.ts';
+import { shortCodeHashOf } from './short-links.ts';
 import { TOKEN_SHAPE, hashToken, newToken, readCookie, sessionCookieName } from './tokens.ts';
 import { ServiceError } from './errors.ts';
 
@@ -92,6 +93,7 @@ export class Practices {
 			participant: hashToken(practice.participantInvite),
 			observer: hashToken(practice.observerInvite)
 		});
+		await this.ctx.storage.records.practices.addShortCode(practice.id, shortCodeHashOf(practice.participantInvite));
 		await this.writePracticeDoc(practice.id, (doc) => writePracticeInfo(doc, practice.name, framework));
 		const facilitator = await this.addMember(practice.id, input.facilitatorName, 'facilitator', now);
 		return {
@@ -222,13 +224,15 @@ export class Practices {
 		await this.erasure?.erase(practiceId, memberId, shared, now);
 	}
 
-	/** New invite links; the old ones stop working. */
-	async renewInvites(practiceId: PracticeId): Promise<{ participant: string; observer: string }> {
+	/** New invite links; the old ones (and the short link) stop working, and the room's screen shows the new one. */
+	async renewInvites(practiceId: PracticeId, now = Date.now()): Promise<{ participant: string; observer: string }> {
 		const tokens = { participant: newToken(), observer: newToken() };
 		await this.ctx.storage.records.practices.renewInvites(practiceId, tokens, {
 			participant: hashToken(tokens.participant),
 			observer: hashToken(tokens.observer)
 		});
+		await this.ctx.storage.records.practices.addShortCode(practiceId, shortCodeHashOf(tokens.participant));
+		await this.writePracticeDoc(practiceId, (doc) => markInvitesRenewed(doc, now));
 		return { participant: links.invite(tokens.participant), observer: links.invite(tokens.observer) };
 	}
 

@@ -10,6 +10,7 @@ import { Meetings } from './meetings.ts';
 import { News } from './news.ts';
 import { Practices } from './practices.ts';
 import { Screens } from './screens.ts';
+import { ShortLinks } from './short-links.ts';
 import type { ServiceContext } from './service-context.ts';
 import { Timeline } from './timeline.ts';
 
@@ -27,11 +28,12 @@ export function createServices(ctx: ServiceContext, more: { closeMember: (member
 	const deviceCodes = new DeviceCodes(ctx, more.deviceCodeTtlMs);
 	// A screen's connections are closed like a member's: by its id, on every instance.
 	const screens = new Screens(ctx, { closeScreen: more.closeMember, ttlMs: more.screenCodeTtlMs });
+	const shortLinks = new ShortLinks(ctx);
 	const timeline = new Timeline(ctx, reader, meetings);
 	const news = new News(ctx, reader, timeline);
 	const figures = new FigureService(ctx, reader, meetings);
 	const frameworks = new FrameworkChanges(practices, meetings, more.closeMember);
-	return { mirror, erasure, activities, practices, deviceCodes, screens, reader, meetings, timeline, news, figures, frameworks };
+	return { mirror, erasure, activities, practices, deviceCodes, screens, shortLinks, reader, meetings, timeline, news, figures, frameworks };
 }
 
 export type Services = ReturnType<typeof createServices>;

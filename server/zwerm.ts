@@ -116,7 +116,7 @@ export function createZwerm(options: ZwermOptions) {
 	}
 
 	return {
-		// practices, deviceCodes, screens, mirror, erasure, activities, reader, meetings, timeline, news, figures
+		// practices, deviceCodes, screens, shortLinks, mirror, erasure, activities, reader, meetings, timeline, news, figures
 		...services,
 		hocuspocus,
 		storage,

@@ -129,6 +129,10 @@ export interface PracticeRecords {
 	findInvite(tokenHash: string): Promise<StoredInvite | null>;
 	/** New invite tokens and hashes; the old hashes stop working (REC-2). */
 	renewInvites(practiceId: string, tokens: InviteHashes, hashes: InviteHashes): Promise<void>;
+	/** Keeps a short code's hash for the practice's participant invite; kept once, however often given (REC-25). */
+	addShortCode(practiceId: string, codeHash: string): Promise<void>;
+	/** The practice a short code's hash leads to, or null; invite hashes lead nowhere here (REC-25). */
+	findShortCode(codeHash: string): Promise<string | null>;
 	setDefaultVisibility(practiceId: string, visibility: string): Promise<void>;
 	/** The framework (JSON text) a running practice now reflects with (REC-4). */
 	setFramework(practiceId: string, framework: string): Promise<void>;

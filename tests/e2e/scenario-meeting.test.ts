@@ -1,6 +1,6 @@
-import jsQR from 'jsqr';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
+import { readQr, shortLinkFor } from '../helpers/screen.ts';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { editorFocused, signIn } from '../helpers/browser.ts';
 import { addNoteTo, facilitatorTool, joinWith, LAPTOP, PHONE, ROOM, screenOptions } from '../helpers/board.ts';
@@ -11,23 +11,6 @@ import { addNoteTo, facilitatorTool, joinWith, LAPTOP, PHONE, ROOM, screenOption
  * laptop, from pairing the screen to the snapshot at the meeting's end.
  */
 
-/** The QR code as the screen draws it: its SVG onto a canvas, the pixels decoded by jsQR. */
-async function readQr(page: Page): Promise<string | null> {
-	const image = await page.locator('.qr svg').evaluate(async (svg) => {
-		const size = 600;
-		const img = new Image();
-		img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
-		await img.decode();
-		const canvas = document.createElement('canvas');
-		canvas.width = canvas.height = size + 80;
-		const g = canvas.getContext('2d')!;
-		g.fillStyle = '#fff';
-		g.fillRect(0, 0, canvas.width, canvas.height);
-		g.drawImage(img, 40, 40, size, size);
-		return { width: canvas.width, height: canvas.height, data: Array.from(g.getImageData(0, 0, canvas.width, canvas.height).data) };
-	});
-	return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data ?? null;
-}
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
 const note = (page: Page, text: string) => page.locator('article.note', { hasText: text });
@@ -67,7 +50,7 @@ describe('scenario 1: a hybrid meeting', () => {
 		// Ahmed (phone) and Bo (laptop) join by the link the QR code carries.
 		await screen.page.locator('.qr svg').waitFor();
 		const link = (await readQr(screen.page))!;
-		expect(link).toBe(practice.links.participant);
+		expect(link).toBe(shortLinkFor(practice.links.participant));
 		const ahmed = await joinWith(newPage, link, 'Ahmed', screenOptions(PHONE));
 		const bo = await joinWith(newPage, link, 'Bo', screenOptions(LAPTOP));
 		await expect.poll(() => screen.page.locator('[data-count]').getAttribute('data-count')).toBe('3');

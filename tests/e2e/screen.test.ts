@@ -1,10 +1,9 @@
-import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type CreatedPractice } from '../helpers/app.ts';
+import { askForCode, pairScreen, readQr, shortLinkFor } from '../helpers/screen.ts';
+import { createPracticeViaApi } from '../helpers/app.ts';
 import { sessionToken, signIn } from '../helpers/browser.ts';
-import { facilitatorTool, LAPTOP, PHONE, ROOM, collabUrl, joinWith, screenOptions, violations, writeNotes, type NewPage } from '../helpers/board.ts';
-import { decodeServerMessage } from '../helpers/protocol.ts';
+import { facilitatorTool, LAPTOP, PHONE, ROOM, collabUrl, joinWith, screenOptions, violations, writeNotes } from '../helpers/board.ts';
 import { collectiveDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { readPractice } from '#lib/domain/practice.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
@@ -14,53 +13,6 @@ import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
  * code from their own device; it shows how to join (a QR code that works on a
  * phone) and how many have, large and without controls; it is no member.
  */
-
-/** The facilitator asks for a code on the overview; answers the code and the address to open. */
-async function askForCode(page: Page): Promise<{ code: string; address: string }> {
-	await page.getByRole('button', { name: 'Op het scherm zetten' }).first().click();
-	const dialog = page.getByRole('dialog');
-	const code = dialog.locator('[data-code]');
-	await code.waitFor();
-	return { code: (await code.getAttribute('data-code'))!, address: await dialog.locator('.address').innerText() };
-}
-
-/** The room's screen: a browser at 1920×1080 that types the code at /scherm. */
-async function pairScreen(newPage: NewPage, appUrl: string, practice: CreatedPractice, code: string) {
-	const screen = await newPage(screenOptions(ROOM));
-	/** Every frame the screen receives over its websocket, decoded. */
-	const received: ReturnType<typeof decodeServerMessage>[] = [];
-	const raw: Uint8Array[] = [];
-	screen.page.on('websocket', (ws) =>
-		ws.on('framereceived', ({ payload }) => {
-			if (typeof payload === 'string') return;
-			raw.push(new Uint8Array(payload));
-			received.push(decodeServerMessage(new Uint8Array(payload)));
-		})
-	);
-	await screen.page.goto(`${appUrl}/scherm`);
-	await screen.page.getByLabel('Code van de begeleider').fill(`${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`);
-	await screen.page.getByRole('button', { name: 'Koppelen' }).click();
-	await screen.page.waitForURL(`${appUrl}/scherm/${practice.id}`, { waitUntil: 'commit' });
-	return { ...screen, received, raw };
-}
-
-/** Reads the QR code as drawn on the page: its SVG onto a canvas, the pixels decoded by jsQR. */
-async function readQr(page: Page): Promise<string | null> {
-	const image = await page.locator('.qr svg').evaluate(async (svg) => {
-		const size = 600;
-		const img = new Image();
-		img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
-		await img.decode();
-		const canvas = document.createElement('canvas');
-		canvas.width = canvas.height = size + 80;
-		const g = canvas.getContext('2d')!;
-		g.fillStyle = '#fff';
-		g.fillRect(0, 0, canvas.width, canvas.height);
-		g.drawImage(img, 40, 40, size, size);
-		return { width: canvas.width, height: canvas.height, data: Array.from(g.getImageData(0, 0, canvas.width, canvas.height).data) };
-	});
-	return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data ?? null;
-}
 
 /** Is the note with this text on the page's canvas, whole, inside the canvas' box? */
 async function inView(page: Page, text: string): Promise<boolean> {
@@ -100,19 +52,22 @@ describe('the room’s screen', () => {
 		// The facilitator's dialog sees the code used.
 		await expect.poll(() => fenna.page.getByRole('dialog').getByRole('status').innerText(), { timeout: 15000 }).toMatch(/^Het scherm is gekoppeld\./);
 
-		// The QR code itself carries the participants' invite, and the link beside it says the same.
+		// The QR code itself carries the participants' invite as its short link, and the link beside it says the same, large.
 		await screen.page.getByRole('img', { name: 'QR-code om mee te doen met Wijkteam Noord leert samen' }).waitFor();
 		const link = await readQr(screen.page);
-		expect(link).toBe(practice.links.participant);
-		expect(await screen.page.locator('[data-join]').innerText()).toBe(practice.links.participant.replace(/^https?:\/\//, ''));
+		expect(link).toMatch(new RegExp(`^${app.url}/j/[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$`));
+		expect(link).toBe(shortLinkFor(practice.links.participant));
+		expect(await screen.page.locator('[data-join]').innerText()).toBe(link!.replace(/^https?:\/\//, ''));
+		expect(await screen.page.locator('[data-join]').evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(48);
 		await expect.poll(() => joined(screen.page)).toBe(1);
 		// Nothing to press, no page chrome.
 		expect(await screen.page.getByRole('button').count()).toBe(0);
 		expect(await violations(screen.page)).toEqual([]);
 
-		// A phone in the room scans it and joins; the screen counts them at once.
+		// A phone in the room scans it and lands on the invite; joins; the screen counts them at once.
 		const phone = await newPage(screenOptions(PHONE));
 		await phone.page.goto(link!);
+		expect(phone.page.url()).toBe(practice.links.participant);
 		await phone.page.getByLabel('Jouw naam').fill('Piet');
 		await phone.page.getByRole('button', { name: 'Meedoen' }).tap();
 		await phone.page.waitForURL(`${app.url}/p/${practice.id}`, { waitUntil: 'commit' });

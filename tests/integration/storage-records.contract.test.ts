@@ -77,6 +77,22 @@ againstEachAdapter('records contract', ({ open }) => {
 				expect(await storage.records.practices.get(practice.id)).toMatchObject({ participantInvite: tokens.participant, observerInvite: tokens.observer });
 				expect(await storage.records.practices.findInvite(other.invites.participant)).toEqual({ practiceId: other.practice.id, role: 'participant' });
 			});
+			it('REC-25: keeps a short code once, finds its practice, never as an invite, and drops it with the invites', async () => {
+				const { practice, invites } = await givenPractice(storage);
+				const other = await givenPractice(storage);
+				const code = randomId(32);
+				await storage.records.practices.addShortCode(practice.id, code);
+				await storage.records.practices.addShortCode(practice.id, code);
+				expect(await storage.records.practices.findShortCode(code)).toBe(practice.id);
+				expect(await storage.records.practices.findInvite(code)).toBeNull();
+				expect(await storage.records.practices.findShortCode(invites.participant)).toBeNull();
+				expect(await storage.records.practices.findShortCode(randomId(32))).toBeNull();
+				// Another practice cannot take a code that is kept.
+				await storage.records.practices.addShortCode(other.practice.id, code);
+				expect(await storage.records.practices.findShortCode(code)).toBe(practice.id);
+				await storage.records.practices.renewInvites(practice.id, { participant: randomId(32), observer: randomId(32) }, inviteHashes());
+				expect(await storage.records.practices.findShortCode(code)).toBeNull();
+			});
 		});
 
 		describe('members and sessions', () => {

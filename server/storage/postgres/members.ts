@@ -37,7 +37,7 @@ export class PostgresPractices implements PracticeRecords {
 	}
 
 	async findInvite(tokenHash: string) {
-		const [row] = await this.db.query('SELECT practice_id, role FROM invites WHERE token_hash = $1', [tokenHash]);
+		const [row] = await this.db.query("SELECT practice_id, role FROM invites WHERE token_hash = $1 AND role != 'short'", [tokenHash]);
 		return toInvite(row);
 	}
 
@@ -51,6 +51,15 @@ export class PostgresPractices implements PracticeRecords {
 			]);
 			await insertInvites(c, practiceId, hashes);
 		});
+	}
+
+	async addShortCode(practiceId: string, codeHash: string): Promise<void> {
+		await this.db.query("INSERT INTO invites (token_hash, practice_id, role) VALUES ($1, $2, 'short') ON CONFLICT (token_hash) DO NOTHING", [codeHash, practiceId]);
+	}
+
+	async findShortCode(codeHash: string): Promise<string | null> {
+		const [row] = await this.db.query("SELECT practice_id FROM invites WHERE token_hash = $1 AND role = 'short'", [codeHash]);
+		return row ? (row.practice_id as string) : null;
 	}
 
 	async setDefaultVisibility(practiceId: string, visibility: string): Promise<void> {

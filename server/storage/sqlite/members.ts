@@ -22,7 +22,9 @@ export class SqlitePractices implements PracticeRecords {
 				VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			insertInvite: 'INSERT INTO invites (token_hash, practice_id, role) VALUES (?, ?, ?)',
 			get: 'SELECT * FROM practices WHERE id = ?',
-			findInvite: 'SELECT practice_id, role FROM invites WHERE token_hash = ?',
+			findInvite: "SELECT practice_id, role FROM invites WHERE token_hash = ? AND role != 'short'",
+			addShortCode: "INSERT INTO invites (token_hash, practice_id, role) VALUES (?, ?, 'short') ON CONFLICT (token_hash) DO NOTHING",
+			findShortCode: "SELECT practice_id FROM invites WHERE token_hash = ? AND role = 'short'",
 			setInvites: 'UPDATE practices SET participant_invite = ?, observer_invite = ? WHERE id = ?',
 			deleteInvites: 'DELETE FROM invites WHERE practice_id = ?',
 			setDefaultVisibility: 'UPDATE practices SET default_visibility = ? WHERE id = ?',
@@ -54,6 +56,15 @@ export class SqlitePractices implements PracticeRecords {
 			this.stmt.insertInvite.run(hashes.participant, practiceId, 'participant');
 			this.stmt.insertInvite.run(hashes.observer, practiceId, 'observer');
 		});
+	}
+
+	async addShortCode(practiceId: string, codeHash: string): Promise<void> {
+		this.stmt.addShortCode.run(codeHash, practiceId);
+	}
+
+	async findShortCode(codeHash: string): Promise<string | null> {
+		const row = this.stmt.findShortCode.get(codeHash) as Row | undefined;
+		return row ? (row.practice_id as string) : null;
 	}
 
 	async setDefaultVisibility(practiceId: string, visibility: string): Promise<void> {

@@ -36,6 +36,8 @@ export interface PracticeInfo {
 	readonly members: readonly MemberInfo[];
 	/** The latest activity of each kind on each board (activities.ts). */
 	readonly activities: readonly Activity[];
+	/** When the invites were last renewed, if ever: the room's screen then shows the new link (server/practices.ts). */
+	readonly invitesRenewedAt: number | null;
 }
 
 const info = (doc: Y.Doc) => doc.getMap<unknown>('info');
@@ -50,6 +52,10 @@ export function writePracticeInfo(doc: Y.Doc, name: string, framework: Framework
 		info(doc).set('name', name);
 		info(doc).set('framework', framework);
 	}, origin);
+}
+
+export function markInvitesRenewed(doc: Y.Doc, at: number, origin: unknown = null): void {
+	doc.transact(() => info(doc).set('invitesRenewedAt', at), origin);
 }
 
 export function setPracticeFramework(doc: Y.Doc, framework: Framework, origin: unknown = null): void {
@@ -71,6 +77,7 @@ export function writeMember(doc: Y.Doc, member: MemberInfo, origin: unknown = nu
 export function readPractice(doc: Y.Doc): PracticeInfo {
 	const name = info(doc).get('name');
 	const framework = info(doc).get('framework');
+	const renewed = info(doc).get('invitesRenewedAt');
 	const list: MemberInfo[] = [];
 	members(doc).forEach((value, id) => {
 		const m = value as { name?: unknown; role?: unknown; joinedAt?: unknown; removed?: unknown; hadLane?: unknown } | null;
@@ -90,7 +97,8 @@ export function readPractice(doc: Y.Doc): PracticeInfo {
 		name: typeof name === 'string' ? name : '',
 		framework: framework && typeof framework === 'object' ? (framework as Framework) : null,
 		members: list,
-		activities: readActivities(doc)
+		activities: readActivities(doc),
+		invitesRenewedAt: typeof renewed === 'number' ? renewed : null
 	};
 }
 

@@ -122,6 +122,14 @@ export const en: Messages = {
 		submit: 'Join',
 		invalid: 'This invitation is not valid (any more). Ask the facilitator for a new link.'
 	},
+	shortLink: {
+		title: 'Join with a code',
+		intro: 'Type the code shown on the screen in the room, with or without the dash.',
+		label: 'Code from the screen',
+		go: 'Continue',
+		unknown: 'We do not know this code. Look at the screen again: the code may have been renewed.',
+		tooMany: 'Too many wrong codes. Try again in {{seconds}} seconds.'
+	},
 	errors: {
 		nameRequired: 'Please enter a name.',
 		nameTooLong: 'That name is too long.',
@@ -142,6 +150,7 @@ export const en: Messages = {
 		members: 'Members',
 		invite: 'Invite',
 		inviteParticipants: 'Link for participants',
+		inviteShort: 'Short link for participants (to type over)',
 		inviteObservers: 'Link for observers (read only)',
 		copy: 'Copy',
 		copied: 'Copied',

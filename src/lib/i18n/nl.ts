@@ -121,6 +121,14 @@ export const nl = {
 		submit: 'Meedoen',
 		invalid: 'Deze uitnodiging is niet (meer) geldig. Vraag de begeleider om een nieuwe link.'
 	},
+	shortLink: {
+		title: 'Meedoen met een code',
+		intro: 'Typ de code die op het scherm in de zaal staat, met of zonder streepje.',
+		label: 'Code van het scherm',
+		go: 'Verder',
+		unknown: 'Deze code kennen we niet. Kijk nog eens op het scherm: de code is misschien vernieuwd.',
+		tooMany: 'Te veel verkeerde codes. Probeer het over {{seconds}} seconden opnieuw.'
+	},
 	errors: {
 		nameRequired: 'Vul een naam in.',
 		nameTooLong: 'Die naam is te lang.',
@@ -141,6 +149,7 @@ export const nl = {
 		members: 'Deelnemers',
 		invite: 'Uitnodigen',
 		inviteParticipants: 'Link voor deelnemers',
+		inviteShort: 'Korte link voor deelnemers (om over te typen)',
 		inviteObservers: 'Link voor waarnemers (alleen lezen)',
 		copy: 'Kopiëren',
 		copied: 'Gekopieerd',

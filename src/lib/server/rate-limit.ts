@@ -18,11 +18,15 @@ export function practiceCreationRefused(event: Pick<RequestEvent, 'request' | 'g
 }
 
 /**
- * Failed sign-ins by hand (a screen's code): the same per-address budget as
- * refused websocket sign-ins (server/limits.ts). `spend` counts one failure.
- * `refused` is null while the address may try; else the seconds to wait.
+ * Failed sign-ins by hand (a screen's code, a short link): the same
+ * per-address budget as refused websocket sign-ins (server/limits.ts). `spend`
+ * counts one failure, logged as `what`. `refused` is null while the address
+ * may try; else the seconds to wait.
  */
-export function signInBudget(event: Pick<RequestEvent, 'request' | 'getClientAddress'>): { refused: number | null; spend(): void } {
+export function signInBudget(
+	event: Pick<RequestEvent, 'request' | 'getClientAddress'>,
+	what: 'screen-code-refused' | 'short-code-refused' = 'screen-code-refused'
+): { refused: number | null; spend(): void } {
 	const zwerm = getZwerm();
 	const { strangers, stats, trustProxy } = zwerm.limits;
 	const address = addressOf(event.request.headers.get('x-forwarded-for'), event.getClientAddress(), trustProxy);
@@ -35,7 +39,7 @@ export function signInBudget(event: Pick<RequestEvent, 'request' | 'getClientAdd
 		refused,
 		spend: () => {
 			strangers.authFailures.take(address);
-			zwerm.digest.warn('screen-code-refused', { address });
+			zwerm.digest.warn(what, { address });
 		}
 	};
 }

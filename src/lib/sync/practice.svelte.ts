@@ -8,7 +8,7 @@ import { coalesce } from './coalesce.ts';
 
 /** The live practice document: its members appear as they join. */
 export class PracticeState {
-	info = $state<PracticeInfo>({ name: '', framework: null, members: [], activities: [] });
+	info = $state<PracticeInfo>({ name: '', framework: null, members: [], activities: [], invitesRenewedAt: null });
 	readonly provider: HocuspocusProvider;
 
 	constructor(

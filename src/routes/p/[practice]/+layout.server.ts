@@ -1,5 +1,6 @@
 import { practiceIdParam, requireMember } from '#lib/server/session.ts';
 import { getZwerm } from '#server/context.ts';
+import { links } from '#server/practices.ts';
 import type { MemberInfo } from '#lib/domain/practice.ts';
 import type { LayoutServerLoad } from './$types';
 
@@ -15,7 +16,11 @@ export const load: LayoutServerLoad = async ({ params, cookies }) => {
 		),
 		invites:
 			member.role === 'facilitator'
-				? { participant: `/join/${practice.participantInvite}`, observer: `/join/${practice.observerInvite}` }
+				? {
+						participant: links.invite(practice.participantInvite),
+						observer: links.invite(practice.observerInvite),
+						short: await getZwerm().shortLinks.of(practice)
+					}
 				: null
 	};
 };
