@@ -151,6 +151,13 @@ describe('the room’s screen during a vote and a sharing round', () => {
 		expect(heard.length).toBeGreaterThan(0);
 		for (const bytes of heard) for (const id of [ahmed.id, bo.id]) expect(Buffer.from(bytes).includes(id)).toBe(false);
 
+		// Fenna steps to the overview: the screen's start view says where the vote runs, for whoever comes in now.
+		await fenna.page.goto(`${app.url}/p/${practice.id}`);
+		await expect.poll(() => screen.page.locator('.start .busy').allInnerTexts(), { timeout: 20000 }).toEqual(['Nu: stemmen op het bord Intentie']);
+		expect(await fontPx(screen.page, '.start .busy')).toBeGreaterThanOrEqual(28);
+		await fenna.page.goto(`${app.url}/p/${practice.id}/b/${BOARD}`);
+		await expect.poll(() => heading(screen.page), { timeout: 20000 }).toBe('Stemmen — 3 stippen per persoon');
+
 		// Fenna closes it: the notes ranked with their totals, large, the whole screen.
 		expect((await api(app, practice, 'vote', practice.facilitator.token, 'DELETE')).status).toBe(200);
 		await expect.poll(() => heading(screen.page)).toBe('Uitslag van de stemming');

@@ -769,6 +769,9 @@ export const en: Messages = {
 		voteDoneNobody: 'Nobody is done yet',
 		resultMore_one: 'And {{count}} more note with dots.',
 		resultMore_other: 'And {{count}} more notes with dots.',
+		busyVote: 'Now: voting on the board {{board}}',
+		busySharing: 'Now: sharing round on the board {{board}}',
+		busyWindow: 'Open for contributions: the board {{board}}',
 		sharingAnonymous: 'The anonymous notes'
 	},
 	enter: {

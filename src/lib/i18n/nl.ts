@@ -769,6 +769,9 @@ export const nl = {
 		voteDoneNobody: 'Nog niemand is klaar',
 		resultMore_one: 'En nog {{count}} notitie met stippen.',
 		resultMore_other: 'En nog {{count}} notities met stippen.',
+		busyVote: 'Nu: stemmen op het bord {{board}}',
+		busySharing: 'Nu: rondje delen op het bord {{board}}',
+		busyWindow: 'Open voor bijdragen: het bord {{board}}',
 		sharingAnonymous: 'De anonieme notities'
 	},
 	enter: {
