@@ -49,7 +49,8 @@ describe('HTTP endpoints × callers', () => {
 		// The practice's own framework as a file, unchanged: a harmless change.
 		const frameworkFile = await (await fetch(`${app.url}/frameworks/lerende-praktijken.json`)).json();
 		// Every endpoint with a harmless body; allowed callers get 2xx (or a 4xx that is not 401/403).
-		const endpoints: { name: string; method: string; path: string; body?: unknown; allowed: string[] }[] = [
+		// `answers`: what an allowed caller may get besides 2xx and 404 (a sharing round needs a revealed round with shared notes: 409).
+		const endpoints: { name: string; method: string; path: string; body?: unknown; allowed: string[]; answers?: number[] }[] = [
 			{ name: 'export', method: 'GET', path: `${base}/export`, allowed: ['facilitator'] },
 			{ name: 'settings', method: 'PATCH', path: `${base}/settings`, body: { defaultVisibility: 'shared' }, allowed: ['facilitator'] },
 			{ name: 'rename', method: 'PATCH', path: `${base}/members/${practice.facilitator.id}`, body: { name: 'Fenna' }, allowed: ['facilitator'] },
@@ -85,6 +86,9 @@ describe('HTTP endpoints × callers', () => {
 			{ name: 'my dots', method: 'GET', path: `${base}/boards/intentie/activities/vote/mine`, allowed: ['facilitator', 'participant'] },
 			{ name: 'place dot', method: 'POST', path: `${base}/boards/intentie/activities/vote/place`, body: { noteId: 'NoSuchNote00001' }, allowed: ['facilitator', 'participant'] },
 			{ name: 'close vote', method: 'DELETE', path: `${base}/boards/intentie/activities/vote`, allowed: ['facilitator'] },
+			{ name: 'start sharing', method: 'POST', path: `${base}/boards/intentie/activities/sharing-round`, body: {}, allowed: ['facilitator'], answers: [409] },
+			{ name: 'next step', method: 'POST', path: `${base}/boards/intentie/activities/sharing-round/next`, body: { from: 0 }, allowed: ['facilitator', 'participant'], answers: [409] },
+			{ name: 'end sharing', method: 'DELETE', path: `${base}/boards/intentie/activities/sharing-round`, allowed: ['facilitator'], answers: [409] },
 			{ name: 'device code', method: 'POST', path: `${base}/device-code`, body: {}, allowed: ['facilitator', 'participant', 'observer'] },
 			{ name: 'revoke device code', method: 'DELETE', path: `${base}/device-code`, allowed: ['facilitator', 'participant', 'observer'] },
 			{ name: 'screen code', method: 'POST', path: `${base}/screens`, body: {}, allowed: ['facilitator'] },
@@ -105,7 +109,7 @@ describe('HTTP endpoints × callers', () => {
 				const denied = res.status === 401 || res.status === 403;
 				table.push(`${endpoint.name} as ${who}: ${res.status}`);
 				expect(denied, `${endpoint.name} as ${who} answered ${res.status}`).toBe(!allowed);
-				if (allowed) expect([200, 201, 204, 404], `${endpoint.name} as ${who}`).toContain(res.status);
+				if (allowed) expect([200, 201, 204, 404, ...(endpoint.answers ?? [])], `${endpoint.name} as ${who}`).toContain(res.status);
 			}
 		}
 		// The round started by the facilitator was revealed; the missing member and note were 404s, not 500s.
@@ -124,6 +128,9 @@ describe('HTTP endpoints × callers', () => {
 		expect(table).toContain('place dot as participant: 404');
 		expect(table).toContain('place dot as observer: 403');
 		expect(table).toContain('close vote as facilitator: 200');
+		expect(table).toContain('start sharing as facilitator: 409');
+		expect(table).toContain('start sharing as participant: 403');
+		expect(table).toContain('next step as observer: 403');
 		expect(table).toContain('device code as observer: 201');
 		expect(table).toContain('revoke device code as participant: 204');
 		expect(table).toContain('screen code as facilitator: 201');

@@ -33,8 +33,13 @@ describe('a sharing round, in three browsers', () => {
 		await (await facilitatorTool(fenna.page, 'Minuten')).fill('5');
 		await (await facilitatorTool(fenna.page, 'Start stille ronde')).click();
 		for (const p of people) await expect.poll(() => p.page.getByRole('timer').count()).toBe(1);
-		// No sharing round while the silent round runs.
-		expect(await fenna.page.getByRole('button', { name: 'Rondje delen' }).count()).toBe(0);
+		// No sharing round while the silent round runs: Begeleiden says when it can.
+		const panel = fenna.page.getByRole('dialog', { name: 'Begeleiden' });
+		if (!(await panel.isVisible())) await fenna.page.getByRole('button', { name: 'Begeleiden' }).click();
+		await expect.poll(() => panel.getByText('Kan zodra je een stille ronde hebt laten zien.').count()).toBe(1);
+		expect(await panel.getByRole('button', { name: 'Rondje delen' }).count()).toBe(0);
+		await fenna.page.keyboard.press('Escape');
+		await panel.waitFor({ state: 'hidden' });
 		await addNoteTo(fenna.page.locator('section.lane.mine'), 'Fenna vertelt');
 		await addNoteTo(ahmed.page.locator('section.lane.mine'), 'Ahmed vertelt');
 		await addNoteTo(ahmed.page.locator('section.lane.mine'), 'Zonder naam gezegd');
@@ -49,8 +54,9 @@ describe('a sharing round, in three browsers', () => {
 		await fenna.page.getByRole('button', { name: 'Nu onthullen' }).click();
 		for (const p of people) await expect.poll(() => frameOf(p.page, 'Zonder naam gezegd').count(), { timeout: 10000 }).toBe(1);
 
-		// Only the facilitator may start one.
-		for (const p of [ahmed, bo]) expect(await p.page.getByRole('button', { name: 'Rondje delen' }).count()).toBe(0);
+		// Only the facilitator may start one: the others have no Begeleiden at all (and the server refuses them: integration/sharing-round).
+		for (const p of [ahmed, bo]) expect(await p.page.getByRole('button', { name: 'Begeleiden' }).count()).toBe(0);
+		expect(await fenna.page.getByRole('button', { name: 'Begeleiden' }).count()).toBe(1);
 		await (await facilitatorTool(fenna.page, 'Rondje delen')).click();
 
 		const steps = [
