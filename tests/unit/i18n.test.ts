@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nl } from '#lib/i18n/nl.ts';
 import { en } from '#lib/i18n/en.ts';
@@ -40,5 +42,35 @@ describe('message catalogues', () => {
 			const base = key.replace(/_(one|other)$/, '');
 			expect(t(base, { count: 2, name: 'x', author: 'x', lane: 'x', practice: 'x', text: 'x', left: 'a', right: 'b', percent: 1, pole: 'p', role: 'r' })).not.toBe(base);
 		}
+	});
+
+	it('has every key the code asks for: a typo would show the raw key to the user', () => {
+		const known = new Set(keys(nl).map((k) => k.replace(/_(one|other)$/, '')));
+		const isGroup = (path: string) => {
+			const value = path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), nl);
+			return !!value && typeof value === 'object';
+		};
+		const files = ['src', 'server'].flatMap((dir) =>
+			(readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(ts|svelte)$/.test(f)).map((f) => join(dir, f))
+		);
+		const missing: string[] = [];
+		let literal = 0;
+		let prefixed = 0;
+		for (const file of files) {
+			const text = readFileSync(file, 'utf8');
+			// t('a.b') and t("a.b"): the key itself.
+			for (const [, key] of text.matchAll(/\bt\(\s*['"]([A-Za-z0-9_.]+)['"]/g)) {
+				literal++;
+				if (!known.has(key)) missing.push(`${file}: ${key}`);
+			}
+			// t(`a.b.${x}`): the group the variable part picks from.
+			for (const [, group] of text.matchAll(/\bt\(\s*`([A-Za-z0-9_.]+)\.\$\{/g)) {
+				prefixed++;
+				if (!isGroup(group)) missing.push(`${file}: ${group}.*`);
+			}
+		}
+		expect(literal).toBeGreaterThan(500);
+		expect(prefixed).toBeGreaterThan(20);
+		expect(missing).toEqual([]);
 	});
 });
