@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { randomInt } from 'node:crypto';
 import { anonymousDoc, collectiveDoc, parseDocName } from '#lib/domain/docnames.ts';
-import type { BoardId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { randomId, type BoardId, type NoteId, type PracticeId } from '#lib/domain/ids.ts';
 import { bringIn, readNote } from '#lib/domain/notes.ts';
-import { dayOf } from '#lib/domain/visibility.ts';
+import { anonymousNotes, dayOf } from '#lib/domain/visibility.ts';
 import { SERVER_ORIGIN, applyMirrors, type MirrorChange, type MirrorSource } from './mirror.ts';
 import { ServiceError } from './errors.ts';
 import type { DirectConnection, ServiceContext } from './service-context.ts';
@@ -162,7 +162,7 @@ export class AnonymousMirror {
 	 * mirror write waits for these sources any more (`settled`).
 	 */
 	async write(sources: readonly MirrorSource[], anon: Y.Doc, heldBack: ReadonlySet<string>, settled = false): Promise<void> {
-		const changes = applyMirrors(sources, anon, heldBack);
+		const changes = applyMirrors(await this.claimed(sources, heldBack), anon, heldBack);
 		if (settled) {
 			for (const s of sources) {
 				const p = parseDocName(s.name);
@@ -172,8 +172,30 @@ export class AnonymousMirror {
 		for (const [name, change] of changes) await this.persistLinks(name, change);
 	}
 
+	/**
+	 * The sources with a link for every note that gets its first anonymous copy
+	 * now, claimed before the copy is written. The locks above are this
+	 * instance's; another instance may mirror the same document at the same
+	 * moment (a reveal on one, the author's changes arriving on the other).
+	 * Both then get the one id the store keeps and write the same note, where
+	 * each writing an id of its own would leave two copies.
+	 */
+	private async claimed(sources: readonly MirrorSource[], heldBack: ReadonlySet<string>): Promise<MirrorSource[]> {
+		const out: MirrorSource[] = [];
+		for (const source of sources) {
+			const linked = new Set(source.links.map((l) => l.noteId));
+			const links = [...source.links];
+			for (const noteId of anonymousNotes(source.doc, heldBack)) {
+				if (linked.has(noteId)) continue;
+				links.push({ noteId, anonId: await this.ctx.storage.records.anonymousLinks.claim(randomId(16), source.name, noteId) });
+			}
+			out.push({ ...source, links });
+		}
+		return out;
+	}
+
 	private async persistLinks(privateName: string, change: MirrorChange) {
-		for (const { anonId, noteId } of change.added) await this.ctx.storage.records.anonymousLinks.link(anonId, privateName, noteId);
+		for (const { anonId, noteId } of change.added) await this.ctx.storage.records.anonymousLinks.claim(anonId, privateName, noteId);
 		if (change.removed.length) await this.ctx.storage.records.anonymousLinks.unlink(change.removed);
 	}
 

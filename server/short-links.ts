@@ -50,10 +50,15 @@ export class ShortLinks {
 		this.ctx = ctx;
 	}
 
-	/** The practice's short link path ("/j/ABCD-EFGH"), kept so that it can be followed (also for a practice older than short links). */
+	/**
+	 * The practice's short link path ("/j/ABCD-EFGH"). Kept when the practice is
+	 * made and its invites renewed; a practice older than short links gets it
+	 * kept here, once: a page that shows it reads, and writes only then.
+	 */
 	async of(practice: Pick<PracticeRecord, 'id' | 'participantInvite'>): Promise<string> {
 		const code = shortCodeOf(practice.participantInvite);
-		await this.ctx.storage.records.practices.addShortCode(practice.id, codeHash(code));
+		const records = this.ctx.storage.records.practices;
+		if ((await records.findShortCode(codeHash(code))) !== practice.id) await records.addShortCode(practice.id, codeHash(code));
 		return shortLinkPath(code);
 	}
 

@@ -190,7 +190,12 @@ export interface ScreenRecords {
 /** Which anonymous note mirrors which private note: known to the server only (REC-10). */
 export interface AnonymousLinks {
 	of(sourceDoc: string): Promise<{ anonId: string; noteId: string }[]>;
-	link(anonId: string, sourceDoc: string, noteId: string): Promise<void>;
+	/**
+	 * Links a source note to this anonymous id unless it has a link already;
+	 * answers the anonymous id that mirrors it — the first claim's, also when
+	 * two instances claim at once (REC-13).
+	 */
+	claim(anonId: string, sourceDoc: string, noteId: string): Promise<string>;
 	unlink(anonIds: readonly string[]): Promise<void>;
 	unlinkSources(sourceDocs: readonly string[]): Promise<void>;
 }

@@ -18,7 +18,7 @@ describe('the live board, end to end in Chromium', () => {
 		await fem.page.getByRole('button', { name: 'Praktijk aanmaken' }).click();
 		await fem.page.waitForURL(/\/p\/[^/]+$/);
 		await expect.poll(() => fem.page.getByRole('heading', { name: 'Wijkteam Noord' }).count()).toBe(1);
-		const invite = await fem.page.getByLabel('Link voor deelnemers').inputValue();
+		const invite = await fem.page.getByLabel('Link voor deelnemers', { exact: true }).inputValue();
 		expect(invite).toMatch(/\/join\/[A-Za-z0-9_-]{43}$/);
 
 		// A participant joins by the invite link with a name only.

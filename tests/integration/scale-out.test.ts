@@ -199,6 +199,35 @@ describe.skipIf(!postgresAvailable || REDIS_URL === 'off')('two instances sharin
 		await expect.poll(() => onB.log.denied.length > 0, { message: 'Bert refused on reconnecting', timeout: 10000 }).toBe(true);
 	});
 
+	it('mirrors an anonymous note once when both instances mirror its document at the same moment', async () => {
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+		const [a, b] = await twoInstances();
+		const { practice, participants } = await setUpPractice(a.zwerm.practices, { participants: 1 });
+		const [anna] = participants;
+		const p = practice.id;
+		const privateName = privateDoc(p, board, anna.member.id);
+		const writer = scope.connect(b.wsUrl, privateName, anna.token);
+		await writer.saved();
+		const texts = ['een', 'twee', 'drie', 'vier', 'vijf'];
+		for (const text of texts) {
+			const id = createNote(writer.doc, { createdBy: anna.member.id, at: Date.now(), text });
+			setAnonymous(writer.doc, id, true);
+			await writer.saved();
+			// A reveal or a tick on A and the author's change on B: both mirror the same document at once.
+			await Promise.all([a.zwerm.mirror.mirror(privateName), b.zwerm.mirror.mirror(privateName)]);
+		}
+		const anonymousTexts = async (server: TestServer) => {
+			const doc = await server.zwerm.readDocument(anonymousDoc(p, board));
+			return listNotes(doc)
+				.map((n) => plainText(noteContent(doc, n.id)))
+				.sort();
+		};
+		// One copy of each note on both instances, and one link each: no orphan that no erasure would find.
+		await expect.poll(() => anonymousTexts(a), { timeout: 15000 }).toEqual([...texts].sort());
+		await expect.poll(() => anonymousTexts(b), { timeout: 15000 }).toEqual([...texts].sort());
+		expect(await a.zwerm.storage.records.anonymousLinks.of(privateName)).toHaveLength(texts.length);
+	});
+
 	it('an instance learns of an update only once it is in the log', async () => {
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 		const [a, b] = await twoInstances();

@@ -1,6 +1,7 @@
 import { vi, type MockInstance } from 'vitest';
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { shortLinkFor } from '../helpers/screen.ts';
 import { collectiveDoc, practiceDoc } from '#lib/domain/docnames.ts';
 import type { BoardId } from '#lib/domain/ids.ts';
 import { SCREEN_CODE_TTL_MS } from '#server/screens.ts';
@@ -171,15 +172,18 @@ describe('over HTTP (the built app)', () => {
 		// Used once.
 		expect((await typeCode(app, offered.code)).status).toBe(400);
 
-		// The screen page shows the participants' invite (and its QR), never the facilitator's or an observer's link.
+		// The screen page shows the participants' invite as its short link (and its QR), never the facilitator's or an
+		// observer's link; not even the invite's own token, which only a phone that follows the short link gets.
+		const short = shortLinkFor(practice.links.participant);
 		const page = await (await fetch(`${app.url}/scherm/${practice.id}`, { headers: { cookie: screen } })).text();
-		expect(page).toContain(practice.links.participant);
+		expect(page).toContain(short);
+		expect(page).not.toContain(practice.links.participant.split('/join/')[1]);
 		expect(page).not.toContain(practice.links.observer);
 		expect(page).not.toContain(practice.facilitator.token);
 		expect(page).toContain('<svg');
 		// Without the cookie: not paired, no invite.
 		const bare = await (await fetch(`${app.url}/scherm/${practice.id}`)).text();
-		expect(bare).not.toContain(practice.links.participant);
+		expect(bare).not.toContain(short);
 
 		// The facilitator sees it and can end it.
 		const listed = (await (await api(app, `${practice.id}/screens`, { method: 'GET', auth: fenna })).json()) as { screens: { id: string }[] };
@@ -188,7 +192,7 @@ describe('over HTTP (the built app)', () => {
 		expect((await api(app, `${practice.id}/screens/${offered.screen}`, { method: 'DELETE', auth: fenna })).status).toBe(204);
 		expect((await api(app, `${practice.id}/screens/${offered.screen}`, { method: 'DELETE', auth: fenna })).status).toBe(404);
 		const after = await (await fetch(`${app.url}/scherm/${practice.id}`, { headers: { cookie: screen } })).text();
-		expect(after).not.toContain(practice.links.participant);
+		expect(after).not.toContain(short);
 	});
 
 	it('HTTP endpoints that change things refuse a screen', async ({ app }) => {

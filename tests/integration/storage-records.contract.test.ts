@@ -426,31 +426,35 @@ againstEachAdapter('records contract', ({ open }) => {
 		describe('anonymous links', () => {
 			const sorted = (links: { anonId: string; noteId: string }[]) => [...links].sort((x, y) => (x.anonId < y.anonId ? -1 : 1));
 
-			it('REC-13: links, lists, replaces, unlinks by anonymous id and by source', async () => {
+			it('REC-13: claims, lists, unlinks by anonymous id and by source', async () => {
 				const src1 = docName('private-1');
 				const src2 = docName('private-2');
 				const [a1, a2, a3, a4] = [randomId(16), randomId(16), randomId(16), randomId(16)];
 				const [n1, n2, n3] = [randomId(16), randomId(16), randomId(16)];
-				await storage.records.anonymousLinks.link(a1, src1, n1);
-				await storage.records.anonymousLinks.link(a2, src1, n2);
-				await storage.records.anonymousLinks.link(a3, src2, n3);
+				expect(await storage.records.anonymousLinks.claim(a1, src1, n1)).toBe(a1);
+				expect(await storage.records.anonymousLinks.claim(a2, src1, n2)).toBe(a2);
+				expect(await storage.records.anonymousLinks.claim(a3, src2, n3)).toBe(a3);
 				expect(sorted(await storage.records.anonymousLinks.of(src1))).toEqual(sorted([{ anonId: a1, noteId: n1 }, { anonId: a2, noteId: n2 }]));
 				expect(await storage.records.anonymousLinks.of(src2)).toEqual([{ anonId: a3, noteId: n3 }]);
 				expect(await storage.records.anonymousLinks.of(docName('none'))).toEqual([]);
 
-				// One anonymous copy per source note, one source per anonymous note: a new link replaces a clashing one.
-				await storage.records.anonymousLinks.link(a4, src1, n1);
-				expect(sorted(await storage.records.anonymousLinks.of(src1))).toEqual(sorted([{ anonId: a4, noteId: n1 }, { anonId: a2, noteId: n2 }]));
-				await storage.records.anonymousLinks.link(a2, src2, n2);
-				expect(await storage.records.anonymousLinks.of(src1)).toEqual([{ anonId: a4, noteId: n1 }]);
-				expect(sorted(await storage.records.anonymousLinks.of(src2))).toEqual(sorted([{ anonId: a3, noteId: n3 }, { anonId: a2, noteId: n2 }]));
+				// One anonymous copy per source note: a later claim gets the first one's id and changes nothing.
+				expect(await storage.records.anonymousLinks.claim(a4, src1, n1)).toBe(a1);
+				expect(sorted(await storage.records.anonymousLinks.of(src1))).toEqual(sorted([{ anonId: a1, noteId: n1 }, { anonId: a2, noteId: n2 }]));
+				// Claims at once (two instances mirroring the same note): one id for all of them.
+				const n4 = randomId(16);
+				const ids = await Promise.all(Array.from({ length: 8 }, () => storage.records.anonymousLinks.claim(randomId(16), src2, n4)));
+				expect(new Set(ids).size).toBe(1);
+				expect(sorted(await storage.records.anonymousLinks.of(src2))).toEqual(sorted([{ anonId: a3, noteId: n3 }, { anonId: ids[0], noteId: n4 }]));
+				await storage.records.anonymousLinks.unlink([ids[0]]);
 
 				await storage.records.anonymousLinks.unlink([a3, randomId(16)]);
 				await storage.records.anonymousLinks.unlink([]);
-				expect(await storage.records.anonymousLinks.of(src2)).toEqual([{ anonId: a2, noteId: n2 }]);
+				expect(await storage.records.anonymousLinks.of(src2)).toEqual([]);
 				await storage.records.anonymousLinks.unlinkSources([src1, docName('none')]);
 				await storage.records.anonymousLinks.unlinkSources([]);
 				expect(await storage.records.anonymousLinks.of(src1)).toEqual([]);
+				expect(await storage.records.anonymousLinks.claim(a2, src2, n2)).toBe(a2);
 				expect(await storage.records.anonymousLinks.of(src2)).toEqual([{ anonId: a2, noteId: n2 }]);
 			});
 		});

@@ -43,16 +43,15 @@ class PostgresAnonymousLinks implements AnonymousLinks {
 		return rows.map((r) => ({ anonId: r.anon_id as string, noteId: r.source_note as string }));
 	}
 
-	/** Like SQLite's INSERT OR REPLACE: a link that clashes on the anonymous id or on the source note is replaced. */
-	async link(anonId: string, sourceDoc: string, noteId: string): Promise<void> {
-		await this.db.transaction(async (c) => {
-			await c.query('DELETE FROM anonymous_notes WHERE source_doc = $1 AND source_note = $2 AND anon_id <> $3', [sourceDoc, noteId, anonId]);
-			await c.query(
-				`INSERT INTO anonymous_notes (anon_id, source_doc, source_note) VALUES ($1, $2, $3)
-				 ON CONFLICT (anon_id) DO UPDATE SET source_doc = EXCLUDED.source_doc, source_note = EXCLUDED.source_note`,
-				[anonId, sourceDoc, noteId]
-			);
-		});
+	async claim(anonId: string, sourceDoc: string, noteId: string): Promise<string> {
+		// The unique (source_doc, source_note) decides between concurrent claims; the loser reads the winner's id.
+		await this.db.query('INSERT INTO anonymous_notes (anon_id, source_doc, source_note) VALUES ($1, $2, $3) ON CONFLICT (source_doc, source_note) DO NOTHING', [
+			anonId,
+			sourceDoc,
+			noteId
+		]);
+		const [row] = await this.db.query('SELECT anon_id FROM anonymous_notes WHERE source_doc = $1 AND source_note = $2', [sourceDoc, noteId]);
+		return row.anon_id as string;
 	}
 
 	async unlink(anonIds: readonly string[]): Promise<void> {

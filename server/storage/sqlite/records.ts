@@ -40,7 +40,8 @@ class SqliteAnonymousLinks implements AnonymousLinks {
 		this.db = db;
 		this.stmt = prepare(db, {
 			of: 'SELECT anon_id, source_note FROM anonymous_notes WHERE source_doc = ?',
-			link: 'INSERT OR REPLACE INTO anonymous_notes (anon_id, source_doc, source_note) VALUES (?, ?, ?)',
+			claim: 'INSERT INTO anonymous_notes (anon_id, source_doc, source_note) VALUES (?, ?, ?) ON CONFLICT (source_doc, source_note) DO NOTHING',
+			claimed: 'SELECT anon_id FROM anonymous_notes WHERE source_doc = ? AND source_note = ?',
 			unlink: 'DELETE FROM anonymous_notes WHERE anon_id = ?',
 			unlinkSource: 'DELETE FROM anonymous_notes WHERE source_doc = ?'
 		});
@@ -50,8 +51,11 @@ class SqliteAnonymousLinks implements AnonymousLinks {
 		return (this.stmt.of.all(sourceDoc) as Row[]).map((r) => ({ anonId: r.anon_id as string, noteId: r.source_note as string }));
 	}
 
-	async link(anonId: string, sourceDoc: string, noteId: string): Promise<void> {
-		this.stmt.link.run(anonId, sourceDoc, noteId);
+	async claim(anonId: string, sourceDoc: string, noteId: string): Promise<string> {
+		return transaction(this.db, () => {
+			this.stmt.claim.run(anonId, sourceDoc, noteId);
+			return (this.stmt.claimed.get(sourceDoc, noteId) as Row).anon_id as string;
+		});
 	}
 
 	async unlink(anonIds: readonly string[]): Promise<void> {
