@@ -2,24 +2,17 @@
  * The facilitator's board at the three sizes, "Begeleiden" closed and open,
  * with the canvas's box. Needs a build. Usage: node bench/facilitate-shots.ts [outdir]
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
-import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
+import { createPracticeViaApi } from '../tests/helpers/app.ts';
+import { signIn } from '../tests/helpers/browser.ts';
+import { SIZES, sizeOptions, shotsDir, startShots } from './shots.ts';
 
-const out = process.argv[2] ?? '/tmp/fac-shots';
-mkdirSync(out, { recursive: true });
-const SIZES = [
-	{ name: 'laptop', width: 1366, height: 768, touch: false },
-	{ name: 'phone', width: 390, height: 844, touch: true },
-	{ name: 'room', width: 1920, height: 1080, touch: false }
-] as const;
-const app = await startApp();
-const browser = await launchBrowser();
+const out = shotsDir('/tmp/fac-shots');
+const { app, browser, close } = await startShots();
 try {
 	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord', facilitatorName: 'Fenna' });
 	for (const size of SIZES) {
-		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const context = await browser.newContext(sizeOptions(size));
 		const page = await context.newPage();
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
@@ -41,6 +34,5 @@ try {
 		await context.close();
 	}
 } finally {
-	await browser.close();
-	await app.stop();
+	await close();
 }

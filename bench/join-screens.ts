@@ -5,21 +5,14 @@
  * invite card with the short link. Needs a build.
  * Usage: node bench/join-screens.ts [outdir]
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, createPracticeViaApi, joinViaForm } from '../tests/helpers/app.ts';
-import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
+import { createPracticeViaApi, joinViaForm } from '../tests/helpers/app.ts';
+import { signIn } from '../tests/helpers/browser.ts';
+import { SIZES, sizeOptions, shotsDir, startShots } from './shots.ts';
 
-const out = process.argv[2] ?? 'screens';
-mkdirSync(out, { recursive: true });
-const SIZES = [
-	{ name: 'laptop', width: 1366, height: 768, touch: false },
-	{ name: 'phone', width: 390, height: 844, touch: true },
-	{ name: 'room', width: 1920, height: 1080, touch: false }
-] as const;
+const out = shotsDir();
 
-const app = await startApp();
-const browser = await launchBrowser();
+const { app, browser, close } = await startShots();
 const post = (path: string, token: string, body: unknown = {}) =>
 	fetch(`${app.url}${path}`, {
 		method: 'POST',
@@ -30,14 +23,14 @@ try {
 	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord leert samen', facilitatorName: 'Fenna' });
 	for (const name of ['Ahmed', 'Bo', 'Carla']) await joinViaForm(app, practice.links.participant, name);
 	for (const size of SIZES) {
-		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch, locale: 'nl-NL' });
+		const context = await browser.newContext(sizeOptions(size, { locale: 'nl-NL' }));
 		const page = await context.newPage();
 		await signIn(page, practice);
 		await page.getByLabel('Korte link voor deelnemers (om over te typen)').scrollIntoViewIfNeeded();
 		await page.screenshot({ path: join(out, `invite-card-${size.name}.png`) });
 		const code = (await page.getByLabel('Korte link voor deelnemers (om over te typen)').inputValue()).split('/j/')[1];
 
-		const stranger = await (await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch, locale: 'nl-NL' })).newPage();
+		const stranger = await (await browser.newContext(sizeOptions(size, { locale: 'nl-NL' }))).newPage();
 		await stranger.goto(`${app.url}/j`);
 		await stranger.screenshot({ path: join(out, `short-form-${size.name}.png`) });
 		await stranger.goto(`${app.url}/j/${code.slice(0, 8)}${code[8] === 'A' ? 'B' : 'A'}`);
@@ -65,7 +58,6 @@ try {
 		await context.close();
 	}
 } finally {
-	await browser.close();
-	await app.stop();
+	await close();
 }
 console.log(`screenshots in ${out}`);

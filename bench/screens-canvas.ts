@@ -4,22 +4,15 @@
  * first view, zoomed to fit, and a note being edited. Needs a build.
  * Usage: node bench/screens-canvas.ts [outdir]
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
-import { launchBrowser, joinOn } from '../tests/helpers/browser.ts';
+import { createPracticeViaApi } from '../tests/helpers/app.ts';
+import { joinOn } from '../tests/helpers/browser.ts';
+import { SIZES, sizeOptions, shotsDir, startShots } from './shots.ts';
 
-const out = process.argv[2] ?? 'screens';
-mkdirSync(out, { recursive: true });
-const SIZES = [
-	{ name: 'laptop', width: 1366, height: 768, touch: false },
-	{ name: 'phone', width: 390, height: 844, touch: true },
-	{ name: 'room', width: 1920, height: 1080, touch: false }
-] as const;
+const out = shotsDir();
 const TEXTS = ['We begonnen te laat', 'Wie bewaakt de tijd?', 'Meer ruimte voor stilte', 'De vraag was helder', 'Samen gekozen voor een pilot'];
 
-const app = await startApp();
-const browser = await launchBrowser();
+const { app, browser, close } = await startShots();
 try {
 	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord', facilitatorName: 'Fenna' });
 	// Someone writes a few notes in their lane and in Samen first.
@@ -39,7 +32,7 @@ try {
 		await context.close();
 	}
 	for (const size of SIZES) {
-		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const context = await browser.newContext(sizeOptions(size));
 		const page = await context.newPage();
 		await joinOn(page, practice.links.participant, `Bo ${size.name}`);
 		await page.goto(`${app.url}/p/${practice.id}/b/intentie`);
@@ -57,7 +50,6 @@ try {
 		await context.close();
 	}
 } finally {
-	await browser.close();
-	await app.stop();
+	await close();
 }
 console.log(`screenshots in ${out}`);

@@ -4,26 +4,19 @@
  * the timeline stopped at the end of meeting 1 by playback, and at its end.
  * Needs a build (`npm run build`). Usage: node bench/screens-timeline.ts [outdir]
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
-import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
+import { createPracticeViaApi } from '../tests/helpers/app.ts';
+import { signIn } from '../tests/helpers/browser.ts';
 import { connect, type TestClient } from '../tests/helpers/clients.ts';
 import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
 import { createNote, moveNote, noteContent } from '#lib/domain/notes.ts';
 import type { BoardId, MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
+import { SIZES, sizeOptions, shotsDir, startShots } from './shots.ts';
 
-const out = process.argv[2] ?? 'screens';
-mkdirSync(out, { recursive: true });
-const SIZES = [
-	{ name: 'laptop', width: 1366, height: 768, touch: false },
-	{ name: 'phone', width: 390, height: 844, touch: true },
-	{ name: 'room', width: 1920, height: 1080, touch: false }
-] as const;
+const out = shotsDir();
 
-const app = await startApp();
-const browser = await launchBrowser();
+const { app, browser, close } = await startShots();
 try {
 	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord', facilitatorName: 'Fenna' });
 	const p = practice.id as PracticeId;
@@ -58,7 +51,7 @@ try {
 	own.destroy();
 
 	for (const size of SIZES) {
-		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const context = await browser.newContext(sizeOptions(size));
 		const page = await context.newPage();
 		await signIn(page, practice);
 		await page.goto(`${app.url}/p/${p}/b/${board}/history`);
@@ -78,7 +71,6 @@ try {
 		await context.close();
 	}
 } finally {
-	await browser.close();
-	await app.stop();
+	await close();
 }
 console.log(`screenshots in ${out}`);

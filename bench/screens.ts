@@ -3,30 +3,23 @@
  * judged at (laptop, phone with touch, the room's screen). Needs a build
  * (`npm run build`). Usage: node bench/screens.ts [outdir]
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
-import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
+import { createPracticeViaApi } from '../tests/helpers/app.ts';
+import { signIn } from '../tests/helpers/browser.ts';
 import { connect } from '../tests/helpers/clients.ts';
 import { collectiveDoc, laneDoc } from '#lib/domain/docnames.ts';
 import { createNote } from '#lib/domain/notes.ts';
 import { NOTE_COLORS } from '#lib/domain/palette.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import { SIZES, sizeOptions, shotsDir, startShots } from './shots.ts';
 
-const out = process.argv[2] ?? 'screens';
-mkdirSync(out, { recursive: true });
-const SIZES = [
-	{ name: 'laptop', width: 1366, height: 768, touch: false },
-	{ name: 'phone', width: 390, height: 844, touch: true },
-	{ name: 'room', width: 1920, height: 1080, touch: false }
-] as const;
+const out = shotsDir();
 
-const app = await startApp();
-const browser = await launchBrowser();
+const { app, browser, close } = await startShots();
 try {
 	const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord', facilitatorName: 'Fenna' });
 	for (const size of SIZES) {
-		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const context = await browser.newContext(sizeOptions(size));
 		const page = await context.newPage();
 		await page.goto(practice.links.participant);
 		await page.getByLabel('Jouw naam').fill(`Ann ${size.name}`);
@@ -90,8 +83,7 @@ try {
 	}
 	await listScreens();
 } finally {
-	await browser.close();
-	await app.stop();
+	await close();
 }
 console.log(`screenshots in ${out}`);
 
@@ -135,7 +127,7 @@ async function listScreens() {
 	await post('/activities/collection-window', { deadline: Date.now() + 3 * 86_400_000, question: 'Wat nemen we mee uit dit jaar?' });
 	await post('/activities/silent-round', { minutes: 10 });
 	for (const size of SIZES) {
-		const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const context = await browser.newContext(sizeOptions(size));
 		const page = await context.newPage();
 		await page.goto(practice.links.participant);
 		await page.getByLabel('Jouw naam').fill(`Dirk ${size.name}`);
@@ -169,7 +161,7 @@ async function listScreens() {
 		await context.close();
 
 		// The facilitator's header: reveal, the window's form.
-		const host = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch });
+		const host = await browser.newContext(sizeOptions(size));
 		const fenna = await host.newPage();
 		await signIn(fenna, practice);
 		await fenna.goto(`${app.url}/p/${p}/b/${board}`);

@@ -3,27 +3,20 @@
  * open (participant, facilitator), the ranked result after close. Needs a
  * build. Usage: node bench/vote-screens.ts [outdir]
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, createPracticeViaApi } from '../tests/helpers/app.ts';
-import { launchBrowser, signIn } from '../tests/helpers/browser.ts';
+import { createPracticeViaApi } from '../tests/helpers/app.ts';
+import { signIn } from '../tests/helpers/browser.ts';
 import { connect } from '../tests/helpers/clients.ts';
 import { collectiveDoc } from '#lib/domain/docnames.ts';
 import { createNote } from '#lib/domain/notes.ts';
 import { NOTE_GAP, NOTE_H, NOTE_W } from '#lib/domain/board-space.ts';
 import type { BoardId, MemberId, PracticeId } from '#lib/domain/ids.ts';
+import { SIZES, sizeOptions, shotsDir, startShots } from './shots.ts';
 
-const out = process.argv[2] ?? 'screens';
-mkdirSync(out, { recursive: true });
-const SIZES = [
-	{ name: 'laptop', width: 1366, height: 768, touch: false },
-	{ name: 'phone', width: 390, height: 844, touch: true },
-	{ name: 'room', width: 1920, height: 1080, touch: false }
-] as const;
+const out = shotsDir();
 const board = 'intentie' as BoardId;
 
-const app = await startApp();
-const browser = await launchBrowser();
+const { app, browser, close } = await startShots();
 try {
 	for (const size of SIZES) {
 		const practice = await createPracticeViaApi(app, { name: 'Wijkteam Noord', facilitatorName: 'Fenna' });
@@ -43,7 +36,7 @@ try {
 		const api = `${app.url}/api/practices/${practice.id}/boards/${board}/activities/vote`;
 		const auth = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
 
-		const options = { viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch };
+		const options = sizeOptions(size);
 		const fctx = await browser.newContext(options);
 		const fenna = await fctx.newPage();
 		await signIn(fenna, practice);
@@ -104,6 +97,5 @@ try {
 		await pctx.close();
 	}
 } finally {
-	await browser.close();
-	await app.stop();
+	await close();
 }
