@@ -81,3 +81,9 @@ export async function joinViaForm(app: RunningApp, invite: string, name: string)
 	if (!cookie) throw new Error(`joining as ${name} answered ${res.status} without a session`);
 	return cookie.split(';')[0];
 }
+
+/** As joinViaForm, with the session token apart too (for a websocket, or a script's bearer). */
+export async function joinedMember(app: RunningApp, invite: string, name: string): Promise<{ cookie: string; token: string }> {
+	const cookie = await joinViaForm(app, invite, name);
+	return { cookie, token: cookie.slice(cookie.indexOf('=') + 1) };
+}

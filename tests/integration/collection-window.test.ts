@@ -1,7 +1,7 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import type { TestClient } from '../helpers/clients.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinedMember } from '../helpers/app.ts';
 import { anonymousDoc, collectiveDoc, laneDoc, practiceDoc, privateDoc } from '#lib/domain/docnames.ts';
 import { createNote, deleteNote, listNotes, notesMap } from '#lib/domain/notes.ts';
 import { setAnonymous, dayOf } from '#lib/domain/visibility.ts';
@@ -108,22 +108,11 @@ describe('counting contributions (the server module)', () => {
 });
 
 describe('collection windows over HTTP (the built app)', () => {
-	/** Joins by an invite link as a browser would; returns the session cookie and token. */
-	async function join(app: RunningApp, invite: string, name: string) {
-		const res = await fetch(invite, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-			body: `name=${encodeURIComponent(name)}`,
-			redirect: 'manual'
-		});
-		const cookie = res.headers.get('set-cookie')!.split(';')[0];
-		return { cookie, token: cookie.split('=')[1] };
-	}
 
 	it('lets only facilitators open, change, close and count; members see the window live', async ({ app, connect }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Verzamelen', facilitatorName: 'Fenna' });
-		const piet = await join(app, practice.links.participant, 'Piet');
-		const olga = await join(app, practice.links.observer, 'Olga');
+		const piet = await joinedMember(app, practice.links.participant, 'Piet');
+		const olga = await joinedMember(app, practice.links.observer, 'Olga');
 		const base = `${app.url}/api/practices/${practice.id}/boards/${board}/activities/collection-window`;
 		const as = (headers: Record<string, string>) => (method: string, path = '', body?: unknown) =>
 			fetch(`${base}${path}`, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinedMember } from '../helpers/app.ts';
 import { practiceDoc } from '#lib/domain/docnames.ts';
 import { readActivities, runningPresentation } from '#lib/domain/activities.ts';
 import type { PracticeId } from '#lib/domain/ids.ts';
@@ -11,22 +11,11 @@ import type { PracticeId } from '#lib/domain/ids.ts';
  * ends it.
  */
 describe('a presentation over HTTP (the built app)', () => {
-	/** Joins by an invite link as a browser would; returns the session cookie and token. */
-	async function join(app: RunningApp, invite: string, name: string) {
-		const res = await fetch(invite, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-			body: `name=${encodeURIComponent(name)}`,
-			redirect: 'manual'
-		});
-		const cookie = res.headers.get('set-cookie')!.split(';')[0];
-		return { cookie, token: cookie.split('=')[1] };
-	}
 
 	it('starts and ends by facilitators only, names the presenter, and runs once per practice', async ({ app, connect }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Presenteren', facilitatorName: 'Fenna' });
-		const piet = await join(app, practice.links.participant, 'Piet');
-		const olga = await join(app, practice.links.observer, 'Olga');
+		const piet = await joinedMember(app, practice.links.participant, 'Piet');
+		const olga = await joinedMember(app, practice.links.observer, 'Olga');
 		const call = (headers: Record<string, string>) => (method: string, board: string, body?: unknown) =>
 			fetch(`${app.url}/api/practices/${practice.id}/boards/${board}/activities/presentation`, {
 				method,

@@ -1,6 +1,6 @@
 import { vi, type MockInstance } from 'vitest';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinViaForm, type RunningApp } from '../helpers/app.ts';
 import { shortLinkFor } from '../helpers/screen.ts';
 import { collectiveDoc, practiceDoc } from '#lib/domain/docnames.ts';
 import type { BoardId } from '#lib/domain/ids.ts';
@@ -118,16 +118,6 @@ describe('pairing codes and screen sessions', () => {
 });
 
 describe('over HTTP (the built app)', () => {
-	/** Joins by an invite link as a browser would; returns the session cookie. */
-	async function join(app: RunningApp, invite: string, name: string): Promise<string> {
-		const res = await fetch(invite, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-			body: `name=${encodeURIComponent(name)}`,
-			redirect: 'manual'
-		});
-		return res.headers.get('set-cookie')!.split(';')[0];
-	}
 	/** The room's screen typing a code at /scherm. */
 	const typeCode = (app: RunningApp, code: string) =>
 		fetch(`${app.url}/scherm`, {
@@ -145,7 +135,7 @@ describe('over HTTP (the built app)', () => {
 
 	it('facilitators ask for codes; the screen types one and is signed in as a screen, once', async ({ app }) => {
 		const practice = await createPracticeViaApi(app, { name: 'Scherm', facilitatorName: 'Fenna' });
-		const piet = await join(app, practice.links.participant, 'Piet');
+		const piet = await joinViaForm(app, practice.links.participant, 'Piet');
 		const fenna = { authorization: `Bearer ${practice.facilitator.token}` };
 
 		// Participants cannot put the practice on the screen.
