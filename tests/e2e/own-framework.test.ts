@@ -171,6 +171,32 @@ describe('own frameworks', () => {
 		await page.getByRole('button', { name: 'Bewerking terug' }).click();
 		await expect.poll(() => questions.textContent()).toContain('Wat is de bedoeling van de lerende praktijk?');
 		expect(await page.getByRole('heading', { name: 'Dialoogvragen op dit moment' }).count()).toBe(1);
+
+		// Archived by mistake: the facilitator goes from the archived board to the framework and puts it back.
+		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		await page.getByTestId('archived-board').getByRole('link', { name: 'Terugzetten kan bij Kader aanpassen.' }).click();
+		await page.waitForURL(/\/kader#archived-aspects$/);
+		const archivedList = page.getByRole('region', { name: 'Gearchiveerde aspecten' });
+		expect(await archivedList.textContent()).toMatch(/Context\s*gearchiveerd op \d{1,2} \w+ \d{4}/);
+		await archivedList.getByRole('button', { name: 'Aspect ‘Context’ terugzetten' }).click();
+		await page.getByRole('group', { name: /^Aspect 7: Context/ }).waitFor();
+		expect(await page.getByRole('region', { name: 'Gearchiveerde aspecten' }).count()).toBe(0);
+		await expect.poll(() => page.getByTestId('framework-status').textContent()).toContain('Het kader is in orde.');
+		await page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+		await page.waitForURL(/\/p\/[^/]+$/);
+		const back = await fetch(`${app.url}/api/practices/${practice.id}/framework`, { headers: { authorization: `Bearer ${practice.facilitator.token}` } });
+		const backFile = (await back.json()) as { file: { aspects: { id: string }[] }; archived: { id: string }[] };
+		expect(backFile.file.aspects.map((a) => a.id)).toContain('context');
+		expect(backFile.archived).toEqual([]);
+		await expect.poll(() => boardNames(page)).toContain('Context');
+		expect(await page.getByTestId('archived-boards').count()).toBe(0);
+		// Its board is open again, for writing.
+		await page.goto(`${app.url}/p/${practice.id}/b/context`);
+		await page.locator('section.lane.mine').waitFor();
+		expect(await page.getByTestId('archived-board').count()).toBe(0);
+		await addNoteTo(page.locator('section.lane.mine'), 'Weer terug');
+		await expect.poll(() => page.locator('section.lane.mine').textContent()).toContain('Weer terug');
+
 		// A participant cannot open the framework page.
 		const cookie = await joinViaForm(app, practice.links.participant, 'Piet');
 		const res = await fetch(`${app.url}/p/${practice.id}/kader`, { headers: { cookie } });

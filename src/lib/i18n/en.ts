@@ -68,7 +68,12 @@ export const en: Messages = {
 		archived: 'Archived boards',
 		archivedHint: 'Read-only. Their history and reports are kept.',
 		archivedBoard: 'This board is archived: its aspect is no longer part of the framework. You can read everything, but no longer write.',
-		restoreHint: 'Want it back? Import a framework with an aspect with id ‘{{id}}’.',
+		restoreTitle: 'Archived aspects',
+		restoreIntro: 'Put an aspect back into the framework: its board opens again, with everything that was on it. It counts once you save the changes.',
+		restore: 'Put back',
+		restoreLabel: 'Put aspect ‘{{name}}’ back',
+		archivedOn: 'archived on {{date}}',
+		restoreOnBoard: 'You can put it back under Change the framework.',
 		field: {
 			file: 'The file',
 			format: 'Format',

@@ -67,7 +67,12 @@ export const nl = {
 		archived: 'Gearchiveerde borden',
 		archivedHint: 'Alleen nog te lezen. Hun geschiedenis en verslagen blijven bewaard.',
 		archivedBoard: 'Dit bord is gearchiveerd: het aspect hoort niet meer bij het kader. Je kunt alles nog lezen, maar niet meer schrijven.',
-		restoreHint: 'Wil je het terug? Importeer een kader met een aspect met id ‘{{id}}’.',
+		restoreTitle: 'Gearchiveerde aspecten',
+		restoreIntro: 'Zet een aspect terug in het kader: zijn bord gaat weer open, met alles wat erop stond. Het telt pas als je de wijzigingen opslaat.',
+		restore: 'Terugzetten',
+		restoreLabel: 'Aspect ‘{{name}}’ terugzetten',
+		archivedOn: 'gearchiveerd op {{date}}',
+		restoreOnBoard: 'Terugzetten kan bij Kader aanpassen.',
 		field: {
 			file: 'Het bestand',
 			format: 'Formaat',

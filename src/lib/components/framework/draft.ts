@@ -1,4 +1,4 @@
-import type { Framework, Localized } from '#lib/domain/frameworks.ts';
+import type { Aspect, Framework, Localized } from '#lib/domain/frameworks.ts';
 import { FRAMEWORK_FORMAT, FRAMEWORK_VERSION, MAX_ASPECTS, parseFramework, type FileIssue, type FrameworkFile } from '#lib/domain/framework-file.ts';
 
 /**
@@ -40,16 +40,21 @@ export function draftOf(framework: Framework, keepIds: boolean): Draft {
 		id: keepIds ? framework.id : null,
 		name: text(framework.name),
 		description: text(framework.description),
-		aspects: framework.aspects.map((a) => ({
-			key: nextKey++,
-			id: keepIds ? a.id : null,
-			name: text(a.name),
-			explanation: text(a.explanation),
-			questions: a.questions.map(text),
-			axis: Boolean(a.poles),
-			left: text(a.poles?.left),
-			right: text(a.poles?.right)
-		}))
+		aspects: framework.aspects.map((a) => aspectDraft(a, keepIds))
+	};
+}
+
+/** An aspect as the editor holds it; with its id, it stays (or, archived, becomes again) the same board. */
+export function aspectDraft(a: Aspect, keepId: boolean): DraftAspect {
+	return {
+		key: nextKey++,
+		id: keepId ? a.id : null,
+		name: text(a.name),
+		explanation: text(a.explanation),
+		questions: a.questions.map(text),
+		axis: Boolean(a.poles),
+		left: text(a.poles?.left),
+		right: text(a.poles?.right)
 	};
 }
 
