@@ -91,7 +91,15 @@ export async function joinOn(page: Page, invite: string, name: string): Promise<
 	// the page's `load` too: on a loaded machine a subresource can hold that back for half a minute.
 	await page.waitForURL(/\/p\/[^/]+$/, { waitUntil: 'commit' });
 	await page.getByRole('heading', { level: 1 }).waitFor();
+	await whenReady(page);
 }
+
+/**
+ * Waits until the page has hydrated (the root layout marks it): a click on
+ * the server-rendered page before that is lost, which on a busy machine can
+ * take seconds.
+ */
+export const whenReady = (page: Page): Promise<void> => page.locator('html[data-ready]').waitFor({ state: 'attached' });
 
 /**
  * Puts the facilitator's session in this browser, as one that signed in
@@ -107,4 +115,5 @@ export async function signIn(
 		{ name: `zw_${practice.id}`, value: practice.facilitator.token, url: url.origin, httpOnly: true, sameSite: 'Lax' }
 	]);
 	await page.goto(url.href);
+	await whenReady(page);
 }
