@@ -2,7 +2,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { STORY, writeStory, type StoryDriver } from '../helpers/story.ts';
-import { reportFigures, reportFor } from '#lib/server/report.ts';
+import { reportFigureData, reportFigures, reportFor } from '#lib/server/report.ts';
 import { buildReport, reportMarkdown } from '#server/report.ts';
 import type { Report } from '#lib/domain/story.ts';
 import type { MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
@@ -131,6 +131,26 @@ describe('the story report', () => {
 		expect(lastTwo.chapters[0].boards[0].added.map((n) => n.text)).toEqual([STORY.idea]);
 		expect(lastTwo.chapters[1].boards[0].removed.map((n) => n.text)).toEqual([STORY.idea]);
 		expect(lastTwo.unchanged).toEqual([]);
+		// The figures of a report of meetings 2–3 (the page's data and the Markdown): those two meetings only, no column or name of another.
+		const middle = await report(`meeting=${meetings[1]}&meeting=${meetings[2]}&board=${STORY.board}`);
+		const middleData = (await reportFigureData(server.zwerm, fx.practice, middle))!;
+		expect(middleData.chapters.map((c) => c.title)).toEqual(STORY.meetings.slice(1, 3));
+		expect(middleData.boards.map((b) => b.board)).toEqual([STORY.board]);
+		const middleMd = reportMarkdown(middle, await reportFigures(server.zwerm, fx.practice, middle));
+		const middleFigures = middleMd.slice(middleMd.search(/^## Het werk in beeld$/m), middleMd.search(new RegExp(`^## ${STORY.meetings[1]}`, 'm')));
+		const lines = middleFigures.split('\n');
+		const heads = lines.filter((_, i) => lines[i + 1]?.startsWith('|---|'));
+		expect(heads).toEqual(Array(4).fill(expect.stringMatching(/ \| B2 \| B3 \|$/)));
+		expect(middleFigures).not.toMatch(/\bB[145]\b|daarna|tot nu/);
+		for (const other of [STORY.meetings[0], ...STORY.meetings.slice(3)]) expect(middleMd).not.toContain(other);
+		expect(middleFigures).toMatch(/^\| Intentie \| 1 \| 2 \|$/m);
+		// Meetings 4–5: the note added before meeting 4 is outside the range, so not in its figures (the whole practice has it in B4).
+		const lastTwoMd = await reportFigures(server.zwerm, fx.practice, lastTwo);
+		expect(lastTwoMd).toMatch(/^\| Aspect \| B4 \| B5 \|$/m);
+		expect(lastTwoMd.slice(lastTwoMd.search(/^### Dekking/m))).toMatch(/^\| Intentie \| 1 \| 5 \|$/m);
+		expect(lastTwoMd).toMatch(/^\| tussen bijeenkomsten \| 0 \| 0 \|$/m);
+		expect(withFigures).toMatch(/^\| tussen bijeenkomsten \| 0 \| 0 \| 0 \| 1 \| 0 \|$/m);
+
 		// One unchanged board asked for on its own: named as unchanged, no chapter of it.
 		const context = await report('board=context');
 		expect(context.summary).toEqual([]);
