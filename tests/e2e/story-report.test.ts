@@ -106,6 +106,12 @@ describe('the story report in the browser', () => {
 		);
 		expect(await page.locator('section.chapter h3').allInnerTexts()).toEqual(Array(6).fill('Intentie'));
 		expect(await violations(page)).toEqual([]);
+		// Its figures are of every aspect (and say so); printed, the chart of eight aspects is as legible.
+		expect(await page.locator('.figures figcaption span').first().innerText()).toContain('over alle aspecten samen');
+		await expect.poll(() => page.locator('.figures .chart.paper svg[role="img"]').count(), { timeout: 15000 }).toBe(3);
+		const everyBoard = await page.pdf({ format: 'A4' });
+		await writeFile(join(tmpdir(), 'zwerm-story-report-all.pdf'), everyBoard);
+		expect(tooSmall(await pdfPages(new Uint8Array(everyBoard)))).toEqual([]);
 
 		// The browser's print of one board's report, with the group's figures drawn.
 		await page.goto(`${app.url}/p/${p}/report?board=${STORY.board}`);
@@ -120,6 +126,7 @@ describe('the story report in the browser', () => {
 		expect(summaries[0]).toBe('Aan het eind van bijeenkomst 5 (Vijfde bijeenkomst), op het bord Intentie: in Samen 6, individueel 3.');
 		expect(await page.locator('.figures .chart.screen svg[role="img"]').first().getAttribute('aria-label')).toContain('het bord Intentie');
 		// As a browser prints (it lays the page out again without running scripts): every chart's text at 9 pt at least.
+		await expect.poll(() => page.locator('.figures .chart.paper svg[role="img"]').count()).toBe(3);
 		const asPrinted = await page.pdf({ format: 'A4' });
 		await writeFile(join(tmpdir(), 'zwerm-story-report-as-printed.pdf'), asPrinted);
 		const printed = await pdfPages(new Uint8Array(asPrinted));
@@ -177,6 +184,10 @@ describe('the story report in the browser', () => {
 		]) {
 			await page.setViewportSize({ width, height });
 			await page.screenshot({ path: join(tmpdir(), `zwerm-story-report-${width}.png`), fullPage: false });
+			// The charts drawn again for the new width, within their boxes.
+			const fits = () => page.locator('.figures .chart.screen').evaluateAll((charts) => charts.every((c) => c.querySelector('svg[role="img"]')!.getBoundingClientRect().width <= c.clientWidth));
+			await expect.poll(fits).toBe(true);
+			await page.locator('.figures').screenshot({ path: join(tmpdir(), `zwerm-story-report-figures-${width}.png`) });
 		}
 
 		// Switching the language: the whole report follows, also the words the server wrote (its range).
