@@ -193,6 +193,20 @@ describe('the story report', () => {
 		expect(comparable(ra)).toEqual(comparable(rb));
 		const md = (r: Report) => reportMarkdown(r).split('\n').slice(3).join('\n');
 		expect(md(ra)).toEqual(md(rb));
+		// The report's figures too (the page's data and the Markdown), for the whole practice and for meetings 4–5.
+		for (const query of ['', `meeting=${a.meetings[3]}&meeting=${a.meetings[4]}`]) {
+			const other = query.replace(a.meetings[3], b.meetings[3]).replace(a.meetings[4], b.meetings[4]);
+			const [fa, fb] = await Promise.all([a.report(query), b.report(other)]);
+			const [da, db] = await Promise.all([reportFigureData(server.zwerm, a.fx.practice, fa), reportFigureData(server.zwerm, b.fx.practice, fb)]);
+			// The meetings' figures (both practices share one log: the time after the last meeting differs in length only).
+			const meetingsOf = (f: NonNullable<typeof da>) => {
+				const kept = f.chapters.flatMap((c, i) => (c.meetingId ? [i] : []));
+				return { chapters: kept.map((i) => [f.chapters[i].index, f.chapters[i].title]), boards: f.boards.map((x) => ({ ...x, chapters: kept.map((i) => x.chapters[i]) })) };
+			};
+			expect(meetingsOf(da!)).toEqual(meetingsOf(db!));
+			expect(await reportFigures(server.zwerm, a.fx.practice, fa)).toEqual(await reportFigures(server.zwerm, b.fx.practice, fb));
+			expect(JSON.stringify(da)).not.toMatch(new RegExp(`${a.names.anna}|${a.names.bert}|"mine"`));
+		}
 		// And the anonymous bring-in's line names nobody.
 		const line = reportMarkdown(rb).split('\n').find((l) => l.includes(esc(STORY.anonymous)) && l.includes('anoniem'))!;
 		expect(line).not.toContain(b.names.bert);
