@@ -19,7 +19,7 @@ export function figuresMarkdown(figures: Figures, aspects: readonly Aspect[], la
 		.filter((i) => figures.chapters[i].meetingId || i === 0 || figures.boards.some((b) => b.chapters[i].touched > 0));
 	const label = (i: number) => {
 		const c = figures.chapters[i];
-		return c.meetingId ? t('figures.meeting', { n: c.index }) : i === 0 ? t('figures.all') : t('figures.after');
+		return c.meetingId ? t('figures.meeting', { n: c.index }) : c.index === 1 ? t('figures.all') : t('figures.after');
 	};
 	const head = (first: string) => [`| ${cell(first)} | ${shown.map(label).join(' | ')} |`, `|---|${shown.map(() => '---:').join('|')}|`];
 	const out: string[] = [`## ${t('figures.title')}`, ''];

@@ -3,7 +3,7 @@ import { boardsOf, readPractice } from '#lib/domain/practice.ts';
 import { practiceDoc } from '#lib/domain/docnames.ts';
 import { parseCitationRef } from '#lib/domain/notes.ts';
 import type { LaneKey } from '#lib/domain/history.ts';
-import { chapterAt, chaptersOf, type BoardFigures, type Chapter, type ChapterFigures, type Figures, type Lineage } from '#lib/domain/figures.ts';
+import { chapterAt, chaptersOf, cutChapters, type BoardFigures, type Chapter, type ChapterFigures, type Figures, type Lineage, type LogRange } from '#lib/domain/figures.ts';
 import type { BoardReader, GroupBoard } from './board-reader.ts';
 import type { Meetings } from './meetings.ts';
 import { ServiceError } from './errors.ts';
@@ -13,7 +13,6 @@ import { lineageOf } from './lineage.ts';
 
 /** Per chapter, the ids of the notes changed (during the meeting, between meetings, at all), per question and per member. */
 interface Counted {
-	readonly key: string;
 	upTo: number;
 	readonly chapters: ChapterCounts[];
 }
@@ -27,6 +26,9 @@ interface ChapterCounts {
 }
 
 const emptyCounts = (): ChapterCounts => ({ during: new Set(), between: new Set(), all: new Set(), questions: new Map(), mine: new Map() });
+
+/** Countings kept per fold: the overview's chapters and a few reports' ranges (least recently used goes first). */
+const KEPT_COUNTINGS = 4;
 
 /**
  * Figures of a practice's boards (notes per aspect and chapter, bring-ins,
@@ -44,8 +46,8 @@ export class FigureService {
 	private readonly reader: BoardReader;
 	private readonly meetings: Meetings;
 	private readonly folds: Folds;
-	/** Each fold's entries counted per chapter, kept as long as the fold is. */
-	private readonly counts = new WeakMap<Fold, Counted>();
+	/** Each fold's entries counted per chapter, by the chapters' bounds, kept as long as the fold is. */
+	private readonly counts = new WeakMap<Fold, Map<string, Counted>>();
 
 	constructor(ctx: ServiceContext, reader: BoardReader, meetings: Meetings) {
 		this.ctx = ctx;
@@ -58,9 +60,13 @@ export class FigureService {
 		return chaptersOf(await this.meetings.listMarks(practiceId));
 	}
 
-	/** Every board's figures; `viewer`'s own figures beside the group's when given. */
-	async figures(practiceId: PracticeId, viewer: MemberId | null): Promise<Figures> {
-		return this.oneAtATime(() => this.figuresNow(practiceId, viewer));
+	/**
+	 * Every board's figures; `viewer`'s own figures beside the group's when
+	 * given. With a `range` (a report's), only the chapters inside it, each cut
+	 * to it: the time before a meeting that the range starts with is left out.
+	 */
+	async figures(practiceId: PracticeId, viewer: MemberId | null, range?: LogRange): Promise<Figures> {
+		return this.oneAtATime(() => this.figuresNow(practiceId, viewer, range));
 	}
 
 	/**
@@ -75,28 +81,40 @@ export class FigureService {
 		return run;
 	}
 
-	private async figuresNow(practiceId: PracticeId, viewer: MemberId | null): Promise<Figures> {
+	private async figuresNow(practiceId: PracticeId, viewer: MemberId | null, range?: LogRange): Promise<Figures> {
 		const practice = readPractice(await this.ctx.documents.read(practiceDoc(practiceId)));
 		if (!practice.framework) throw new ServiceError('not-found', 'No framework.');
-		const chapters = await this.chapters(practiceId);
 		const head = await this.ctx.storage.log.headSeq();
+		// A range up to now is open-ended: it shares its countings with the overview's, and the log may grow meanwhile.
+		const upTo = range && range.to !== null && range.to < head ? range.to : null;
+		const cut = range ? cutChapters(await this.chapters(practiceId), { from: range.from, to: upTo }) : null;
+		const chapters = cut?.chapters ?? (await this.chapters(practiceId));
+		// A chapter that starts where such a range ends (the time after a meeting that just ended) holds nothing of it.
+		const inside = cut?.inside.filter((i, k) => k === 0 || range!.to === null || chapters[i].from < range!.to);
 		const boards: BoardFigures[] = [];
 		for (const aspect of boardsOf(practice.framework)) {
 			const board = await this.reader.board(practiceId, aspect.id as BoardId, practice);
 			boards.push(await this.boardFigures(board, chapters, head, viewer));
 		}
-		return { chapters, boards, head };
+		if (!inside) return { chapters, boards, head };
+		const pick = <T>(all: readonly T[]) => inside.map((i) => all[i]);
+		return { chapters: pick(chapters), boards: boards.map((b) => ({ ...b, chapters: pick(b.chapters) })), head };
 	}
 
 	/**
 	 * One document's entries counted per chapter, kept with its fold: only
 	 * entries folded since the last request are added, unless the chapters
-	 * changed (a meeting started or ended), when they are counted again once.
+	 * changed (a meeting started or ended, a report of another range), when
+	 * they are counted again once.
 	 */
 	private counted(fold: Fold, chapters: readonly Chapter[]): Counted {
 		const key = chapters.map((c) => `${c.from}-${c.start}-${c.to}`).join(',');
-		let counted = this.counts.get(fold);
-		if (counted?.key !== key) this.counts.set(fold, (counted = { key, upTo: 0, chapters: chapters.map(() => emptyCounts()) }));
+		let kept = this.counts.get(fold);
+		if (!kept) this.counts.set(fold, (kept = new Map()));
+		const counted = kept.get(key) ?? { upTo: 0, chapters: chapters.map(() => emptyCounts()) };
+		kept.delete(key);
+		kept.set(key, counted);
+		if (kept.size > KEPT_COUNTINGS) kept.delete(kept.keys().next().value!);
 		for (; counted.upTo < fold.entries.length; counted.upTo++) {
 			const e = fold.entries[counted.upTo];
 			const { chapter, during } = chapterAt(chapters, e.seq);

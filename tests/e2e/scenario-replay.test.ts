@@ -265,7 +265,7 @@ describe('scenario 3: replay, compare and report at the fifth meeting', () => {
 		await page.setViewportSize({ width: 1366, height: 768 });
 		await page.goto(`${app.url}/p/${p}/report?board=${board}`);
 		await expect.poll(() => page.locator('section.chapter > h2').allInnerTexts()).toEqual(MEETINGS.map((m) => expect.stringContaining(m)));
-		// With the group's figures drawn (they come after the page, from the figures endpoint).
+		// With the group's figures drawn (they come with the page; Plot draws them in the browser).
 		await expect.poll(() => page.locator('.figures .chart svg').count(), { timeout: 15000 }).toBeGreaterThanOrEqual(3);
 		await page.locator('.figures').screenshot({ path: OUT('report-figures-1366.png') });
 		await page.emulateMedia({ media: 'print' });

@@ -29,17 +29,23 @@ async function join_(app: RunningApp, invite: string, name: string): Promise<str
 	return res.headers.get('set-cookie')!.split(';')[0].split('=')[1];
 }
 
-/** The PDF's text, page by page. */
-async function pdfPages(data: Uint8Array): Promise<string[]> {
+/** The PDF's text, page by page, and each run of text with its size in points (the charts' axis text among them). */
+async function pdfPages(data: Uint8Array): Promise<string[] & { runs: { text: string; pt: number }[] }> {
 	const pdf = await getDocument({ data, useSystemFonts: true }).promise;
-	const pages: string[] = [];
+	const pages = Object.assign([] as string[], { runs: [] as { text: string; pt: number }[] });
 	for (let i = 1; i <= pdf.numPages; i++) {
 		const content = await (await pdf.getPage(i)).getTextContent();
 		pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
+		for (const item of content.items) {
+			if ('str' in item && item.str.trim()) pages.runs.push({ text: item.str, pt: Math.round(Math.hypot(item.transform[2], item.transform[3]) * 10) / 10 });
+		}
 	}
 	await pdf.destroy();
 	return pages;
 }
+
+/** Text on paper smaller than 9 pt (the page numbers are 9 pt): none. */
+const tooSmall = (pages: { runs: { text: string; pt: number }[] }) => pages.runs.filter((r) => r.pt < 9);
 
 describe('the story report in the browser', () => {
 	it('tells each meeting as a chapter, passes axe, and prints to a PDF with chapters, page numbers and no controls', async ({ app, connect, newPage }) => {
@@ -55,7 +61,7 @@ describe('the story report in the browser', () => {
 			expect(res.status, path).toBe(status);
 			return res.json();
 		};
-		await writeStory(
+		const meetingIds = await writeStory(
 			p,
 			{ facilitator: { id: practice.facilitator.id, token: practice.facilitator.token }, anna: { id: id('Anna'), token: tokens.anna }, bert: { id: id('Bert'), token: tokens.bert } },
 			{
@@ -100,6 +106,12 @@ describe('the story report in the browser', () => {
 		);
 		expect(await page.locator('section.chapter h3').allInnerTexts()).toEqual(Array(6).fill('Intentie'));
 		expect(await violations(page)).toEqual([]);
+		// Its figures are of every aspect (and say so); printed, the chart of eight aspects is as legible.
+		expect(await page.locator('.figures figcaption span').first().innerText()).toContain('over alle aspecten samen');
+		await expect.poll(() => page.locator('.figures .chart.paper svg[role="img"]').count(), { timeout: 15000 }).toBe(3);
+		const everyBoard = await page.pdf({ format: 'A4' });
+		await writeFile(join(tmpdir(), 'zwerm-story-report-all.pdf'), everyBoard);
+		expect(tooSmall(await pdfPages(new Uint8Array(everyBoard)))).toEqual([]);
 
 		// The browser's print of one board's report, with the group's figures drawn.
 		await page.goto(`${app.url}/p/${p}/report?board=${STORY.board}`);
@@ -110,11 +122,22 @@ describe('the story report in the browser', () => {
 		// The board's figures only: its coverage row, not the other boards'.
 		expect(await page.locator('.coverage tbody th[scope="row"]').first().innerText()).toBe('Intentie');
 		expect(await page.locator('.coverage .keep .scroll tbody tr').count()).toBe(1);
+		// Its chart's summary and label name the board, not "every aspect".
+		expect(summaries[0]).toBe('Aan het eind van bijeenkomst 5 (Vijfde bijeenkomst), op het bord Intentie: in Samen 6, individueel 3.');
+		expect(await page.locator('.figures .chart.screen svg[role="img"]').first().getAttribute('aria-label')).toContain('het bord Intentie');
+		// As a browser prints (it lays the page out again without running scripts): every chart's text at 9 pt at least.
+		await expect.poll(() => page.locator('.figures .chart.paper svg[role="img"]').count()).toBe(3);
+		const asPrinted = await page.pdf({ format: 'A4' });
+		await writeFile(join(tmpdir(), 'zwerm-story-report-as-printed.pdf'), asPrinted);
+		const printed = await pdfPages(new Uint8Array(asPrinted));
+		expect(printed.runs.map((r) => r.text)).toEqual(expect.arrayContaining(['↑ notities', '↑ ingebracht', 'B1', 'B5']));
+		expect(tooSmall(printed)).toEqual([]);
 		await page.emulateMedia({ media: 'print' });
 		expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false);
 		const pdf = await page.pdf({ format: 'A4' });
 		await writeFile(PDF_PATH, pdf);
 		const pages = await pdfPages(new Uint8Array(pdf));
+		expect(tooSmall(pages)).toEqual([]);
 		const text = pages.join(' ');
 		for (const heading of ['Samenvatting', ...STORY.meetings, `Tussen ${STORY.meetings[2]} en ${STORY.meetings[3]}`, 'Samen aan het einde']) expect(text).toContain(heading);
 		expect(text).toContain(STORY.idea);
@@ -131,6 +154,27 @@ describe('the story report in the browser', () => {
 		expect(pages[0]).toMatch(new RegExp(`\\b1 / ${pages.length}\\b`));
 		expect(pages.at(-1)).toMatch(new RegExp(`\\b${pages.length} / ${pages.length}\\b`));
 
+		// A report of meetings 2–3: its figures and coverage map have those two meetings only; the form shows that range.
+		await page.emulateMedia({ media: null });
+		await page.goto(`${app.url}/p/${p}/report?meeting=${meetingIds[1]}&meeting=${meetingIds[2]}&board=${STORY.board}`);
+		await expect.poll(() => chapters.locator(':scope > h2').allInnerTexts()).toEqual(STORY.meetings.slice(1, 3).map((m) => expect.stringContaining(m)));
+		await expect.poll(() => page.locator('.figures .chart svg[role="img"]').count(), { timeout: 15000 }).toBe(6);
+		expect(await page.locator('.coverage table').first().locator('thead th').allInnerTexts()).toEqual(['Aspect', 'B2', 'B3']);
+		expect(await page.locator('select[name="to"] option:checked').innerText()).toBe(`einde van ${STORY.meetings[2]}`);
+		const chartText = await page.locator('.figures .chart svg text').allTextContents();
+		expect(chartText).toEqual(expect.arrayContaining(['B2', 'B3']));
+		expect(chartText.filter((s) => /^(B[145]|daarna|tot nu)$/.test(s))).toEqual([]);
+		expect(await page.locator('.figures figcaption span').first().innerText()).toContain('bijeenkomst 3 (Derde bijeenkomst), op het bord Intentie');
+		const middlePdf = await page.pdf({ format: 'A4' });
+		await writeFile(join(tmpdir(), 'zwerm-story-report-middle.pdf'), middlePdf);
+		const middle = await pdfPages(new Uint8Array(middlePdf));
+		expect(middle.runs.filter((r) => /^B[145]$/.test(r.text))).toEqual([]);
+		expect(middle.join(' ')).not.toMatch(/Eerste bijeenkomst|Vierde bijeenkomst|Vijfde bijeenkomst/);
+		expect(tooSmall(middle)).toEqual([]);
+		await page.screenshot({ path: join(tmpdir(), 'zwerm-story-report-middle-1366.png'), fullPage: true });
+		await page.goto(`${app.url}/p/${p}/report?board=${STORY.board}`);
+		await page.locator('.figures .chart svg').first().waitFor();
+
 		// The page on screen at the three sizes, left beside the PDF to look at.
 		await page.emulateMedia({ media: 'screen' });
 		for (const [width, height] of [
@@ -140,6 +184,10 @@ describe('the story report in the browser', () => {
 		]) {
 			await page.setViewportSize({ width, height });
 			await page.screenshot({ path: join(tmpdir(), `zwerm-story-report-${width}.png`), fullPage: false });
+			// The charts drawn again for the new width, within their boxes.
+			const fits = () => page.locator('.figures .chart.screen').evaluateAll((charts) => charts.every((c) => c.querySelector('svg[role="img"]')!.getBoundingClientRect().width <= c.clientWidth));
+			await expect.poll(fits).toBe(true);
+			await page.locator('.figures').screenshot({ path: join(tmpdir(), `zwerm-story-report-figures-${width}.png`) });
 		}
 
 		// Switching the language: the whole report follows, also the words the server wrote (its range).
@@ -148,5 +196,6 @@ describe('the story report in the browser', () => {
 		expect(await page.locator('#summary').innerText()).toBe('Summary');
 		expect(await page.locator('.summary .aspect').innerText()).toMatch(/^Intention: 7 new notes, 1 rewritten, 1 removed; 3 brought in from individual lanes\./);
 		expect(await chapter(4).locator('.brought-in li').allInnerTexts()).toEqual([`“${STORY.bertNote}” from Bert`, `“${STORY.anonymous}” from anonymous`]);
+		expect(await page.locator('.figures figcaption span').first().innerText()).toBe('At the end of meeting 5 (Vijfde bijeenkomst), on the board Intention: 6 in Together, 3 individual.');
 	});
 });

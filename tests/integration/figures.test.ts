@@ -123,6 +123,32 @@ describe('figures of a practice', () => {
 		expect(gaps).not.toContainEqual({ board, question: 0, since: null });
 	});
 
+	it('of a range (a report’s): only the chapters inside it, the time before its first meeting left out', async () => {
+		const { bert } = await twoMeetings();
+		const marks = await server.zwerm.meetings.listMarks(p);
+		const second = marks.filter((m) => m.name === 'Tweede');
+		const start = second.find((m) => m.kind === 'meeting-start')!.seq;
+		const end = second.find((m) => m.kind === 'meeting-end')!.seq;
+		const whole = await server.zwerm.figures.figures(p, null);
+		const ranged = await server.zwerm.figures.figures(p, null, { from: start, to: end });
+		expect(ranged.chapters.map((c) => [c.index, c.title, c.from, c.to])).toEqual([[2, 'Tweede', start, end]]);
+		// Bert's rewrite between the meetings is before the range: not in it. What happened during the meeting is.
+		expect(intentie(whole).chapters[1]).toMatchObject({ changed: { during: 2, between: 1 }, touched: 3 });
+		expect(intentie(ranged).chapters).toEqual([
+			{ ...intentie(whole).chapters[1], changed: { during: 2, between: 0 }, touched: 2, questions: expect.any(Array) }
+		]);
+		expect(JSON.stringify(ranged)).not.toContain('"mine"');
+		// From the second meeting up to now: the second meeting and the time after it (counted as a range up to now).
+		const since = await server.zwerm.figures.figures(p, null, { from: start, to: ranged.head + 10 });
+		expect(since.chapters.map((c) => [c.index, c.meetingId !== null])).toEqual([
+			[2, true],
+			[3, false]
+		]);
+		// The overview's figures are unchanged by the reports' countings kept beside them.
+		expect(await server.zwerm.figures.figures(p, null)).toEqual(whole);
+		expect(intentie(await server.zwerm.figures.figures(p, bert.member.id)).chapters[1].mine).toEqual({ notes: 1, broughtIn: 0, during: 0, between: 1 });
+	});
+
 	it('are computed incrementally: a later change is folded in without starting again', async () => {
 		const { anna, collA, c1 } = await twoMeetings();
 		const before = intentie(await server.zwerm.figures.figures(p, anna.member.id)).chapters.at(-1)!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '../helpers/fixture.ts';
 import type { TestServer } from '../helpers/server.ts';
 import type { PracticeFixture } from '../helpers/practice.ts';
 import { STORY, writeStory, type StoryDriver } from '../helpers/story.ts';
-import { reportFigures, reportFor } from '#lib/server/report.ts';
+import { reportFigureData, reportFigures, reportFor } from '#lib/server/report.ts';
 import { buildReport, reportMarkdown } from '#server/report.ts';
 import type { Report } from '#lib/domain/story.ts';
 import type { MemberId, NoteId, PracticeId } from '#lib/domain/ids.ts';
@@ -131,6 +131,26 @@ describe('the story report', () => {
 		expect(lastTwo.chapters[0].boards[0].added.map((n) => n.text)).toEqual([STORY.idea]);
 		expect(lastTwo.chapters[1].boards[0].removed.map((n) => n.text)).toEqual([STORY.idea]);
 		expect(lastTwo.unchanged).toEqual([]);
+		// The figures of a report of meetings 2–3 (the page's data and the Markdown): those two meetings only, no column or name of another.
+		const middle = await report(`meeting=${meetings[1]}&meeting=${meetings[2]}&board=${STORY.board}`);
+		const middleData = (await reportFigureData(server.zwerm, fx.practice, middle))!;
+		expect(middleData.chapters.map((c) => c.title)).toEqual(STORY.meetings.slice(1, 3));
+		expect(middleData.boards.map((b) => b.board)).toEqual([STORY.board]);
+		const middleMd = reportMarkdown(middle, await reportFigures(server.zwerm, fx.practice, middle));
+		const middleFigures = middleMd.slice(middleMd.search(/^## Het werk in beeld$/m), middleMd.search(new RegExp(`^## ${STORY.meetings[1]}`, 'm')));
+		const lines = middleFigures.split('\n');
+		const heads = lines.filter((_, i) => lines[i + 1]?.startsWith('|---|'));
+		expect(heads).toEqual(Array(4).fill(expect.stringMatching(/ \| B2 \| B3 \|$/)));
+		expect(middleFigures).not.toMatch(/\bB[145]\b|daarna|tot nu/);
+		for (const other of [STORY.meetings[0], ...STORY.meetings.slice(3)]) expect(middleMd).not.toContain(other);
+		expect(middleFigures).toMatch(/^\| Intentie \| 1 \| 2 \|$/m);
+		// Meetings 4–5: the note added before meeting 4 is outside the range, so not in its figures (the whole practice has it in B4).
+		const lastTwoMd = await reportFigures(server.zwerm, fx.practice, lastTwo);
+		expect(lastTwoMd).toMatch(/^\| Aspect \| B4 \| B5 \|$/m);
+		expect(lastTwoMd.slice(lastTwoMd.search(/^### Dekking/m))).toMatch(/^\| Intentie \| 1 \| 5 \|$/m);
+		expect(lastTwoMd).toMatch(/^\| tussen bijeenkomsten \| 0 \| 0 \|$/m);
+		expect(withFigures).toMatch(/^\| tussen bijeenkomsten \| 0 \| 0 \| 0 \| 1 \| 0 \|$/m);
+
 		// One unchanged board asked for on its own: named as unchanged, no chapter of it.
 		const context = await report('board=context');
 		expect(context.summary).toEqual([]);
@@ -173,6 +193,20 @@ describe('the story report', () => {
 		expect(comparable(ra)).toEqual(comparable(rb));
 		const md = (r: Report) => reportMarkdown(r).split('\n').slice(3).join('\n');
 		expect(md(ra)).toEqual(md(rb));
+		// The report's figures too (the page's data and the Markdown), for the whole practice and for meetings 4–5.
+		for (const query of ['', `meeting=${a.meetings[3]}&meeting=${a.meetings[4]}`]) {
+			const other = query.replace(a.meetings[3], b.meetings[3]).replace(a.meetings[4], b.meetings[4]);
+			const [fa, fb] = await Promise.all([a.report(query), b.report(other)]);
+			const [da, db] = await Promise.all([reportFigureData(server.zwerm, a.fx.practice, fa), reportFigureData(server.zwerm, b.fx.practice, fb)]);
+			// The meetings' figures (both practices share one log: the time after the last meeting differs in length only).
+			const meetingsOf = (f: NonNullable<typeof da>) => {
+				const kept = f.chapters.flatMap((c, i) => (c.meetingId ? [i] : []));
+				return { chapters: kept.map((i) => [f.chapters[i].index, f.chapters[i].title]), boards: f.boards.map((x) => ({ ...x, chapters: kept.map((i) => x.chapters[i]) })) };
+			};
+			expect(meetingsOf(da!)).toEqual(meetingsOf(db!));
+			expect(await reportFigures(server.zwerm, a.fx.practice, fa)).toEqual(await reportFigures(server.zwerm, b.fx.practice, fb));
+			expect(JSON.stringify(da)).not.toMatch(new RegExp(`${a.names.anna}|${a.names.bert}|"mine"`));
+		}
 		// And the anonymous bring-in's line names nobody.
 		const line = reportMarkdown(rb).split('\n').find((l) => l.includes(esc(STORY.anonymous)) && l.includes('anoniem'))!;
 		expect(line).not.toContain(b.names.bert);

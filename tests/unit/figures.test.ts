@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { bringIn, createNote, notesMap, readNote, setNoteQuestion, transferNote } from '#lib/domain/notes.ts';
-import { chapterAt, chaptersOf, gapsOf, type Figures } from '#lib/domain/figures.ts';
+import { chapterAt, chaptersOf, cutChapters, gapsOf, type Chapter, type Figures } from '#lib/domain/figures.ts';
 import type { MemberId } from '#lib/domain/ids.ts';
 
 const ana = 'Ana-member-0001' as MemberId;
@@ -50,6 +50,40 @@ describe('chapters', () => {
 			[20, null, null]
 		]);
 		expect(chaptersOf([])).toEqual([{ index: 1, title: '', meetingId: null, from: 0, to: null, start: null }]);
+	});
+});
+
+describe('chapters of a range', () => {
+	const marks = [
+		{ kind: 'meeting-start', seq: 10, name: 'Een', meetingId: 'm1' },
+		{ kind: 'meeting-end', seq: 20, name: 'Een', meetingId: 'm1' },
+		{ kind: 'meeting-start', seq: 30, name: 'Twee', meetingId: 'm2' },
+		{ kind: 'meeting-end', seq: 40, name: 'Twee', meetingId: 'm2' },
+		{ kind: 'meeting-start', seq: 50, name: 'Drie', meetingId: 'm3' },
+		{ kind: 'meeting-end', seq: 60, name: 'Drie', meetingId: 'm3' }
+	];
+	const chapters = chaptersOf(marks);
+	const shape = (c: Chapter) => [c.index, c.meetingId, c.from, c.start, c.to];
+	it('from the start of meeting 2 to the end of meeting 3: those two, without the time before meeting 2; still covering the whole log', () => {
+		const cut = cutChapters(chapters, { from: 30, to: 60 });
+		expect(cut.chapters.map(shape)).toEqual([
+			[1, 'm1', 0, 10, 20],
+			[2, null, 20, null, 30],
+			[2, 'm2', 30, 30, 40],
+			[3, 'm3', 40, 50, 60],
+			[4, null, 60, null, null]
+		]);
+		expect(cut.inside.map((i) => cut.chapters[i].meetingId)).toEqual(['m2', 'm3']);
+		expect(chapterAt(cut.chapters, 25)).toEqual({ chapter: 1, during: false });
+		expect(chapterAt(cut.chapters, 31)).toEqual({ chapter: 2, during: true });
+	});
+	it('a range inside a meeting is one piece of it, all during; up to now keeps the time after the last meeting', () => {
+		const within = cutChapters(chapters, { from: 33, to: 36 });
+		expect(within.inside.map((i) => shape(within.chapters[i]))).toEqual([[2, 'm2', 33, 33, 36]]);
+		const since = cutChapters(chapters, { from: 40, to: null });
+		expect(since.chapters).toEqual(chapters);
+		expect(since.inside).toEqual([2, 3]);
+		expect(cutChapters(chapters, { from: 0, to: null })).toEqual({ chapters, inside: [0, 1, 2, 3] });
 	});
 });
 

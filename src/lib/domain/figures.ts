@@ -101,12 +101,43 @@ export function chapterAt(chapters: readonly Chapter[], seq: number): { readonly
 	return { chapter: lo, during: c.start !== null && seq > c.start };
 }
 
+/** A stretch of the log: entries after `from` up to and including `to` (null: up to now). */
+export interface LogRange {
+	readonly from: number;
+	readonly to: number | null;
+}
+
+/**
+ * The chapters cut at a range's ends, so that each one lies wholly inside the
+ * range or wholly outside it; together they still cover the whole log (for
+ * `chapterAt`). `inside` lists, in order, the indexes of those inside. A piece
+ * keeps its chapter's `index`; a piece with no part of the meeting in it (the
+ * time after the previous meeting) has no meeting.
+ */
+export function cutChapters(chapters: readonly Chapter[], range: LogRange): { chapters: Chapter[]; inside: number[] } {
+	const out: Chapter[] = [];
+	const inside: number[] = [];
+	for (const c of chapters) {
+		const cuts = [range.from, range.to].filter((at): at is number => at !== null && at > c.from && (c.to === null || at < c.to));
+		const bounds = [c.from, ...new Set(cuts), c.to];
+		for (let k = 0; k + 1 < bounds.length; k++) {
+			const from = bounds[k]!;
+			const to = bounds[k + 1];
+			const start = c.start === null || (to !== null && c.start >= to) ? null : Math.max(c.start, from);
+			const piece: Chapter = start === null && c.start !== null ? { ...c, title: '', meetingId: null, from, to, start } : { ...c, from, to, start };
+			if (from >= range.from && (range.to === null || (to !== null && to <= range.to))) inside.push(out.length);
+			out.push(piece);
+		}
+	}
+	return { chapters: out, inside };
+}
+
 /** A gap in the coverage: an aspect, or one of its questions, not worked on lately or not at all. */
 export interface Gap {
 	readonly board: string;
 	/** Null for the aspect as a whole. */
 	readonly question: number | null;
-	/** The last chapter (1-based) it was worked on; null: never. */
+	/** The `index` of the last chapter it was worked on; null: never. */
 	readonly since: number | null;
 }
 
@@ -122,7 +153,7 @@ export function gapsOf(figures: Figures): Gap[] {
 	const out: Gap[] = [];
 	for (const b of figures.boards) {
 		const last = b.chapters.findLastIndex((c) => c.touched > 0);
-		if (last < latest) out.push({ board: b.board, question: null, since: last < 0 ? null : last + 1 });
+		if (last < latest) out.push({ board: b.board, question: null, since: last < 0 ? null : figures.chapters[last].index });
 		if (last < 0) continue;
 		for (let q = 0; q < b.questions; q++) {
 			if (!b.chapters.some((c) => (c.questions[q] ?? 0) > 0)) out.push({ board: b.board, question: q, since: null });

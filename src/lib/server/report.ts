@@ -7,6 +7,7 @@ import type { StoryVote } from '#server/story.ts';
 import { figuresMarkdown } from '#server/figures-report.ts';
 import { boardsOf, findBoard } from '#lib/domain/practice.ts';
 import { isRandomId, type BoardId } from '#lib/domain/ids.ts';
+import type { Figures } from '#lib/domain/figures.ts';
 
 /**
  * The report a query asks for:
@@ -86,13 +87,18 @@ export function closedVotes(
 }
 
 /**
- * The report's figures and coverage map as Markdown: the group's figures only
- * (computed without a viewer, so no one's own series is in them), of the
- * report's board when it has one.
+ * The report's figures and coverage map: the group's figures only (computed
+ * without a viewer, so no one's own series is in them), of the chapters
+ * inside the report's range and of the report's board when it has one.
  */
+export async function reportFigureData(zwerm: Zwerm, practice: PracticeRecord, report: Report): Promise<Figures | null> {
+	if (!practice.framework) return null;
+	const all = await zwerm.figures.figures(practice.id, null, { from: report.from.seq, to: report.to.seq });
+	return report.board ? { ...all, boards: all.boards.filter((b) => b.board === report.board) } : all;
+}
+
+/** The same as Markdown tables (`reportFigureData`). */
 export async function reportFigures(zwerm: Zwerm, practice: PracticeRecord, report: Report): Promise<string> {
-	if (!practice.framework) return '';
-	const all = await zwerm.figures.figures(practice.id, null);
-	const figures = report.board ? { ...all, boards: all.boards.filter((b) => b.board === report.board) } : all;
-	return figuresMarkdown(figures, boardsOf(practice.framework), report.language);
+	const figures = await reportFigureData(zwerm, practice, report);
+	return figures && practice.framework ? figuresMarkdown(figures, boardsOf(practice.framework), report.language) : '';
 }

@@ -9,10 +9,10 @@ import { loc, t } from '#lib/i18n/index.svelte.ts';
 
 /** A chapter's short axis label (B1, B2, …, daarna) and its full name. */
 export function chapterLabels(chapters: readonly Chapter[]): { short: string; long: string }[] {
-	return chapters.map((c, i) => {
+	return chapters.map((c) => {
 		if (c.meetingId) return { short: t('figures.meeting', { n: c.index }), long: t('figures.chapterTitle', { n: c.index, title: c.title }) };
-		if (i === 0) return { short: t('figures.all'), long: t('figures.chapterAll') };
-		return { short: t('figures.after'), long: t('figures.chapterAfter', { n: i }) };
+		if (c.index === 1) return { short: t('figures.all'), long: t('figures.chapterAll') };
+		return { short: t('figures.after'), long: t('figures.chapterAfter', { n: c.index - 1 }) };
 	});
 }
 
@@ -48,17 +48,22 @@ export function noteRows(f: Figures, aspects: readonly Aspect[], cols: number): 
 	return rows;
 }
 
+const aspectName = (aspects: readonly Aspect[], board: string) => loc(aspects.find((a) => a.id === board)?.name) || board;
+
+/** The notes chart in a sentence: over every aspect, or naming the one board the figures are of (a one-board report). */
 export function notesSummary(f: Figures, aspects: readonly Aspect[]): string {
 	const shown = shownChapters(f);
 	const last = shown[shown.length - 1];
 	const sum = (key: 'collective' | 'individual') => f.boards.reduce((n, b) => n + b.chapters[last][key], 0);
+	const chapter = chapterLabels(f.chapters)[last].long;
+	if (f.boards.length === 1) return t('figures.notesSummaryBoard', { chapter, board: aspectName(aspects, f.boards[0].board), collective: sum('collective'), individual: sum('individual') });
 	const top = [...f.boards].sort((a, b) => b.chapters[last].collective - a.chapters[last].collective)[0];
-	return t('figures.notesSummary', {
-		chapter: chapterLabels(f.chapters)[last].long,
-		collective: sum('collective'),
-		individual: sum('individual'),
-		top: top ? loc(aspects.find((a) => a.id === top.board)?.name) : '–'
-	});
+	return t('figures.notesSummary', { chapter, collective: sum('collective'), individual: sum('individual'), top: top ? aspectName(aspects, top.board) : '–' });
+}
+
+/** The notes chart's label for screen readers: one board's chart names it. */
+export function notesLabel(f: Figures, aspects: readonly Aspect[]): string {
+	return f.boards.length === 1 ? t('figures.notesLabelBoard', { board: aspectName(aspects, f.boards[0].board) }) : t('figures.notesLabel');
 }
 
 export interface BarRow {

@@ -7,20 +7,24 @@ type PlotModule = typeof import('@observablehq/plot');
  * the element's width (Plot returns plain SVG, or a figure with a legend), and
  * it is built again when the width changes. Plot is loaded on first use, so
  * pages without charts do not carry it. Attach it again (a new `make`) for new data.
+ *
+ * With `fixedWidth` the chart is built once at that width (the copy for paper:
+ * a browser lays a page out again for printing without running scripts, so the
+ * copy is drawn beforehand at the page's width and shown only in print).
  */
-export function plot(make: (Plot: PlotModule, width: number) => Element): Attachment<HTMLElement> {
+export function plot(make: (Plot: PlotModule, width: number) => Element, fixedWidth?: number): Attachment<HTMLElement> {
 	return (node) => {
 		let alive = true;
 		let width = 0;
 		let Plot: PlotModule | null = null;
 		const render = () => {
-			const w = Math.round(node.clientWidth);
+			const w = fixedWidth ?? Math.round(node.clientWidth);
 			if (!Plot || !alive || w === 0 || Math.abs(w - width) < 16) return;
 			width = w;
 			node.replaceChildren(accessible(make(Plot, w)));
 		};
 		const observer = new ResizeObserver(render);
-		observer.observe(node);
+		if (fixedWidth === undefined) observer.observe(node);
 		void import('@observablehq/plot').then((module) => {
 			Plot = module;
 			render();
@@ -45,6 +49,13 @@ function accessible(chart: Element): Element {
 	}
 	return chart;
 }
+
+/**
+ * The width of a chart on paper, in CSS pixels: A4 (210 mm) less the report's
+ * page margins (2 × 16 mm, its `@page` rule) is 178 mm ≈ 672 px. Drawn at this
+ * width, a chart is printed at scale 1 and its text at the size CSS gives it.
+ */
+export const PAPER_WIDTH = 672;
 
 /** Series colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by shape too. */
 export const SERIES = {

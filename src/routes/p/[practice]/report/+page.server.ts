@@ -1,5 +1,5 @@
 import { getZwerm } from '#server/context.ts';
-import { reportFor } from '#lib/server/report.ts';
+import { reportFigureData, reportFor } from '#lib/server/report.ts';
 import { practiceIdParam, requireMember } from '#lib/server/session.ts';
 import type { PageServerLoad } from './$types';
 
@@ -13,5 +13,7 @@ export const load: PageServerLoad = async ({ params, cookies, url, locals }) => 
 	const meetings = marks
 		.filter((m) => m.kind === 'meeting-start' && m.meetingId)
 		.map((m) => ({ title: m.name, start: m.id, end: marks.find((e) => e.kind === 'meeting-end' && e.meetingId === m.meetingId)?.id ?? null, meetingId: m.meetingId! }));
-	return { report, query: url.search, meetings };
+	// The group's figures of the report's chapters and board (never anyone's own).
+	const figures = await reportFigureData(zwerm, practice, report);
+	return { report, query: url.search, meetings, figures };
 };

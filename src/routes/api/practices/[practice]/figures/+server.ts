@@ -9,7 +9,7 @@ const Own = z.enum(['0', '1']).default('1');
 
 /**
  * GET [?own=0]: every board's figures and coverage per chapter; the asking
- * member's own figures beside the group's unless `own=0` (the report: the group's only).
+ * member's own figures beside the group's unless `own=0` (the group's only).
  */
 export const GET: RequestHandler = async ({ params, cookies, request, url }) => {
 	const { practice, member } = await requireRole(params, cookies, request, ['facilitator', 'participant', 'observer']);
