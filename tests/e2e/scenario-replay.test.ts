@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfPages } from '../helpers/pdf.ts';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinedMember } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
 import { collabUrl, violations } from '../helpers/board.ts';
 import type { TestClient } from '../helpers/clients.ts';
@@ -42,26 +42,7 @@ const WRITTEN = [
 const REWRITE = { from: 'Regels geven houvast', to: 'Regels geven houvast, maar mogen schuren' };
 const ANNA = 'Buren beslissen mee';
 
-async function joinAs(app: RunningApp, invite: string, name: string): Promise<string> {
-	const res = await fetch(invite, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-		body: `name=${encodeURIComponent(name)}`,
-		redirect: 'manual'
-	});
-	return res.headers.get('set-cookie')!.split(';')[0].split('=')[1];
-}
 
-async function pdfPages(data: Uint8Array): Promise<string[]> {
-	const pdf = await getDocument({ data, useSystemFonts: true }).promise;
-	const pages: string[] = [];
-	for (let i = 1; i <= pdf.numPages; i++) {
-		const content = await (await pdf.getPage(i)).getTextContent();
-		pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
-	}
-	await pdf.destroy();
-	return pages;
-}
 
 interface Box {
 	readonly x: number;
@@ -104,7 +85,7 @@ describe('scenario 3: replay, compare and report at the fifth meeting', () => {
 		const fenna = practice.facilitator.id as MemberId;
 		const api = `${app.url}/api/practices/${p}`;
 		const asFacilitator = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
-		const annaToken = await joinAs(app, practice.links.participant, 'Anna');
+		const annaToken = (await joinedMember(app, practice.links.participant, 'Anna')).token;
 		const members = ((await fetch(`${api}/export`, { headers: asFacilitator }).then((r) => r.json())) as { members: { id: string; name: string }[] }).members;
 		const anna = members.find((m) => m.name === 'Anna')!.id as MemberId;
 		const post = async (path: string, body: unknown, status = 201) => {

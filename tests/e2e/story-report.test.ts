@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfPages } from '../helpers/pdf.ts';
 import { describe, expect, it } from '../helpers/fixture.ts';
-import { createPracticeViaApi, type RunningApp } from '../helpers/app.ts';
+import { createPracticeViaApi, joinedMember } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
 import { collabUrl, violations } from '../helpers/board.ts';
 import { STORY, writeStory } from '../helpers/story.ts';
@@ -19,30 +19,7 @@ import type { PracticeId } from '#lib/domain/ids.ts';
 /** Where the PDF of the last run is left, to look at (`pdftoppm -png` makes its pages images). */
 const PDF_PATH = join(tmpdir(), 'zwerm-story-report.pdf');
 
-async function join_(app: RunningApp, invite: string, name: string): Promise<string> {
-	const res = await fetch(invite, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
-		body: `name=${encodeURIComponent(name)}`,
-		redirect: 'manual'
-	});
-	return res.headers.get('set-cookie')!.split(';')[0].split('=')[1];
-}
 
-/** The PDF's text, page by page, and each run of text with its size in points (the charts' axis text among them). */
-async function pdfPages(data: Uint8Array): Promise<string[] & { runs: { text: string; pt: number }[] }> {
-	const pdf = await getDocument({ data, useSystemFonts: true }).promise;
-	const pages = Object.assign([] as string[], { runs: [] as { text: string; pt: number }[] });
-	for (let i = 1; i <= pdf.numPages; i++) {
-		const content = await (await pdf.getPage(i)).getTextContent();
-		pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
-		for (const item of content.items) {
-			if ('str' in item && item.str.trim()) pages.runs.push({ text: item.str, pt: Math.round(Math.hypot(item.transform[2], item.transform[3]) * 10) / 10 });
-		}
-	}
-	await pdf.destroy();
-	return pages;
-}
 
 /** Text on paper smaller than 9 pt (the page numbers are 9 pt): none. */
 const tooSmall = (pages: { runs: { text: string; pt: number }[] }) => pages.runs.filter((r) => r.pt < 9);
@@ -53,7 +30,7 @@ describe('the story report in the browser', () => {
 		const p = practice.id as PracticeId;
 		const api = `${app.url}/api/practices/${p}`;
 		const asFacilitator = { authorization: `Bearer ${practice.facilitator.token}`, origin: app.url, 'content-type': 'application/json' };
-		const tokens = { anna: await join_(app, practice.links.participant, 'Anna'), bert: await join_(app, practice.links.participant, 'Bert') };
+		const tokens = { anna: (await joinedMember(app, practice.links.participant, 'Anna')).token, bert: (await joinedMember(app, practice.links.participant, 'Bert')).token };
 		const members = ((await fetch(`${api}/export`, { headers: asFacilitator }).then((r) => r.json())) as { members: { id: string; name: string }[] }).members;
 		const id = (name: string) => members.find((m) => m.name === name)!.id;
 		const post = async (path: string, body: unknown, status = 201) => {
