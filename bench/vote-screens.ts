@@ -43,7 +43,9 @@ try {
 		await fenna.goto(`${app.url}/p/${practice.id}/b/${board}`);
 		await fenna.locator('.canvas, .lane-list').first().waitFor();
 		if (size.touch) await fenna.getByRole('button', { name: 'Bord', exact: true }).click();
-		await fenna.locator('summary', { hasText: 'Stemmen' }).click();
+		// The vote form is one of Begeleiden's tools.
+		await fenna.getByRole('button', { name: 'Begeleiden' }).click();
+		await fenna.getByRole('dialog', { name: 'Begeleiden' }).getByText('Stemmen', { exact: true }).click();
 		await fenna.screenshot({ path: join(out, `vote-form-${size.name}.png`) });
 		await fenna.getByLabel('Tijd in min. (leeg: geen timer)').fill('10');
 		await fenna.getByRole('button', { name: 'Stemming openen' }).click();
