@@ -178,6 +178,7 @@ describe('own frameworks', () => {
 		await page.waitForURL(/\/kader#archived-aspects$/);
 		const archivedList = page.getByRole('region', { name: 'Gearchiveerde aspecten' });
 		expect(await archivedList.textContent()).toMatch(/Context\s*gearchiveerd op \d{1,2} \w+ \d{4}/);
+		expect(await violations(page), 'framework page with an archived aspect').toEqual([]);
 		await archivedList.getByRole('button', { name: 'Aspect ‘Context’ terugzetten' }).click();
 		await page.getByRole('group', { name: /^Aspect 7: Context/ }).waitFor();
 		expect(await page.getByRole('region', { name: 'Gearchiveerde aspecten' }).count()).toBe(0);

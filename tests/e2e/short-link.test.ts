@@ -1,7 +1,7 @@
 import { describe, expect, it } from '../helpers/fixture.ts';
 import { createPracticeViaApi } from '../helpers/app.ts';
 import { signIn } from '../helpers/browser.ts';
-import { LAPTOP, PHONE, screenOptions } from '../helpers/board.ts';
+import { LAPTOP, PHONE, screenOptions, violations } from '../helpers/board.ts';
 import { askForCode, pairScreen, readQr, shortLinkFor } from '../helpers/screen.ts';
 
 /**
@@ -27,6 +27,7 @@ describe('the short link', () => {
 		// Someone in the room types it on a phone: lower case, no dash.
 		const phone = await newPage(screenOptions(PHONE));
 		await phone.page.goto(`${app.url}/j`);
+		expect(await violations(phone.page)).toEqual([]);
 		await phone.page.getByLabel('Code van het scherm').fill(code.replace('-', '').toLowerCase());
 		await phone.page.getByRole('button', { name: 'Verder' }).tap();
 		await phone.page.waitForURL(practice.links.participant, { waitUntil: 'commit' });
@@ -43,6 +44,7 @@ describe('the short link', () => {
 		expect(await typo.page.getByRole('alert').innerText()).toMatch(/^Deze code kennen we niet\./);
 		expect(await typo.page.getByLabel('Code van het scherm').inputValue()).toHaveLength(9);
 		expect(typo.page.url()).not.toContain('/join/');
+		expect(await violations(typo.page)).toEqual([]);
 		expect([...fenna.errors, ...phone.errors]).toEqual([]);
 	});
 
