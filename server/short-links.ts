@@ -57,8 +57,9 @@ export class ShortLinks {
 	 */
 	async of(practice: Pick<PracticeRecord, 'id' | 'participantInvite'>): Promise<string> {
 		const code = shortCodeOf(practice.participantInvite);
+		const hash = codeHash(code);
 		const records = this.ctx.storage.records.practices;
-		if ((await records.findShortCode(codeHash(code))) !== practice.id) await records.addShortCode(practice.id, codeHash(code));
+		if ((await records.findShortCode(hash)) !== practice.id) await records.addShortCode(practice.id, hash);
 		return shortLinkPath(code);
 	}
 
